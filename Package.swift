@@ -1,0 +1,55 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "ListWash",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "ListWash", targets: ["ListWash"]),
+        .executable(name: "listwash", targets: ["listwash"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // ICU from the system (Debian: libicu-dev), seen only by the C target below.
+        .systemLibrary(
+            name: "CICU",
+            pkgConfig: "icu-i18n",
+            providers: [.apt(["libicu-dev"])]
+        ),
+        // Small C wrappers over ICU with an ICU-free header: UTF-8 in, UTF-8 out.
+        .target(name: "CListWashICU", dependencies: ["CICU"]),
+        // Swift face of the ICU wrappers; imports no Foundation (Foundation bundles its own ICU).
+        .target(name: "ListWashText", dependencies: ["CListWashICU"]),
+        // Records, batches, stages, composition, CSV and JSON Lines I/O, diagnostics.
+        .target(name: "ListWashCore"),
+        // Normalizers for names, emails, ZIP codes, phones, states, countries, companies.
+        .target(
+            name: "ListWashNormalize",
+            dependencies: ["ListWashCore", "ListWashText"],
+            resources: [.copy("Resources")]
+        ),
+        // Pipeline files, runs, reports: the library users call.
+        .target(
+            name: "ListWash",
+            dependencies: [
+                "ListWashCore", "ListWashNormalize",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .executableTarget(
+            name: "listwash",
+            dependencies: [
+                "ListWash",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Release-build benchmarks with generated data: `swift run -c release listwash-bench`.
+        .executableTarget(name: "listwash-bench", dependencies: ["ListWash"]),
+        .testTarget(name: "ListWashCoreTests", dependencies: ["ListWashCore"]),
+        .testTarget(name: "ListWashNormalizeTests", dependencies: ["ListWashNormalize"]),
+        .testTarget(name: "ListWashTests", dependencies: ["ListWash"]),
+    ]
+)

@@ -1,0 +1,3 @@
+import ListWashCore
+import ListWashNormalize
+@_exported import ListWashCore
