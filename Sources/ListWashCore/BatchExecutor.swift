@@ -1,0 +1,78 @@
+import Dispatch
+
+/// Runs batches through a pipeline on all cores while keeping input order.
+///
+/// Concurrent stages (those that look at one record at a time) run on several batches at once;
+/// the remaining stages and the sink see batches one at a time in input order. At most
+/// `2 × workers` batches are in flight, so memory stays flat however long the input is.
+final class BatchExecutor: @unchecked Sendable {
+    private let concurrentStages: [any Stage]
+    private let orderedStages: [any Stage]
+    private let deliver: (RecordBatch) throws -> Void
+    private let workQueue = DispatchQueue(label: "listwash.stages", attributes: .concurrent)
+    private let sinkQueue = DispatchQueue(label: "listwash.sink")
+    private let slots: DispatchSemaphore
+    private let group = DispatchGroup()
+    private let lock = Lock()
+    private var firstError: (any Error)?
+    private var nextToSubmit = 0
+    private var nextToDeliver = 0
+    private var ready: [Int: RecordBatch] = [:]
+
+    /// Splits `pipeline` into its leading concurrent stages and the rest.
+    init(pipeline: Pipeline, workers: Int, deliver: @escaping (RecordBatch) throws -> Void) {
+        let leading = pipeline.stages.prefix { $0.runsConcurrently }
+        concurrentStages = Array(leading)
+        orderedStages = Array(pipeline.stages.dropFirst(leading.count))
+        self.deliver = deliver
+        slots = DispatchSemaphore(value: max(2, workers * 2))
+    }
+
+    /// The first error any stage or the sink threw.
+    var error: (any Error)? { lock.withLock { firstError } }
+
+    /// Hands a batch over; blocks while too many are in flight.
+    func submit(_ batch: RecordBatch) throws {
+        if let error { throw error }
+        slots.wait()
+        let sequence = nextToSubmit
+        nextToSubmit += 1
+        group.enter()
+        workQueue.async { [self] in
+            var processed = batch
+            do {
+                for stage in concurrentStages { try stage.process(&processed) }
+            } catch {
+                record(error)
+            }
+            let result = processed
+            sinkQueue.async { [self] in
+                ready[sequence] = result
+                while let next = ready.removeValue(forKey: nextToDeliver) {
+                    nextToDeliver += 1
+                    if self.error == nil {
+                        do {
+                            var next = next
+                            for stage in orderedStages { try stage.process(&next) }
+                            try deliver(next)
+                        } catch {
+                            record(error)
+                        }
+                    }
+                    slots.signal()
+                    group.leave()
+                }
+            }
+        }
+    }
+
+    /// Waits until every submitted batch is delivered; rethrows the first error.
+    func finish() throws {
+        group.wait()
+        if let error { throw error }
+    }
+
+    private func record(_ error: any Error) {
+        lock.withLock { if firstError == nil { firstError = error } }
+    }
+}

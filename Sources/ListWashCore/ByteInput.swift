@@ -1,0 +1,94 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file read in large chunks with `read(2)`, keeping the unconsumed tail so that a record is
+/// always contiguous in ``buffer``.
+final class ByteInput {
+    let path: String
+    private let descriptor: Int32
+    private let ownsDescriptor: Bool
+    /// Bytes read and not yet consumed live in `buffer[start..<end]`.
+    private(set) var buffer: UnsafeMutableBufferPointer<UInt8>
+    var start = 0
+    private(set) var end = 0
+    /// Whether the file has no more bytes to read.
+    private(set) var atEOF = false
+    /// Bytes consumed before `buffer[0]`, for progress.
+    private(set) var consumedBefore = 0
+
+    static let chunkSize = 1 << 20
+
+    /// Opens `path` for reading; `"-"` reads standard input.
+    init(path: String) throws {
+        self.path = path
+        if path == "-" {
+            descriptor = 0
+            ownsDescriptor = false
+        } else {
+            descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { throw ListWashError.cannotOpen(path, errno: errno) }
+            var info = stat()
+            if fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+                close(descriptor)
+                throw ListWashError(.input, "\(path) is a folder, not a file", at: SourceLocation(file: path))
+            }
+            ownsDescriptor = true
+        }
+        buffer = .allocate(capacity: Self.chunkSize)
+    }
+
+    deinit {
+        buffer.deallocate()
+        if ownsDescriptor { close(descriptor) }
+    }
+
+    /// The bytes available now.
+    var available: Int { end - start }
+
+    /// Reads more bytes, moving the unconsumed tail to the front and growing the buffer when the
+    /// tail already fills it. Returns `false` at end of file.
+    @discardableResult
+    func fill() throws -> Bool {
+        if atEOF { return false }
+        if start > 0 {
+            let tail = end - start
+            if tail > 0 { buffer.baseAddress!.update(from: buffer.baseAddress! + start, count: tail) }
+            consumedBefore += start
+            start = 0
+            end = tail
+        }
+        if end == buffer.count {
+            let bigger = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: buffer.count * 2)
+            bigger.baseAddress!.update(from: buffer.baseAddress!, count: end)
+            buffer.deallocate()
+            buffer = bigger
+        }
+        while true {
+            let n = read(descriptor, buffer.baseAddress! + end, buffer.count - end)
+            if n > 0 {
+                end += n
+                return true
+            }
+            if n == 0 {
+                atEOF = true
+                return false
+            }
+            if errno == EINTR { continue }
+            throw ListWashError(.input, "cannot read \(path): \(String(cString: strerror(errno)))", at: SourceLocation(file: path))
+        }
+    }
+
+    /// Bytes read from the file so far.
+    var bytesRead: Int { consumedBefore + end }
+}
+
+extension ListWashError {
+    /// An input file that cannot be opened.
+    static func cannotOpen(_ path: String, errno code: Int32) -> ListWashError {
+        let reason = code == ENOENT ? "no such file" : String(cString: strerror(code))
+        return ListWashError(.input, "cannot open \(path): \(reason)", at: SourceLocation(file: path))
+    }
+}

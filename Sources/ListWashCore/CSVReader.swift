@@ -1,0 +1,388 @@
+/// How to read a CSV file; everything has a sensible default.
+public struct CSVOptions: Sendable, Equatable {
+    /// The field delimiter, or `nil` to sniff it (comma, semicolon, tab or pipe).
+    public var delimiter: UInt8?
+    /// Whether the first line is a header. When not, ``columnNames`` names the columns.
+    public var hasHeader = true
+    /// Column names for a header-less file.
+    public var columnNames: [String] = []
+    /// Records per batch.
+    public var batchSize = 4096
+    /// A record longer than this is taken for a runaway quote: its first line is rejected and
+    /// reading goes on at the next line.
+    public var maxRecordBytes = 64 << 20
+
+    /// Default options: sniffed delimiter, a header line, batches of 4,096.
+    public init() {}
+}
+
+/// A streaming RFC 4180 reader: quoted fields, doubled quotes, delimiters and line breaks inside
+/// quotes, CRLF, LF or CR line ends, UTF-8 with or without BOM, Windows-1252 fallback, and a
+/// sniffed delimiter.
+///
+/// Memory stays flat: the reader holds one chunk (1 MiB, more only for a longer record) and one
+/// batch. A record it cannot split into the header's fields is not dropped: it comes out settled
+/// as ``Disposition/rejected`` with its line number and original text.
+///
+/// ```swift
+/// let reader = try CSVReader(path: "leads.csv")
+/// let schema = try ColumnMapping().resolve(header: reader.header, source: "leads.csv")
+/// while let batch = try reader.nextBatch(schema: schema, layout: OutputLayout()) { ... }
+/// ```
+/// - Complexity: O(n) in the file's size.
+public final class CSVReader: RecordReader {
+    /// The file's path.
+    public let path: String
+    /// The header fields (or the configured column names for a header-less file).
+    public private(set) var header: [String] = []
+    /// The field delimiter in use.
+    public private(set) var delimiter: UInt8 = UInt8(ascii: ",")
+    /// The encoding the file was decoded from.
+    public private(set) var encoding: TextEncoding = .utf8
+    /// The number of records read so far.
+    public private(set) var recordsRead = 0
+    /// Bytes read so far.
+    public var bytesRead: Int { input.bytesRead }
+
+    private let input: ByteInput
+    private let options: CSVOptions
+    private let log: DiagnosticLog?
+    private var line = 1
+    private var spans: [FieldSpan] = []
+    private var invalidUTF8Records = 0
+    private var scratch: [UInt8] = []
+
+    /// Opens `path` and reads its header.
+    ///
+    /// - Throws: ``ListWashError`` (`.input`) when the file cannot be opened or read, or is UTF-16.
+    public init(path: String, options: CSVOptions = CSVOptions(), log: DiagnosticLog? = nil) throws {
+        self.path = path
+        self.options = options
+        self.log = log
+        input = try ByteInput(path: path)
+        try readPreamble()
+    }
+
+    private func location(line: Int, column: Int? = nil) -> SourceLocation {
+        SourceLocation(file: path, line: line, column: column)
+    }
+
+    // MARK: Preamble: encoding, delimiter, header
+
+    private func readPreamble() throws {
+        while input.available < 64 * 1024, try input.fill() {}
+        let head = UnsafeBufferPointer(rebasing: input.buffer[input.start..<input.end])
+        if head.count >= 2, (head[0] == 0xFF && head[1] == 0xFE) || (head[0] == 0xFE && head[1] == 0xFF) {
+            throw ListWashError(.input, "\(path) is UTF-16 text; save it as UTF-8 (Excel: \"CSV UTF-8\") and run again", at: location(line: 1))
+        }
+        if head.count >= 3, head[0] == 0xEF, head[1] == 0xBB, head[2] == 0xBF { input.start += 3 }
+        let body = UnsafeBufferPointer(rebasing: input.buffer[input.start..<input.end])
+        if !TextEncoding.isPlainASCII(body), !TextEncoding.isValidUTF8(body, allowTruncatedEnd: !input.atEOF) {
+            encoding = .windows1252
+            log?.warn("not valid UTF-8; decoding as Windows-1252 (Excel's CSV export). Save as \"CSV UTF-8\" to avoid this warning", at: location(line: 1))
+        }
+        delimiter = options.delimiter ?? Self.sniffDelimiter(body)
+        guard options.hasHeader else {
+            header = options.columnNames
+            return
+        }
+        while true {
+            skipBlankLines()
+            if input.available == 0, !(try input.fill()) { return }
+            switch parseRecord() {
+            case .needMore:
+                if !(try input.fill()), case .needMore = parseRecord() {
+                    throw ListWashError(.input, "the header line has an unterminated quote", at: location(line: line))
+                }
+            case .record(let end, let newlines):
+                header = fieldStrings(UnsafeBufferPointer(input.buffer))
+                input.start = end
+                line += newlines
+                return
+            case .malformed(let problem):
+                throw ListWashError(.input, "the header line is broken: \(problem.message)", at: location(line: line))
+            }
+        }
+    }
+
+    /// Picks the candidate delimiter that splits the first lines most consistently.
+    static func sniffDelimiter(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt8 {
+        let candidates: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t"), UInt8(ascii: "|")]
+        var counts = [[Int]](repeating: [], count: candidates.count)
+        var current = [Int](repeating: 0, count: candidates.count)
+        var inQuotes = false
+        var lines = 0
+        for byte in bytes.prefix(64 * 1024) {
+            if byte == UInt8(ascii: "\"") { inQuotes.toggle(); continue }
+            if inQuotes { continue }
+            if byte == UInt8(ascii: "\n") {
+                for k in candidates.indices { counts[k].append(current[k]); current[k] = 0 }
+                lines += 1
+                if lines == 20 { break }
+                continue
+            }
+            if let k = candidates.firstIndex(of: byte) { current[k] += 1 }
+        }
+        if lines < 20 { for k in candidates.indices where current[k] > 0 { counts[k].append(current[k]) } }
+        var best = 0, bestScore = 0
+        for k in candidates.indices {
+            guard let first = counts[k].first, first > 0 else { continue }
+            let consistent = counts[k].filter { $0 == first }.count
+            let score = consistent * 1000 + first
+            if score > bestScore { best = k; bestScore = score }
+        }
+        return candidates[best]
+    }
+
+    // MARK: Records
+
+    /// Reads the next batch of up to `options.batchSize` records, or `nil` at end of file.
+    ///
+    /// - Throws: ``ListWashError`` (`.input`) when the file cannot be read.
+    public func nextBatch(schema: Schema, layout: OutputLayout) throws -> RecordBatch? {
+        var batch = RecordBatch(schema: schema, layout: layout, capacity: options.batchSize)
+        let width = header.count
+        while batch.count < options.batchSize, batch.byteCount < 4 << 20 {
+            skipBlankLines()
+            if input.available == 0, !(try input.fill()) { break }
+            let recordStart = input.start
+            switch parseRecord() {
+            case .needMore:
+                if input.available >= options.maxRecordBytes {
+                    rejectFirstLine(of: &batch, reason: "a quoted field runs past \(options.maxRecordBytes >> 20) MiB: probably an unterminated quote")
+                } else if !(try input.fill()) {
+                    // At end of file: a record still open is an unterminated quote.
+                    if case .needMore = parseRecord() { rejectFirstLine(of: &batch, reason: "unterminated quote") }
+                }
+            case .malformed(let problem):
+                rejectFirstLine(of: &batch, reason: problem.message)
+            case .record(let end, let newlines):
+                recordsRead += 1
+                appendRecord(to: &batch, bytes: recordStart..<end, width: width)
+                input.start = end
+                line += newlines
+            }
+        }
+        finishFile(isDone: batch.isEmpty)
+        return batch.isEmpty ? nil : batch
+    }
+
+    private func finishFile(isDone: Bool) {
+        guard isDone, invalidUTF8Records > 0 else { return }
+        log?.warn("\(invalidUTF8Records) record(s) were not valid UTF-8 and were decoded as Windows-1252", at: location(line: line))
+        invalidUTF8Records = 0
+    }
+
+    private func appendRecord(to batch: inout RecordBatch, bytes range: Range<Int>, width: Int) {
+        let buffer = UnsafeBufferPointer(input.buffer)
+        let recordBytes = UnsafeBufferPointer(rebasing: buffer[range])
+        var fieldCount = spans.count
+        // Excel writes trailing delimiters: extra fields that are all empty are not a ragged row.
+        while fieldCount > width, spans[fieldCount - 1].start == spans[fieldCount - 1].end { fieldCount -= 1 }
+        let row = recordsRead
+        let recordLine = line
+        var reason: String?
+        if TextEncoding.isPlainASCII(recordBytes) && encoding == .utf8 {
+            spans.withUnsafeBufferPointer { batch.append(fields: UnsafeBufferPointer(rebasing: $0[0..<fieldCount]), in: buffer, row: row, line: recordLine) }
+        } else {
+            reason = appendDecoded(to: &batch, buffer: buffer, fieldCount: fieldCount, recordBytes: recordBytes, row: row)
+        }
+        let index = batch.count - 1
+        if fieldCount != width {
+            batch.settle(index, as: .rejected, reason: "ragged row: \(fieldCount) field\(fieldCount == 1 ? "" : "s") where the header has \(width)")
+            batch.keepRawText(index, decodedText(recordBytes))
+        } else if let reason {
+            batch.settle(index, as: .rejected, reason: reason)
+        }
+    }
+
+    /// Appends a record that holds non-ASCII bytes or NULs, decoding Windows-1252 where the bytes
+    /// are not UTF-8 and removing NULs. Returns a rejection reason for NULs.
+    private func appendDecoded(
+        to batch: inout RecordBatch, buffer: UnsafeBufferPointer<UInt8>, fieldCount: Int,
+        recordBytes: UnsafeBufferPointer<UInt8>, row: Int
+    ) -> String? {
+        var asWindows1252 = encoding == .windows1252
+        if !asWindows1252, !TextEncoding.isValidUTF8(recordBytes) {
+            asWindows1252 = true
+            if invalidUTF8Records == 0 {
+                log?.warn("record \(row) is not valid UTF-8; decoding it as Windows-1252", at: location(line: line))
+            }
+            invalidUTF8Records += 1
+        }
+        var fields: [String] = []
+        var nulColumn: Int?
+        for (column, span) in spans.prefix(fieldCount).enumerated() {
+            scratch.removeAll(keepingCapacity: true)
+            var index = span.start
+            while index < span.end {
+                let byte = buffer[index]
+                if byte == UInt8(ascii: "\""), span.hasEscapedQuotes, index + 1 < span.end, buffer[index + 1] == UInt8(ascii: "\"") { index += 1 }
+                if byte == 0 {
+                    nulColumn = nulColumn ?? column + 1
+                } else {
+                    scratch.append(byte)
+                }
+                index += 1
+            }
+            if asWindows1252 {
+                let raw = scratch
+                scratch.removeAll(keepingCapacity: true)
+                raw.withUnsafeBufferPointer { TextEncoding.appendWindows1252($0, to: &scratch) }
+            }
+            fields.append(String(decoding: scratch, as: UTF8.self))
+        }
+        batch.append(fields: fields, row: row, line: line)
+        return nulColumn.map { "NUL byte (0x00) in column \($0); it was removed" }
+    }
+
+    /// Rejects the physical line where the current record starts and goes on after it.
+    private func rejectFirstLine(of batch: inout RecordBatch, reason: String) {
+        let buffer = UnsafeBufferPointer(input.buffer)
+        var end = input.start
+        while end < input.end, buffer[end] != UInt8(ascii: "\n"), buffer[end] != UInt8(ascii: "\r") { end += 1 }
+        let text = decodedText(UnsafeBufferPointer(rebasing: buffer[input.start..<end]))
+        if end < input.end, buffer[end] == UInt8(ascii: "\r") { end += 1 }
+        if end < input.end, buffer[end] == UInt8(ascii: "\n") { end += 1 }
+        recordsRead += 1
+        batch.append(fields: [], row: recordsRead, line: line)
+        batch.settle(batch.count - 1, as: .rejected, reason: reason)
+        batch.keepRawText(batch.count - 1, text)
+        input.start = end
+        line += 1
+    }
+
+    private func decodedText(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        var out: [UInt8] = []
+        let clean = bytes.filter { $0 != 0 }
+        if encoding == .windows1252 || !clean.withUnsafeBufferPointer({ TextEncoding.isValidUTF8($0) }) {
+            clean.withUnsafeBufferPointer { TextEncoding.appendWindows1252($0, to: &out) }
+            return String(decoding: out, as: UTF8.self)
+        }
+        return String(decoding: clean, as: UTF8.self)
+    }
+
+    private func fieldStrings(_ buffer: UnsafeBufferPointer<UInt8>) -> [String] {
+        spans.map { span in
+            var bytes: [UInt8] = []
+            var index = span.start
+            while index < span.end {
+                let byte = buffer[index]
+                if byte == UInt8(ascii: "\""), span.hasEscapedQuotes, index + 1 < span.end, buffer[index + 1] == UInt8(ascii: "\"") { index += 1 }
+                if byte != 0 { bytes.append(byte) }
+                index += 1
+            }
+            if encoding == .windows1252 {
+                var out: [UInt8] = []
+                bytes.withUnsafeBufferPointer { TextEncoding.appendWindows1252($0, to: &out) }
+                return String(decoding: out, as: UTF8.self)
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+    }
+
+    private func skipBlankLines() {
+        let buffer = input.buffer
+        while input.start < input.end {
+            let byte = buffer[input.start]
+            if byte == UInt8(ascii: "\n") {
+                line += 1
+                input.start += 1
+            } else if byte == UInt8(ascii: "\r") {
+                if input.start + 1 < input.end, buffer[input.start + 1] == UInt8(ascii: "\n") { input.start += 1 }
+                else if input.start + 1 == input.end, !input.atEOF { return }
+                line += 1
+                input.start += 1
+            } else {
+                return
+            }
+        }
+    }
+
+    // MARK: The record parser
+
+    private enum Problem {
+        case textAfterQuote(column: Int)
+        var message: String {
+            switch self {
+            case .textAfterQuote(let column): "text after a closing quote in field \(column) (a quote inside a quoted field must be doubled)"
+            }
+        }
+    }
+
+    private enum ParseResult {
+        case record(end: Int, newlines: Int)
+        case needMore
+        case malformed(Problem)
+    }
+
+    /// Splits the record at `input.start` into `spans`. Does not consume it.
+    private func parseRecord() -> ParseResult {
+        spans.removeAll(keepingCapacity: true)
+        let buffer = input.buffer
+        let end = input.end
+        let delimiter = self.delimiter
+        let quote = UInt8(ascii: "\""), newline = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
+        var position = input.start
+        var newlines = 0
+        while true {
+            // One field.
+            if position < end, buffer[position] == quote {
+                var scan = position + 1
+                var escaped = false
+                var closed = false
+                while scan < end {
+                    let byte = buffer[scan]
+                    if byte == quote {
+                        if scan + 1 < end, buffer[scan + 1] == quote {
+                            escaped = true
+                            scan += 2
+                            continue
+                        }
+                        if scan + 1 == end, !input.atEOF { return .needMore }
+                        closed = true
+                        break
+                    }
+                    if byte == newline { newlines += 1 }
+                    scan += 1
+                }
+                guard closed else { return .needMore }
+                spans.append(FieldSpan(start: position + 1, end: scan, hasEscapedQuotes: escaped))
+                position = scan + 1
+                if position < end {
+                    let next = buffer[position]
+                    if next != delimiter && next != newline && next != carriageReturn {
+                        return .malformed(.textAfterQuote(column: spans.count))
+                    }
+                }
+            } else {
+                let fieldStart = position
+                while position < end {
+                    let byte = buffer[position]
+                    if byte == delimiter || byte == newline || byte == carriageReturn { break }
+                    position += 1
+                }
+                spans.append(FieldSpan(start: fieldStart, end: position, hasEscapedQuotes: false))
+            }
+            // What ends the field.
+            if position == end {
+                return input.atEOF ? .record(end: end, newlines: newlines) : .needMore
+            }
+            let byte = buffer[position]
+            if byte == delimiter {
+                position += 1
+                if position == end {
+                    if !input.atEOF { return .needMore }
+                    spans.append(FieldSpan(start: end, end: end, hasEscapedQuotes: false))
+                    return .record(end: end, newlines: newlines)
+                }
+                continue
+            }
+            if byte == carriageReturn {
+                if position + 1 == end, !input.atEOF { return .needMore }
+                if position + 1 < end, buffer[position + 1] == newline { position += 1 }
+            }
+            return .record(end: position + 1, newlines: newlines + 1)
+        }
+    }
+}

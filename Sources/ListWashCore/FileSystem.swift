@@ -1,0 +1,73 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The few file-system operations a run needs, over POSIX calls.
+public enum FileSystem {
+    /// Whether something exists at `path`.
+    public static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0
+    }
+
+    /// Whether `path` is a folder.
+    public static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// Creates `path` and its missing parents.
+    public static func createDirectory(_ path: String) throws {
+        var built = path.hasPrefix("/") ? "/" : ""
+        for part in path.split(separator: "/") {
+            built += (built.isEmpty || built.hasSuffix("/") ? "" : "/") + part
+            if mkdir(built, 0o755) != 0, errno != EEXIST {
+                throw ListWashError(.output, "cannot create folder \(built): \(String(cString: strerror(errno)))", at: SourceLocation(file: built))
+            }
+        }
+        guard isDirectory(path) else {
+            throw ListWashError(.output, "\(path) exists and is not a folder", at: SourceLocation(file: path))
+        }
+        guard access(path, W_OK) == 0 else {
+            throw ListWashError(.output, "cannot write to folder \(path): \(String(cString: strerror(errno)))", at: SourceLocation(file: path))
+        }
+    }
+
+    /// Renames `from` to `to`, replacing `to` atomically.
+    public static func rename(_ from: String, to: String) throws {
+        guard Glibc.rename(from, to) == 0 else {
+            throw ListWashError(.output, "cannot move \(from) to \(to): \(String(cString: strerror(errno)))", at: SourceLocation(file: to))
+        }
+    }
+
+    /// Removes a file or an empty folder, ignoring what is not there.
+    public static func remove(_ path: String) {
+        if unlink(path) != 0 { rmdir(path) }
+    }
+
+    /// The names in folder `path` (without `.` and `..`), sorted.
+    public static func contents(of path: String) -> [String] {
+        guard let dir = opendir(path) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    /// Writes `text` to `path` (through a buffered, synced file).
+    public static func write(_ text: String, to path: String) throws {
+        let output = try ByteOutput(path: path)
+        output.append(text)
+        try output.finish()
+    }
+
+    /// The process id, for naming staging folders.
+    public static var processID: Int32 { getpid() }
+}

@@ -1,0 +1,190 @@
+/// Up to a few thousand records of one source, stored compactly, with their `listwash_*` values.
+///
+/// The source fields are kept exactly as read (unescaped UTF-8, every column in order, never
+/// changed). Stages read them by column or role and write `listwash_*` values by layout column.
+/// A batch is the unit records move in: stages process whole batches, concurrent stages process
+/// several batches at once, and sinks write them in input order.
+///
+/// ```swift
+/// var batch = RecordBatch(schema: schema, layout: OutputLayout(), rows: [["Ann", "ann@x.com"]])
+/// batch.value(0, role: .email) // "ann@x.com"
+/// batch.settle(0, as: .rejected, reason: "no email")
+/// ```
+public struct RecordBatch: Sendable {
+    /// The source's columns and roles.
+    public let schema: Schema
+    /// The `listwash_*` columns.
+    public let layout: OutputLayout
+    /// Bytes of every field of every record, one after another.
+    private var bytes: [UInt8] = []
+    /// End offset in `bytes` of each field; a field starts where the previous one ends.
+    private var fieldEnds: [Int] = []
+    /// Index into `fieldEnds` of each record's first field, plus one final entry.
+    private var recordStarts: [Int] = [0]
+    /// 1-based record number in the source (the header is not a record).
+    public private(set) var rows: [Int] = []
+    /// 1-based line in the source where each record starts.
+    public private(set) var lines: [Int] = []
+    /// Each record's disposition once a stage settles it; `nil` while it is still in play.
+    public private(set) var dispositions: [Disposition?] = []
+    /// Why a record was settled (or flagged), in words a user reads.
+    public private(set) var reasons: [String] = []
+    /// The original text of records whose fields do not fit the header (ragged or broken lines).
+    public private(set) var rawText: [Int: String] = [:]
+    /// `listwash_*` values, row-major: `layout.names.count` per record.
+    private var values: [String] = []
+
+    /// Creates an empty batch.
+    public init(schema: Schema, layout: OutputLayout, capacity: Int = 0) {
+        self.schema = schema
+        self.layout = layout
+        rows.reserveCapacity(capacity)
+        lines.reserveCapacity(capacity)
+    }
+
+    /// Creates a batch from rows of strings, numbering them from 1 (for library users and tests).
+    public init(schema: Schema, layout: OutputLayout = OutputLayout(), rows: [[String]]) {
+        self.init(schema: schema, layout: layout, capacity: rows.count)
+        for (index, fields) in rows.enumerated() {
+            append(fields: fields, row: index + 1, line: index + 2)
+        }
+    }
+
+    /// The number of records.
+    public var count: Int { rows.count }
+
+    /// Whether the batch holds no records.
+    public var isEmpty: Bool { rows.isEmpty }
+
+    /// The number of bytes the records' fields take.
+    public var byteCount: Int { bytes.count }
+
+    // MARK: Building
+
+    /// Appends a record given as field byte ranges of `buffer`, unescaping doubled quotes in the
+    /// fields marked as quoted.
+    mutating func append(
+        fields: UnsafeBufferPointer<FieldSpan>, in buffer: UnsafeBufferPointer<UInt8>,
+        row: Int, line: Int
+    ) {
+        for span in fields {
+            let start = span.start, end = span.end
+            if span.hasEscapedQuotes {
+                var index = start
+                while index < end {
+                    let byte = buffer[index]
+                    bytes.append(byte)
+                    index += (byte == UInt8(ascii: "\"") && index + 1 < end && buffer[index + 1] == UInt8(ascii: "\"")) ? 2 : 1
+                }
+            } else if end > start {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<end]))
+            }
+            fieldEnds.append(bytes.count)
+        }
+        finishRecord(row: row, line: line)
+    }
+
+    /// Appends a record given as strings.
+    public mutating func append(fields: [String], row: Int, line: Int) {
+        for field in fields {
+            bytes.append(contentsOf: field.utf8)
+            fieldEnds.append(bytes.count)
+        }
+        finishRecord(row: row, line: line)
+    }
+
+    private mutating func finishRecord(row: Int, line: Int) {
+        recordStarts.append(fieldEnds.count)
+        rows.append(row)
+        lines.append(line)
+        dispositions.append(nil)
+        reasons.append("")
+        values.append(contentsOf: repeatElement("", count: layout.names.count))
+    }
+
+    // MARK: Reading source fields
+
+    /// The number of fields record `row` has (the header's count unless the line was ragged).
+    public func fieldCount(_ row: Int) -> Int { recordStarts[row + 1] - recordStarts[row] }
+
+    /// The field at `column` of record `row`, or `""` when the record has no such field.
+    public func value(_ row: Int, column: Int) -> String {
+        withField(row, column: column) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The field holding `role`, or `nil` when the source has no column for it.
+    public func value(_ row: Int, role: FieldRole) -> String? {
+        schema.column(role).map { value(row, column: $0) }
+    }
+
+    /// All of record `row`'s fields, in source order.
+    public func fields(_ row: Int) -> [String] {
+        (0..<fieldCount(row)).map { value(row, column: $0) }
+    }
+
+    /// Calls `body` with the raw UTF-8 bytes of a field (empty when the record has no such field).
+    public func withField<T>(_ row: Int, column: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        let first = recordStarts[row]
+        guard column >= 0, column < recordStarts[row + 1] - first else {
+            return try body(UnsafeBufferPointer(start: nil, count: 0))
+        }
+        let fieldIndex = first + column
+        let start = fieldIndex == 0 ? 0 : fieldEnds[fieldIndex - 1]
+        let end = fieldEnds[fieldIndex]
+        return try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[start..<end])) }
+    }
+
+    // MARK: listwash_* values
+
+    /// A `listwash_*` value of record `row`.
+    public subscript(row: Int, column: OutputLayout.Column) -> String {
+        get {
+            switch column {
+            case OutputLayout.row: String(rows[row])
+            case OutputLayout.source: schema.source
+            case OutputLayout.disposition: dispositions[row]?.rawValue ?? ""
+            case OutputLayout.reason: reasons[row]
+            default: values[row * layout.names.count + column.index]
+            }
+        }
+        set {
+            switch column {
+            case OutputLayout.row, OutputLayout.source, OutputLayout.disposition: return
+            case OutputLayout.reason: reasons[row] = newValue
+            default: values[row * layout.names.count + column.index] = newValue
+            }
+        }
+    }
+
+    // MARK: Dispositions
+
+    /// Whether record `row` is still in play (no stage has settled it).
+    public func isOpen(_ row: Int) -> Bool { dispositions[row] == nil }
+
+    /// The records still in play.
+    public var openRows: [Int] { dispositions.indices.filter { dispositions[$0] == nil } }
+
+    /// Settles record `row` as `disposition` with a reason; later stages leave it alone.
+    public mutating func settle(_ row: Int, as disposition: Disposition, reason: String) {
+        dispositions[row] = disposition
+        reasons[row] = reason
+    }
+
+    /// Settles every open record as `disposition` (the last step of a run: what survives loads).
+    public mutating func settleOpen(as disposition: Disposition) {
+        for index in dispositions.indices where dispositions[index] == nil { dispositions[index] = disposition }
+    }
+
+    /// Keeps the original text of a record whose fields do not fit the header.
+    mutating func keepRawText(_ row: Int, _ text: String) {
+        rawText[row] = text
+    }
+}
+
+/// A field's byte range in a read buffer, as the CSV reader finds it.
+struct FieldSpan {
+    var start: Int
+    var end: Int
+    /// The field was quoted and holds doubled quotes to unescape.
+    var hasEscapedQuotes: Bool
+}

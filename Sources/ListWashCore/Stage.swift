@@ -1,0 +1,86 @@
+/// One step records go through: normalize, validate, dedupe, match, suppress, decide, route.
+///
+/// A stage is a value with a name. It reads a batch's fields, writes the `listwash_*` columns
+/// it declares, and settles records it decides on (for example as rejected or suppressed). It
+/// never changes a record's source fields. Any stage can run on its own:
+///
+/// ```swift
+/// var batch = RecordBatch(schema: schema, rows: [["Ann", "ANN@X.COM"]])
+/// try stage.process(&batch)
+/// ```
+/// or chained with others into a ``Pipeline``.
+public protocol Stage: Sendable {
+    /// A short name for reports and diagnostics, as the pipeline file spells it.
+    var name: String { get }
+    /// The `listwash_*` columns this stage fills.
+    var outputColumns: [String] { get }
+    /// Whether batches may go through this stage in parallel and out of order (true for
+    /// stages that look at one record at a time). Output order is restored afterwards.
+    var runsConcurrently: Bool { get }
+    /// Processes one batch. Records already settled by an earlier stage should be left alone.
+    func process(_ batch: inout RecordBatch) throws
+}
+
+extension Stage {
+    public var outputColumns: [String] { [] }
+    public var runsConcurrently: Bool { false }
+}
+
+/// A chain of stages that records go through in order.
+///
+/// Build one with the `|` operator or a result builder:
+/// ```swift
+/// let pipeline = normalize | validate | dedupe
+/// let same = Pipeline { normalize; validate; dedupe }
+/// ```
+public struct Pipeline: Sendable {
+    /// The stages, in order.
+    public var stages: [any Stage]
+
+    /// A pipeline of `stages`.
+    public init(_ stages: [any Stage] = []) {
+        self.stages = stages
+    }
+
+    /// A pipeline built from a list of stages.
+    public init(@PipelineBuilder _ build: () -> [any Stage]) {
+        self.stages = build()
+    }
+
+    /// The output columns: the standard ones, then every stage's, in stage order.
+    public var layout: OutputLayout {
+        OutputLayout(adding: stages.flatMap(\.outputColumns))
+    }
+
+    /// Runs every stage over `batch` in order, on the calling thread.
+    public func process(_ batch: inout RecordBatch) throws {
+        for stage in stages { try stage.process(&batch) }
+    }
+
+    /// This pipeline followed by `stage`.
+    public static func | (lhs: Pipeline, rhs: some Stage) -> Pipeline {
+        Pipeline(lhs.stages + [rhs])
+    }
+
+    /// This pipeline followed by another.
+    public static func | (lhs: Pipeline, rhs: Pipeline) -> Pipeline {
+        Pipeline(lhs.stages + rhs.stages)
+    }
+}
+
+/// Chains two stages into a ``Pipeline``.
+public func | (lhs: some Stage, rhs: some Stage) -> Pipeline {
+    Pipeline([lhs, rhs])
+}
+
+/// Builds a list of stages: `Pipeline { normalize; dedupe }`.
+@resultBuilder
+public enum PipelineBuilder {
+    public static func buildExpression(_ stage: some Stage) -> [any Stage] { [stage] }
+    public static func buildExpression(_ pipeline: Pipeline) -> [any Stage] { pipeline.stages }
+    public static func buildBlock(_ parts: [any Stage]...) -> [any Stage] { parts.flatMap { $0 } }
+    public static func buildOptional(_ part: [any Stage]?) -> [any Stage] { part ?? [] }
+    public static func buildEither(first part: [any Stage]) -> [any Stage] { part }
+    public static func buildEither(second part: [any Stage]) -> [any Stage] { part }
+    public static func buildArray(_ parts: [[any Stage]]) -> [any Stage] { parts.flatMap { $0 } }
+}
