@@ -35,7 +35,7 @@ let package = Package(
         .target(
             name: "ListWash",
             dependencies: [
-                "ListWashCore", "ListWashNormalize",
+                "ListWashCore",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),

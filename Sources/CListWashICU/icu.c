@@ -162,3 +162,31 @@ int32_t lw_icu_region_name(const char *region, const char *locale, char *out, in
     if (U_FAILURE(status) || status == U_USING_DEFAULT_WARNING || n == 0) return -1;
     return to_utf8(name, n, out, capacity);
 }
+
+int32_t lw_icu_iso_countries(char *out, int32_t capacity) {
+    const char *const *codes = uloc_getISOCountries();
+    int32_t n = 0;
+    for (int32_t i = 0; codes && codes[i]; i++) {
+        size_t len = strlen(codes[i]);
+        if (n + (int32_t)len + 1 > capacity) return -(n + (int32_t)len + 1024);
+        if (n > 0) out[n++] = ',';
+        memcpy(out + n, codes[i], len);
+        n += (int32_t)len;
+    }
+    return n;
+}
+
+int32_t lw_icu_iso3_country(const char *region, char *out, int32_t capacity) {
+    char tag[16];
+    size_t len = strlen(region);
+    if (len == 0 || len > 3) return -1;
+    memcpy(tag, "und_", 4);
+    memcpy(tag + 4, region, len);
+    tag[4 + len] = 0;
+    const char *iso3 = uloc_getISO3Country(tag);
+    size_t n = iso3 ? strlen(iso3) : 0;
+    if (n == 0) return -1;
+    if ((int32_t)n > capacity) return -((int32_t)n + 1);
+    memcpy(out, iso3, n);
+    return (int32_t)n;
+}

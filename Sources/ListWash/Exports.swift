@@ -1,3 +1,2 @@
-import ListWashCore
-import ListWashNormalize
+// The library users import: the core types come along.
 @_exported import ListWashCore

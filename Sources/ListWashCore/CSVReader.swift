@@ -190,7 +190,9 @@ public final class CSVReader: RecordReader {
         let index = batch.count - 1
         if fieldCount != width {
             batch.settle(index, as: .rejected, reason: "ragged row: \(fieldCount) field\(fieldCount == 1 ? "" : "s") where the header has \(width)")
-            batch.keepRawText(index, decodedText(recordBytes))
+            var textEnd = recordBytes.count
+            while textEnd > 0, recordBytes[textEnd - 1] == UInt8(ascii: "\n") || recordBytes[textEnd - 1] == UInt8(ascii: "\r") { textEnd -= 1 }
+            batch.keepRawText(index, decodedText(UnsafeBufferPointer(rebasing: recordBytes[0..<textEnd])))
         } else if let reason {
             batch.settle(index, as: .rejected, reason: reason)
         }

@@ -71,3 +71,28 @@ public enum FileSystem {
     /// The process id, for naming staging folders.
     public static var processID: Int32 { getpid() }
 }
+
+/// Whole small text files (pipeline files, lists): read at once, UTF-8 checked.
+public enum TextFile {
+    /// Reads `path` as UTF-8 text, dropping a BOM.
+    ///
+    /// - Throws: ``ListWashError`` (`.input`) when the file cannot be read or is not UTF-8.
+    public static func read(_ path: String) throws -> String {
+        let input = try ByteInput(path: path)
+        while try input.fill() {}
+        var bytes = UnsafeBufferPointer(rebasing: input.buffer[input.start..<input.end])
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { bytes = UnsafeBufferPointer(rebasing: bytes[3...]) }
+        guard TextEncoding.isValidUTF8(bytes) else {
+            throw ListWashError(.input, "\(path) is not valid UTF-8", at: SourceLocation(file: path))
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// Environment variables.
+public enum Environment {
+    /// The value of `name`, or `nil`.
+    public static func value(_ name: String) -> String? {
+        getenv(name).map { String(cString: $0) }
+    }
+}

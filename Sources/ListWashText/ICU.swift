@@ -54,6 +54,25 @@ public enum ICU {
         }
     }
 
+    /// The ISO 3166-1 alpha-2 region codes in ICU's locale data: `["AD", "AE", "AF", ...]`.
+    public static func isoRegionCodes() -> [String] {
+        var buffer = [UInt8](repeating: 0, count: 2048)
+        let n = buffer.withUnsafeMutableBufferPointer { out in
+            out.withMemoryRebound(to: CChar.self) { lw_icu_iso_countries($0.baseAddress, Int32($0.count)) }
+        }
+        guard n > 0 else { return [] }
+        return buffer[0..<Int(n)].split(separator: UInt8(ascii: ",")).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The ISO 3166-1 alpha-3 code of an alpha-2 region code: `iso3RegionCode("DE")` is `"DEU"`.
+    public static func iso3RegionCode(_ code: String) -> String? {
+        var buffer = [UInt8](repeating: 0, count: 16)
+        let n = buffer.withUnsafeMutableBufferPointer { out in
+            out.withMemoryRebound(to: CChar.self) { lw_icu_iso3_country(code, $0.baseAddress, Int32($0.count)) }
+        }
+        return n > 0 ? String(decoding: buffer[0..<Int(n)], as: UTF8.self) : nil
+    }
+
     private static func call(
         _ text: String,
         _ body: (UnsafePointer<CChar>?, Int32, UnsafeMutablePointer<CChar>?, Int32) -> Int32

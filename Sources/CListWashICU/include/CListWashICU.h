@@ -27,4 +27,10 @@ int32_t lw_icu_title_case(const char *in, int32_t length, char *out, int32_t cap
 /// "Germany"); `locale` picks the language ("de" gives "Deutschland").
 int32_t lw_icu_region_name(const char *region, const char *locale, char *out, int32_t capacity);
 
+/// The ISO 3166 alpha-2 region codes ICU knows, joined with ',' ("AD,AE,AF,...").
+int32_t lw_icu_iso_countries(char *out, int32_t capacity);
+
+/// The ISO 3166 alpha-3 code of an alpha-2 region code ("DE" -> "DEU").
+int32_t lw_icu_iso3_country(const char *region, char *out, int32_t capacity);
+
 #endif

@@ -1,0 +1,275 @@
+import ListWashCore
+
+/// A pipeline file, read: what to read, how to map it, which stages to run, where to write.
+///
+/// Paths in the file are relative to the file's folder; paths given on the command line are
+/// relative to the working folder. Flags override the file (see ``RunOverrides``).
+public struct PipelineConfiguration: Sendable {
+    /// One input file.
+    public struct Input: Sendable, Equatable {
+        /// The path or glob (`inbox/*.csv`).
+        public var path: String
+        /// `csv` or `jsonl`; `nil` picks by extension.
+        public var format: String?
+        /// CSV reading options.
+        public var csv = CSVOptions()
+        /// The name of the source list (for campaign associations); defaults to the file name.
+        public var list: String?
+
+        /// An input at `path` with default options.
+        public init(path: String) {
+            self.path = path
+        }
+    }
+
+    /// A CRM export to match against.
+    public struct Reference: Sendable, Equatable {
+        /// The export's path.
+        public var path: String
+        /// The id column; `nil` recognizes the usual headers ("Id", "Contact ID", ...).
+        public var idColumn: String?
+
+        /// A reference export at `path`.
+        public init(path: String, idColumn: String? = nil) {
+            self.path = path
+            self.idColumn = idColumn
+        }
+    }
+
+    /// A stage as the file names it, with its options.
+    public struct StageEntry: Sendable {
+        /// The stage's name.
+        public var name: String
+        /// Its options, when the file gives any.
+        var options: YAMLValue?
+        /// Where the file names it.
+        public var location: SourceLocation?
+    }
+
+    /// The pipeline file's path, when it came from a file.
+    public var file: String?
+    /// A name for reports.
+    public var name = "pipeline"
+    /// Input files.
+    public var inputs: [Input] = []
+    /// Explicit column mapping.
+    public var columns = ColumnMapping()
+    /// Roles every record needs: a source with no column for one is an error.
+    public var required: Set<FieldRole> = []
+    /// CRM exports: contacts, leads, accounts.
+    public var contacts: Reference?
+    /// Leads exported from the CRM.
+    public var leads: Reference?
+    /// Accounts exported from the CRM.
+    public var accounts: Reference?
+    /// The suppression-list folder.
+    public var suppressionFolder: String?
+    /// Which lists in that folder apply, in order (empty: all of them).
+    public var suppressionLists: [String] = []
+    /// The lead management method.
+    public var method: LeadMethod = .hybrid
+    /// Whether input rows are responses or records.
+    public var rows: RowKind = .responses
+    /// The stages, in order.
+    public var stages: [StageEntry] = []
+    /// The output folder.
+    public var outputFolder = "out"
+    /// The output format.
+    public var outputFormat: OutputFormat = .csv
+
+    /// An empty configuration (no inputs, no stages).
+    public init() {}
+
+    static let topLevelKeys = ["name", "inputs", "columns", "required", "references", "suppression", "method", "rows", "stages", "output"]
+
+    /// Reads a pipeline file.
+    ///
+    /// - Throws: ``ListWashError`` (`.usage`) naming file, line and column for anything the file
+    ///   gets wrong, with "did you mean" for misspelled keys, stage names and methods.
+    public static func load(path: String) throws -> PipelineConfiguration {
+        let text: String
+        do {
+            text = try TextFile.read(path)
+        } catch let error as ListWashError {
+            throw ListWashError(.usage, error.diagnostic.message, at: error.diagnostic.location)
+        }
+        return try parse(text, file: path)
+    }
+
+    /// Reads a pipeline from YAML text; `file` names it in errors and anchors relative paths.
+    public static func parse(_ text: String, file: String) throws -> PipelineConfiguration {
+        let document = try YAMLValue.parse(text, file: file)
+        var configuration = PipelineConfiguration()
+        configuration.file = file
+        let base = PathResolver(relativeTo: file)
+        for (key, _, value) in try document.mapping("the pipeline", allowed: topLevelKeys) {
+            switch key {
+            case "name": configuration.name = try value.string("name")
+            case "inputs": configuration.inputs = try value.list().map { try readInput($0, base: base) }
+            case "columns": try readColumns(value, into: &configuration)
+            case "required": configuration.required = Set(try value.list().map { try readRole($0) })
+            case "references": try readReferences(value, base: base, into: &configuration)
+            case "suppression": try readSuppression(value, base: base, into: &configuration)
+            case "method": configuration.method = try readMethod(value)
+            case "rows":
+                let spelling = try value.string("rows")
+                guard let kind = RowKind(rawValue: spelling.lowercased()) else {
+                    throw value.error(YAMLValue.unknown("value", spelling, in: "rows", allowed: RowKind.allCases.map(\.rawValue)))
+                }
+                configuration.rows = kind
+            case "stages": configuration.stages = try value.list().map(readStage)
+            case "output":
+                for (outputKey, _, outputValue) in try value.mapping("output", allowed: ["folder", "format"]) {
+                    if outputKey == "folder" { configuration.outputFolder = base.resolve(try outputValue.string("output folder")) }
+                    if outputKey == "format" {
+                        let spelling = try outputValue.string("output format")
+                        guard let format = OutputFormat(rawValue: spelling.lowercased()) else {
+                            throw outputValue.error(YAMLValue.unknown("format", spelling, in: "output", allowed: OutputFormat.allCases.map(\.rawValue)))
+                        }
+                        configuration.outputFormat = format
+                    }
+                }
+            default: break
+            }
+        }
+        try StageCatalog.check(configuration.stages)
+        return configuration
+    }
+
+    private static func readInput(_ value: YAMLValue, base: PathResolver) throws -> Input {
+        if let path = value.scalar { return Input(path: base.resolve(path)) }
+        var input = Input(path: "")
+        for (key, _, item) in try value.mapping("an input", allowed: ["path", "format", "delimiter", "header", "column_names", "list"]) {
+            switch key {
+            case "path": input.path = base.resolve(try item.string("path"))
+            case "format":
+                let format = try item.string("format").lowercased()
+                guard ["csv", "jsonl"].contains(format) else { throw item.error(YAMLValue.unknown("format", format, in: "an input", allowed: ["csv", "jsonl"])) }
+                input.format = format
+            case "delimiter":
+                let spelling = try item.string("delimiter")
+                switch spelling {
+                case "auto": input.csv.delimiter = nil
+                case "tab", "\\t", "\t": input.csv.delimiter = UInt8(ascii: "\t")
+                default:
+                    guard spelling.utf8.count == 1, let byte = spelling.utf8.first, byte != UInt8(ascii: "\"") else {
+                        throw item.error("delimiter must be one character (or 'tab' or 'auto'), not '\(spelling)'")
+                    }
+                    input.csv.delimiter = byte
+                }
+            case "header": input.csv.hasHeader = try item.boolean("header")
+            case "column_names": input.csv.columnNames = try item.list().map { try $0.string("a column name") }
+            case "list": input.list = try item.string("list")
+            default: break
+            }
+        }
+        guard !input.path.isEmpty else { throw value.error("an input needs a path") }
+        if !input.csv.hasHeader, input.csv.columnNames.isEmpty {
+            throw value.error("an input with header: false needs column_names: [...]")
+        }
+        return input
+    }
+
+    private static func readRole(_ value: YAMLValue) throws -> FieldRole {
+        let spelling = try value.string("a field")
+        guard let role = FieldRole(rawValue: spelling) else {
+            throw value.error(YAMLValue.unknown("field", spelling, in: "the pipeline", allowed: FieldRole.allCases.map(\.rawValue)))
+        }
+        return role
+    }
+
+    private static func readColumns(_ value: YAMLValue, into configuration: inout PipelineConfiguration) throws {
+        var explicit: [FieldRole: String] = [:]
+        var locations: [FieldRole: SourceLocation] = [:]
+        for (_, key, column) in try value.mapping("columns", allowed: []) {
+            let role = try readRole(key)
+            explicit[role] = try column.string("the column for \(role.rawValue)")
+            locations[role] = column.location
+        }
+        configuration.columns = ColumnMapping(explicit: explicit, locations: locations)
+    }
+
+    private static func readReferences(_ value: YAMLValue, base: PathResolver, into configuration: inout PipelineConfiguration) throws {
+        for (key, _, item) in try value.mapping("references", allowed: ["contacts", "leads", "accounts"]) {
+            var reference = Reference(path: "")
+            if let path = item.scalar {
+                reference.path = base.resolve(path)
+            } else {
+                for (field, _, setting) in try item.mapping(key, allowed: ["path", "id"]) {
+                    if field == "path" { reference.path = base.resolve(try setting.string("path")) }
+                    if field == "id" { reference.idColumn = try setting.string("id") }
+                }
+            }
+            guard !reference.path.isEmpty else { throw item.error("\(key) needs a path") }
+            switch key {
+            case "contacts": configuration.contacts = reference
+            case "leads": configuration.leads = reference
+            default: configuration.accounts = reference
+            }
+        }
+    }
+
+    private static func readSuppression(_ value: YAMLValue, base: PathResolver, into configuration: inout PipelineConfiguration) throws {
+        if let folder = value.scalar {
+            configuration.suppressionFolder = base.resolve(folder)
+            return
+        }
+        for (key, _, item) in try value.mapping("suppression", allowed: ["folder", "lists"]) {
+            if key == "folder" { configuration.suppressionFolder = base.resolve(try item.string("folder")) }
+            if key == "lists" { configuration.suppressionLists = try item.list().map { try $0.string("a list") } }
+        }
+    }
+
+    static func readMethod(_ value: YAMLValue) throws -> LeadMethod {
+        let spelling = try value.string("method")
+        guard let method = LeadMethod(spelling: spelling) else {
+            throw value.error(YAMLValue.unknown("method", spelling, in: "the pipeline", allowed: LeadMethod.allCases.map(\.rawValue)))
+        }
+        return method
+    }
+
+    private static func readStage(_ value: YAMLValue) throws -> StageEntry {
+        if let name = value.scalar { return StageEntry(name: name, options: nil, location: value.location) }
+        let pairs = try value.mapping("a stage", allowed: [])
+        guard pairs.count == 1, let (name, key, options) = pairs.first else {
+            throw value.error("a stage is a name, or a name with options (- validate: {required: [email]})")
+        }
+        return StageEntry(name: name, options: options, location: key.location)
+    }
+}
+
+/// Resolves paths written in a file relative to that file's folder.
+struct PathResolver {
+    let folder: String
+
+    init(relativeTo file: String) {
+        if let slash = file.lastIndex(of: "/") {
+            folder = String(file[..<slash])
+        } else {
+            folder = "."
+        }
+    }
+
+    func resolve(_ path: String) -> String {
+        if path.hasPrefix("/") || path == "-" { return path }
+        if path.hasPrefix("~/"), let home = Environment.value("HOME") { return home + path.dropFirst(1) }
+        return Self.lexicallyNormalized(folder == "." ? path : "\(folder)/\(path)")
+    }
+
+    /// Removes `.` segments and folds `name/..` pairs: `pipelines/../examples/a.csv` becomes
+    /// `examples/a.csv`.
+    static func lexicallyNormalized(_ path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == "..", let last = parts.last, last != ".." {
+                parts.removeLast()
+            } else {
+                parts.append(part)
+            }
+        }
+        let joined = parts.joined(separator: "/")
+        if path.hasPrefix("/") { return "/" + joined }
+        return joined.isEmpty ? "." : joined
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import ListWashCore
+
+/// What a run did, written as `report.json` beside the outputs and printed as a short summary.
+public struct RunReport: Codable, Sendable {
+    /// One input file's part of the run.
+    public struct InputReport: Codable, Sendable {
+        /// The file's path.
+        public var path: String
+        /// `csv` or `jsonl`.
+        public var format: String
+        /// The encoding it was decoded from.
+        public var encoding: String
+        /// The delimiter, for CSV.
+        public var delimiter: String?
+        /// Bytes read.
+        public var bytes: Int
+        /// How its columns mapped to roles.
+        public var mapping: [ColumnMapping.Entry]
+        /// Rows in, rows out per disposition, reasons.
+        public var counts: Counts
+    }
+
+    /// Rows in and out, in the JSON shape users read.
+    public struct Counts: Codable, Sendable {
+        /// Rows read.
+        public var rowsIn: Int
+        /// Rows written per disposition (every disposition listed).
+        public var rowsOut: [String: Int]
+        /// Reasons with their counts, most frequent first.
+        public var reasons: [Reason]
+
+        init(_ counts: DispositionCounts) {
+            rowsIn = counts.rowsIn
+            rowsOut = Dictionary(uniqueKeysWithValues: Disposition.allCases.map { ($0.rawValue, counts.rowsOut[$0] ?? 0) })
+            reasons = counts.reasons.map { Reason(reason: $0.key, rows: $0.value) }
+                .sorted { ($0.rows, $1.reason) > ($1.rows, $0.reason) }
+        }
+    }
+
+    /// A reason and how many rows it was given for.
+    public struct Reason: Codable, Sendable {
+        /// The reason.
+        public var reason: String
+        /// Rows.
+        public var rows: Int
+    }
+
+    /// The pipeline file, when the run came from one.
+    public var pipeline: String?
+    /// The pipeline's name.
+    public var name: String
+    /// When the run started (ISO 8601, UTC).
+    public var startedAt: String
+    /// Seconds the run took.
+    public var seconds: Double
+    /// The lead management method in force.
+    public var method: String
+    /// Whether rows were responses or records.
+    public var rows: String
+    /// The stages, in order.
+    public var stages: [String]
+    /// Each input file.
+    public var inputs: [InputReport]
+    /// All inputs together.
+    public var totals: Counts
+    /// Warnings, as `file:line:column: warning: message`.
+    public var warnings: [String]
+    /// The output folder.
+    public var outputFolder: String
+    /// The output files.
+    public var outputFiles: [String]
+
+    /// Encodes the report as pretty-printed JSON.
+    public func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+    }
+
+    /// The short summary printed at the end of a run.
+    public var summary: String {
+        let files = inputs.count == 1 ? "1 file" : "\(inputs.count) files"
+        var lines = ["\(name): \(Self.grouped(totals.rowsIn)) rows in from \(files) in \(String(format: "%.2f", seconds)) s (\(method), \(rows))"]
+        let width = Self.grouped(totals.rowsIn).count
+        for disposition in Disposition.allCases {
+            let count = totals.rowsOut[disposition.rawValue] ?? 0
+            let padded = String(repeating: " ", count: max(0, width - Self.grouped(count).count)) + Self.grouped(count)
+            lines.append("  \(disposition.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0))\(padded)")
+        }
+        if !totals.reasons.isEmpty {
+            let top = totals.reasons.prefix(5).map { "\($0.reason) (\(Self.grouped($0.rows)))" }
+            lines.append("top reasons: " + top.joined(separator: "; "))
+        }
+        if !warnings.isEmpty { lines.append("\(warnings.count) warning\(warnings.count == 1 ? "" : "s") (see report.json)") }
+        lines.append("outputs: \(outputFolder)/ (\(outputFiles.joined(separator: ", ")))")
+        return lines.joined(separator: "\n")
+    }
+
+    static func grouped(_ number: Int) -> String {
+        let digits = String(number)
+        var out = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { out.append(",") }
+            out.append(digit)
+        }
+        return out
+    }
+}

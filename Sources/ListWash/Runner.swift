@@ -1,0 +1,200 @@
+import Foundation
+import ListWashCore
+
+/// What the command line overrides in a pipeline file, so one file serves many lists.
+public struct RunOverrides: Sendable {
+    /// Input files (replace the file's inputs).
+    public var inputs: [String] = []
+    /// Contacts export.
+    public var contacts: String?
+    /// Leads export.
+    public var leads: String?
+    /// Accounts export.
+    public var accounts: String?
+    /// Suppression-list folder.
+    public var suppression: String?
+    /// Lead management method.
+    public var method: LeadMethod?
+    /// Output folder.
+    public var out: String?
+
+    /// No overrides.
+    public init() {}
+}
+
+extension PipelineConfiguration {
+    /// This configuration with the command line's overrides applied.
+    public func applying(_ overrides: RunOverrides) -> PipelineConfiguration {
+        var copy = self
+        if !overrides.inputs.isEmpty { copy.inputs = overrides.inputs.map { Input(path: $0) } }
+        if let path = overrides.contacts { copy.contacts = Reference(path: path, idColumn: contacts?.idColumn) }
+        if let path = overrides.leads { copy.leads = Reference(path: path, idColumn: leads?.idColumn) }
+        if let path = overrides.accounts { copy.accounts = Reference(path: path, idColumn: accounts?.idColumn) }
+        if let folder = overrides.suppression { copy.suppressionFolder = folder }
+        if let method = overrides.method { copy.method = method }
+        if let out = overrides.out { copy.outputFolder = out }
+        return copy
+    }
+}
+
+/// Runs a pipeline configuration end to end: opens the inputs, streams them through the stages,
+/// writes one file per disposition and `report.json`, atomically.
+///
+/// ```swift
+/// let configuration = try PipelineConfiguration.load(path: "pipelines/acquired-list.yaml")
+/// let report = try Runner(configuration: configuration).run()
+/// print(report.summary)
+/// ```
+public struct Runner {
+    /// What to run.
+    public let configuration: PipelineConfiguration
+    /// Where warnings go.
+    public let log: DiagnosticLog
+
+    /// A runner for `configuration` whose warnings go to `log`.
+    public init(configuration: PipelineConfiguration, log: DiagnosticLog = DiagnosticLog()) {
+        self.configuration = configuration
+        self.log = log
+    }
+
+    /// Runs the pipeline.
+    ///
+    /// - Parameter progress: called as input is read, with the bytes read of the current file.
+    /// - Throws: ``ListWashError`` with the exit status for what stopped the run; the output
+    ///   folder then keeps what it had before.
+    public func run(progress: ((String, Int) -> Void)? = nil) throws -> RunReport {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let startedAt = ISO8601DateFormatter().string(from: Date())
+        let pipeline = try StageCatalog.build(configuration.stages, configuration: configuration)
+        warnAboutUnusedReferences(pipeline)
+        let sources = try openSources(required: requiredRoles(of: pipeline))
+        let layout = pipeline.layout
+        let columns = OutputColumns(headers: sources.map { ($0.schema.source, $0.schema.columns) })
+        let sink = try DispositionSink(directory: configuration.outputFolder, columns: columns, layout: layout, format: configuration.outputFormat)
+        do {
+            let counts = try RecordFlow(pipeline: pipeline).run(sources, into: sink, progress: progress)
+            for source in sources where source.reader.recordsRead == 0 && !source.schema.columns.isEmpty {
+                log.warn("no records after the header", at: SourceLocation(file: source.schema.source, line: 2))
+            }
+            var report = makeReport(sources: sources, counts: counts, stages: pipeline.stages.map(\.name), startedAt: startedAt)
+            report.seconds = (clock.now - started).seconds
+            try FileSystem.write(try report.json(), to: sink.stagedPath("report.json"))
+            try sink.commit(extraFiles: ["report.json"])
+            return report
+        } catch {
+            sink.abandon()
+            throw error
+        }
+    }
+
+    private func requiredRoles(of pipeline: Pipeline) -> Set<FieldRole> {
+        var roles = configuration.required
+        for stage in pipeline.stages {
+            if let validate = stage as? ValidateStage { roles.formUnion(validate.required) }
+        }
+        return roles
+    }
+
+    private func warnAboutUnusedReferences(_ pipeline: Pipeline) {
+        let names = Set(pipeline.stages.map(\.name))
+        let unused = [("contacts", configuration.contacts?.path, "match"), ("leads", configuration.leads?.path, "match"),
+                      ("accounts", configuration.accounts?.path, "match"), ("suppression", configuration.suppressionFolder, "suppress")]
+        for (what, path, stage) in unused where path != nil && !names.contains(stage) {
+            log.warn("\(what) (\(path ?? "")) named, but the pipeline has no '\(stage)' stage that uses it", at: configuration.file.map { SourceLocation(file: $0) })
+        }
+    }
+
+    /// Expands globs, opens every input, and resolves its columns.
+    func openSources(required: Set<FieldRole>) throws -> [SourceInput] {
+        guard !configuration.inputs.isEmpty else {
+            throw ListWashError(.usage, "no input: name one under inputs: in the pipeline file or with --input FILE", at: configuration.file.map { SourceLocation(file: $0) })
+        }
+        var sources: [SourceInput] = []
+        var seen = Set<String>()
+        for input in configuration.inputs {
+            for path in try Glob.expand(input.path) where seen.insert(path).inserted {
+                let reader: any RecordReader
+                if input.format == "jsonl" || (input.format == nil && (path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson"))) {
+                    reader = try JSONLinesReader(path: path, batchSize: input.csv.batchSize)
+                } else {
+                    reader = try CSVReader(path: path, options: input.csv, log: log)
+                }
+                if reader.header.isEmpty {
+                    log.warn("empty file: no header and no records", at: SourceLocation(file: path, line: 1))
+                    sources.append(SourceInput(reader: reader, schema: Schema(source: path, columns: [], roles: [:])))
+                    continue
+                }
+                let schema = try configuration.columns.resolve(header: reader.header, source: path, required: required, log: log)
+                if input.csv.hasHeader, let problem = HeaderCheck.dataLikeCell(in: reader.header), schema.mapping.allSatisfy({ !$0.explicit }) && schema.roles.count <= 1 {
+                    throw ListWashError(.input, "the first line looks like data, not a header (column \(problem.column) holds '\(problem.value)'); add a header line, or set header: false and column_names: [...] for this input in the pipeline file", at: SourceLocation(file: path, line: 1, column: problem.column))
+                }
+                sources.append(SourceInput(reader: reader, schema: schema))
+            }
+        }
+        return sources
+    }
+
+    private func makeReport(sources: [SourceInput], counts: [String: DispositionCounts], stages: [String], startedAt: String) -> RunReport {
+        var total = DispositionCounts()
+        let inputs = sources.map { source -> RunReport.InputReport in
+            let sourceCounts = counts[source.schema.source] ?? DispositionCounts()
+            total.add(sourceCounts)
+            let csv = source.reader as? CSVReader
+            return RunReport.InputReport(
+                path: source.schema.source, format: csv == nil ? "jsonl" : "csv",
+                encoding: csv?.encoding.rawValue ?? TextEncoding.utf8.rawValue,
+                delimiter: csv.map { String(decoding: [$0.delimiter], as: UTF8.self) },
+                bytes: source.reader.bytesRead, mapping: source.schema.mapping, counts: RunReport.Counts(sourceCounts))
+        }
+        let ext = configuration.outputFormat.rawValue
+        return RunReport(
+            pipeline: configuration.file, name: configuration.name, startedAt: startedAt, seconds: 0,
+            method: configuration.method.rawValue, rows: configuration.rows.rawValue, stages: stages,
+            inputs: inputs, totals: RunReport.Counts(total), warnings: log.all.map(\.description),
+            outputFolder: configuration.outputFolder,
+            outputFiles: Disposition.allCases.map { $0.fileName(extension: ext) } + ["report.json"])
+    }
+}
+
+/// Spots a header line that is really data.
+enum HeaderCheck {
+    /// The first cell that looks like a value rather than a column name: an email address, a
+    /// number of three or more digits, or a phone number.
+    static func dataLikeCell(in header: [String]) -> (column: Int, value: String)? {
+        for (index, cell) in header.enumerated() {
+            let trimmed = cell.trimmingCharacters(in: .whitespaces)
+            let digits = trimmed.filter(\.isNumber).count
+            if trimmed.contains("@") && trimmed.contains(".") { return (index + 1, cell) }
+            if digits >= 3 && digits * 2 >= trimmed.count { return (index + 1, cell) }
+        }
+        return nil
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double {
+        let (whole, fraction) = components
+        return Double(whole) + Double(fraction) / 1e18
+    }
+}
+
+/// Shell-style wildcards in input paths (`inbox/*.csv`).
+enum Glob {
+    /// The sorted paths matching `pattern`; a pattern without wildcards is returned as it is.
+    ///
+    /// - Throws: ``ListWashError`` (`.input`) when a path without wildcards does not exist.
+    static func expand(_ pattern: String) throws -> [String] {
+        guard pattern.contains(where: { "*?[".contains($0) }) else {
+            guard pattern == "-" || FileSystem.exists(pattern) else {
+                throw ListWashError(.input, "cannot open \(pattern): no such file", at: SourceLocation(file: pattern))
+            }
+            return [pattern]
+        }
+        var result = glob_t()
+        defer { globfree(&result) }
+        guard glob(pattern, 0, nil, &result) == 0 else { return [] }
+        return (0..<Int(result.gl_pathc)).compactMap { result.gl_pathv[$0].map { String(cString: $0) } }.sorted()
+    }
+}

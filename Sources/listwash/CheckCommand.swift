@@ -1,0 +1,20 @@
+import ArgumentParser
+import ListWash
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Validate a pipeline file without running it."
+    )
+
+    @Argument(help: "The pipeline file (YAML).")
+    var pipeline: String
+
+    func run() throws {
+        try reportingErrors {
+            let configuration = try PipelineConfiguration.load(path: pipeline)
+            let stages = configuration.stages.map(\.name).joined(separator: " | ")
+            print("\(pipeline): ok (\(configuration.inputs.count) input\(configuration.inputs.count == 1 ? "" : "s"); stages: \(stages.isEmpty ? "none" : stages); method: \(configuration.method.rawValue))")
+        }
+    }
+}

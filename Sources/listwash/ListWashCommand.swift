@@ -1,0 +1,23 @@
+import ArgumentParser
+import ListWash
+
+@main
+struct ListWashCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "listwash",
+        abstract: "Wash lead lists before they reach a CRM.",
+        discussion: "Exit statuses: 0 success, 64 usage or pipeline-file error, 65 input error, 66 suppression or reference list error, 70 internal error, 73 output error.",
+        version: "0.1.0",
+        subcommands: [RunCommand.self, CheckCommand.self]
+    )
+}
+
+/// Runs `body`, printing a ListWash error to standard error and exiting with its status.
+func reportingErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as ListWashError {
+        StandardError.write(error.description)
+        throw ExitCode(error.exitStatus)
+    }
+}
