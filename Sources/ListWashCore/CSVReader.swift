@@ -77,7 +77,10 @@ public final class CSVReader: RecordReader {
         }
         if head.count >= 3, head[0] == 0xEF, head[1] == 0xBB, head[2] == 0xBF { input.start += 3 }
         let body = UnsafeBufferPointer(rebasing: input.buffer[input.start..<input.end])
-        if !TextEncoding.isPlainASCII(body), !TextEncoding.isValidUTF8(body, allowTruncatedEnd: !input.atEOF) {
+        // The first 64 KiB decide the file's encoding; a later record that is not UTF-8 is
+        // decoded on its own (see appendDecoded).
+        let sample = UnsafeBufferPointer(rebasing: body.prefix(64 * 1024))
+        if !TextEncoding.isPlainASCII(sample), !TextEncoding.isValidUTF8(sample, allowTruncatedEnd: sample.count < body.count || !input.atEOF) {
             encoding = .windows1252
             log?.warn("not valid UTF-8; decoding as Windows-1252 (Excel's CSV export). Save as \"CSV UTF-8\" to avoid this warning", at: location(line: 1))
         }

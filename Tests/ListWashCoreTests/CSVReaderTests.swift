@@ -1,0 +1,159 @@
+import Testing
+@testable import ListWashCore
+
+@Suite struct CSVReaderTests {
+    let folder = TemporaryFolder()
+
+    @Test func readsRFC4180QuotingAndLineBreaksInsideQuotes() throws {
+        let path = folder.write("a.csv", "name,note,city\n\"Smith, John\",\"said \"\"hi\"\"\nthen left\",Boston\nAnn,,\"\"\n")
+        let result = try readAll(path)
+        #expect(result.header == ["name", "note", "city"])
+        #expect(result.records == [["Smith, John", "said \"hi\"\nthen left", "Boston"], ["Ann", "", ""]])
+        #expect(result.lines == [2, 4])
+    }
+
+    @Test(arguments: ["\n", "\r\n", "\r"])
+    func acceptsEveryLineEnding(_ end: String) throws {
+        let path = folder.write("e.csv", "a,b\(end)1,2\(end)3,4\(end)")
+        let result = try readAll(path)
+        #expect(result.records == [["1", "2"], ["3", "4"]])
+        #expect(result.lines == [2, 3])
+    }
+
+    @Test func acceptsMixedLineEndingsAndBlankLinesAndNoFinalNewline() throws {
+        let path = folder.write("m.csv", "a,b\r\n1,2\n\n3,4\r5,6")
+        let result = try readAll(path)
+        #expect(result.records == [["1", "2"], ["3", "4"], ["5", "6"]])
+        #expect(result.lines == [2, 4, 5])
+    }
+
+    @Test func dropsUTF8ByteOrderMark() throws {
+        let path = folder.write("bom.csv", bytes: [0xEF, 0xBB, 0xBF] + Array("Email,Name\na@b.com,Zoë\n".utf8))
+        let result = try readAll(path)
+        #expect(result.header == ["Email", "Name"])
+        #expect(result.records == [["a@b.com", "Zoë"]])
+    }
+
+    @Test(arguments: [(",", UInt8(ascii: ",")), (";", UInt8(ascii: ";")), ("\t", UInt8(ascii: "\t")), ("|", UInt8(ascii: "|"))])
+    func sniffsTheDelimiter(_ text: String, _ byte: UInt8) throws {
+        let rows = ["first\(text)last\(text)note", "Ann\(text)Lee\(text)\"a, b; c\"", "Bo\(text)Ek\(text)x"]
+        let path = folder.write("d.csv", rows.joined(separator: "\n") + "\n")
+        let result = try readAll(path)
+        #expect(result.delimiter == byte)
+        #expect(result.records == [["Ann", "Lee", "a, b; c"], ["Bo", "Ek", "x"]])
+    }
+
+    @Test func decodesWindows1252WithAWarning() throws {
+        // "Müller" and "café" as Excel writes them in Windows-1252, with a curly quote (0x92).
+        let bytes = Array("name,city\nM".utf8) + [0xFC] + Array("ller,caf".utf8) + [0xE9] + Array("\nO".utf8) + [0x92] + Array("Neil,x\n".utf8)
+        let log = DiagnosticLog()
+        let result = try readAll(folder.write("w.csv", bytes: bytes), log: log)
+        #expect(result.encoding == .windows1252)
+        #expect(result.records == [["Müller", "café"], ["O\u{2019}Neil", "x"]])
+        #expect(log.all.contains { $0.message.contains("Windows-1252") })
+    }
+
+    @Test func decodesAStrayInvalidRecordInAUTF8File() throws {
+        let text = "name,city\n" + String(repeating: "Zoë,Paris\n", count: 20_000)
+        let bytes = Array(text.utf8) + Array("M".utf8) + [0xFC] + Array("ller,Berlin\n".utf8)
+        let log = DiagnosticLog()
+        let result = try readAll(folder.write("late.csv", bytes: bytes), log: log)
+        #expect(result.encoding == .utf8)
+        #expect(result.records.count == 20_001)
+        #expect(result.records.last == ["Müller", "Berlin"])
+        #expect(log.all.contains { $0.location?.line == 20_002 })
+    }
+
+    @Test func rejectsRaggedRowsWithLineAndRawText() throws {
+        let path = folder.write("r.csv", "a,b,c\n1,2,3\n1,2\n1,2,3,4\n5,6,7,,\n")
+        let result = try readAll(path)
+        #expect(result.records == [["1", "2", "3"], ["5", "6", "7"]])
+        #expect(result.rejected.map(\.reason) == ["ragged row: 2 fields where the header has 3", "ragged row: 4 fields where the header has 3"])
+        #expect(result.rejected.map(\.row) == [2, 3])
+        #expect(result.rejected.map(\.raw) == ["1,2", "1,2,3,4"])
+    }
+
+    @Test func rejectsAnUnterminatedQuoteAndReadsOnAfterIt() throws {
+        let path = folder.write("q.csv", "a,b\n1,\"open\n2,3\n4,5\n")
+        let result = try readAll(path)
+        #expect(result.rejected.map(\.reason) == ["unterminated quote"])
+        #expect(result.rejected.first?.raw == "1,\"open")
+        #expect(result.records == [["2", "3"], ["4", "5"]])
+    }
+
+    @Test func rejectsTextAfterAClosingQuote() throws {
+        let path = folder.write("t.csv", "a,b\n\"x\"y,1\n2,3\n")
+        let result = try readAll(path)
+        #expect(result.rejected.first?.reason.hasPrefix("text after a closing quote in field 1") == true)
+        #expect(result.records == [["2", "3"]])
+    }
+
+    @Test func rejectsNULBytesButKeepsTheRecord() throws {
+        let bytes = Array("a,b\nx".utf8) + [0] + Array("y,2\n3,4\n".utf8)
+        let result = try readAll(folder.write("nul.csv", bytes: bytes))
+        #expect(result.rejected.map(\.reason) == ["NUL byte (0x00) in column 1; it was removed"])
+        #expect(result.records == [["3", "4"]])
+    }
+
+    @Test func readsAOneMegabyteLine() throws {
+        let long = String(repeating: "x", count: 1 << 20)
+        let path = folder.write("long.csv", "a,b\n\(long),\"\(long)\"\nshort,1\n")
+        let result = try readAll(path)
+        #expect(result.records.count == 2)
+        #expect(result.records.first?.map(\.count) == [1 << 20, 1 << 20])
+    }
+
+    @Test func readsRecordsAcrossChunkBoundaries() throws {
+        var text = "id,name,note\n"
+        var expected: [[String]] = []
+        for index in 0..<60_000 {
+            let note = index % 7 == 0 ? "line\nbreak, \"\(index)\"" : "n\(index)"
+            expected.append(["\(index)", "name \(index)", note])
+            text += "\(index),name \(index),\"\(note.replacingOccurrences(of: "\"", with: "\"\""))\"\r\n"
+        }
+        let result = try readAll(folder.write("big.csv", text), options: { var o = CSVOptions(); o.batchSize = 1000; return o }())
+        #expect(result.records == expected)
+    }
+
+    @Test func emptyFileHasNoHeaderAndNoRecords() throws {
+        let result = try readAll(folder.write("empty.csv", ""))
+        #expect(result.header.isEmpty)
+        #expect(result.records.isEmpty)
+    }
+
+    @Test func headerOnlyFileHasNoRecords() throws {
+        let result = try readAll(folder.write("h.csv", "a,b\n"))
+        #expect(result.header == ["a", "b"])
+        #expect(result.records.isEmpty)
+    }
+
+    @Test func readsAHeaderlessFileWithGivenNames() throws {
+        var options = CSVOptions()
+        options.hasHeader = false
+        options.columnNames = ["email", "name"]
+        let result = try readAll(folder.write("nh.csv", "a@b.com,Ann\n"), options: options)
+        #expect(result.header == ["email", "name"])
+        #expect(result.records == [["a@b.com", "Ann"]])
+    }
+
+    @Test func refusesUTF16WithAClearMessage() throws {
+        let path = folder.write("u16.csv", bytes: [0xFF, 0xFE, 0x61, 0x00])
+        #expect(throws: ListWashError.self) { try readAll(path) }
+        do { _ = try readAll(path) } catch let error as ListWashError {
+            #expect(error.description == "\(path):1: error: \(path) is UTF-16 text; save it as UTF-8 (Excel: \"CSV UTF-8\") and run again")
+            #expect(error.exitStatus == 65)
+        }
+    }
+
+    @Test func missingFileIsAnInputError() {
+        do {
+            _ = try CSVReader(path: "/nonexistent/x.csv")
+            Issue.record("expected an error")
+        } catch let error as ListWashError {
+            #expect(error.description == "/nonexistent/x.csv: error: cannot open /nonexistent/x.csv: no such file")
+            #expect(error.exitStatus == 65)
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Testing
+@testable import ListWashCore
+
+@Suite struct CSVWriterTests {
+    let folder = TemporaryFolder()
+
+    /// A seeded generator so the sweep is the same on every run.
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static func randomField(_ random: inout SplitMix) -> String {
+        let alphabet: [String] = ["a", "Z", " ", ",", "\"", "\n", "\r\n", ";", "é", "日本", "🙂", "\t", "'", "x"]
+        let length = Int(random.next() % 12)
+        return (0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }.joined()
+    }
+
+    @Test func roundTripsAnyFieldsUnchanged() throws {
+        var random = SplitMix(state: 42)
+        let header = ["a", "b", "c", "d"]
+        var rows: [[String]] = []
+        for _ in 0..<2_000 {
+            var row = (0..<4).map { _ in Self.randomField(&random) }
+            if row.allSatisfy(\.isEmpty) { row[0] = "x" }  // a line of only delimiters is still a record
+            rows.append(row)
+        }
+        let schema = Schema(source: "in.csv", columns: header, roles: [:])
+        let batch = RecordBatch(schema: schema, rows: rows)
+        let path = "\(folder.path)/out.csv"
+        let writer = try CSVWriter(path: path, columns: OutputColumns(headers: [("in.csv", header)]), layout: OutputLayout())
+        try writer.write(batch, rows: Array(0..<batch.count))
+        try writer.finish()
+        var options = CSVOptions()
+        options.delimiter = UInt8(ascii: ",")
+        let result = try readAll(path, options: options)
+        #expect(result.rejected.isEmpty)
+        #expect(result.records.map { Array($0.prefix(4)) } == rows)
+        #expect(result.records.map { $0[4] } == (1...2_000).map(String.init))
+    }
+
+    @Test func appendsListWashColumnsAfterTheInputColumns() throws {
+        let schema = Schema(source: "in.csv", columns: ["Email", "Name"], roles: [:])
+        let layout = OutputLayout(adding: ["listwash_email"])
+        var batch = RecordBatch(schema: schema, layout: layout, rows: [["A@B.COM", "Ann, Lee"]])
+        batch[0, layout.column("listwash_email")!] = "a@b.com"
+        batch.settle(0, as: .review, reason: "possible match")
+        let path = "\(folder.path)/o.csv"
+        let writer = try CSVWriter(path: path, columns: OutputColumns(headers: [("in.csv", schema.columns)]), layout: layout)
+        try writer.write(batch, rows: [0])
+        try writer.finish()
+        #expect(folder.read("o.csv") == """
+            Email,Name,listwash_row,listwash_source,listwash_disposition,listwash_reason,listwash_cluster,listwash_match_id,listwash_match_score,listwash_email
+            A@B.COM,"Ann, Lee",1,in.csv,review,possible match,,,,a@b.com
+
+            """)
+    }
+
+    @Test func unitesTheColumnsOfSourcesWithDifferentHeaders() {
+        let columns = OutputColumns(headers: [("a.csv", ["Email", "Name", "Name"]), ("b.csv", ["Name", "Phone", "Email"])])
+        #expect(columns.names == ["Email", "Name", "Name", "Phone"])
+        #expect(columns.columnMap(for: "a.csv") == [0, 1, 2, -1])
+        #expect(columns.columnMap(for: "b.csv") == [2, 0, -1, 1])
+    }
+}

@@ -1,0 +1,112 @@
+import Testing
+@testable import ListWashCore
+
+/// Marks each record with the order it was seen in, to check that output order is input order.
+struct TagStage: Stage {
+    let name = "tag"
+    var outputColumns: [String] { ["listwash_tag"] }
+    var runsConcurrently: Bool { true }
+    func process(_ batch: inout RecordBatch) throws {
+        let column = batch.layout.column("listwash_tag")!
+        for row in 0..<batch.count { batch[row, column] = batch.value(row, column: 0).uppercased() }
+    }
+}
+
+/// Rejects every record whose first field is odd.
+struct RejectOddStage: Stage {
+    let name = "reject-odd"
+    func process(_ batch: inout RecordBatch) throws {
+        for row in 0..<batch.count where batch.isOpen(row) && (Int(batch.value(row, column: 0)) ?? 0) % 2 == 1 {
+            batch.settle(row, as: .rejected, reason: "odd")
+        }
+    }
+}
+
+struct FailingStage: Stage {
+    let name = "fail"
+    func process(_ batch: inout RecordBatch) throws {
+        throw ListWashError(.internal, "boom")
+    }
+}
+
+@Suite struct RecordFlowTests {
+    let folder = TemporaryFolder()
+
+    @Test func stagesComposeWithTheOperatorAndTheBuilder() {
+        let chained = TagStage() | RejectOddStage()
+        let built = Pipeline {
+            TagStage()
+            RejectOddStage()
+        }
+        #expect(chained.stages.map(\.name) == ["tag", "reject-odd"])
+        #expect(built.stages.map(\.name) == ["tag", "reject-odd"])
+        #expect(chained.layout.names.last == "listwash_tag")
+    }
+
+    @Test func aStageRunsAloneOnABatch() throws {
+        var batch = RecordBatch(schema: Schema(source: "s", columns: ["n"], roles: [:]), rows: [["1"], ["2"]])
+        try RejectOddStage().process(&batch)
+        #expect(batch.dispositions == [.rejected, nil])
+    }
+
+    @Test func everyRowEndsInExactlyOneFileInInputOrder() throws {
+        let count = 30_000
+        let input = folder.write("in.csv", "n\n" + (1...count).map { "\($0)\n" }.joined())
+        var options = CSVOptions()
+        options.batchSize = 512
+        let reader = try CSVReader(path: input, options: options)
+        let schema = Schema(source: input, columns: reader.header, roles: [:])
+        let pipeline = TagStage() | RejectOddStage()
+        let sink = try DispositionSink(directory: "\(folder.path)/out", columns: OutputColumns(headers: [(input, reader.header)]), layout: pipeline.layout)
+        let counts = try RecordFlow(pipeline: pipeline, workers: 4).run([SourceInput(reader: reader, schema: schema)], into: sink)
+        try sink.commit()
+        #expect(counts[input]?.rowsIn == count)
+        #expect(counts[input]?.rowsOut == [.load: count / 2, .rejected: count / 2])
+        let loaded = try readAll("\(folder.path)/out/load.csv")
+        #expect(loaded.records.map { $0[0] } == stride(from: 2, through: count, by: 2).map(String.init))
+        #expect(loaded.records.allSatisfy { $0[0] == $0[$0.count - 1] })
+        let rejected = try readAll("\(folder.path)/out/rejected.csv")
+        #expect(rejected.records.count == count / 2)
+        #expect(FileSystem.contents(of: "\(folder.path)/out") == Disposition.allCases.map { $0.fileName() }.sorted())
+    }
+
+    @Test func aFailedRunLeavesNoOutputs() throws {
+        let input = folder.write("in.csv", "n\n1\n2\n")
+        let reader = try CSVReader(path: input)
+        let schema = Schema(source: input, columns: reader.header, roles: [:])
+        let pipeline = Pipeline([FailingStage()])
+        let out = "\(folder.path)/out"
+        let sink = try DispositionSink(directory: out, columns: OutputColumns(headers: [(input, reader.header)]), layout: pipeline.layout)
+        #expect(throws: ListWashError.self) { try RecordFlow(pipeline: pipeline).run([SourceInput(reader: reader, schema: schema)], into: sink) }
+        sink.abandon()
+        #expect(FileSystem.contents(of: out).isEmpty)
+    }
+
+    @Test func aLostRowFailsTheCommit() throws {
+        let schema = Schema(source: "s.csv", columns: ["n"], roles: [:])
+        let out = "\(folder.path)/out"
+        let sink = try DispositionSink(directory: out, columns: OutputColumns(headers: [("s.csv", ["n"])]), layout: OutputLayout())
+        try sink.write(RecordBatch(schema: schema, rows: [["1"]]))
+        sink.countRowsIn(2, source: "s.csv")
+        do {
+            try sink.commit()
+            Issue.record("expected an error")
+        } catch let error as ListWashError {
+            #expect(error.description == "s.csv: error: rows in (2) differ from rows out (1) for s.csv; no output was written")
+            #expect(error.exitStatus == 70)
+        }
+        sink.abandon()
+        #expect(FileSystem.contents(of: out).isEmpty)
+    }
+
+    @Test func anUnwritableOutputFolderIsAnOutputError() throws {
+        let blocker = folder.write("file", "x")
+        do {
+            _ = try DispositionSink(directory: "\(blocker)/out", columns: OutputColumns(headers: []), layout: OutputLayout())
+            Issue.record("expected an error")
+        } catch let error as ListWashError {
+            #expect(error.exitStatus == 73)
+            #expect(error.description.contains("cannot create folder \(blocker)/out"))
+        }
+    }
+}

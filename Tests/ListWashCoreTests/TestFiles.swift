@@ -1,0 +1,62 @@
+import Foundation
+@testable import ListWashCore
+
+/// A temporary folder for one test, removed when the value goes away.
+final class TemporaryFolder {
+    let path: String
+
+    init() {
+        path = NSTemporaryDirectory() + "listwash-test-" + UUID().uuidString
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    /// Writes `bytes` to `name` and returns its path.
+    @discardableResult
+    func write(_ name: String, bytes: [UInt8]) -> String {
+        let file = "\(path)/\(name)"
+        FileManager.default.createFile(atPath: file, contents: Data(bytes))
+        return file
+    }
+
+    /// Writes `text` as UTF-8 to `name` and returns its path.
+    @discardableResult
+    func write(_ name: String, _ text: String) -> String {
+        write(name, bytes: Array(text.utf8))
+    }
+
+    func read(_ name: String) -> String {
+        (try? String(contentsOfFile: "\(path)/\(name)", encoding: .utf8)) ?? ""
+    }
+}
+
+/// Reads every record of a CSV file: header, fields per record, and each record's disposition
+/// and reason when the reader settled it.
+struct ReadResult {
+    var header: [String]
+    var records: [[String]]
+    var lines: [Int]
+    var rejected: [(row: Int, reason: String, raw: String?)]
+    var delimiter: UInt8
+    var encoding: TextEncoding
+}
+
+func readAll(_ path: String, options: CSVOptions = CSVOptions(), log: DiagnosticLog? = nil) throws -> ReadResult {
+    let reader = try CSVReader(path: path, options: options, log: log)
+    let schema = Schema(source: path, columns: reader.header, roles: [:])
+    var result = ReadResult(header: reader.header, records: [], lines: [], rejected: [], delimiter: reader.delimiter, encoding: reader.encoding)
+    while let batch = try reader.nextBatch(schema: schema, layout: OutputLayout()) {
+        for row in 0..<batch.count {
+            if batch.dispositions[row] == .rejected {
+                result.rejected.append((batch.rows[row], batch.reasons[row], batch.rawText[row]))
+            } else {
+                result.records.append(batch.fields(row))
+                result.lines.append(batch.lines[row])
+            }
+        }
+    }
+    return result
+}
