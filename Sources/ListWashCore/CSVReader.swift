@@ -185,7 +185,7 @@ public final class CSVReader: RecordReader {
         let row = recordsRead
         let recordLine = line
         var reason: String?
-        if TextEncoding.isPlainASCII(recordBytes) && encoding == .utf8 {
+        if encoding == .utf8 && (TextEncoding.isPlainASCII(recordBytes) || (!recordBytes.contains(0) && TextEncoding.isValidUTF8(recordBytes))) {
             spans.withUnsafeBufferPointer { batch.append(fields: UnsafeBufferPointer(rebasing: $0[0..<fieldCount]), in: buffer, row: row, line: recordLine) }
         } else {
             reason = appendDecoded(to: &batch, buffer: buffer, fieldCount: fieldCount, recordBytes: recordBytes, row: row)
@@ -323,9 +323,14 @@ public final class CSVReader: RecordReader {
 
     /// Splits the record at `input.start` into `spans`. Does not consume it.
     private func parseRecord() -> ParseResult {
+        // Work on locals: class properties cost an exclusivity check on every access.
+        var spans: [FieldSpan] = []
+        swap(&spans, &self.spans)
+        defer { swap(&spans, &self.spans) }
         spans.removeAll(keepingCapacity: true)
         let buffer = input.buffer
         let end = input.end
+        let atEOF = input.atEOF
         let delimiter = self.delimiter
         let quote = UInt8(ascii: "\""), newline = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
         var position = input.start
@@ -344,7 +349,7 @@ public final class CSVReader: RecordReader {
                             scan += 2
                             continue
                         }
-                        if scan + 1 == end, !input.atEOF { return .needMore }
+                        if scan + 1 == end, !atEOF { return .needMore }
                         closed = true
                         break
                     }
@@ -371,20 +376,20 @@ public final class CSVReader: RecordReader {
             }
             // What ends the field.
             if position == end {
-                return input.atEOF ? .record(end: end, newlines: newlines) : .needMore
+                return atEOF ? .record(end: end, newlines: newlines) : .needMore
             }
             let byte = buffer[position]
             if byte == delimiter {
                 position += 1
                 if position == end {
-                    if !input.atEOF { return .needMore }
+                    if !atEOF { return .needMore }
                     spans.append(FieldSpan(start: end, end: end, hasEscapedQuotes: false))
                     return .record(end: end, newlines: newlines)
                 }
                 continue
             }
             if byte == carriageReturn {
-                if position + 1 == end, !input.atEOF { return .needMore }
+                if position + 1 == end, !atEOF { return .needMore }
                 if position + 1 < end, buffer[position + 1] == newline { position += 1 }
             }
             return .record(end: position + 1, newlines: newlines + 1)

@@ -23,37 +23,64 @@ public final class CSVWriter: RecordWriter {
         self.includeRawText = includeRawText
         var header = columns.names + layout.names
         if includeRawText { header.append("listwash_raw") }
+        var line: [UInt8] = []
         for (index, name) in header.enumerated() {
-            if index > 0 { output.append(UInt8(ascii: ",")) }
+            if index > 0 { line.append(UInt8(ascii: ",")) }
             var name = name
-            name.withUTF8 { writeField($0) }
+            name.withUTF8 { Self.appendField($0, to: &line) }
         }
-        output.append(UInt8(ascii: "\n"))
+        line.append(UInt8(ascii: "\n"))
+        line.withUnsafeBufferPointer { output.append($0) }
     }
 
     /// Writes records `rows` of `batch`.
     public func write(_ batch: RecordBatch, rows: [Int]) throws {
         let map = columns.columnMap(for: batch.schema.source)
         let width = columns.names.count
+        // Rows are formatted into a local buffer (no shared state in the loop), then handed over.
+        var out: [UInt8] = []
+        out.reserveCapacity(min(rows.count * 256, 1 << 22))
+        var source = batch.schema.source
+        let sourceField: [UInt8] = source.withUTF8 { bytes in
+            var field: [UInt8] = []
+            Self.appendField(bytes, to: &field)
+            return field
+        }
         for row in rows {
-            for column in 0..<width {
-                if column > 0 { output.append(UInt8(ascii: ",")) }
-                let sourceColumn = map.map { $0[column] } ?? column
-                if sourceColumn >= 0 { batch.withField(row, column: sourceColumn) { writeField($0) } }
+            if let map {
+                for column in 0..<width {
+                    if column > 0 { out.append(UInt8(ascii: ",")) }
+                    if map[column] >= 0 { batch.withField(row, column: map[column]) { Self.appendField($0, to: &out) } }
+                }
+            } else {
+                let fields = batch.fieldCount(row)
+                batch.forEachField(row) { column, bytes in
+                    if column > 0 { out.append(UInt8(ascii: ",")) }
+                    Self.appendField(bytes, to: &out)
+                }
+                // A rejected record may have fewer fields than the header.
+                for _ in fields..<max(fields, width) { out.append(UInt8(ascii: ",")) }
+                if fields == 0 && width > 0 { out.removeLast() }
             }
             for column in layoutColumns {
-                output.append(UInt8(ascii: ","))
-                var value = batch[row, column]
-                value.withUTF8 { writeField($0) }
+                out.append(UInt8(ascii: ","))
+                switch column.index {
+                case 0: Self.appendNumber(batch.rows[row], to: &out)
+                case 1: out.append(contentsOf: sourceField)
+                default:
+                    var value = batch[row, column]
+                    if !value.isEmpty { value.withUTF8 { Self.appendField($0, to: &out) } }
+                }
             }
             if includeRawText {
-                output.append(UInt8(ascii: ","))
+                out.append(UInt8(ascii: ","))
                 var raw = batch.rawText[row] ?? ""
-                raw.withUTF8 { writeField($0) }
+                raw.withUTF8 { Self.appendField($0, to: &out) }
             }
-            output.append(UInt8(ascii: "\n"))
-            try output.flushIfFull()
+            out.append(UInt8(ascii: "\n"))
         }
+        out.withUnsafeBufferPointer { output.append($0) }
+        try output.flushIfFull()
         recordsWritten += rows.count
     }
 
@@ -62,23 +89,58 @@ public final class CSVWriter: RecordWriter {
         try output.finish()
     }
 
+    /// Whether a field holds a comma, quote, CR or LF, eight bytes at a time.
     @inline(__always)
-    private func writeField(_ bytes: UnsafeBufferPointer<UInt8>) {
-        var needsQuotes = false
-        for byte in bytes where byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
-            needsQuotes = true
-            break
+    static func needsQuotes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        let count = bytes.count
+        var index = 0
+        let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasByte(_ word: UInt64, _ byte: UInt8) -> Bool {
+            let x = word ^ (ones &* UInt64(byte))
+            return (x &- ones) & ~x & high != 0
         }
-        guard needsQuotes else {
-            output.append(bytes)
+        while index + 8 <= count {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            if hasByte(word, 0x2C) || hasByte(word, 0x22) || hasByte(word, 0x0A) || hasByte(word, 0x0D) { return true }
+            index += 8
+        }
+        while index < count {
+            let byte = base[index]
+            if byte == 0x2C || byte == 0x22 || byte == 0x0A || byte == 0x0D { return true }
+            index += 1
+        }
+        return false
+    }
+
+    static func appendNumber(_ number: Int, to out: inout [UInt8]) {
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var value = number.magnitude
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+                count += 1
+            } while value > 0
+            if number < 0 { out.append(UInt8(ascii: "-")) }
+            for index in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[index]) }
+        }
+    }
+
+    /// Appends a field, quoted when it holds a comma, quote or line break.
+    @inline(__always)
+    static func appendField(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        guard needsQuotes(bytes) else {
+            out.append(contentsOf: bytes)
             return
         }
-        output.append(UInt8(ascii: "\""))
+        out.append(UInt8(ascii: "\""))
         for byte in bytes {
-            if byte == UInt8(ascii: "\"") { output.append(byte) }
-            output.append(byte)
+            if byte == UInt8(ascii: "\"") { out.append(byte) }
+            out.append(byte)
         }
-        output.append(UInt8(ascii: "\""))
+        out.append(UInt8(ascii: "\""))
     }
 }
 

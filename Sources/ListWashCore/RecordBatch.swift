@@ -134,6 +134,23 @@ public struct RecordBatch: Sendable {
         return try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[start..<end])) }
     }
 
+    /// Calls `body` with each field of record `row` (its index and raw UTF-8 bytes), in order,
+    /// but never more than the header's column count.
+    public func forEachField(_ row: Int, _ body: (Int, UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+        let first = recordStarts[row]
+        let last = min(recordStarts[row + 1], first + schema.columns.count)
+        try bytes.withUnsafeBufferPointer { all in
+            try fieldEnds.withUnsafeBufferPointer { ends in
+                var start = first == 0 ? 0 : ends[first - 1]
+                for index in first..<last {
+                    let end = ends[index]
+                    try body(index - first, UnsafeBufferPointer(rebasing: all[start..<end]))
+                    start = end
+                }
+            }
+        }
+    }
+
     // MARK: listwash_* values
 
     /// A `listwash_*` value of record `row`.

@@ -1,1 +1,72 @@
-print("bench")
+// Release-build benchmarks over generated data, so anyone can repeat the figures:
+//
+//   swift run -c release listwash-bench generate /tmp/leads.csv 1000000
+//   swift run -c release listwash-bench passthrough /tmp/leads.csv
+//
+// Each benchmark prints rows, seconds, throughput and peak memory (max RSS).
+import Foundation
+import ListWash
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+func peakMemoryMB() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024
+}
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+    exit(64)
+}
+
+func measure(_ label: String, bytes: Int, rows fixedRows: Int, _ body: () throws -> Int) {
+    let clock = ContinuousClock()
+    let start = clock.now
+    var rows = fixedRows
+    do { rows = try body() } catch { fail("\(label): \(error)") }
+    let elapsed = clock.now - start
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    let megabytes = Double(bytes) / 1_000_000
+    print(String(format: "%@: %d rows, %.1f MB in %.3f s = %.0f MB/s, %.0f rows/s, peak memory %.1f MB",
+                 label, rows, megabytes, seconds, megabytes / seconds, Double(rows) / seconds, peakMemoryMB()))
+}
+
+let arguments = CommandLine.arguments.dropFirst()
+guard let command = arguments.first else {
+    fail("usage: listwash-bench generate FILE ROWS | leads FILE ROWS | passthrough FILE | normalize FILE")
+}
+
+switch command {
+case "generate":
+    guard arguments.count == 3, let rows = Int(arguments[arguments.startIndex + 2]) else { fail("usage: listwash-bench generate FILE ROWS") }
+    let path = arguments[arguments.startIndex + 1]
+    var generator = LeadListGenerator(seed: 7)
+    measure("generate", bytes: 0, rows: rows) { try generator.writeSimpleCSV(to: path, rows: rows); return rows }
+case "leads":
+    guard arguments.count == 3, let rows = Int(arguments[arguments.startIndex + 2]) else { fail("usage: listwash-bench leads FILE ROWS") }
+    let path = arguments[arguments.startIndex + 1]
+    var generator = LeadListGenerator(seed: 11)
+    measure("leads", bytes: 0, rows: rows) { try generator.writeLeadList(to: path, rows: rows); return rows }
+case "passthrough", "normalize":
+    guard arguments.count == 2 else { fail("usage: listwash-bench \(command) FILE") }
+    let path = arguments[arguments.startIndex + 1]
+    var configuration = PipelineConfiguration()
+    configuration.inputs = [.init(path: path)]
+    configuration.outputFolder = NSTemporaryDirectory() + "listwash-bench-\(getpid())"
+    if command == "normalize" {
+        configuration = (try? PipelineConfiguration.parse("stages: [normalize]", file: "bench.yaml")).map { parsed in
+            var copy = parsed
+            copy.inputs = configuration.inputs
+            copy.outputFolder = configuration.outputFolder
+            return copy
+        } ?? configuration
+    }
+    let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    measure(command, bytes: size, rows: 0) { try Runner(configuration: configuration).run().totals.rowsIn }
+    try? FileManager.default.removeItem(atPath: configuration.outputFolder)
+default:
+    fail("unknown benchmark '\(command)'")
+}
