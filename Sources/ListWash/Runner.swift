@@ -113,7 +113,9 @@ public struct Runner {
         var sources: [SourceInput] = []
         var seen = Set<String>()
         for input in configuration.inputs {
-            for path in try Glob.expand(input.path) where seen.insert(path).inserted {
+            let paths = try Glob.expand(input.path)
+            if paths.isEmpty { log.warn("no file matches \(input.path)", at: configuration.file.map { SourceLocation(file: $0) }) }
+            for path in paths where seen.insert(path).inserted {
                 let reader: any RecordReader
                 if input.format == "jsonl" || (input.format == nil && (path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson"))) {
                     reader = try JSONLinesReader(path: path, batchSize: input.csv.batchSize)

@@ -41,6 +41,13 @@ public struct ColumnMapping: Sendable, Equatable {
         public var column: String
         /// Whether the pipeline file named it (rather than ListWash recognizing it).
         public var explicit: Bool
+
+        /// An entry mapping `role` to `column`.
+        public init(role: FieldRole, column: String, explicit: Bool) {
+            self.role = role
+            self.column = column
+            self.explicit = explicit
+        }
     }
 
     /// Roles the pipeline file maps by header name.

@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+
+/// Runs the built `listwash` executable as a user would.
+func listwash(_ arguments: [String], in folder: String) throws -> (status: Int32, out: String, err: String) {
+    let candidates = [
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("listwash").path,
+        "\(packageRoot)/.build/debug/listwash",
+    ]
+    guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+        throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: candidates.joined(separator: ", ")])
+    }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: folder)
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+}
+
+@Suite struct CommandLineTests {
+    let scratch = Scratch()
+
+    @Test func runPrintsASummaryAndExitsZero() throws {
+        scratch.write("in.csv", "email,name\na@b.com,Ann\n")
+        scratch.write("p.yaml", "inputs: [in.csv]\noutput: {folder: out}")
+        let result = try listwash(["run", "p.yaml"], in: scratch.path)
+        #expect(result.status == 0)
+        #expect(result.out.hasPrefix("pipeline: 1 rows in from 1 file in "))
+        #expect(result.out.contains("  load       1\n"))
+        #expect(FileManager.default.fileExists(atPath: "\(scratch.path)/out/report.json"))
+    }
+
+    @Test func flagsOverrideThePipelineFile() throws {
+        scratch.write("a.csv", "email\na@b.com\n")
+        scratch.write("b.csv", "email\nb@c.com\nc@d.com\n")
+        scratch.write("p.yaml", "inputs: [a.csv]\noutput: {folder: out}")
+        let result = try listwash(["run", "p.yaml", "--input", "a.csv", "--input", "b.csv", "--out", "elsewhere", "--method", "unique"], in: scratch.path)
+        #expect(result.status == 0)
+        #expect(result.out.contains("3 rows in from 2 files"))
+        #expect(result.out.contains("(unique, responses)"))
+        #expect(FileManager.default.fileExists(atPath: "\(scratch.path)/elsewhere/load.csv"))
+    }
+
+    @Test func exitStatusesAreDistinct() throws {
+        scratch.write("in.csv", "email\na@b.com\n")
+        scratch.write("good.yaml", "inputs: [in.csv]\noutput: {folder: out}")
+        scratch.write("broken.yaml", "inputs: [in.csv]\nstagse: []")
+        scratch.write("missing.yaml", "inputs: [nothere.csv]")
+        scratch.write("utf16.csv", "\u{FEFF}x")
+        FileManager.default.createFile(atPath: "\(scratch.path)/utf16.csv", contents: Data([0xFF, 0xFE, 0x61, 0x00]))
+        scratch.write("u.yaml", "inputs: [utf16.csv]")
+        scratch.write("blocker", "x")
+
+        let broken = try listwash(["check", "broken.yaml"], in: scratch.path)
+        #expect(broken.status == 64)
+        #expect(broken.err == "broken.yaml:2:1: error: unknown key 'stagse' in the pipeline. Did you mean 'stages'?\n")
+
+        let missing = try listwash(["run", "missing.yaml"], in: scratch.path)
+        #expect(missing.status == 65)
+        #expect(missing.err == "nothere.csv: error: cannot open nothere.csv: no such file\n")
+
+        #expect(try listwash(["run", "u.yaml"], in: scratch.path).status == 65)
+        #expect(try listwash(["run", "good.yaml", "--out", "blocker/out"], in: scratch.path).status == 73)
+        #expect(try listwash(["run", "good.yaml", "--method", "hybird"], in: scratch.path).status == 64)
+        #expect(try listwash(["run"], in: scratch.path).status == 64)
+        #expect(try listwash(["check", "good.yaml"], in: scratch.path).status == 0)
+    }
+}
