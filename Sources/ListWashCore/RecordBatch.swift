@@ -16,23 +16,26 @@ public struct RecordBatch: Sendable {
     /// The `listwash_*` columns.
     public let layout: OutputLayout
     /// Bytes of every field of every record, one after another.
-    private var bytes: [UInt8] = []
+    var bytes: [UInt8] = []
     /// End offset in `bytes` of each field; a field starts where the previous one ends.
-    private var fieldEnds: [Int] = []
+    var fieldEnds: [Int] = []
     /// Index into `fieldEnds` of each record's first field, plus one final entry.
-    private var recordStarts: [Int] = [0]
+    var recordStarts: [Int] = [0]
     /// 1-based record number in the source (the header is not a record).
-    public private(set) var rows: [Int] = []
+    public internal(set) var rows: [Int] = []
     /// 1-based line in the source where each record starts.
-    public private(set) var lines: [Int] = []
+    public internal(set) var lines: [Int] = []
     /// Each record's disposition once a stage settles it; `nil` while it is still in play.
-    public private(set) var dispositions: [Disposition?] = []
+    public internal(set) var dispositions: [Disposition?] = []
     /// Why a record was settled (or flagged), in words a user reads.
-    public private(set) var reasons: [String] = []
+    public internal(set) var reasons: [String] = []
     /// The original text of records whose fields do not fit the header (ragged or broken lines).
-    public private(set) var rawText: [Int: String] = [:]
+    public internal(set) var rawText: [Int: String] = [:]
     /// `listwash_*` values, row-major: `layout.names.count` per record.
-    private var values: [String] = []
+    var values: [String] = []
+    /// The position of the batch's first record among all records of the run (0-based), so that
+    /// stages that index the whole run can refer to a record.
+    public internal(set) var firstSequence = 0
 
     /// Creates an empty batch.
     public init(schema: Schema, layout: OutputLayout, capacity: Int = 0) {
@@ -52,6 +55,9 @@ public struct RecordBatch: Sendable {
 
     /// The number of records.
     public var count: Int { rows.count }
+
+    /// The position of record `row` among all records of the run (0-based).
+    public func sequence(_ row: Int) -> Int { firstSequence + row }
 
     /// Whether the batch holds no records.
     public var isEmpty: Bool { rows.isEmpty }

@@ -22,11 +22,14 @@ public struct RecordFlow {
     public let pipeline: Pipeline
     /// Threads for concurrent stages.
     public let workers: Int
+    /// Bytes of batches a barrier stage holds in memory before the rest wait in a temporary file.
+    public let spoolMemoryBudget: Int
 
     /// A flow through `pipeline` using `workers` threads for concurrent stages (default: one per core).
-    public init(pipeline: Pipeline, workers: Int = ProcessorInfo.activeCores) {
+    public init(pipeline: Pipeline, workers: Int = ProcessorInfo.activeCores, spoolMemoryBudget: Int = 256 << 20) {
         self.pipeline = pipeline
         self.workers = max(1, workers)
+        self.spoolMemoryBudget = spoolMemoryBudget
     }
 
     /// Reads every source to its end, runs the pipeline, and writes every record to `sink`.
@@ -42,28 +45,59 @@ public struct RecordFlow {
         _ sources: [SourceInput], into sink: DispositionSink,
         progress: ((_ source: String, _ bytesRead: Int) -> Void)? = nil
     ) throws -> [String: DispositionCounts] {
-        let executor = BatchExecutor(pipeline: pipeline, workers: workers) { batch in
+        let layout = pipeline.layout
+        var sourceIndex = 0
+        var sequence = 0
+        var next: () throws -> RecordBatch? = {
+            while sourceIndex < sources.count {
+                let source = sources[sourceIndex]
+                if var batch = try source.reader.nextBatch(schema: source.schema, layout: layout) {
+                    batch.firstSequence = sequence
+                    sequence += batch.count
+                    progress?(source.schema.source, source.reader.bytesRead)
+                    return batch
+                }
+                sourceIndex += 1
+            }
+            return nil
+        }
+        // Split the chain at each barrier: the stages before it run, it observes every batch,
+        // then the held batches go on through it (it now processes like any stage) and onwards.
+        var remaining = pipeline.stages[...]
+        var searchFrom = remaining.startIndex
+        while let barrierIndex = remaining[searchFrom...].firstIndex(where: { $0 is any BarrierStage }),
+              let barrier = remaining[barrierIndex] as? any BarrierStage {
+            let spool = BatchSpool(directory: sink.stagingDirectory, memoryBudget: spoolMemoryBudget)
+            try drive(Pipeline(Array(remaining[..<barrierIndex])), from: next) { batch in
+                try barrier.observe(batch)
+                try spool.append(batch)
+            }
+            try barrier.prepare()
+            next = try spool.replay(layout: layout)
+            remaining = remaining[barrierIndex...]
+            searchFrom = barrierIndex + 1
+        }
+        try drive(Pipeline(Array(remaining)), from: next) { batch in
             var batch = batch
             batch.settleOpen(as: .load)
             try sink.write(batch)
         }
-        let layout = pipeline.layout
+        for source in sources {
+            sink.countRowsIn(source.reader.recordsRead, source: source.schema.source)
+        }
+        return sink.counts
+    }
+
+    /// Runs `pipeline` over every batch `next` gives, handing each result to `deliver` in order.
+    private func drive(_ pipeline: Pipeline, from next: () throws -> RecordBatch?, deliver: @escaping (RecordBatch) throws -> Void) throws {
+        let executor = BatchExecutor(pipeline: pipeline, workers: workers, deliver: deliver)
         do {
-            for source in sources {
-                while let batch = try source.reader.nextBatch(schema: source.schema, layout: layout) {
-                    try executor.submit(batch)
-                    progress?(source.schema.source, source.reader.bytesRead)
-                }
-            }
+            while let batch = try next() { try executor.submit(batch) }
         } catch {
             try? executor.finish()
             throw error
         }
         try executor.finish()
-        for source in sources {
-            sink.countRowsIn(source.reader.recordsRead, source: source.schema.source)
-        }
-        return sink.counts
     }
 }
 

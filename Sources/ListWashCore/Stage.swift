@@ -26,6 +26,17 @@ extension Stage {
     public var runsConcurrently: Bool { false }
 }
 
+/// A stage that must see every record of a run before it can process any, such as within-list
+/// dedupe. The flow runs the stages before it, shows it every batch in order (``observe(_:)``),
+/// calls ``prepare()``, then replays the batches through ``Stage/process(_:)`` and the stages
+/// after it. Batches wait in memory up to a budget and in a temporary file beyond it.
+public protocol BarrierStage: Stage {
+    /// Sees a batch, in input order, before any batch is processed.
+    func observe(_ batch: RecordBatch) throws
+    /// Called once after the last batch was observed.
+    func prepare() throws
+}
+
 /// A chain of stages that records go through in order.
 ///
 /// Build one with the `|` operator or a result builder:

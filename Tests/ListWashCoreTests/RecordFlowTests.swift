@@ -29,6 +29,35 @@ struct FailingStage: Stage {
     }
 }
 
+/// Counts every record before any is processed, then writes the total and each record's
+/// sequence into it; settles records whose value repeats an earlier one as duplicates.
+final class CountingBarrier: BarrierStage, @unchecked Sendable {
+    let name = "count"
+    var outputColumns: [String] { ["listwash_total", "listwash_sequence"] }
+    private var total = 0
+    private var seen: [String: Int] = [:]
+    private var firstOf: [Int: Int] = [:]
+
+    func observe(_ batch: RecordBatch) throws {
+        for row in 0..<batch.count where batch.isOpen(row) {
+            total += 1
+            let value = batch.value(row, column: 0)
+            if let first = seen[value] { firstOf[batch.sequence(row)] = first } else { seen[value] = batch.sequence(row) }
+        }
+    }
+
+    func prepare() throws {}
+
+    func process(_ batch: inout RecordBatch) throws {
+        let totalColumn = batch.layout.column("listwash_total")!, sequenceColumn = batch.layout.column("listwash_sequence")!
+        for row in 0..<batch.count {
+            batch[row, totalColumn] = String(total)
+            batch[row, sequenceColumn] = String(batch.sequence(row))
+            if let first = firstOf[batch.sequence(row)] { batch.settle(row, as: .duplicate, reason: "repeats record \(first)") }
+        }
+    }
+}
+
 @Suite struct RecordFlowTests {
     let folder = TemporaryFolder()
 
@@ -68,6 +97,29 @@ struct FailingStage: Stage {
         let rejected = try readAll("\(folder.path)/out/rejected.csv")
         #expect(rejected.records.count == count / 2)
         #expect(FileSystem.contents(of: "\(folder.path)/out") == Disposition.allCases.map { $0.fileName() }.sorted())
+    }
+
+    @Test(arguments: [256 << 20, 4096])
+    func aBarrierStageSeesEveryRecordBeforeProcessingAny(spoolBudget: Int) throws {
+        let values = (0..<20_000).map { String($0 % 15_000) }
+        let input = folder.write("in.csv", "n\n" + values.map { "\($0)\n" }.joined())
+        var options = CSVOptions()
+        options.batchSize = 700
+        let reader = try CSVReader(path: input, options: options)
+        let schema = Schema(source: input, columns: reader.header, roles: [:])
+        let pipeline = TagStage() | RejectOddStage() | CountingBarrier() | TagStage()
+        let out = "\(folder.path)/out"
+        let sink = try DispositionSink(directory: out, columns: OutputColumns(headers: [(input, reader.header)]), layout: pipeline.layout)
+        let counts = try RecordFlow(pipeline: pipeline, workers: 2, spoolMemoryBudget: spoolBudget).run([SourceInput(reader: reader, schema: schema)], into: sink)
+        try sink.commit()
+        #expect(counts[input]?.rowsIn == 20_000)
+        #expect(counts[input]?.rowsOut == [.load: 7_500, .rejected: 10_000, .duplicate: 2_500])
+        let loaded = try readAll("\(out)/load.csv")
+        let header = loaded.header
+        let total = header.firstIndex(of: "listwash_total")!, sequence = header.firstIndex(of: "listwash_sequence")!
+        #expect(loaded.records.allSatisfy { $0[total] == "10000" })
+        #expect(loaded.records.map { Int($0[sequence])! } == loaded.records.map { Int($0[0])! })
+        #expect(FileSystem.contents(of: out) == Disposition.allCases.map { $0.fileName() }.sorted())
     }
 
     @Test func aFailedRunLeavesNoOutputs() throws {

@@ -1,0 +1,182 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Holds the batches of a run while a barrier stage (such as dedupe) looks at all of them, then
+/// gives them back in order. Batches stay in memory up to a budget and go to a temporary file
+/// beyond it, so memory does not grow with the input.
+final class BatchSpool {
+    private let directory: String
+    private let memoryBudget: Int
+    private var inMemory: [RecordBatch] = []
+    private var memoryBytes = 0
+    private var file: ByteOutput?
+    private var filePath: String { "\(directory)/.listwash-spool-\(FileSystem.processID)-\(ObjectIdentifier(self).hashValue & 0xFFFFFF)" }
+    private var schemas: [Schema] = []
+    private var onDisk = 0
+    /// Batches written so far.
+    private(set) var count = 0
+
+    init(directory: String, memoryBudget: Int = 256 << 20) {
+        self.directory = directory
+        self.memoryBudget = memoryBudget
+    }
+
+    deinit {
+        FileSystem.remove(filePath)
+    }
+
+    func append(_ batch: RecordBatch) throws {
+        count += 1
+        let size = batch.bytes.count + batch.values.count * 16 + batch.count * 64
+        if file == nil, memoryBytes + size <= memoryBudget {
+            inMemory.append(batch)
+            memoryBytes += size
+            return
+        }
+        if file == nil { file = try ByteOutput(path: filePath) }
+        guard let file else { return }
+        var encoder = SpoolEncoder()
+        let schemaIndex = schemas.firstIndex(where: { $0.source == batch.schema.source }) ?? { schemas.append(batch.schema); return schemas.count - 1 }()
+        encoder.encode(batch, schemaIndex: schemaIndex)
+        encoder.bytes.withUnsafeBufferPointer { file.append($0) }
+        try file.flushIfFull()
+        onDisk += 1
+    }
+
+    /// A reader that gives the batches back in the order they were appended.
+    func replay(layout: OutputLayout) throws -> () throws -> RecordBatch? {
+        try file?.finish()
+        var memory = inMemory[...]
+        inMemory = []
+        let input = onDisk > 0 ? try ByteInput(path: filePath) : nil
+        let schemas = self.schemas
+        var remaining = onDisk
+        return {
+            if let batch = memory.popFirst() { return batch }
+            guard remaining > 0, let input else { return nil }
+            remaining -= 1
+            return try SpoolDecoder.decode(from: input, schemas: schemas, layout: layout)
+        }
+    }
+}
+
+/// Writes a batch as length-prefixed arrays.
+private struct SpoolEncoder {
+    var bytes: [UInt8] = []
+
+    mutating func int(_ value: Int) {
+        withUnsafeBytes(of: Int64(value).littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func ints(_ values: [Int]) {
+        int(values.count)
+        for value in values { int(value) }
+    }
+
+    mutating func string(_ value: String) {
+        int(value.utf8.count)
+        bytes.append(contentsOf: value.utf8)
+    }
+
+    mutating func encode(_ batch: RecordBatch, schemaIndex: Int) {
+        let start = bytes.count
+        int(0)  // total length, filled in below
+        int(schemaIndex)
+        int(batch.firstSequence)
+        int(batch.bytes.count)
+        bytes.append(contentsOf: batch.bytes)
+        ints(batch.fieldEnds)
+        ints(batch.recordStarts)
+        ints(batch.rows)
+        ints(batch.lines)
+        ints(batch.dispositions.map { $0.map { Disposition.allCases.firstIndex(of: $0) ?? 0 } ?? -1 })
+        int(batch.reasons.count)
+        for reason in batch.reasons { string(reason) }
+        int(batch.rawText.count)
+        for (row, text) in batch.rawText.sorted(by: { $0.key < $1.key }) {
+            int(row)
+            string(text)
+        }
+        int(batch.values.count)
+        for value in batch.values { string(value) }
+        let total = Int64(bytes.count - start).littleEndian
+        withUnsafeBytes(of: total) { raw in
+            for (offset, byte) in raw.enumerated() { bytes[start + offset] = byte }
+        }
+    }
+}
+
+/// Reads back what ``SpoolEncoder`` wrote.
+private enum SpoolDecoder {
+    static func decode(from input: ByteInput, schemas: [Schema], layout: OutputLayout) throws -> RecordBatch? {
+        while input.available < 8, try input.fill() {}
+        guard input.available >= 8 else { return nil }
+        var cursor = Cursor(input: input)
+        let total = cursor.peekInt()
+        while input.available < total, try input.fill() {}
+        guard input.available >= total else {
+            throw ListWashError(.internal, "the spool file ends early", at: SourceLocation(file: input.path))
+        }
+        cursor = Cursor(input: input)
+        _ = cursor.int()
+        let schema = schemas[cursor.int()]
+        var batch = RecordBatch(schema: schema, layout: layout)
+        batch.firstSequence = cursor.int()
+        batch.bytes = cursor.bytes(cursor.int())
+        batch.fieldEnds = cursor.ints()
+        batch.recordStarts = cursor.ints()
+        batch.rows = cursor.ints()
+        batch.lines = cursor.ints()
+        batch.dispositions = cursor.ints().map { $0 < 0 ? nil : Disposition.allCases[$0] }
+        batch.reasons = (0..<cursor.int()).map { _ in cursor.string() }
+        for _ in 0..<cursor.int() {
+            let row = cursor.int()
+            batch.rawText[row] = cursor.string()
+        }
+        batch.values = (0..<cursor.int()).map { _ in cursor.string() }
+        input.start += total
+        return batch
+    }
+
+    struct Cursor {
+        let base: UnsafeMutablePointer<UInt8>
+        var offset = 0
+
+        init(input: ByteInput) {
+            base = input.buffer.baseAddress! + input.start
+        }
+
+        func peekInt() -> Int {
+            Int(Int64(littleEndian: UnsafeRawPointer(base + offset).loadUnaligned(as: Int64.self)))
+        }
+
+        mutating func int() -> Int {
+            let value = peekInt()
+            offset += 8
+            return value
+        }
+
+        mutating func ints() -> [Int] {
+            let count = int()
+            var values = [Int](repeating: 0, count: count)
+            for index in 0..<count { values[index] = int() }
+            return values
+        }
+
+        mutating func bytes(_ count: Int) -> [UInt8] {
+            let value = Array(UnsafeBufferPointer(start: base + offset, count: count))
+            offset += count
+            return value
+        }
+
+        mutating func string() -> String {
+            let count = int()
+            let value = String(decoding: UnsafeBufferPointer(start: base + offset, count: count), as: UTF8.self)
+            offset += count
+            return value
+        }
+    }
+}
