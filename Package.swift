@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // ICU from the system (Debian: libicu-dev), seen only by the C target below.
@@ -31,14 +32,18 @@ let package = Package(
             dependencies: ["ListWashCore", "ListWashText"],
             resources: [.copy("Resources")]
         ),
+        // Fuzzy matching: similarity, blocking, Fellegi-Sunter scoring, EM, clustering, linking.
+        .target(name: "ListWashMatch", dependencies: ["ListWashCore", "ListWashNormalize", "ListWashText"]),
         // Pipeline files, runs, reports: the library users call.
         .target(
             name: "ListWash",
             dependencies: [
-                "ListWashCore",
+                "ListWashCore", "ListWashNormalize", "ListWashMatch",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // SHA-256 block compression with the processor's SHA extensions (portable code in Swift).
+        .target(name: "CListWashSHA"),
         .executableTarget(
             name: "listwash",
             dependencies: [
@@ -50,6 +55,7 @@ let package = Package(
         .executableTarget(name: "listwash-bench", dependencies: ["ListWash"]),
         .testTarget(name: "ListWashCoreTests", dependencies: ["ListWashCore"]),
         .testTarget(name: "ListWashNormalizeTests", dependencies: ["ListWashNormalize"]),
+        .testTarget(name: "ListWashMatchTests", dependencies: ["ListWashMatch"]),
         .testTarget(name: "ListWashTests", dependencies: ["ListWash"]),
     ]
 )

@@ -36,6 +36,48 @@ public struct PipelineConfiguration: Sendable {
         }
     }
 
+    /// The nightly job's inbox: where new files arrive and what becomes of them once processed.
+    public struct Inbox: Sendable, Equatable {
+        /// What happens to an input file once a run has processed it (or found it processed before).
+        public enum After: String, Sendable, CaseIterable {
+            /// Moved to ``Inbox/processedFolder``, under the run's id.
+            case move
+            /// Renamed in place with a `.done` suffix, so the inbox glob no longer matches it.
+            case mark
+            /// Left as it is; the run history keeps it from being processed twice.
+            case keep
+        }
+
+        /// A rule naming the source list (the vendor) of files whose name matches a pattern.
+        public struct ListRule: Sendable, Equatable {
+            /// A shell-style pattern matched against the file name (`*webinar*`).
+            public var pattern: String
+            /// The list's name in reports and the vendor scorecard.
+            public var list: String
+
+            /// A rule naming files matching `pattern` as list `list`.
+            public init(pattern: String, list: String) {
+                self.pattern = pattern
+                self.list = list
+            }
+        }
+
+        /// The inbox glob (`inbox/*.csv`); a folder alone means every file in it.
+        public var path: String
+        /// What happens to processed files.
+        public var after: After = .move
+        /// Where `move` puts them; `nil` means a `processed` folder inside the inbox folder.
+        public var processedFolder: String?
+        /// Source-list names by file-name pattern, first match wins; files no rule matches are
+        /// named after the file (dates and extension left out).
+        public var lists: [ListRule] = []
+
+        /// An inbox at `path` whose files are moved once processed.
+        public init(path: String) {
+            self.path = path
+        }
+    }
+
     /// A stage as the file names it, with its options.
     public struct StageEntry: Sendable {
         /// The stage's name.
@@ -76,11 +118,23 @@ public struct PipelineConfiguration: Sendable {
     public var outputFolder = "out"
     /// The output format.
     public var outputFormat: OutputFormat = .csv
+    /// When set, every row goes to this one file (with its disposition in a column) instead of
+    /// one file per disposition in ``outputFolder``; no report is written.
+    public var outputFile: String?
+    /// The nightly inbox, when the pipeline picks up files from one (then the output folder is
+    /// the output root, with one folder per run).
+    public var inbox: Inbox?
+    /// The run-history database; `nil` means `listwash-history.sqlite` in the output root.
+    public var historyPath: String?
+    /// A file that nightly runs append their log to, besides standard error.
+    public var logFile: String?
+    /// The least severe log level written: `debug`, `info`, `warning` or `error`.
+    public var logLevel: String?
 
     /// An empty configuration (no inputs, no stages).
     public init() {}
 
-    static let topLevelKeys = ["name", "inputs", "columns", "required", "references", "suppression", "method", "rows", "stages", "output"]
+    static let topLevelKeys = ["name", "inputs", "columns", "required", "references", "suppression", "method", "rows", "stages", "output", "inbox", "history", "log"]
 
     /// Reads a pipeline file.
     ///
@@ -129,10 +183,13 @@ public struct PipelineConfiguration: Sendable {
                         configuration.outputFormat = format
                     }
                 }
+            case "inbox": configuration.inbox = try readInbox(value, base: base)
+            case "history": configuration.historyPath = base.resolve(try value.string("history"))
+            case "log": try readLog(value, base: base, into: &configuration)
             default: break
             }
         }
-        try StageCatalog.check(configuration.stages)
+        try StageCatalog.check(configuration)
         return configuration
     }
 
@@ -168,6 +225,46 @@ public struct PipelineConfiguration: Sendable {
             throw value.error("an input with header: false needs column_names: [...]")
         }
         return input
+    }
+
+    private static func readInbox(_ value: YAMLValue, base: PathResolver) throws -> Inbox {
+        if let path = value.scalar { return Inbox(path: base.resolve(path)) }
+        var inbox = Inbox(path: "")
+        for (key, _, item) in try value.mapping("inbox", allowed: ["path", "after", "processed_folder", "lists"]) {
+            switch key {
+            case "path": inbox.path = base.resolve(try item.string("inbox path"))
+            case "after":
+                let spelling = try item.string("after")
+                guard let after = Inbox.After(rawValue: spelling.lowercased()) else {
+                    throw item.error(YAMLValue.unknown("value", spelling, in: "after", allowed: Inbox.After.allCases.map(\.rawValue)))
+                }
+                inbox.after = after
+            case "processed_folder": inbox.processedFolder = base.resolve(try item.string("processed_folder"))
+            case "lists":
+                inbox.lists = try item.mapping("lists", allowed: []).map { pattern, _, list in
+                    Inbox.ListRule(pattern: pattern, list: try list.string("the list named for '\(pattern)'"))
+                }
+            default: break
+            }
+        }
+        guard !inbox.path.isEmpty else { throw value.error("inbox needs a path (a folder or a glob such as inbox/*.csv)") }
+        return inbox
+    }
+
+    private static func readLog(_ value: YAMLValue, base: PathResolver, into configuration: inout PipelineConfiguration) throws {
+        if let file = value.scalar {
+            configuration.logFile = base.resolve(file)
+            return
+        }
+        for (key, _, item) in try value.mapping("log", allowed: ["file", "level"]) {
+            if key == "file" { configuration.logFile = base.resolve(try item.string("log file")) }
+            if key == "level" {
+                let spelling = try item.string("log level").lowercased()
+                let levels = ["debug", "info", "warning", "error"]
+                guard levels.contains(spelling) else { throw item.error(YAMLValue.unknown("level", spelling, in: "log", allowed: levels)) }
+                configuration.logLevel = spelling
+            }
+        }
     }
 
     private static func readRole(_ value: YAMLValue) throws -> FieldRole {

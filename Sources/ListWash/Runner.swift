@@ -37,6 +37,28 @@ extension PipelineConfiguration {
     }
 }
 
+extension PipelineConfiguration {
+    /// The pipeline `listwash dedupe` uses without a pipeline file: normalize, then dedupe with
+    /// the built-in lead-list model.
+    public static func builtInDedupe() throws -> PipelineConfiguration {
+        var configuration = try PipelineConfiguration.parse("name: dedupe\nstages: [normalize, dedupe]", file: "built-in")
+        configuration.file = nil
+        return configuration
+    }
+
+    /// This configuration with its stages cut after `stage`.
+    ///
+    /// - Throws: ``ListWashError`` (`.usage`) when the pipeline has no such stage.
+    public func stopping(after stage: String) throws -> PipelineConfiguration {
+        guard let index = stages.firstIndex(where: { $0.name == stage }) else {
+            throw ListWashError(.usage, "the pipeline has no '\(stage)' stage", at: file.map { SourceLocation(file: $0) })
+        }
+        var copy = self
+        copy.stages = Array(stages[...index])
+        return copy
+    }
+}
+
 /// Runs a pipeline configuration end to end: opens the inputs, streams them through the stages,
 /// writes one file per disposition and `report.json`, atomically.
 ///
@@ -50,6 +72,10 @@ public struct Runner {
     public let configuration: PipelineConfiguration
     /// Where warnings go.
     public let log: DiagnosticLog
+    /// Stages that watch every batch after the pipeline's own, just before it is written (the
+    /// nightly run counts reasons and match scores this way). They declare no output columns
+    /// and are not listed in the report.
+    public var observers: [any Stage] = []
 
     /// A runner for `configuration` whose warnings go to `log`.
     public init(configuration: PipelineConfiguration, log: DiagnosticLog = DiagnosticLog()) {
@@ -71,16 +97,22 @@ public struct Runner {
         let sources = try openSources(required: requiredRoles(of: pipeline))
         let layout = pipeline.layout
         let columns = OutputColumns(headers: sources.map { ($0.schema.source, $0.schema.columns) })
-        let sink = try DispositionSink(directory: configuration.outputFolder, columns: columns, layout: layout, format: configuration.outputFormat)
+        let destination: DispositionSink.Destination = configuration.outputFile.map { .file($0) } ?? .folder(configuration.outputFolder)
+        let sink = try DispositionSink(destination, columns: columns, layout: layout, format: configuration.outputFormat)
         do {
-            let counts = try RecordFlow(pipeline: pipeline).run(sources, into: sink, progress: progress)
+            let counts = try RecordFlow(pipeline: Pipeline(pipeline.stages + observers)).run(sources, into: sink, progress: progress)
             for source in sources where source.reader.recordsRead == 0 && !source.schema.columns.isEmpty {
                 log.warn("no records after the header", at: SourceLocation(file: source.schema.source, line: 2))
             }
             var report = makeReport(sources: sources, counts: counts, stages: pipeline.stages.map(\.name), startedAt: startedAt)
             report.seconds = (clock.now - started).seconds
-            try FileSystem.write(try report.json(), to: sink.stagedPath("report.json"))
-            try sink.commit(extraFiles: ["report.json"])
+            if configuration.outputFile == nil {
+                try FileSystem.write(try report.json(), to: sink.stagedPath("report.json"))
+                try sink.commit(extraFiles: ["report.json"])
+            } else {
+                report.outputFiles = [configuration.outputFile ?? ""]
+                try sink.commit()
+            }
             return report
         } catch {
             sink.abandon()

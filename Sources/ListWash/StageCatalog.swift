@@ -1,4 +1,5 @@
 import ListWashCore
+import ListWashMatch
 
 /// The stages a pipeline file can name, and how each reads its options.
 ///
@@ -8,13 +9,14 @@ enum StageCatalog {
 
     static let builders: [(name: String, build: Builder)] = [
         ("validate", buildValidate),
+        ("dedupe", buildDedupe),
     ]
 
     static var names: [String] { builders.map(\.name) }
 
     /// Checks every stage's name and options without running anything.
-    static func check(_ entries: [PipelineConfiguration.StageEntry]) throws {
-        _ = try build(entries, configuration: PipelineConfiguration())
+    static func check(_ configuration: PipelineConfiguration) throws {
+        _ = try build(configuration.stages, configuration: configuration)
     }
 
     /// Builds the pipeline the entries describe.
@@ -29,6 +31,20 @@ enum StageCatalog {
             }
             return try builder.build(entry, configuration)
         })
+    }
+
+    private static func buildDedupe(_ entry: PipelineConfiguration.StageEntry, _ configuration: PipelineConfiguration) throws -> any Stage {
+        let base = PathResolver(relativeTo: configuration.file ?? "./pipeline.yaml")
+        let (model, rest) = try MatchModelReader.read(entry.options, base: base)
+        var survivorship = Survivorship.mostComplete
+        for (key, value) in rest where key == "survivorship" {
+            let spelling = try value.string("survivorship")
+            guard let parsed = Survivorship(rawValue: spelling) else {
+                throw value.error(YAMLValue.unknown("survivorship", spelling, in: "dedupe", allowed: Survivorship.allCases.map(\.rawValue)))
+            }
+            survivorship = parsed
+        }
+        return DedupeStage(model: model, rows: configuration.rows, survivorship: survivorship)
     }
 
     private static func buildValidate(_ entry: PipelineConfiguration.StageEntry, _ configuration: PipelineConfiguration) throws -> any Stage {

@@ -41,22 +41,51 @@ public final class DispositionSink {
     public private(set) var counts: [String: DispositionCounts] = [:]
     private let format: OutputFormat
 
+    /// Where the outputs go: one file per disposition in a folder, or every row in one file.
+    public enum Destination: Sendable {
+        case folder(String)
+        case file(String)
+    }
+
+    private let singleFile: String?
+
     /// Creates the output folder if needed and opens one staged file per disposition.
     ///
     /// - Throws: ``ListWashError`` (`.output`) when the folder cannot be created or written.
-    public init(directory: String, columns: OutputColumns, layout: OutputLayout, format: OutputFormat = .csv) throws {
-        self.directory = directory
+    public convenience init(directory: String, columns: OutputColumns, layout: OutputLayout, format: OutputFormat = .csv) throws {
+        try self.init(.folder(directory), columns: columns, layout: layout, format: format)
+    }
+
+    /// Opens staged outputs at `destination`: a folder with one file per disposition, or one
+    /// file holding every row (its `listwash_disposition` column tells them apart).
+    public init(_ destination: Destination, columns: OutputColumns, layout: OutputLayout, format: OutputFormat = .csv) throws {
         self.format = format
+        switch destination {
+        case .folder(let folder):
+            directory = folder
+            singleFile = nil
+        case .file(let path):
+            let slash = path.lastIndex(of: "/")
+            directory = slash.map { String(path[..<$0]) }.flatMap { $0.isEmpty ? "/" : $0 } ?? "."
+            singleFile = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        }
         try FileSystem.createDirectory(directory)
         stagingDirectory = "\(directory)/.listwash-staging-\(FileSystem.processID)"
         if FileSystem.exists(stagingDirectory) { Self.removeStaging(stagingDirectory) }
         try FileSystem.createDirectory(stagingDirectory)
-        for disposition in Disposition.allCases {
-            let path = "\(stagingDirectory)/\(disposition.fileName(extension: format.rawValue))"
-            let raw = disposition == .rejected
-            writers[disposition] = switch format {
+        func open(_ name: String, raw: Bool) throws -> any RecordWriter {
+            let path = "\(stagingDirectory)/\(name)"
+            return switch format {
             case .csv: try CSVWriter(path: path, columns: columns, layout: layout, includeRawText: raw)
             case .jsonl: try JSONLinesWriter(path: path, columns: columns, layout: layout, includeRawText: raw)
+            }
+        }
+        if let singleFile {
+            let writer = try open(singleFile, raw: true)
+            for disposition in Disposition.allCases { writers[disposition] = writer }
+        } else {
+            for disposition in Disposition.allCases {
+                writers[disposition] = try open(disposition.fileName(extension: format.rawValue), raw: disposition == .rejected)
             }
         }
     }
@@ -73,9 +102,11 @@ public final class DispositionSink {
         }
         for disposition in Disposition.allCases {
             guard let selected = rows[disposition], !selected.isEmpty, let writer = writers[disposition] else { continue }
-            try writer.write(batch, rows: selected)
+            if singleFile == nil { try writer.write(batch, rows: selected) }
             sourceCounts.rowsOut[disposition, default: 0] += selected.count
         }
+        // One file keeps the input order.
+        if singleFile != nil, let writer = writers[.load] { try writer.write(batch, rows: Array(0..<batch.count)) }
         counts[batch.schema.source] = sourceCounts
     }
 
@@ -95,8 +126,8 @@ public final class DispositionSink {
         for (source, count) in counts where count.rowsIn != count.totalOut {
             throw ListWashError(.internal, "rows in (\(count.rowsIn)) differ from rows out (\(count.totalOut)) for \(source); no output was written", at: SourceLocation(file: source))
         }
-        for writer in writers.values { try writer.finish() }
-        let names = Disposition.allCases.map { $0.fileName(extension: format.rawValue) } + extraFiles
+        for disposition in Disposition.allCases where singleFile == nil || disposition == .load { try writers[disposition]?.finish() }
+        let names = singleFile.map { [$0] } ?? (Disposition.allCases.map { $0.fileName(extension: format.rawValue) } + extraFiles)
         for name in names { try FileSystem.rename("\(stagingDirectory)/\(name)", to: "\(directory)/\(name)") }
         Self.removeStaging(stagingDirectory)
     }
@@ -112,13 +143,20 @@ public final class DispositionSink {
         FileSystem.remove(path)
     }
 
-    /// The part of a reason that groups it: the text before any details in parentheses or after
-    /// a colon with numbers (`ragged row: 9 fields ...` groups as `ragged row`).
+    /// The part of a reason that groups it: the text before its first digit, parenthesis or
+    /// colon (`ragged row: 9 fields ...` and `duplicate of row 12 ...` group as `ragged row`
+    /// and `duplicate of row`).
     static func reasonKey(_ reason: String) -> String {
-        if let colon = reason.firstIndex(of: ":") {
-            let head = reason[..<colon]
-            if !head.contains(".") { return String(head) }
-        }
-        return reason
+        guard let cut = reason.firstIndex(where: { $0.isNumber || $0 == "(" || $0 == ":" }), cut != reason.startIndex else { return reason }
+        let head = reason[..<cut].trimmingSuffix(while: { $0 == " " })
+        return head.isEmpty ? reason : String(head)
+    }
+}
+
+extension Substring {
+    func trimmingSuffix(while predicate: (Character) -> Bool) -> Substring {
+        var end = endIndex
+        while end > startIndex, predicate(self[index(before: end)]) { end = index(before: end) }
+        return self[startIndex..<end]
     }
 }

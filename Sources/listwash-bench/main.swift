@@ -67,6 +67,19 @@ case "passthrough", "normalize":
     let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
     measure(command, bytes: size, rows: 0) { try Runner(configuration: configuration).run().totals.rowsIn }
     try? FileManager.default.removeItem(atPath: configuration.outputFolder)
+case "accuracy":
+    // accuracy OUTPUT.csv ID_COLUMN (TRUE_PAIRS.csv | --column TRUTH_COLUMN)
+    let rest = Array(arguments.dropFirst())
+    guard rest.count >= 3 else { fail("usage: listwash-bench accuracy OUTPUT.csv ID_COLUMN TRUE_PAIRS.csv | --column TRUTH_COLUMN") }
+    do {
+        let accuracy = try PairwiseAccuracy.measure(output: rest[0], idColumn: rest[1],
+                                                    truthPairs: rest[2] == "--column" ? nil : rest[2],
+                                                    truthColumn: rest[2] == "--column" ? rest.dropFirst(3).first : nil)
+        print(String(format: "pairs: predicted %d, true %d, correct %d; precision %.4f, recall %.4f, F1 %.4f",
+                     accuracy.predicted, accuracy.actual, accuracy.truePositives, accuracy.precision, accuracy.recall, accuracy.f1))
+    } catch {
+        fail("\(error)")
+    }
 default:
     fail("unknown benchmark '\(command)'")
 }

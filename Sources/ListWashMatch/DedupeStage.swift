@@ -1,0 +1,113 @@
+import ListWashCore
+import ListWashNormalize
+
+/// Finds the rows of a run that are the same person and marks them: `listwash_cluster` (rows
+/// sharing a value are one person) and `listwash_match_score` on every row; a possible match
+/// goes to `review` with its partner and probability; when rows are records of a purchased list,
+/// every row of a cluster but its survivor goes to `duplicate`.
+///
+/// Dedupe must see the whole list before it can decide, so it is a ``BarrierStage``: the rows
+/// wait (in memory up to a budget, then in a temporary file) while it indexes them.
+public final class DedupeStage: BarrierStage, @unchecked Sendable {
+    public let name = "dedupe"
+    /// The model.
+    public let model: MatchModel
+    /// Whether rows are responses (repeats stay in play for the lead decision) or records
+    /// (repeats are merged: all but the survivor become `duplicate`).
+    public let rows: RowKind
+    /// How the surviving row of a cluster is chosen when rows are records.
+    public let survivorship: Survivorship
+
+    private let names = NameNormalizer()
+    private var features: FeatureSet
+    private var denseBySequence: [Int32] = []
+    private var completeness: [Int16] = []
+    private var recency: [String] = []
+    private var sourceRows: [(source: String, row: Int)] = []
+    private var result: DedupeResult?
+    private var survivors: [Int: Int] = [:]
+
+    /// A dedupe stage applying `model`.
+    public init(model: MatchModel = .leadList, rows: RowKind = .responses, survivorship: Survivorship = .mostComplete) {
+        self.model = model
+        self.rows = rows
+        self.survivorship = survivorship
+        features = FeatureSet(model: model)
+    }
+
+    /// The result, once the stage has seen every row.
+    public var outcome: DedupeResult? { result }
+
+    public func observe(_ batch: RecordBatch) throws {
+        features.add(batch, names: names)
+        let dateColumn = batch.schema.column(.responseDate)
+        for row in 0..<batch.count where batch.isOpen(row) {
+            let sequence = batch.sequence(row)
+            if denseBySequence.count <= sequence { denseBySequence.append(contentsOf: repeatElement(-1, count: sequence + 1 - denseBySequence.count)) }
+            denseBySequence[sequence] = Int32(sourceRows.count)
+            sourceRows.append((batch.schema.source, batch.rows[row]))
+            var filled: Int16 = 0
+            batch.forEachField(row) { _, bytes in if !bytes.isEmpty { filled += 1 } }
+            completeness.append(filled)
+            recency.append(dateColumn.map { batch.value(row, column: $0) } ?? "")
+        }
+    }
+
+    public func prepare() throws {
+        let outcome = Deduplicator(model: model).run(features)
+        result = outcome
+        guard rows == .records else { return }
+        var best: [Int: Int] = [:]
+        for record in 0..<features.count {
+            let cluster = outcome.cluster[record]
+            guard let current = best[cluster] else { best[cluster] = record; continue }
+            if survivorship.prefers(record, over: current, completeness: completeness, recency: recency) { best[cluster] = record }
+        }
+        survivors = best
+    }
+
+    public func process(_ batch: inout RecordBatch) throws {
+        guard let result else { return }
+        for row in 0..<batch.count where batch.isOpen(row) {
+            let sequence = batch.sequence(row)
+            guard sequence < denseBySequence.count, denseBySequence[sequence] >= 0 else { continue }
+            let record = Int(denseBySequence[sequence])
+            let cluster = result.cluster[record]
+            batch[row, OutputLayout.cluster] = "C\(features.sequences[cluster] + 1)"
+            let score = result.score[record]
+            batch[row, OutputLayout.matchScore] = score > 0 ? Self.format(score) : ""
+            if rows == .records, let survivor = survivors[cluster], survivor != record {
+                let (source, sourceRow) = sourceRows[survivor]
+                batch.settle(row, as: .duplicate, reason: "duplicate of row \(sourceRow) of \(source) (cluster C\(features.sequences[cluster] + 1), p=\(Self.format(result.score[record])))")
+            } else if let possible = result.possibleMatches[record] {
+                let (source, sourceRow) = sourceRows[possible.partner]
+                batch.settle(row, as: .review, reason: "possible duplicate of row \(sourceRow) of \(source) (p=\(Self.format(possible.probability)), below the match threshold \(Self.format(result.model.matchThreshold)))")
+            }
+        }
+    }
+
+    static func format(_ probability: Double) -> String {
+        let scaled = (probability * 10000).rounded() / 10000
+        return String(scaled)
+    }
+}
+
+/// Which row of a cluster of records survives (the others become `duplicate`).
+public enum Survivorship: String, Codable, CaseIterable, Sendable {
+    /// The row with the most non-empty fields; ties go to the earlier row.
+    case mostComplete = "most_complete"
+    /// The row with the latest response date; ties go to the more complete row.
+    case mostRecent = "most_recent"
+    /// The earliest row (the first source listed wins: source priority).
+    case first
+
+    func prefers(_ candidate: Int, over current: Int, completeness: [Int16], recency: [String]) -> Bool {
+        switch self {
+        case .first: return false
+        case .mostComplete: return completeness[candidate] > completeness[current]
+        case .mostRecent:
+            if recency[candidate] != recency[current] { return recency[candidate] > recency[current] }
+            return completeness[candidate] > completeness[current]
+        }
+    }
+}

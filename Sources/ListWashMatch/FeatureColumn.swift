@@ -1,0 +1,91 @@
+/// One field's comparison values for every record of an index, stored compactly: all values'
+/// bytes one after another, and where each ends.
+///
+/// Values are already prepared for comparison (trimmed, folded to lower-case ASCII where the
+/// comparison asks for it); an empty value means "missing".
+public struct FeatureColumn: Sendable {
+    private var bytes: [UInt8] = []
+    private var ends: [UInt32] = []
+
+    /// An empty column.
+    public init() {}
+
+    /// The number of values.
+    public var count: Int { ends.count }
+
+    /// Appends a value.
+    public mutating func append(_ value: String) {
+        var value = value
+        value.withUTF8 { bytes.append(contentsOf: $0) }
+        ends.append(UInt32(truncatingIfNeeded: bytes.count))
+    }
+
+    /// Appends a value given as bytes.
+    public mutating func append(bytes value: UnsafeBufferPointer<UInt8>) {
+        bytes.append(contentsOf: value)
+        ends.append(UInt32(truncatingIfNeeded: bytes.count))
+    }
+
+    /// Reserves room for `count` values of about `averageLength` bytes.
+    public mutating func reserve(_ count: Int, averageLength: Int = 12) {
+        ends.reserveCapacity(count)
+        bytes.reserveCapacity(count * averageLength)
+    }
+
+    /// The value of record `index`.
+    public subscript(index: Int) -> String {
+        withValue(index) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Whether record `index` has no value.
+    public func isEmpty(_ index: Int) -> Bool {
+        let start = index == 0 ? 0 : ends[index - 1]
+        return ends[index] == start
+    }
+
+    /// Calls `body` with the bytes of record `index`'s value.
+    @inline(__always)
+    public func withValue<T>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        let start = index == 0 ? 0 : Int(ends[index - 1])
+        let end = Int(ends[index])
+        return try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[start..<end])) }
+    }
+
+    /// A 64-bit FNV-1a hash of record `index`'s value (0 for an empty value).
+    public func hash(_ index: Int) -> UInt64 {
+        withValue(index) { FeatureHash.of($0) }
+    }
+
+    /// Bytes held.
+    public var byteCount: Int { bytes.count + ends.count * 4 }
+}
+
+/// Hashes of byte strings for blocking keys and frequency tables.
+public enum FeatureHash {
+    /// FNV-1a over `bytes`; 0 is kept for "no value".
+    @inline(__always)
+    public static func of(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        guard !bytes.isEmpty else { return 0 }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01B3
+        }
+        return hash == 0 ? 1 : hash
+    }
+
+    /// FNV-1a of a string.
+    public static func of(_ text: String) -> UInt64 {
+        var text = text
+        return text.withUTF8 { of($0) }
+    }
+
+    /// Combines two hashes (order matters); 0 stays "no value" if either is 0.
+    @inline(__always)
+    public static func combine(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        guard a != 0, b != 0 else { return 0 }
+        var hash = a ^ (b &+ 0x9E37_79B9_7F4A_7C15 &+ (a << 6) &+ (a >> 2))
+        hash = (hash ^ (hash >> 31)) &* 0xBF58_476D_1CE4_E5B9
+        return hash == 0 ? 1 : hash
+    }
+}

@@ -1,0 +1,249 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How two values of one field are compared; each method has its own ordered list of levels.
+public enum ComparisonMethod: String, Codable, CaseIterable, Sendable {
+    /// Exact, else.
+    case exact
+    /// Exact, Jaro-Winkler at or above each threshold (default 0.92, 0.8), else.
+    case jaroWinkler = "jaro_winkler"
+    /// Exact, Levenshtein distance at most each threshold (default 1, 2), else.
+    case levenshtein
+    /// Given names: exact, swapped with the other column, nickname (Bob/Robert), Jaro-Winkler
+    /// levels, an initial that agrees, else.
+    case name
+    /// Email matching keys: exact, same local part at another domain, a typo (edit distance <= 2), else.
+    case email
+    /// Phone digits: exact, same last seven digits, one digit off, else.
+    case phone
+    /// Dates as digits (YYYYMMDD): exact, day and month swapped, one digit off, year off by one, else.
+    case date
+    /// Numbers: exact, within a relative difference (default 0.05), else.
+    case numeric
+    /// Multi-word values (companies, streets): exact, Jaro-Winkler >= threshold, word-set Jaccard
+    /// >= threshold (defaults 0.9, 0.5), else.
+    case tokenSet = "token_set"
+    /// Postal codes: exact, one edit, else.
+    case postcode
+
+    /// The labels of the levels after "null", in order, for `thresholds`.
+    func levelLabels(thresholds: [Double], hasSwap: Bool) -> [String] {
+        func format(_ value: Double) -> String {
+            value == value.rounded() ? String(Int(value)) : String(value)
+        }
+        switch self {
+        case .exact: return ["exact", "else"]
+        case .jaroWinkler: return ["exact"] + thresholds.map { "jaro_winkler >= \(format($0))" } + ["else"]
+        case .levenshtein: return ["exact"] + thresholds.map { "levenshtein <= \(format($0))" } + ["else"]
+        case .name: return ["exact"] + (hasSwap ? ["swapped"] : []) + ["nickname"] + thresholds.map { "jaro_winkler >= \(format($0))" } + ["initial", "else"]
+        case .email: return ["exact", "same local part", "levenshtein <= 2", "else"]
+        case .phone: return ["exact", "same last 7 digits", "one digit off", "else"]
+        case .date: return ["exact", "day/month swapped", "one digit off", "year off by one", "else"]
+        case .numeric: return ["exact", "within \(format((thresholds.first ?? 0.05) * 100))%", "else"]
+        case .tokenSet: return ["exact", "jaro_winkler >= \(format(thresholds.first ?? 0.9))", "jaccard >= \(format(thresholds.dropFirst().first ?? 0.5))", "else"]
+        case .postcode: return ["exact", "one edit", "else"]
+        }
+    }
+
+    /// Thresholds used when the pipeline gives none.
+    var defaultThresholds: [Double] {
+        switch self {
+        case .jaroWinkler, .name: [0.92, 0.8]
+        case .levenshtein: [1, 2]
+        case .numeric: [0.05]
+        case .tokenSet: [0.9, 0.5]
+        default: []
+        }
+    }
+}
+
+/// One level of a comparison and its Fellegi-Sunter parameters.
+public struct ComparisonLevel: Codable, Sendable, Equatable {
+    /// What the level means ("exact", "jaro_winkler >= 0.92", ...).
+    public var label: String
+    /// P(this level | the records are the same person).
+    public var m: Double
+    /// P(this level | the records are different people).
+    public var u: Double
+
+    /// log2(m / u): how much this level moves the evidence.
+    public var weight: Double { log2(max(m, 1e-9) / max(u, 1e-9)) }
+}
+
+/// How one field is compared.
+public struct Comparison: Codable, Sendable {
+    /// A name for explanations (usually the column).
+    public var name: String
+    /// The column read: a `listwash_*` column, a source header, or a field role.
+    public var column: String
+    /// For names: the other name column, to recognize first and last names swapped.
+    public var swapColumn: String?
+    /// How values are compared.
+    public var method: ComparisonMethod
+    /// The method's thresholds.
+    public var thresholds: [Double]
+    /// Whether exact agreement on a rare value weighs more than on a common one ("Szczepanski"
+    /// against "Smith").
+    public var termFrequency: Bool
+    /// The levels after "null" (a missing value on either side, which weighs nothing).
+    public var levels: [ComparisonLevel]
+
+    /// A comparison with default levels; `m` defaults describe typical data until trained.
+    public init(name: String? = nil, column: String, method: ComparisonMethod, thresholds: [Double]? = nil,
+                swapColumn: String? = nil, termFrequency: Bool = false) {
+        self.name = name ?? column
+        self.column = column
+        self.method = method
+        self.swapColumn = swapColumn
+        self.termFrequency = termFrequency
+        let thresholds = thresholds ?? method.defaultThresholds
+        self.thresholds = thresholds
+        let labels = method.levelLabels(thresholds: thresholds, hasSwap: swapColumn != nil)
+        levels = labels.enumerated().map { index, label in
+            ComparisonLevel(label: label, m: Self.defaultM(index: index, count: labels.count), u: Self.defaultU(index: index, count: labels.count))
+        }
+    }
+
+    /// Typical m values: most true pairs agree exactly, a few fuzzily, a few not at all.
+    static func defaultM(index: Int, count: Int) -> Double {
+        if index == 0 { return 0.85 }
+        if index == count - 1 { return 0.03 }
+        return 0.12 / Double(count - 2)
+    }
+
+    /// Typical u values, replaced by random sampling on the data itself.
+    static func defaultU(index: Int, count: Int) -> Double {
+        if index == 0 { return 0.01 }
+        if index == count - 1 { return 0.95 }
+        return 0.04 / Double(count - 2)
+    }
+}
+
+/// A function that makes a blocking key from a column's value.
+public enum KeyFunction: String, Codable, CaseIterable, Sendable {
+    /// The value itself.
+    case exact
+    /// The first letter.
+    case initial
+    /// The first three characters.
+    case prefix3 = "prefix3"
+    /// The Double Metaphone primary code.
+    case metaphone
+    /// The American Soundex code.
+    case soundex
+    /// The year of a date (the first four digits).
+    case year
+    /// The first three digits (a ZIP-3 area, an area code).
+    case digits3
+    /// The words of the value, sorted (so "acme corp" and "corp acme" share a key).
+    case sortedWords = "sorted_words"
+}
+
+/// One part of a blocking rule: a column and a key function.
+public struct BlockingKey: Codable, Sendable, Equatable {
+    /// The column: a `listwash_*` column, a source header, or a field role.
+    public var column: String
+    /// How the key is made from the value.
+    public var function: KeyFunction
+
+    /// A key part.
+    public init(column: String, function: KeyFunction = .exact) {
+        self.column = column
+        self.function = function
+    }
+}
+
+/// Records are compared when they share the key of at least one rule.
+public struct BlockingRule: Codable, Sendable, Equatable {
+    /// The parts of the key; all must be non-empty.
+    public var keys: [BlockingKey]
+
+    /// A rule over `keys`.
+    public init(_ keys: [BlockingKey]) {
+        self.keys = keys
+    }
+
+    /// `surname:metaphone + given_name:initial`.
+    public var description: String {
+        keys.map { $0.function == .exact ? $0.column : "\($0.column):\($0.function.rawValue)" }.joined(separator: " + ")
+    }
+}
+
+/// A Fellegi-Sunter match model: comparisons with their level weights, blocking rules, the
+/// prior, and the decision thresholds.
+public struct MatchModel: Codable, Sendable {
+    /// The comparisons.
+    public var comparisons: [Comparison]
+    /// The blocking rules.
+    public var blocking: [BlockingRule]
+    /// P(match) for a candidate pair before looking at it.
+    public var prior: Double
+    /// A pair at or above this match probability is a match.
+    public var matchThreshold: Double
+    /// A pair at or above this (and below the match threshold) is a possible match for review.
+    public var reviewThreshold: Double
+    /// Blocks larger than this are compared by sorted neighbourhood instead of every pair.
+    public var maxBlockSize: Int
+    /// The neighbourhood size in an oversize block.
+    public var window: Int
+    /// Whether m values and the prior are estimated by EM on the data at run time.
+    public var train: Bool
+    /// Whether u values are estimated from random pairs of the data at run time.
+    public var estimateU: Bool
+
+    /// A model over `comparisons` and `blocking`.
+    public init(comparisons: [Comparison], blocking: [BlockingRule], prior: Double = 0.05,
+                matchThreshold: Double = 0.9, reviewThreshold: Double = 0.5, maxBlockSize: Int = 200,
+                window: Int = 10, train: Bool = false, estimateU: Bool = true) {
+        self.comparisons = comparisons
+        self.blocking = blocking
+        self.prior = prior
+        self.matchThreshold = matchThreshold
+        self.reviewThreshold = reviewThreshold
+        self.maxBlockSize = maxBlockSize
+        self.window = window
+        self.train = train
+        self.estimateU = estimateU
+    }
+
+    /// The prior as a match weight: log2(prior / (1 - prior)).
+    public var priorWeight: Double { log2(prior / (1 - prior)) }
+
+    /// The match probability for a total match weight.
+    public static func probability(weight: Double) -> Double {
+        1 / (1 + exp2(-weight))
+    }
+
+    /// Every column the model reads.
+    public var columns: [String] {
+        var names: [String] = []
+        for comparison in comparisons {
+            for column in [comparison.column] + (comparison.swapColumn.map { [$0] } ?? []) where !names.contains(column) { names.append(column) }
+        }
+        for rule in blocking {
+            for key in rule.keys where !names.contains(key.column) { names.append(key.column) }
+        }
+        return names
+    }
+
+    /// The built-in model for lead lists, over the columns the normalize stage fills.
+    public static let leadList = MatchModel(
+        comparisons: [
+            Comparison(name: "first_name", column: "listwash_first_name", method: .name, swapColumn: "listwash_last_name", termFrequency: true),
+            Comparison(name: "last_name", column: "listwash_last_name", method: .jaroWinkler, swapColumn: nil, termFrequency: true),
+            Comparison(name: "email", column: "listwash_email_key", method: .email),
+            Comparison(name: "phone", column: "listwash_phone", method: .phone),
+            Comparison(name: "company", column: "listwash_company_key", method: .tokenSet),
+            Comparison(name: "zip", column: "listwash_zip", method: .postcode),
+            Comparison(name: "state", column: "listwash_state", method: .exact),
+        ],
+        blocking: [
+            BlockingRule([BlockingKey(column: "listwash_email_key")]),
+            BlockingRule([BlockingKey(column: "listwash_phone")]),
+            BlockingRule([BlockingKey(column: "listwash_last_name", function: .metaphone), BlockingKey(column: "listwash_first_name", function: .initial)]),
+            BlockingRule([BlockingKey(column: "listwash_zip"), BlockingKey(column: "listwash_last_name", function: .prefix3)]),
+            BlockingRule([BlockingKey(column: "listwash_company_key"), BlockingKey(column: "listwash_last_name", function: .initial)]),
+        ],
+        prior: 0.05, matchThreshold: 0.9, reviewThreshold: 0.5, train: false)
+}

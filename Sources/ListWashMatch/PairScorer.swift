@@ -1,0 +1,82 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Scores pairs under a model: each comparison's level weight, term-frequency adjustments for
+/// exact agreement on rare or common values, and the prior, summed into a match weight.
+struct PairScorer: Sendable {
+    let model: MatchModel
+    let evaluator: ComparisonEvaluator
+    /// weights[k][level]; level 0 (null) weighs 0.
+    let weights: [[Double]]
+    /// For term-frequency comparisons: per record of the left set, the adjustment applied when
+    /// the pair agrees exactly (log2(u_exact / frequency of the value)).
+    let frequencyAdjustments: [Int: [Float]]
+
+    init(model: MatchModel, evaluator: ComparisonEvaluator, features: FeatureSet, frequencies: TermFrequencies? = nil) {
+        self.model = model
+        self.evaluator = evaluator
+        weights = model.comparisons.map { [0] + $0.levels.map(\.weight) }
+        var adjustments: [Int: [Float]] = [:]
+        let table = frequencies ?? TermFrequencies(model: model, sets: [features])
+        for (k, comparison) in model.comparisons.enumerated() where comparison.termFrequency {
+            guard let column = features.column(comparison.column), let uExact = comparison.levels.first?.u else { continue }
+            adjustments[k] = (0..<features.count).map { record in
+                let frequency = table.frequency(k, hash: column.hash(record))
+                // Never let a common value count for more than the exact level alone.
+                return Float(log2(max(uExact, 1e-9) / max(frequency, 1e-9)))
+            }
+        }
+        frequencyAdjustments = adjustments
+    }
+
+    /// The comparison-level pattern of a pair: 4 bits per comparison.
+    @inline(__always)
+    func pattern(_ left: FeatureSet, _ i: Int, _ right: FeatureSet, _ j: Int) -> UInt64 {
+        var pattern: UInt64 = 0
+        for k in evaluator.compiled.indices {
+            pattern |= UInt64(evaluator.level(k, left, i, right, j)) << UInt64(4 * k)
+        }
+        return pattern
+    }
+
+    /// The match weight of a pair with `pattern`, where `i` indexes the left set.
+    @inline(__always)
+    func weight(pattern: UInt64, leftRecord i: Int) -> Double {
+        var total = model.priorWeight
+        for k in weights.indices {
+            let level = Int((pattern >> UInt64(4 * k)) & 0xF)
+            total += weights[k][level]
+            if level == 1, let adjustments = frequencyAdjustments[k] { total += Double(adjustments[i]) }
+        }
+        return total
+    }
+}
+
+/// How often each value of a term-frequency comparison occurs, over one or more record sets.
+struct TermFrequencies: Sendable {
+    private var counts: [Int: [UInt64: Int]] = [:]
+    private var totals: [Int: Int] = [:]
+
+    init(model: MatchModel, sets: [FeatureSet]) {
+        for (k, comparison) in model.comparisons.enumerated() where comparison.termFrequency {
+            var table: [UInt64: Int] = [:]
+            var total = 0
+            for set in sets {
+                guard let column = set.column(comparison.column) else { continue }
+                for record in 0..<set.count {
+                    let hash = column.hash(record)
+                    if hash != 0 { table[hash, default: 0] += 1; total += 1 }
+                }
+            }
+            counts[k] = table
+            totals[k] = total
+        }
+    }
+
+    /// The share of records holding the value with `hash` (at least one record's share).
+    func frequency(_ k: Int, hash: UInt64) -> Double {
+        let total = max(totals[k] ?? 1, 1)
+        return Double(max(counts[k]?[hash] ?? 1, 1)) / Double(total)
+    }
+}

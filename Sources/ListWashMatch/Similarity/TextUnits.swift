@@ -1,0 +1,56 @@
+// Shared plumbing of the similarity functions: which units a comparison counts.
+//
+// Both strings ASCII: the comparison runs on their UTF-8 bytes, without copying.
+// Otherwise it runs on Unicode scalars (code points), as Python's `str` and jellyfish do for
+// precomposed text. Normalize first (NFC) so that "é" and "e\u{301}" compare equal.
+
+/// String and value similarity functions for record matching.
+///
+/// Distances count edits (lower is closer); similarities run from 0 (nothing in common) to 1
+/// (equal). Every function on `String` counts Unicode scalars, taking a byte-level fast path
+/// when both strings are ASCII; the `UnsafeBufferPointer<UInt8>` overloads compare bytes and
+/// allocate nothing, for hot loops over normalized ASCII values.
+public enum Similarity {}
+
+@usableFromInline
+enum TextUnits {
+    /// True when every byte is below 0x80.
+    @inline(__always)
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var acc: UInt8 = 0
+        for byte in bytes { acc |= byte }
+        return acc < 0x80
+    }
+
+    /// True when `text` is ASCII.
+    @inline(__always)
+    static func isASCII(_ text: String) -> Bool {
+        if let result = text.utf8.withContiguousStorageIfAvailable({ isASCII($0) }) { return result }
+        return text.utf8.allSatisfy { $0 < 0x80 }
+    }
+
+    /// Calls `ascii` with the UTF-8 bytes of both strings when both are ASCII, and `scalars` with
+    /// their Unicode scalar values otherwise.
+    @inline(__always)
+    static func withUnits<R>(
+        _ a: String, _ b: String,
+        ascii: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> R,
+        scalars: (UnsafeBufferPointer<UInt32>, UnsafeBufferPointer<UInt32>) -> R
+    ) -> R {
+        // Fast path: native strings are contiguous UTF-8.
+        let fast: R?? = a.utf8.withContiguousStorageIfAvailable { pa -> R? in
+            let inner: R?? = b.utf8.withContiguousStorageIfAvailable { pb -> R? in
+                guard isASCII(pa), isASCII(pb) else { return nil }
+                return ascii(pa, pb)
+            }
+            return inner ?? nil
+        }
+        if let done = fast ?? nil { return done }
+        if isASCII(a), isASCII(b) {
+            let ba = Array(a.utf8), bb = Array(b.utf8)
+            return ba.withUnsafeBufferPointer { pa in bb.withUnsafeBufferPointer { pb in ascii(pa, pb) } }
+        }
+        let sa = a.unicodeScalars.map(\.value), sb = b.unicodeScalars.map(\.value)
+        return sa.withUnsafeBufferPointer { pa in sb.withUnsafeBufferPointer { pb in scalars(pa, pb) } }
+    }
+}

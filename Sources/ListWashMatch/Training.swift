@@ -1,0 +1,96 @@
+/// Estimates a model's parameters from the data itself, without labelled pairs, as Splink does:
+/// u values from random pairs (almost all of which are different people), then m values and
+/// the prior by expectation maximisation over the candidate pairs' comparison patterns.
+enum Training {
+    /// Level frequencies among `sampleSize` random pairs of `features`, as u values.
+    ///
+    /// - Complexity: O(sampleSize × comparisons).
+    static func estimateU(model: inout MatchModel, features: FeatureSet, evaluator: ComparisonEvaluator, sampleSize: Int, seed: UInt64 = 1) {
+        let n = features.count
+        guard n >= 2 else { return }
+        var counts = model.comparisons.map { [Int](repeating: 0, count: $0.levels.count + 1) }
+        var random = SplitMix64(state: seed)
+        let allPairs = n * (n - 1) / 2
+        func tally(_ i: Int, _ j: Int) {
+            for k in model.comparisons.indices { counts[k][evaluator.level(k, features, i, features, j)] += 1 }
+        }
+        if allPairs <= sampleSize {
+            for i in 0..<n { for j in (i + 1)..<n { tally(i, j) } }
+        } else {
+            for _ in 0..<sampleSize {
+                let i = Int(random.next() % UInt64(n))
+                var j = Int(random.next() % UInt64(n - 1))
+                if j >= i { j += 1 }
+                tally(i, j)
+            }
+        }
+        for k in model.comparisons.indices {
+            let nonNull = counts[k].dropFirst().reduce(0, +)
+            guard nonNull > 0 else { continue }
+            let floor = 0.5 / Double(nonNull)
+            for level in model.comparisons[k].levels.indices {
+                model.comparisons[k].levels[level].u = max(Double(counts[k][level + 1]) / Double(nonNull), floor)
+            }
+        }
+    }
+
+    /// Estimates m values and the prior by EM over pattern counts (u values held fixed).
+    ///
+    /// - Parameter patterns: how many candidate pairs showed each comparison-level pattern
+    ///   (4 bits per comparison).
+    /// - Returns: the number of iterations run.
+    @discardableResult
+    static func expectationMaximisation(model: inout MatchModel, patterns: [UInt64: Int], iterations: Int = 40) -> Int {
+        let comparisons = model.comparisons.count
+        guard !patterns.isEmpty else { return 0 }
+        let entries: [(levels: [Int], count: Double)] = patterns.map { pattern, count in
+            let levels = (0..<comparisons).map { k in Int((pattern >> UInt64(4 * k)) & 0xF) }
+            return (levels, Double(count))
+        }
+        var lambda = min(max(model.prior, 0.01), 0.5)
+        for iteration in 1...iterations {
+            var matchMass = 0.0
+            var levelMass = model.comparisons.map { [Double](repeating: 0, count: $0.levels.count + 1) }
+            for entry in entries {
+                var m = lambda, u = 1 - lambda
+                for k in 0..<comparisons where entry.levels[k] > 0 {
+                    let level = model.comparisons[k].levels[entry.levels[k] - 1]
+                    m *= level.m
+                    u *= level.u
+                }
+                let probability = m / max(m + u, 1e-300)
+                let mass = probability * entry.count
+                matchMass += mass
+                for k in 0..<comparisons { levelMass[k][entry.levels[k]] += mass }
+            }
+            let total = entries.reduce(0) { $0 + $1.count }
+            var change = abs(matchMass / total - lambda)
+            lambda = min(max(matchMass / total, 1e-6), 0.999)
+            for k in 0..<comparisons {
+                let nonNull = levelMass[k].dropFirst().reduce(0, +)
+                guard nonNull > 0 else { continue }
+                for level in model.comparisons[k].levels.indices {
+                    let m = max(levelMass[k][level + 1] / nonNull, 1e-6)
+                    change = max(change, abs(m - model.comparisons[k].levels[level].m))
+                    model.comparisons[k].levels[level].m = m
+                }
+            }
+            if change < 1e-5 { model.prior = lambda; return iteration }
+        }
+        model.prior = lambda
+        return iterations
+    }
+}
+
+/// A small, fast, seeded random number generator (SplitMix64), so runs are repeatable.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

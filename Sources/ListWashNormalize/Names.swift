@@ -1,0 +1,497 @@
+/// A person's name in parts.
+public struct PersonName: Sendable, Hashable {
+    /// A title before the name: `"Dr."`, `"Mrs."`.
+    public var prefix: String = ""
+    /// The given name: `"Jane"`.
+    public var first: String = ""
+    /// Middle names and initials: `"A."`.
+    public var middle: String = ""
+    /// The family name with its particles: `"Doe"`, `"van der Berg"`.
+    public var last: String = ""
+    /// Generational suffixes and credentials: `"Jr."`, `"PhD"`.
+    public var suffix: String = ""
+
+    /// An empty name, or one from its parts.
+    public init(prefix: String = "", first: String = "", middle: String = "", last: String = "", suffix: String = "") {
+        self.prefix = prefix
+        self.first = first
+        self.middle = middle
+        self.last = last
+        self.suffix = suffix
+    }
+}
+
+/// The outcome of normalizing a person's name.
+public struct NameResult: Sendable, Hashable {
+    /// The cleaned name in parts.
+    public var name = PersonName()
+    /// The first name folded to ASCII and mapped from a nickname to its formal name
+    /// (`"Bob"` → `"robert"`); see ``NameNormalizer/firstNameKey(_:)``.
+    public var firstNameKey = ""
+    /// The last name folded to ASCII (`"Müller"` → `"muller"`).
+    public var lastNameKey = ""
+    /// First and last name folded to ASCII (`"José Müller"` → `"jose muller"`).
+    public var nameKey = ""
+    /// What was noticed: `name_case_fixed`, `name_split`, `name_incomplete`, `name_swapped`, `name_invalid`.
+    public var flags: [NormalizationFlag] = []
+}
+
+/// Cleans, cases, splits and keys person names.
+///
+/// ```swift
+/// let names = NameNormalizer()
+/// NameNormalizer.properCased("mary o'brien")              // "Mary O'Brien"
+/// NameNormalizer.split(fullName: "Dr. Jane A. Doe, PhD")  // first "Jane", last "Doe"
+/// NameNormalizer.matchingKey("José Müller")               // "jose muller"
+/// names.firstNameKey("Peggy")                             // "margaret"
+/// names.normalize(first: "GARCIA", last: "MARIA").flags  // [.nameCaseFixed, .nameSwapped]
+/// ```
+/// Casing is fixed only for text that is all upper case or all lower case; mixed case is the
+/// writer's choice and is kept. See `Docs/normalization.md` for the rules.
+public struct NameNormalizer: Sendable {
+    let nicknames: NicknameDirectory
+
+    /// A normalizer over the given reference data.
+    public init(data: ReferenceData = .shared) {
+        nicknames = data.names
+    }
+
+    /// Normalizes a name given as first and last name columns, or as one full-name column.
+    ///
+    /// The full name is split only when both first and last are empty. When the first-name
+    /// column holds a value that is not a known given name and the last-name column holds one
+    /// (`first: "Smith", last: "John"`), the result is flagged `name_swapped` and the values
+    /// are kept where they were given (a wrong swap would corrupt a correct record).
+    /// - Returns: the cleaned name, its matching keys and flags. Never throws.
+    /// - Complexity: O(*n*) in the length of the input.
+    public func normalize(first: String? = nil, last: String? = nil, full: String? = nil) -> NameResult {
+        var result = NameResult()
+        let firstText = Self.cleanedField(first, flags: &result.flags)
+        let lastText = Self.cleanedField(last, flags: &result.flags)
+        let fullText = Self.cleanedField(full, flags: &result.flags)
+
+        if firstText.isEmpty && lastText.isEmpty && !fullText.isEmpty {
+            result.name = Self.split(fullName: fullText)
+            result.flags.append(.nameSplit)
+            if Self.properCased(fullText) != fullText { result.flags.append(.nameCaseFixed) }
+            if !Self.isPlausibleName(result.name.first) && !Self.isPlausibleName(result.name.last) {
+                result.name = PersonName()
+                if !result.flags.contains(.nameInvalid) { result.flags.append(.nameInvalid) }
+            } else if result.name.last.isEmpty || result.name.first.isEmpty {
+                result.flags.append(.nameIncomplete)
+            }
+        } else {
+            var name = PersonName()
+            name.first = Self.properCased(firstText)
+            name.last = Self.properCased(lastText)
+            if name.first != firstText || name.last != lastText { result.flags.append(.nameCaseFixed) }
+            Self.movePrefix(from: &name.first, to: &name.prefix)
+            Self.moveSuffix(from: &name.last, to: &name.suffix)
+            for keyPath in [\PersonName.first, \PersonName.last] where !name[keyPath: keyPath].isEmpty {
+                if !Self.isPlausibleName(name[keyPath: keyPath]) {
+                    name[keyPath: keyPath] = ""
+                    if !result.flags.contains(.nameInvalid) { result.flags.append(.nameInvalid) }
+                }
+            }
+            result.name = name
+        }
+        let firstKey = Self.matchingKey(result.name.first)
+        let lastKey = Self.matchingKey(result.name.last)
+        if !result.flags.contains(.nameSplit) && looksSwapped(firstKey: firstKey, lastKey: lastKey) {
+            result.flags.append(.nameSwapped)
+        }
+        result.firstNameKey = nicknames.canonical[firstKey] ?? firstKey
+        result.lastNameKey = lastKey
+        result.nameKey = firstKey.isEmpty || lastKey.isEmpty ? firstKey + lastKey : firstKey + " " + lastKey
+        return result
+    }
+
+    // MARK: Cleaning and casing
+
+    /// A cleaned field, or empty with `name_invalid` when it is too long to be a name.
+    private static func cleanedField(_ value: String?, flags: inout [NormalizationFlag]) -> String {
+        guard let value else { return "" }
+        guard value.utf8.count <= TextCleaning.MaximumLength.name else {
+            if !flags.contains(.nameInvalid) { flags.append(.nameInvalid) }
+            return ""
+        }
+        return TextCleaning.cleaned(value)
+    }
+
+    /// Removes invisible characters and stray spaces, composes to NFC, and fixes the case of
+    /// all-caps or all-lower text (see ``properCased(_:)``).
+    ///
+    /// ```swift
+    /// NameNormalizer.cleaned("  JOHN\u{200B}  SMITH ") // "John Smith"
+    /// ```
+    public static func cleaned(_ name: String) -> String {
+        properCased(TextCleaning.cleaned(name))
+    }
+
+    /// Proper case for text written all in capitals or all in lower case; other text unchanged.
+    ///
+    /// ```swift
+    /// NameNormalizer.properCased("JOHN SMITH")      // "John Smith"
+    /// NameNormalizer.properCased("mary o'brien")    // "Mary O'Brien"
+    /// NameNormalizer.properCased("ronald mcdonald") // "Ronald McDonald"
+    /// NameNormalizer.properCased("jean-luc")        // "Jean-Luc"
+    /// NameNormalizer.properCased("ludwig van beethoven") // "Ludwig van Beethoven"
+    /// NameNormalizer.properCased("DeShawn")         // "DeShawn" (mixed case is kept)
+    /// ```
+    /// Each word starts upper case, as does each part after a hyphen, the letter after a one-letter
+    /// prefix and apostrophe (O'Brien, D'Angelo), and the letter after a leading "Mc". Particles
+    /// (van, von, der, de, da, di, du, del, della, dos, das, la, le, ter, ten, zu, bin, ibn) stay
+    /// lower case between other words; roman numerals (II, III, IV) are upper case.
+    /// - Complexity: O(*n*).
+    public static func properCased(_ text: String) -> String {
+        guard needsCaseFix(text) else { return text }
+        let lowered = text.lowercased()
+        let words = lowered.utf8.split(separator: TextCleaning.space).map { Substring($0) }
+        var out: [String] = []
+        out.reserveCapacity(words.count)
+        for (index, word) in words.enumerated() {
+            let isInner = index > 0 && index < words.count - 1
+            if isInner && particles.contains(String(word)) {
+                out.append(String(word))
+            } else if let display = romanNumerals[String(word)] {
+                out.append(display)
+            } else {
+                out.append(capitalized(word))
+            }
+        }
+        return out.joined(separator: " ")
+    }
+
+    /// `true` when the text has letters and they are all upper case or all lower case.
+    static func needsCaseFix(_ text: String) -> Bool {
+        var upper = false
+        var lower = false
+        if TextCleaning.isASCII(text) {
+            for byte in text.utf8 {
+                if byte >= 0x41 && byte <= 0x5A { upper = true } else if byte >= 0x61 && byte <= 0x7A { lower = true }
+            }
+        } else {
+            for scalar in text.unicodeScalars {
+                if scalar.properties.isUppercase { upper = true } else if scalar.properties.isLowercase { lower = true }
+            }
+        }
+        return upper != lower
+    }
+
+    /// Capitalizes one lower-case word by the rules of ``properCased(_:)``.
+    private static func capitalized(_ word: Substring) -> String {
+        let scalars = Array(word.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var partStart = 0
+        var lettersInPart = 0
+        for (index, scalar) in scalars.enumerated() {
+            let letter = isLetter(scalar)
+            let isMc = index == partStart + 2 && lettersInPart == 2 && scalars.count > index + 1
+                && scalars[partStart] == "m" && scalars[partStart + 1] == "c"
+            if letter && (lettersInPart == 0 || isMc) {
+                appendTitlecased(scalar, to: &out)
+            } else {
+                out.append(scalar)
+            }
+            if scalar == "-" || scalar == "\u{2010}" {
+                partStart = index + 1
+                lettersInPart = 0
+            } else if scalar == "'" || scalar == "\u{2019}" {
+                if lettersInPart == 1 {  // O'Brien, D'Angelo
+                    partStart = index + 1
+                    lettersInPart = 0
+                }
+            } else if letter {
+                lettersInPart += 1
+            }
+        }
+        return String(out)
+    }
+
+    @inline(__always)
+    private static func isLetter(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.isASCII ? TextCleaning.isLetter(UInt8(scalar.value)) : scalar.properties.isAlphabetic
+    }
+
+    private static func appendTitlecased(_ scalar: Unicode.Scalar, to out: inout String.UnicodeScalarView) {
+        if scalar.isASCII {
+            out.append(Unicode.Scalar(TextCleaning.upper(UInt8(scalar.value))))
+        } else {
+            out.append(contentsOf: scalar.properties.titlecaseMapping.unicodeScalars)
+        }
+    }
+
+    // MARK: Splitting
+
+    /// Splits a full name into prefix, first, middle, last and suffix, fixing all-caps or
+    /// all-lower case on the way.
+    ///
+    /// ```swift
+    /// NameNormalizer.split(fullName: "Smith, John")            // first "John", last "Smith"
+    /// NameNormalizer.split(fullName: "Dr. Jane A. Doe, PhD")   // prefix "Dr.", first "Jane", middle "A.", last "Doe", suffix "PhD"
+    /// NameNormalizer.split(fullName: "John Smith Jr.")         // first "John", last "Smith", suffix "Jr."
+    /// NameNormalizer.split(fullName: "Ludwig van Beethoven")   // last "van Beethoven"
+    /// NameNormalizer.split(fullName: "Robert \"Bob\" Smith")   // first "Robert", last "Smith"
+    /// ```
+    /// "Last, First" is read when the part after the first comma is not only suffixes. A quoted
+    /// or parenthesized nickname is dropped. One remaining word becomes the first name.
+    /// - Complexity: O(*n*).
+    public static func split(fullName: String) -> PersonName {
+        let text = properCased(withoutNicknames(TextCleaning.cleaned(fullName)))
+        var parts = text.split(separator: ",").map { $0.split(separator: " ") }.filter { !$0.isEmpty }
+        var suffixes: [String] = []
+        while parts.count > 1, let tail = parts.last, tail.allSatisfy({ suffixDisplay[key($0)] != nil }) {
+            suffixes.insert(contentsOf: tail.compactMap { suffixDisplay[key($0)] }, at: 0)
+            parts.removeLast()
+        }
+        var name = PersonName()
+        var given: [Substring]
+        var family: [Substring] = []
+        if parts.count >= 2 {
+            family = parts[0]
+            given = parts[1...].flatMap { $0 }
+            while family.count > 1, let display = suffixDisplay[key(family[family.count - 1])] {
+                suffixes.insert(display, at: 0)
+                family.removeLast()
+            }
+        } else {
+            given = parts.first ?? []
+        }
+        var prefixes: [String] = []
+        while given.count > 1, let display = prefixDisplay[key(given[0])] {
+            prefixes.append(display)
+            given.removeFirst()
+        }
+        let keepAtEnd = family.isEmpty ? 2 : 1
+        while given.count > keepAtEnd, let display = suffixDisplay[key(given[given.count - 1])] {
+            suffixes.insert(display, at: 0)
+            given.removeLast()
+        }
+        if family.isEmpty && given.count >= 2 {
+            var lastStart = given.count - 1
+            while lastStart > 1 && particles.contains(key(given[lastStart - 1])) { lastStart -= 1 }
+            family = Array(given[lastStart...])
+            given.removeSubrange(lastStart...)
+        }
+        name.prefix = prefixes.joined(separator: " ")
+        name.first = given.first.map(String.init) ?? ""
+        name.middle = given.dropFirst().joined(separator: " ")
+        name.last = family.joined(separator: " ")
+        name.suffix = suffixes.joined(separator: " ")
+        return name
+    }
+
+    /// Moves a leading title ("Dr. Jane") from a first-name value into the prefix.
+    private static func movePrefix(from first: inout String, to prefix: inout String) {
+        guard first.utf8.contains(TextCleaning.space) else { return }
+        let words = first.split(separator: " ")
+        guard words.count > 1, let display = prefixDisplay[key(words[0])] else { return }
+        prefix = display
+        first = words.dropFirst().joined(separator: " ")
+    }
+
+    /// Moves trailing suffixes ("Smith Jr.") from a last-name value into the suffix.
+    private static func moveSuffix(from last: inout String, to suffix: inout String) {
+        guard last.utf8.contains(TextCleaning.space) else { return }
+        var words = last.split(separator: " ")
+        var found: [String] = []
+        while words.count > 1, let display = suffixDisplay[key(words[words.count - 1])] {
+            found.insert(display, at: 0)
+            words.removeLast()
+        }
+        guard !found.isEmpty else { return }
+        last = words.joined(separator: " ")
+        suffix = found.joined(separator: " ")
+    }
+
+    /// The text without parenthesized or quoted parts: `Robert "Bob" Smith` → `Robert Smith`.
+    private static func withoutNicknames(_ text: String) -> String {
+        guard text.contains(where: { "(\"\u{201C}".contains($0) }) else { return text }
+        var out = ""
+        var closing: Character?
+        for character in text {
+            if let expected = closing {
+                if character == expected { closing = nil }
+            } else if character == "(" {
+                closing = ")"
+            } else if character == "\"" {
+                closing = "\""
+            } else if character == "\u{201C}" {
+                closing = "\u{201D}"
+            } else {
+                out.append(character)
+            }
+        }
+        return TextCleaning.cleaned(out)
+    }
+
+    /// A lookup key for a title, suffix or particle: lower case without dots.
+    private static func key(_ word: Substring) -> String {
+        String(word.lowercased().filter { $0 != "." })
+    }
+
+    /// `true` when a name value has a letter and is not a placeholder such as "N/A" or "unknown".
+    static func isPlausibleName(_ value: String) -> Bool {
+        guard TextCleaning.isASCII(value) else { return value.contains(where: \.isLetter) }
+        guard value.utf8.contains(where: TextCleaning.isLetter) else { return false }
+        return value.utf8.count > 12 || !placeholders.contains(TextCleaning.foldedKey(value))
+    }
+
+    // MARK: Keys and nicknames
+
+    /// A key for matching names across spellings and scripts: folded to lower-case ASCII, letters
+    /// and digits only, words separated by one space.
+    ///
+    /// ```swift
+    /// NameNormalizer.matchingKey("José Müller")  // "jose muller"
+    /// NameNormalizer.matchingKey("O'Brien")      // "obrien"
+    /// NameNormalizer.matchingKey("Jean-Luc")     // "jean luc"
+    /// ```
+    /// - Complexity: O(*n*); ICU only for non-ASCII text.
+    public static func matchingKey(_ name: String) -> String {
+        TextCleaning.foldedKey(name)
+    }
+
+    /// A deterministic key for a first name that maps nicknames to a formal name, so that
+    /// "Bob" and "Robert", "Bill" and "William", "Peggy" and "Margaret" share it.
+    ///
+    /// ```swift
+    /// names.firstNameKey("Bob")    // "robert"
+    /// names.firstNameKey("ROBERT") // "robert"
+    /// names.firstNameKey("Zoë")    // "zoe" (not in the table: the matching key)
+    /// ```
+    /// The nickname table is not symmetric and one nickname can belong to several names, so no key
+    /// can be exact; use ``nameVariants(of:)`` to ask "could these be the same person".
+    /// - Complexity: O(*n*) plus one dictionary lookup.
+    public func firstNameKey(_ first: String) -> String {
+        let key = Self.matchingKey(first)
+        return nicknames.canonical[key] ?? key
+    }
+
+    /// Every name the table relates to this one: itself, the formal names it is a nickname of,
+    /// and its own nicknames, as matching keys.
+    ///
+    /// ```swift
+    /// names.nameVariants(of: "Bill").contains("william") // true
+    /// !names.nameVariants(of: "Bob").isDisjoint(with: names.nameVariants(of: "Bobby")) // true
+    /// ```
+    /// - Complexity: O(*n* + *k*) for *k* related names.
+    public func nameVariants(of name: String) -> Set<String> {
+        let key = Self.matchingKey(name)
+        guard !key.isEmpty else { return [] }
+        var variants: Set<String> = [key]
+        variants.formUnion(nicknames.formalsByNickname[key] ?? [])
+        variants.formUnion(nicknames.nicknamesByFormal[key] ?? [])
+        if let canonical = nicknames.canonical[key] { variants.insert(canonical) }
+        return variants
+    }
+
+    /// `true` when the nickname table knows the name as a formal name or a nickname.
+    public func isKnownGivenName(_ name: String) -> Bool {
+        nicknames.givenNames.contains(Self.matchingKey(name))
+    }
+
+    private func looksSwapped(firstKey: String, lastKey: String) -> Bool {
+        guard !firstKey.isEmpty, !lastKey.isEmpty, !firstKey.utf8.contains(TextCleaning.space), !lastKey.utf8.contains(TextCleaning.space),
+            firstKey.utf8.count > 1
+        else { return false }
+        return !nicknames.givenNames.contains(firstKey) && nicknames.givenNames.contains(lastKey)
+    }
+
+    // MARK: Tables
+
+    static let particles: Set<String> = [
+        "van", "von", "der", "den", "de", "da", "di", "du", "del", "della", "dos", "das", "la", "le", "ter", "ten",
+        "zu", "bin", "ibn", "vander", "vanden",
+    ]
+
+    static let romanNumerals: [String: String] = ["ii": "II", "iii": "III", "iv": "IV"]
+
+    static let prefixDisplay: [String: String] = [
+        "mr": "Mr.", "mrs": "Mrs.", "ms": "Ms.", "miss": "Miss", "mx": "Mx.", "dr": "Dr.", "doctor": "Dr.",
+        "prof": "Prof.", "professor": "Prof.", "rev": "Rev.", "reverend": "Rev.", "fr": "Fr.", "sir": "Sir",
+        "dame": "Dame", "hon": "Hon.", "sen": "Sen.", "rep": "Rep.", "gov": "Gov.", "capt": "Capt.", "col": "Col.",
+        "gen": "Gen.", "lt": "Lt.", "maj": "Maj.", "sgt": "Sgt.", "mme": "Mme", "mlle": "Mlle", "herr": "Herr",
+        "frau": "Frau", "rabbi": "Rabbi", "pastor": "Pastor",
+    ]
+
+    static let suffixDisplay: [String: String] = [
+        "jr": "Jr.", "sr": "Sr.", "ii": "II", "iii": "III", "iv": "IV", "2nd": "2nd", "3rd": "3rd",
+        "phd": "PhD", "md": "MD", "dds": "DDS", "dmd": "DMD", "esq": "Esq.", "cpa": "CPA", "mba": "MBA",
+        "rn": "RN", "jd": "JD", "pe": "PE", "cfa": "CFA", "pmp": "PMP", "dvm": "DVM", "msc": "MSc",
+        "bsc": "BSc", "llm": "LLM", "facs": "FACS", "ret": "Ret.", "obe": "OBE", "mbe": "MBE", "cbe": "CBE",
+        "qc": "QC", "kc": "KC", "np": "NP", "pa-c": "PA-C", "lcsw": "LCSW",
+    ]
+
+    static let placeholders: Set<String> = [
+        "n a", "na", "none", "null", "nil", "unknown", "test", "asdf", "xxx", "xx", "tbd", "undefined",
+        "first", "last", "firstname", "lastname", "first name", "last name", "name", "noname", "no name",
+    ]
+}
+
+/// The nickname table: formal names, their nicknames, and a canonical key per name (internal).
+struct NicknameDirectory: Sendable {
+    let formalsByNickname: [String: [String]]
+    let nicknamesByFormal: [String: [String]]
+    let givenNames: Set<String>
+    let canonical: [String: String]
+
+    init(csv: [UInt8]) {
+        var formals: [String: [String]] = [:]
+        var nicks: [String: [String]] = [:]
+        for row in ResourceText.csvRows(csv) where row.count >= 2 {
+            let formal = TextCleaning.foldedKey(row[0])
+            let nick = TextCleaning.foldedKey(row[1])
+            guard !formal.isEmpty, !nick.isEmpty, formal != nick else { continue }
+            formals[nick, default: []].append(formal)
+            nicks[formal, default: []].append(nick)
+        }
+        formalsByNickname = formals
+        nicknamesByFormal = nicks
+        givenNames = Set(formals.keys).union(nicks.keys)
+        var canonical: [String: String] = [:]
+        for name in givenNames {
+            let key = Self.canonicalName(of: name, formals: formals, nicknames: nicks)
+            if key != name { canonical[name] = key }
+        }
+        self.canonical = canonical
+    }
+
+    /// Follows a name to its most formal relative. One step goes to the formal name that has
+    /// more nicknames than the name itself, sharing the longest common substring with it, then the
+    /// longest common prefix, then the most nicknames, then alphabetical; steps repeat until none
+    /// applies (Bob → Robert, Bill → William, Peggy → Margaret, Ron → Ronald, Liz → Elizabeth).
+    private static func canonicalName(of name: String, formals: [String: [String]], nicknames: [String: [String]]) -> String {
+        var current = name
+        var seen: Set<String> = []
+        while seen.insert(current).inserted {
+            let degree = nicknames[current]?.count ?? 0
+            let candidates = (formals[current] ?? []).filter { (nicknames[$0]?.count ?? 0) > degree }
+            let ranked = candidates.map { candidate in
+                (candidate, commonSubstring(current, candidate), commonPrefix(current, candidate), nicknames[candidate]?.count ?? 0)
+            }
+            guard let best = ranked.min(by: { a, b in
+                (a.1, a.2, a.3) != (b.1, b.2, b.3) ? (a.1, a.2, a.3) > (b.1, b.2, b.3) : a.0 < b.0
+            }) else { break }
+            current = best.0
+        }
+        return current
+    }
+
+    private static func commonSubstring(_ a: String, _ b: String) -> Int {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        var best = 0
+        for i in x.indices {
+            for j in y.indices {
+                var k = 0
+                while i + k < x.count && j + k < y.count && x[i + k] == y[j + k] { k += 1 }
+                best = max(best, k)
+            }
+        }
+        return best
+    }
+
+    private static func commonPrefix(_ a: String, _ b: String) -> Int {
+        zip(a.utf8, b.utf8).prefix { $0 == $1 }.count
+    }
+}

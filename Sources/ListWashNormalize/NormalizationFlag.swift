@@ -1,0 +1,81 @@
+/// A code that says what a normalizer noticed or changed about one value.
+///
+/// Flags are stable, snake_case strings meant for output columns and reports
+/// (`listwash_flags` joins them with `;`). Their declaration order is the order they are
+/// written in, so a set of flags always prints the same way:
+///
+/// ```swift
+/// NormalizationFlag.joined([.zipUnknown, .emailRole]) // "email_role;zip_unknown"
+/// ```
+///
+/// Every code is described in `Docs/normalization.md`.
+public enum NormalizationFlag: String, CaseIterable, Sendable, Hashable, Codable, Comparable {
+    // Names
+    case nameInvalid = "name_invalid"
+    case nameCaseFixed = "name_case_fixed"
+    case nameSplit = "name_split"
+    case nameIncomplete = "name_incomplete"
+    case nameSwapped = "name_swapped"
+    // Emails
+    case emailInvalid = "email_invalid"
+    case emailCleaned = "email_cleaned"
+    case emailTypoCorrected = "email_typo_corrected"
+    case emailIDN = "email_idn"
+    case emailRole = "email_role"
+    case emailFreemail = "email_freemail"
+    case emailDisposable = "email_disposable"
+    // ZIP and postal codes
+    case zipInvalid = "zip_invalid"
+    case zipLeadingZeroRestored = "zip_leading_zero_restored"
+    case zipPlus4 = "zip_plus4"
+    case zipUnknown = "zip_unknown"
+    case zipInactive = "zip_inactive"
+    case zipStateMismatch = "zip_state_mismatch"
+    case cityFilledFromZIP = "city_filled_from_zip"
+    case stateFilledFromZIP = "state_filled_from_zip"
+    case postalCodeCA = "postal_code_ca"
+    case postalCodeForeign = "postal_code_foreign"
+    // Phones
+    case phoneInvalid = "phone_invalid"
+    case phoneForeign = "phone_foreign"
+    case phoneVanity = "phone_vanity"
+    case areaCodeUnknown = "area_code_unknown"
+    // Places
+    case stateUnknown = "state_unknown"
+    case countryUnknown = "country_unknown"
+    case countryInferred = "country_inferred"
+    // Companies and domains
+    case companyInvalid = "company_invalid"
+    case domainInvalid = "domain_invalid"
+    case domainFromEmail = "domain_from_email"
+
+    /// Declaration order: the order flags are written in.
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rank < rhs.rank }
+
+    /// The flags' raw values in declaration order, without duplicates, joined with `;`.
+    ///
+    /// ```swift
+    /// NormalizationFlag.joined([.zipUnknown, .emailRole, .zipUnknown]) // "email_role;zip_unknown"
+    /// ```
+    /// - Complexity: O(*n* log *n*) for *n* flags.
+    public static func joined<S: Sequence>(_ flags: S) -> String where S.Element == NormalizationFlag {
+        ordered(flags).map(\.rawValue).joined(separator: ";")
+    }
+
+    /// The flags in declaration order, without duplicates.
+    ///
+    /// ```swift
+    /// NormalizationFlag.ordered([.zipUnknown, .emailRole, .zipUnknown]) // [.emailRole, .zipUnknown]
+    /// ```
+    /// - Complexity: O(*n* + *k*) for *n* flags and *k* flag codes.
+    public static func ordered<S: Sequence>(_ flags: S) -> [NormalizationFlag] where S.Element == NormalizationFlag {
+        var mask: UInt64 = 0
+        for flag in flags { mask |= 1 << UInt64(flag.rank) }
+        guard mask != 0 else { return [] }
+        return allCases.filter { mask & (1 << UInt64($0.rank)) != 0 }
+    }
+
+    private var rank: Int { Self.ranks[self] ?? 0 }
+    private static let ranks: [NormalizationFlag: Int] = Dictionary(
+        uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
+}

@@ -1,0 +1,152 @@
+import ListWashText
+
+/// Byte- and scalar-level text helpers shared by the normalizers (internal).
+///
+/// Every function takes an ASCII fast path over `utf8` and reaches for Unicode scalars and ICU
+/// only when the text is not ASCII.
+enum TextCleaning {
+    static let space = UInt8(ascii: " ")
+
+    /// Longest values, in UTF-8 bytes, that the normalizers read as a name, company, state or
+    /// country, postal code, or phone number; longer values are flagged without further work.
+    enum MaximumLength {
+        static let name = 500
+        static let company = 500
+        static let place = 200
+        static let postalCode = 64
+        static let phone = 100
+    }
+
+    /// `true` when every byte is ASCII.
+    @inline(__always)
+    static func isASCII(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 < 0x80 }
+    }
+
+    /// Removes invisible characters (controls, zero-width characters, BOM, soft hyphen, bidi
+    /// marks), turns every run of whitespace into one space, trims, and composes to NFC.
+    ///
+    /// `"  Jos\u{E9}\u{200B}  M\u{FC}ller\t"` becomes `"José Müller"`.
+    /// - Complexity: O(*n*); ASCII text that needs no change is returned without copying.
+    static func cleaned(_ text: String) -> String {
+        // One pass decides: ASCII that needs no change (the common case), ASCII to tidy, or Unicode.
+        var needsWork = false
+        var previous = space
+        for byte in text.utf8 {
+            if byte >= 0x80 { return cleanedUnicode(text) }
+            if byte < 0x20 || byte == 0x7F || (byte == space && previous == space) { needsWork = true }
+            previous = byte
+        }
+        if !needsWork && previous != space { return text }
+        return cleanedASCII(text)
+    }
+
+    private static func cleanedUnicode(_ text: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        var pendingSpace = false
+        for scalar in text.unicodeScalars {
+            if scalar.properties.isWhitespace {
+                pendingSpace = !scalars.isEmpty
+                continue
+            }
+            switch scalar.properties.generalCategory {
+            case .control, .format, .surrogate, .unassigned, .lineSeparator, .paragraphSeparator:
+                continue
+            default:
+                break
+            }
+            if pendingSpace { scalars.append(" "); pendingSpace = false }
+            scalars.append(scalar)
+        }
+        let joined = String(scalars)
+        return ICU.nfc(joined) ?? joined
+    }
+
+    private static func cleanedASCII(_ text: String) -> String {
+        let bytes = text.utf8
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var pendingSpace = false
+        for byte in bytes {
+            switch byte {
+            case space, 0x09, 0x0A, 0x0B, 0x0C, 0x0D:
+                pendingSpace = !out.isEmpty
+            case 0x00..<0x20, 0x7F:
+                continue
+            default:
+                if pendingSpace { out.append(space); pendingSpace = false }
+                out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Lower-cases ASCII letters; other bytes are kept.
+    @inline(__always)
+    static func lower(_ byte: UInt8) -> UInt8 {
+        (byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte
+    }
+
+    /// Upper-cases ASCII letters; other bytes are kept.
+    @inline(__always)
+    static func upper(_ byte: UInt8) -> UInt8 {
+        (byte >= 0x61 && byte <= 0x7A) ? byte & 0xDF : byte
+    }
+
+    @inline(__always)
+    static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+
+    @inline(__always)
+    static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
+
+    /// The text with ASCII letters lower-cased (non-ASCII text through the standard library).
+    static func lowercased(_ text: String) -> String {
+        guard isASCII(text) else { return text.lowercased() }
+        guard text.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return text }
+        return String(decoding: text.utf8.map(lower), as: UTF8.self)
+    }
+
+    /// A matching key: any script folded to lower-case ASCII letters and digits, words
+    /// separated by one space; apostrophes and dots vanish without a break, `&` becomes `and`.
+    ///
+    /// `"José O'Brien-Müller"` becomes `"jose obrien muller"`.
+    static func foldedKey(_ text: String) -> String {
+        let folded = isASCII(text) ? text : (ICU.foldToASCII(text) ?? "")
+        return String(decoding: keyBytes(folded.utf8), as: UTF8.self)
+    }
+
+    /// Folded words of `text` (see ``foldedKey(_:)``), each as its bytes.
+    static func foldedWords(_ text: String) -> [[UInt8]] {
+        let folded = isASCII(text) ? text : (ICU.foldToASCII(text) ?? "")
+        return keyBytes(folded.utf8).split(separator: space).map(Array.init)
+    }
+
+    private static func keyBytes(_ bytes: String.UTF8View) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var pendingSpace = false
+        var previous: UInt8 = space
+        for byte in bytes {
+            let b = lower(byte)
+            if isDigit(b) || (b >= 0x61 && b <= 0x7A) {
+                if pendingSpace && !out.isEmpty { out.append(space) }
+                pendingSpace = false
+                out.append(b)
+            } else if b == UInt8(ascii: "'") || b == UInt8(ascii: ".") || b == 0x60 {
+                // "o'brien" -> "obrien", "s.a." -> "sa": no word break.
+            } else if b == UInt8(ascii: "&") {
+                let standsAlone = previous == space
+                if standsAlone {
+                    if !out.isEmpty { out.append(space) }
+                    out.append(contentsOf: "and".utf8)
+                    pendingSpace = true
+                }
+                // "at&t" -> "att"
+            } else {
+                pendingSpace = true
+            }
+            previous = b
+        }
+        return out
+    }
+}
