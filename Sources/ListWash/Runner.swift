@@ -1,5 +1,6 @@
 import Foundation
 import ListWashCore
+import ListWashMatch
 
 /// What the command line overrides in a pipeline file, so one file serves many lists.
 public struct RunOverrides: Sendable {
@@ -46,6 +47,17 @@ extension PipelineConfiguration {
         return configuration
     }
 
+    /// The match model the pipeline's match or dedupe stage describes (the built-in lead-list
+    /// model when it has neither).
+    public func matchModel() throws -> MatchModel {
+        try StageCatalog.model(of: self)
+    }
+
+    /// Removes the first stage named in `names` and every stage after it.
+    public mutating func removeStages(from names: Set<String>) {
+        if let index = stages.firstIndex(where: { names.contains($0.name) }) { stages.removeSubrange(index...) }
+    }
+
     /// This configuration with its stages cut after `stage`.
     ///
     /// - Throws: ``ListWashError`` (`.usage`) when the pipeline has no such stage.
@@ -77,10 +89,14 @@ public struct Runner {
     /// and are not listed in the report.
     public var observers: [any Stage] = []
 
+    /// Stages appended after the configuration's own (commands such as `link` add theirs).
+    public let extraStages: [any Stage]
+
     /// A runner for `configuration` whose warnings go to `log`.
-    public init(configuration: PipelineConfiguration, log: DiagnosticLog = DiagnosticLog()) {
+    public init(configuration: PipelineConfiguration, log: DiagnosticLog = DiagnosticLog(), extraStages: [any Stage] = []) {
         self.configuration = configuration
         self.log = log
+        self.extraStages = extraStages
     }
 
     /// Runs the pipeline.
@@ -92,9 +108,12 @@ public struct Runner {
         let clock = ContinuousClock()
         let started = clock.now
         let startedAt = ISO8601DateFormatter().string(from: Date())
-        let pipeline = try StageCatalog.build(configuration.stages, configuration: configuration)
+        let pipeline = try StageCatalog.build(configuration.stages, configuration: configuration) | Pipeline(extraStages)
         warnAboutUnusedReferences(pipeline)
         let sources = try openSources(required: requiredRoles(of: pipeline))
+        for stage in pipeline.stages {
+            try (stage as? any SetUpStage)?.setUp()
+        }
         let layout = pipeline.layout
         let columns = OutputColumns(headers: sources.map { ($0.schema.source, $0.schema.columns) })
         let destination: DispositionSink.Destination = configuration.outputFile.map { .file($0) } ?? .folder(configuration.outputFolder)
@@ -132,6 +151,7 @@ public struct Runner {
         let names = Set(pipeline.stages.map(\.name))
         let unused = [("contacts", configuration.contacts?.path, "match"), ("leads", configuration.leads?.path, "match"),
                       ("accounts", configuration.accounts?.path, "match"), ("suppression", configuration.suppressionFolder, "suppress")]
+            .filter { !(names.contains("link") && $0.2 == "match") }
         for (what, path, stage) in unused where path != nil && !names.contains(stage) {
             log.warn("\(what) (\(path ?? "")) named, but the pipeline has no '\(stage)' stage that uses it", at: configuration.file.map { SourceLocation(file: $0) })
         }

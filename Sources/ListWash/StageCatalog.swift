@@ -1,5 +1,6 @@
 import ListWashCore
 import ListWashMatch
+import ListWashNormalize
 
 /// The stages a pipeline file can name, and how each reads its options.
 ///
@@ -8,8 +9,10 @@ enum StageCatalog {
     typealias Builder = @Sendable (PipelineConfiguration.StageEntry, PipelineConfiguration) throws -> any Stage
 
     static let builders: [(name: String, build: Builder)] = [
+        ("normalize", buildNormalize),
         ("validate", buildValidate),
         ("dedupe", buildDedupe),
+        ("match", buildMatch),
     ]
 
     static var names: [String] { builders.map(\.name) }
@@ -33,6 +36,11 @@ enum StageCatalog {
         })
     }
 
+    private static func buildNormalize(_ entry: PipelineConfiguration.StageEntry, _ configuration: PipelineConfiguration) throws -> any Stage {
+        if let options = entry.options { _ = try options.mapping("normalize", allowed: []) }
+        return NormalizeStage()
+    }
+
     private static func buildDedupe(_ entry: PipelineConfiguration.StageEntry, _ configuration: PipelineConfiguration) throws -> any Stage {
         let base = PathResolver(relativeTo: configuration.file ?? "./pipeline.yaml")
         let (model, rest) = try MatchModelReader.read(entry.options, base: base)
@@ -45,6 +53,25 @@ enum StageCatalog {
             survivorship = parsed
         }
         return DedupeStage(model: model, rows: configuration.rows, survivorship: survivorship)
+    }
+
+    private static func buildMatch(_ entry: PipelineConfiguration.StageEntry, _ configuration: PipelineConfiguration) throws -> any Stage {
+        let (model, _) = try MatchModelReader.read(entry.options, base: PathResolver(relativeTo: configuration.file ?? "./pipeline.yaml"))
+        if configuration.file != nil, configuration.contacts == nil, configuration.leads == nil, configuration.accounts == nil {
+            throw ListWashError(.usage, "the match stage needs references: contacts, leads or accounts (or --contacts, --leads, --accounts)", at: entry.location)
+        }
+        func reference(_ reference: PipelineConfiguration.Reference?) -> MatchStage.Reference? {
+            reference.map { MatchStage.Reference(path: $0.path, idColumn: $0.idColumn) }
+        }
+        return MatchStage(model: model, contacts: reference(configuration.contacts), leads: reference(configuration.leads), accounts: reference(configuration.accounts))
+    }
+
+    /// The match model of a pipeline: its match stage's, else its dedupe stage's, else the
+    /// built-in lead-list model.
+    static func model(of configuration: PipelineConfiguration) throws -> MatchModel {
+        let base = PathResolver(relativeTo: configuration.file ?? "./pipeline.yaml")
+        let entry = configuration.stages.first { $0.name == "match" } ?? configuration.stages.first { $0.name == "dedupe" }
+        return try MatchModelReader.read(entry?.options, base: base, allowed: ["survivorship"]).0
     }
 
     private static func buildValidate(_ entry: PipelineConfiguration.StageEntry, _ configuration: PipelineConfiguration) throws -> any Stage {

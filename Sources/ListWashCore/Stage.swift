@@ -37,6 +37,14 @@ public protocol BarrierStage: Stage {
     func prepare() throws
 }
 
+/// A stage that loads what it needs (reference exports, suppression lists) once before the
+/// first batch. The runner calls ``setUp()`` on every such stage before reading any input, so
+/// a missing or broken list stops the run before anything is written.
+public protocol SetUpStage: Stage {
+    /// Loads the stage's data. Called once, before any batch.
+    func setUp() throws
+}
+
 /// A chain of stages that records go through in order.
 ///
 /// Build one with the `|` operator or a result builder:

@@ -50,6 +50,27 @@ case "leads":
     let path = arguments[arguments.startIndex + 1]
     var generator = LeadListGenerator(seed: 11)
     measure("leads", bytes: 0, rows: rows) { try generator.writeLeadList(to: path, rows: rows); return rows }
+case "labeled":
+    // labeled FILE ROWS: a lead list with known duplicates (column true_person).
+    guard arguments.count == 3, let rows = Int(arguments[arguments.startIndex + 2]) else { fail("usage: listwash-bench labeled FILE ROWS") }
+    let path = arguments[arguments.startIndex + 1]
+    let nicknames = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/data/names/nicknames.csv").standardized.path
+    var generator = LabeledLeadGenerator(seed: 2026, nicknamesFile: nicknames)
+    measure("labeled", bytes: 0, rows: rows) { try generator.write(to: path, rows: rows); return rows }
+case "dedupe":
+    guard arguments.count == 2 else { fail("usage: listwash-bench dedupe FILE") }
+    let path = arguments[arguments.startIndex + 1]
+    let out = NSTemporaryDirectory() + "listwash-bench-dedupe-\(getpid()).csv"
+    guard var configuration = try? PipelineConfiguration.builtInDedupe() else { fail("built-in pipeline") }
+    configuration.inputs = [.init(path: path)]
+    configuration.outputFile = out
+    let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    measure("dedupe", bytes: size, rows: 0) { try Runner(configuration: configuration).run().totals.rowsIn }
+    if let accuracy = try? PairwiseAccuracy.measure(output: out, idColumn: "listwash_row", truthPairs: nil, truthColumn: "true_person") {
+        print(String(format: "pairs: predicted %d, true %d, correct %d; precision %.4f, recall %.4f, F1 %.4f",
+                     accuracy.predicted, accuracy.actual, accuracy.truePositives, accuracy.precision, accuracy.recall, accuracy.f1))
+    }
+    try? FileManager.default.removeItem(atPath: out)
 case "passthrough", "normalize":
     guard arguments.count == 2 else { fail("usage: listwash-bench \(command) FILE") }
     let path = arguments[arguments.startIndex + 1]

@@ -8,7 +8,7 @@ struct ListWashCommand: ParsableCommand {
         abstract: "Wash lead lists before they reach a CRM.",
         discussion: "Exit statuses: 0 success, 64 usage or pipeline-file error, 65 input error, 66 suppression or reference list error, 70 internal error, 73 output error.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, CheckCommand.self, DedupeCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, DedupeCommand.self, LinkCommand.self]
     )
 }
 

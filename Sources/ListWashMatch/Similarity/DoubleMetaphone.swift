@@ -15,7 +15,7 @@ extension Phonetic {
     /// letters (and Ç, Ñ) are skipped.
     ///
     ///     Phonetic.doubleMetaphone("Schmidt")   // (primary: "XMT", secondary: "SMT")
-    ///     Phonetic.doubleMetaphone("Thompson")  // (primary: "TMSN", secondary: "TMSN")
+    ///     Phonetic.doubleMetaphone("Thompson")  // (primary: "TMPS", secondary: "TMPS")
     ///
     /// - Complexity: O(n) in the length of the word; stops once both codes have 4 characters.
     public static func doubleMetaphone(_ word: String) -> (primary: String, secondary: String) {

@@ -135,16 +135,19 @@ enum EditKernel {
         _ p: UnsafeBufferPointer<T>, _ t: UnsafeBufferPointer<T>, maximum: Int
     ) -> Int? {
         let m = p.count
-        if T.bitWidth == 8 {
-            return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 256) { peq in
+        if T.bitWidth == 8 && TextUnits.isASCII(p, t) {
+            // 128 masks = 1 KiB, within the size Swift always places on the stack.
+            return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 128) { peq in
                 // Clear only the entries this comparison reads.
                 for c in t { peq[Int(truncatingIfNeeded: c)] = 0 }
                 for c in p { peq[Int(truncatingIfNeeded: c)] = 0 }
                 for i in 0..<m { peq[Int(truncatingIfNeeded: p[i])] |= 1 << UInt64(i) }
+                if maximum >= t.count { return myersRun(m: m, t, maximum: Int.max) { peq[Int(truncatingIfNeeded: $0)] } }
                 return myersRun(m: m, t, maximum: maximum) { peq[Int(truncatingIfNeeded: $0)] }
             }
         }
-        // Wide units: a short list of the pattern's distinct units and their masks.
+        // Wide units (or non-ASCII bytes): a short list of the pattern's distinct units and their
+        // masks.
         return withUnsafeTemporaryAllocation(of: T.self, capacity: m) { keys in
             withUnsafeTemporaryAllocation(of: UInt64.self, capacity: m) { masks in
                 var k = 0
@@ -191,7 +194,7 @@ enum EditKernel {
             pv = mh | ~(xv | ph)
             mv = ph & xv
             // Each remaining column lowers the score by at most one.
-            if score - (n - j - 1) > maximum { return nil }
+            if maximum != Int.max && score - (n - j - 1) > maximum { return nil }
         }
         return score <= maximum ? score : nil
     }

@@ -15,10 +15,19 @@ public enum Similarity {}
 @usableFromInline
 enum TextUnits {
     /// True when every byte is below 0x80.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var acc: UInt8 = 0
         for byte in bytes { acc |= byte }
+        return acc < 0x80
+    }
+
+    /// True when every unit of both buffers is below 0x80.
+    @inlinable @inline(__always)
+    static func isASCII<T: FixedWidthInteger>(_ a: UnsafeBufferPointer<T>, _ b: UnsafeBufferPointer<T>) -> Bool {
+        var acc: T = 0
+        for unit in a { acc |= unit }
+        for unit in b { acc |= unit }
         return acc < 0x80
     }
 
@@ -50,7 +59,20 @@ enum TextUnits {
             let ba = Array(a.utf8), bb = Array(b.utf8)
             return ba.withUnsafeBufferPointer { pa in bb.withUnsafeBufferPointer { pb in ascii(pa, pb) } }
         }
-        let sa = a.unicodeScalars.map(\.value), sb = b.unicodeScalars.map(\.value)
-        return sa.withUnsafeBufferPointer { pa in sb.withUnsafeBufferPointer { pb in scalars(pa, pb) } }
+        // Scalars into temporary buffers (on the stack for short strings): a string has at most
+        // as many scalars as UTF-8 bytes.
+        return withScalars(a) { pa in withScalars(b) { pb in scalars(pa, pb) } }
+    }
+
+    @inline(__always)
+    static func withScalars<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt32>) -> R) -> R {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: text.utf8.count) { buffer in
+            var count = 0
+            for scalar in text.unicodeScalars {
+                buffer.baseAddress!.advanced(by: count).initialize(to: scalar.value)
+                count += 1
+            }
+            return body(UnsafeBufferPointer(start: buffer.baseAddress, count: count))
+        }
     }
 }

@@ -32,7 +32,7 @@ extension Similarity {
     /// "shared + only-in-b" (each sorted and joined by spaces).
     ///
     ///     Similarity.tokenSetRatio("acme corp", "acme corp international")   // 1.0
-    ///     Similarity.tokenSetRatio("john smith", "smith jon")                // 0.84
+    ///     Similarity.tokenSetRatio("john smith", "smith jon")                // 0.947
     ///
     /// - Complexity: O(k log k) for sorting k words plus O(m · n) for the InDel distances of the
     ///   joined strings (m, n their lengths).

@@ -1,0 +1,114 @@
+import ListWashCore
+import ListWashNormalize
+
+/// Matches each row against the CRM's contacts and leads (a row matches at most one person of
+/// each) and its accounts, and says which record it belongs to and how sure it is.
+///
+/// Fills `listwash_match_id` and `listwash_match_type` (the best of the lead and contact
+/// matches; a lead wins a tie), `listwash_match_score`, `listwash_contact_id`, `listwash_lead_id`,
+/// `listwash_account_id` and `listwash_match_reason`. A row whose best candidate is only a
+/// possible match goes to `review`. The exports are read and indexed once per run; rows are
+/// matched on all cores.
+public final class MatchStage: SetUpStage, @unchecked Sendable {
+    /// A CRM export and its id column.
+    public struct Reference: Sendable {
+        /// The export's path.
+        public var path: String
+        /// The id column's header, or `nil` to recognize it.
+        public var idColumn: String?
+
+        /// An export at `path`.
+        public init(path: String, idColumn: String? = nil) {
+            self.path = path
+            self.idColumn = idColumn
+        }
+    }
+
+    public let name: String
+    /// The model.
+    public let model: MatchModel
+    /// Contacts, leads, accounts.
+    public let contacts: Reference?, leads: Reference?, accounts: Reference?
+    private let log: DiagnosticLog?
+    private var contactIndex: ReferenceIndex?
+    private var leadIndex: ReferenceIndex?
+    private var accountIndex: AccountIndex?
+    private let names = NameNormalizer()
+
+    public var outputColumns: [String] {
+        ["listwash_match_type", "listwash_contact_id", "listwash_lead_id", "listwash_account_id", "listwash_match_reason"]
+    }
+
+    public var runsConcurrently: Bool { true }
+
+    /// A match stage against the given exports.
+    public init(name: String = "match", model: MatchModel = .leadList, contacts: Reference?, leads: Reference?, accounts: Reference?, log: DiagnosticLog? = nil) {
+        self.name = name
+        self.model = model
+        self.contacts = contacts
+        self.leads = leads
+        self.accounts = accounts
+        self.log = log
+    }
+
+    /// Reads and indexes the exports.
+    ///
+    /// - Throws: ``ListWashError`` (`.referenceData`) for a missing or broken export.
+    public func setUp() throws {
+        if let contacts { contactIndex = try ReferenceIndex(path: contacts.path, kind: .contact, idColumn: contacts.idColumn, model: model, log: log) }
+        if let leads { leadIndex = try ReferenceIndex(path: leads.path, kind: .lead, idColumn: leads.idColumn, model: model, log: log) }
+        if let accounts { accountIndex = try AccountIndex(path: accounts.path, idColumn: accounts.idColumn, log: log) }
+    }
+
+    /// The indexes, once set up (for explanations and reports).
+    public var indexes: [ReferenceIndex] { [leadIndex, contactIndex].compactMap { $0 } }
+
+    public func process(_ batch: inout RecordBatch) throws {
+        guard let type = batch.layout.column("listwash_match_type"), let contactColumn = batch.layout.column("listwash_contact_id"),
+              let leadColumn = batch.layout.column("listwash_lead_id"), let accountColumn = batch.layout.column("listwash_account_id"),
+              let reasonColumn = batch.layout.column("listwash_match_reason") else { return }
+        var features = FeatureSet(model: model)
+        features.add(batch, names: names)
+        let open = batch.openRows
+        let results = indexes.map { index in (index, index.keys(for: features)) }
+        let domain = batch.layout.column("listwash_domain"), company = batch.layout.column("listwash_company_key"), state = batch.layout.column("listwash_state")
+        for (record, row) in open.enumerated() {
+            var best: (index: ReferenceIndex, record: Int, probability: Double)?
+            for (index, keys) in results {
+                guard let match = index.bestMatch(for: features, record: record, keys: keys[record]) else { continue }
+                if match.probability >= model.matchThreshold {
+                    batch[row, index.kind == .lead ? leadColumn : contactColumn] = index.features.labels[match.record]
+                }
+                if match.probability > (best?.probability ?? 0) { best = (index, match.record, match.probability) }
+            }
+            var accountID = ""
+            if let best {
+                let label = best.index.features.labels[best.record]
+                if best.probability >= model.matchThreshold {
+                    // A lead and a contact both matching: the lead wins (hybrid and unique attach to it).
+                    let lead = batch[row, leadColumn]
+                    let chosen = lead.isEmpty ? (best.index.kind, label) : (.lead, lead)
+                    batch[row, OutputLayout.matchID] = chosen.1
+                    batch[row, type] = chosen.0.rawValue
+                    batch[row, OutputLayout.matchScore] = Self.format(best.probability)
+                    batch[row, reasonColumn] = "\(best.index.kind.rawValue) \(label) (p=\(Self.format(best.probability)))"
+                    accountID = best.index.accountIDs[best.record]
+                } else {
+                    batch.settle(row, as: .review, reason: "possible match to \(best.index.kind.rawValue) \(label) in \(best.index.path) (p=\(Self.format(best.probability)), below the match threshold \(Self.format(model.matchThreshold)))")
+                    batch[row, OutputLayout.matchScore] = Self.format(best.probability)
+                }
+            }
+            if accountID.isEmpty, let accountIndex,
+               let account = accountIndex.account(domain: domain.map { batch[row, $0] } ?? "", companyKey: company.map { batch[row, $0] } ?? "", state: state.map { batch[row, $0] } ?? "") {
+                accountID = account.id
+                let reason = batch[row, reasonColumn]
+                batch[row, reasonColumn] = (reason.isEmpty ? "" : reason + "; ") + "account \(account.id) by \(account.reason)"
+            }
+            batch[row, accountColumn] = accountID
+        }
+    }
+
+    static func format(_ probability: Double) -> String {
+        String((probability * 10000).rounded() / 10000)
+    }
+}

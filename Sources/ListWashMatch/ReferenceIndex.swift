@@ -1,0 +1,146 @@
+import ListWashCore
+import ListWashNormalize
+
+/// A CRM export indexed for matching: contacts or leads (people), read once per run, normalized
+/// like the input, with a blocking index for fast lookups.
+///
+/// ```swift
+/// let contacts = try ReferenceIndex(path: "crm/contacts.csv", kind: .contact, model: .leadList)
+/// let best = contacts.bestMatch(for: features, record: 0)
+/// ```
+public final class ReferenceIndex: @unchecked Sendable {
+    /// What the export holds.
+    public enum Kind: String, Sendable, Codable {
+        case contact, lead
+    }
+
+    /// The export's path.
+    public let path: String
+    /// Contacts or leads.
+    public let kind: Kind
+    /// The model.
+    public let model: MatchModel
+    /// The records' comparison values; `labels` are the CRM ids.
+    public private(set) var features: FeatureSet
+    /// Each record's account id, when the export has an account id column.
+    public private(set) var accountIDs: [String] = []
+    let scorer: PairScorer
+    private let evaluator: ComparisonEvaluator
+    /// Per blocking rule: key → records (at most `maxBlockSize`).
+    private var blocks: [[UInt64: [Int32]]] = []
+    /// Keys whose block was cut to `maxBlockSize`.
+    public private(set) var cappedBlocks = 0
+
+    /// Reads, normalizes and indexes the export at `path`.
+    ///
+    /// - Parameter idColumn: the id column's header; `nil` recognizes "Id", "Contact ID", "Lead ID", "Record ID".
+    /// - Throws: ``ListWashError`` (`.referenceData`) when the file cannot be read, has no id
+    ///   column, or repeats an id.
+    public init(path: String, kind: Kind, idColumn: String? = nil, model: MatchModel, log: DiagnosticLog? = nil) throws {
+        self.path = path
+        self.kind = kind
+        var model = model
+        let reader: CSVReader
+        do {
+            reader = try CSVReader(path: path, log: log)
+        } catch let error as ListWashError {
+            throw ListWashError(.referenceData, error.diagnostic.message, at: error.diagnostic.location)
+        }
+        let schema: Schema
+        do {
+            schema = try ColumnMapping().resolve(header: reader.header, source: path, log: log)
+        } catch let error as ListWashError {
+            throw ListWashError(.referenceData, error.diagnostic.message, at: error.diagnostic.location)
+        }
+        let idIndex = try Self.idColumn(idColumn, in: reader.header, path: path)
+        let accountIndex = schema.column(.accountID)
+        let normalize = NormalizeStage()
+        let layout = Pipeline([normalize]).layout
+        var features = FeatureSet(model: model)
+        var seen: [String: Int] = [:]
+        let names = NameNormalizer()
+        while var batch = try reader.nextBatch(schema: schema, layout: layout) {
+            try normalize.process(&batch)
+            for row in 0..<batch.count where batch.isOpen(row) {
+                let id = batch.value(row, column: idIndex).trimmingCharacters(in: " ")
+                guard !id.isEmpty else {
+                    throw ListWashError(.referenceData, "record \(batch.rows[row]) has an empty id in column '\(reader.header[idIndex])'", at: SourceLocation(file: path, line: batch.lines[row], column: idIndex + 1))
+                }
+                if let first = seen[id] {
+                    throw ListWashError(.referenceData, "id '\(id)' repeats (first on line \(first)); ids in a CRM export must be unique", at: SourceLocation(file: path, line: batch.lines[row], column: idIndex + 1))
+                }
+                seen[id] = batch.lines[row]
+                accountIDs.append(accountIndex.map { batch.value(row, column: $0) } ?? "")
+            }
+            for row in 0..<batch.count where !batch.isOpen(row) {
+                log?.warn("\(kind.rawValue) record \(batch.rows[row]) skipped: \(batch.reasons[row])", at: SourceLocation(file: path, line: batch.lines[row]))
+            }
+            features.add(batch, label: { batch, row in batch.value(row, column: idIndex).trimmingCharacters(in: " ") }, names: names)
+        }
+        evaluator = ComparisonEvaluator(model: model, columns: features.columnNames)
+        if model.estimateU {
+            Training.estimateU(model: &model, features: features, evaluator: evaluator, sampleSize: 200_000)
+        }
+        self.model = model
+        self.features = features
+        scorer = PairScorer(model: model, evaluator: evaluator, features: features)
+        let keys = BlockingKeys(model: model, features: features)
+        for ruleKeys in keys.keys {
+            var table: [UInt64: [Int32]] = [:]
+            table.reserveCapacity(ruleKeys.count)
+            for (record, key) in ruleKeys.enumerated() where key != 0 {
+                if table[key, default: []].count < model.maxBlockSize { table[key, default: []].append(Int32(record)) } else { cappedBlocks += 1 }
+            }
+            blocks.append(table)
+        }
+    }
+
+    static func idColumn(_ name: String?, in header: [String], path: String) throws -> Int {
+        if let name {
+            guard let index = header.firstIndex(of: name) ?? header.firstIndex(where: { FieldRole.foldHeader($0) == FieldRole.foldHeader(name) }) else {
+                throw ListWashError(.referenceData, "no id column '\(name)' in \(path); its columns are: \(header.joined(separator: ", "))", at: SourceLocation(file: path, line: 1))
+            }
+            return index
+        }
+        let spellings = ["id", "contactid", "leadid", "recordid", "accountid", "personid"]
+        for spelling in spellings {
+            if let index = header.firstIndex(where: { FieldRole.foldHeader($0) == spelling }) { return index }
+        }
+        throw ListWashError(.referenceData, "no id column in \(path) (looked for Id, Contact ID, Lead ID, Record ID, Account ID); name it in the pipeline file: references: {contacts: {path: ..., id: \"<header>\"}}; its columns are: \(header.joined(separator: ", "))", at: SourceLocation(file: path, line: 1))
+    }
+
+    /// The best match at or above the review threshold for record `i` of `input`: the
+    /// reference record, its probability.
+    public func bestMatch(for input: FeatureSet, record i: Int, keys: [UInt64]) -> (record: Int, probability: Double)? {
+        var candidates: [Int32] = []
+        for (rule, key) in keys.enumerated() where key != 0 {
+            if let block = blocks[rule][key] { candidates.append(contentsOf: block) }
+        }
+        guard !candidates.isEmpty else { return nil }
+        var best: (record: Int, probability: Double)?
+        var seen = Set<Int32>()
+        for candidate in candidates where seen.insert(candidate).inserted {
+            let j = Int(candidate)
+            // Term-frequency adjustments are the reference's (the right side of the pair).
+            let pattern = scorer.pattern(input, i, features, j)
+            let probability = MatchModel.probability(weight: scorer.weight(pattern: pattern, leftRecord: j))
+            if probability >= model.reviewThreshold, probability > (best?.probability ?? 0) { best = (j, probability) }
+        }
+        return best
+    }
+
+    /// The blocking keys of every record of `input` under this index's model.
+    public func keys(for input: FeatureSet) -> [[UInt64]] {
+        let keys = BlockingKeys(model: model, features: input)
+        return (0..<input.count).map { record in keys.keys.map { $0[record] } }
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: Character) -> String {
+        var text = Substring(self)
+        while text.first == set { text = text.dropFirst() }
+        while text.last == set { text = text.dropLast() }
+        return String(text)
+    }
+}
