@@ -16,7 +16,12 @@ struct PairScorer: Sendable {
     init(model: MatchModel, evaluator: ComparisonEvaluator, features: FeatureSet, frequencies: TermFrequencies? = nil) {
         self.model = model
         self.evaluator = evaluator
-        weights = model.comparisons.map { [0] + $0.levels.map(\.weight) }
+        // A fuzzy level never weighs more than exact agreement (a level seldom seen among random
+        // pairs would otherwise get an absurd weight from a tiny u).
+        weights = model.comparisons.map { comparison in
+            let exact = comparison.levels.first?.weight ?? 0
+            return [0] + comparison.levels.enumerated().map { index, level in index == 0 ? level.weight : min(level.weight, exact) }
+        }
         var adjustments: [Int: [Float]] = [:]
         let table = frequencies ?? TermFrequencies(model: model, sets: [features])
         for (k, comparison) in model.comparisons.enumerated() where comparison.termFrequency {

@@ -35,23 +35,27 @@ public struct DomainNormalizer: Sendable {
     /// DomainNormalizer.host(from: "HTTPS://User@WWW.Acme.com:8080/path?q#f") // "www.acme.com"
     /// ```
     public static func host(from text: String) -> String? {
-        var rest = Substring(TextCleaning.cleaned(text))
-        let bytes = rest.utf8
-        if let colon = bytes.firstIndex(of: UInt8(ascii: ":")),
-            bytes[colon...].starts(with: "://".utf8)
+        let cleaned = TextCleaning.cleaned(text)
+        let bytes = cleaned.utf8
+        var start = bytes.startIndex
+        var end = bytes.endIndex
+        if let colon = bytes.firstIndex(of: UInt8(ascii: ":")), bytes[colon...].starts(with: "://".utf8) {
+            start = bytes.index(colon, offsetBy: 3)
+        } else if bytes.starts(with: "//".utf8) {
+            start = bytes.index(start, offsetBy: 2)
+        }
+        if let stop = bytes[start...].firstIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) {
+            end = stop
+        }
+        if let at = bytes[start..<end].lastIndex(of: UInt8(ascii: "@")) { start = bytes.index(after: at) }
+        if let colon = bytes[start..<end].lastIndex(of: UInt8(ascii: ":")),
+            bytes[bytes.index(after: colon)..<end].allSatisfy(TextCleaning.isDigit)
         {
-            rest = rest[bytes.index(colon, offsetBy: 3)...]
-        } else if rest.hasPrefix("//") {
-            rest = rest.dropFirst(2)
+            end = colon
         }
-        if let end = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) { rest = rest[..<end] }
-        if let at = rest.lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }
-        if let colon = rest.lastIndex(of: ":"), rest[rest.index(after: colon)...].allSatisfy(\.isNumber) {
-            rest = rest[..<colon]
-        }
-        while rest.last == "." { rest = rest.dropLast() }
-        guard !rest.isEmpty else { return nil }
-        let written = String(rest)
+        while end > start, bytes[bytes.index(before: end)] == UInt8(ascii: ".") { end = bytes.index(before: end) }
+        guard start < end else { return nil }
+        let written = String(cleaned[start..<end])
         let ascii = TextCleaning.isASCII(written) ? TextCleaning.lowercased(written) : ICU.domainToASCII(written)
         guard let ascii, EmailAddress.checkLabels(ascii) else { return nil }
         return ascii

@@ -71,11 +71,16 @@ public enum NormalizationFlag: String, CaseIterable, Sendable, Hashable, Codable
     public static func ordered<S: Sequence>(_ flags: S) -> [NormalizationFlag] where S.Element == NormalizationFlag {
         var mask: UInt64 = 0
         for flag in flags { mask |= 1 << UInt64(flag.rank) }
-        guard mask != 0 else { return [] }
-        return allCases.filter { mask & (1 << UInt64($0.rank)) != 0 }
+        var ordered: [NormalizationFlag] = []
+        while mask != 0 {
+            ordered.append(orderedCases[mask.trailingZeroBitCount])
+            mask &= mask - 1
+        }
+        return ordered
     }
 
     private var rank: Int { Self.ranks[self] ?? 0 }
+    private static let orderedCases = Array(allCases)
     private static let ranks: [NormalizationFlag: Int] = Dictionary(
         uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
 }

@@ -206,9 +206,13 @@ struct AreaCodeDirectory: Sendable {
     }
 }
 
-extension StringProtocol {
+extension Substring {
     /// The text without leading and trailing ASCII spaces.
     func trimmingSpaces() -> String {
-        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+        let bytes = utf8
+        guard let first = bytes.firstIndex(where: { $0 != TextCleaning.space }),
+            let last = bytes.lastIndex(where: { $0 != TextCleaning.space })
+        else { return "" }
+        return String(self[first...last])
     }
 }

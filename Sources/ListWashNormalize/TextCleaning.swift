@@ -59,6 +59,8 @@ enum TextCleaning {
             scalars.append(scalar)
         }
         let joined = String(scalars)
+        // Scalars below U+0300 (ASCII, Latin-1, Latin Extended-A and -B) are already in NFC.
+        if scalars.allSatisfy({ $0.value < 0x300 }) { return joined }
         return ICU.nfc(joined) ?? joined
     }
 

@@ -15,26 +15,30 @@ struct PairwiseAccuracy {
         guard let cluster = rows.header.firstIndex(of: "listwash_cluster"), let id = rows.header.firstIndex(of: idColumn) else {
             throw ListWashError(.input, "\(output) needs columns listwash_cluster and \(idColumn)")
         }
-        var members: [String: [String]] = [:]
-        for row in rows.records { members[row[cluster], default: []].append(row[id]) }
-        var predictedPairs = Set<Pair>()
-        for group in members.values where group.count > 1 {
-            for a in 0..<group.count { for b in (a + 1)..<group.count { predictedPairs.insert(Pair(group[a], group[b])) } }
-        }
-        var truePairs = Set<Pair>()
-        if let truthPairs {
-            for row in try readCSV(truthPairs).records where row.count >= 2 { truePairs.insert(Pair(row[0], row[1])) }
-        } else if let truthColumn, let truth = rows.header.firstIndex(of: truthColumn) {
-            var groups: [String: [String]] = [:]
-            for row in rows.records { groups[row[truth], default: []].append(row[id]) }
-            for group in groups.values where group.count > 1 {
-                for a in 0..<group.count { for b in (a + 1)..<group.count { truePairs.insert(Pair(group[a], group[b])) } }
-            }
-        }
+        // Pair counts from the contingency of predicted clusters and true groups (no pair lists:
+        // a bad clustering can have billions of pairs).
+        func pairs(_ n: Int) -> Int { n * (n - 1) / 2 }
         var result = PairwiseAccuracy()
-        result.predicted = predictedPairs.count
-        result.actual = truePairs.count
-        result.truePositives = predictedPairs.intersection(truePairs).count
+        if let truthPairs {
+            var byCluster: [String: String] = [:]
+            var sizes: [String: Int] = [:]
+            for row in rows.records { byCluster[row[id]] = row[cluster]; sizes[row[cluster], default: 0] += 1 }
+            result.predicted = sizes.values.reduce(0) { $0 + pairs($1) }
+            for row in try readCSV(truthPairs).records where row.count >= 2 {
+                result.actual += 1
+                if let a = byCluster[row[0]], a == byCluster[row[1]] { result.truePositives += 1 }
+            }
+        } else if let truthColumn, let truth = rows.header.firstIndex(of: truthColumn) {
+            var predicted: [String: Int] = [:], actual: [String: Int] = [:], both: [String: Int] = [:]
+            for row in rows.records {
+                predicted[row[cluster], default: 0] += 1
+                actual[row[truth], default: 0] += 1
+                both[row[cluster] + "\u{1}" + row[truth], default: 0] += 1
+            }
+            result.predicted = predicted.values.reduce(0) { $0 + pairs($1) }
+            result.actual = actual.values.reduce(0) { $0 + pairs($1) }
+            result.truePositives = both.values.reduce(0) { $0 + pairs($1) }
+        }
         return result
     }
 

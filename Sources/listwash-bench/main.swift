@@ -54,7 +54,10 @@ case "labeled":
     // labeled FILE ROWS: a lead list with known duplicates (column true_person).
     guard arguments.count == 3, let rows = Int(arguments[arguments.startIndex + 2]) else { fail("usage: listwash-bench labeled FILE ROWS") }
     let path = arguments[arguments.startIndex + 1]
-    let nicknames = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/data/names/nicknames.csv").standardized.path
+    let nicknames = [
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/data/names/nicknames.csv").standardized.path,
+        "../shared/data/names/nicknames.csv",
+    ].first { FileManager.default.fileExists(atPath: $0) }
     var generator = LabeledLeadGenerator(seed: 2026, nicknamesFile: nicknames)
     measure("labeled", bytes: 0, rows: rows) { try generator.write(to: path, rows: rows); return rows }
 case "dedupe":

@@ -1,0 +1,88 @@
+import Foundation
+
+/// Reference tables under `../shared/data/string-metrics/` (see that folder's SOURCES.md).
+enum StringMetricsFixtures {
+    /// `<package root>/../shared/data/string-metrics`, found from this file's path.
+    static var folder: URL {
+        URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent()  // ListWashMatchTests
+            .deletingLastPathComponent()  // Tests
+            .deletingLastPathComponent()  // package root
+            .deletingLastPathComponent()
+            .appendingPathComponent("shared/data/string-metrics")
+    }
+
+    /// The rows of a CSV file in that folder, header dropped. Fails loudly when the file is
+    /// missing so that no test passes over zero rows.
+    static func rows(_ name: String) -> [[String]] {
+        let path = folder.appendingPathComponent(name).path
+        guard let data = FileManager.default.contents(atPath: path) else {
+            fatalError("missing reference table \(path)")
+        }
+        return Array(parseCSV([UInt8](data)).dropFirst())
+    }
+
+    /// RFC 4180: quoted fields with doubled quotes, LF or CRLF line ends; an empty line is a
+    /// row with one empty field (the tables hold such rows, e.g. `,,0`).
+    static func parseCSV(_ bytes: [UInt8]) -> [[String]] {
+        var rows: [[String]] = []
+        var row: [String] = []
+        var field: [UInt8] = []
+        var quoted = false
+        var i = 0
+        func endField() {
+            row.append(String(decoding: field, as: UTF8.self))
+            field.removeAll()
+        }
+        while i < bytes.count {
+            let b = bytes[i]
+            if quoted {
+                if b == UInt8(ascii: "\"") {
+                    if i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "\"") {
+                        field.append(b)
+                        i += 1
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    field.append(b)
+                }
+            } else if b == UInt8(ascii: "\"") {
+                quoted = true
+            } else if b == UInt8(ascii: ",") {
+                endField()
+            } else if b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") {
+                if b == UInt8(ascii: "\r") && i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "\n") { i += 1 }
+                endField()
+                rows.append(row)
+                row.removeAll()
+            } else {
+                field.append(b)
+            }
+            i += 1
+        }
+        if !field.isEmpty || !row.isEmpty {
+            endField()
+            rows.append(row)
+        }
+        return rows
+    }
+}
+
+/// A small seeded generator (SplitMix64) for reproducible property tests.
+struct SimilaritySeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// A random string of `length` characters drawn from `alphabet`.
+func randomString(_ alphabet: [Character], length: Int, using rng: inout SimilaritySeededGenerator) -> String {
+    String((0..<length).map { _ in alphabet.randomElement(using: &rng)! })
+}
