@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
@@ -44,10 +45,21 @@ let package = Package(
         ),
         // SHA-256 block compression with the processor's SHA extensions (portable code in Swift).
         .target(name: "CListWashSHA"),
+        // Nightly runs: inbox, lock, run history in SQLite, report.html, logging.
+        .target(
+            name: "ListWashNightly",
+            dependencies: [
+                "ListWash",
+                "CListWashSHA",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "listwash",
             dependencies: [
                 "ListWash",
+                "ListWashNightly",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -57,5 +69,6 @@ let package = Package(
         .testTarget(name: "ListWashNormalizeTests", dependencies: ["ListWashNormalize"]),
         .testTarget(name: "ListWashMatchTests", dependencies: ["ListWashMatch"]),
         .testTarget(name: "ListWashTests", dependencies: ["ListWash"]),
+        .testTarget(name: "ListWashNightlyTests", dependencies: ["ListWashNightly"]),
     ]
 )

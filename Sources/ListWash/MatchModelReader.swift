@@ -17,7 +17,7 @@ import Yams
 ///     thresholds: {match: 0.9, review: 0.5}
 /// ```
 enum MatchModelReader {
-    static let keys = ["model", "train", "comparisons", "blocking", "thresholds", "prior", "max_block_size", "window", "survivorship", "estimate_u"]
+    static let keys = ["model", "train", "comparisons", "blocking", "thresholds", "prior", "max_block_size", "window", "survivorship", "estimate_u", "required"]
 
     static func read(_ options: YAMLValue?, base: PathResolver, allowed extra: [String] = []) throws -> (MatchModel, [(String, YAMLValue)]) {
         var model = MatchModel.leadList
@@ -32,7 +32,17 @@ enum MatchModelReader {
             case "model": break
             case "train": model.train = try value.boolean("train")
             case "estimate_u": model.estimateU = try value.boolean("estimate_u")
-            case "comparisons": model.comparisons = try value.list().map(readComparison)
+            case "comparisons":
+                model.comparisons = try value.list().map(readComparison)
+                model.required = model.required.filter { name in model.comparisons.contains { $0.name == name } }
+            case "required":
+                model.required = try value.list().map { item in
+                    let name = try item.string("a comparison")
+                    guard model.comparisons.contains(where: { $0.name == name }) else {
+                        throw item.error(YAMLValue.unknown("comparison", name, in: "required", allowed: model.comparisons.map(\.name)))
+                    }
+                    return name
+                }
             case "blocking": model.blocking = try value.list().map(readRule)
             case "prior": model.prior = try probability(value, "prior")
             case "max_block_size": model.maxBlockSize = max(2, try value.integer("max_block_size"))
@@ -75,8 +85,8 @@ enum MatchModelReader {
     }
 
     static func readComparison(_ value: YAMLValue) throws -> Comparison {
-        let pairs = try value.mapping("a comparison", allowed: ["column", "method", "thresholds", "swap", "term_frequency", "name"])
-        var column: String?, method = ComparisonMethod.jaroWinkler, thresholds: [Double]?, swap: String?, tf = false, name: String?
+        let pairs = try value.mapping("a comparison", allowed: ["column", "method", "thresholds", "swap", "term_frequency", "name", "m"])
+        var column: String?, method = ComparisonMethod.jaroWinkler, thresholds: [Double]?, swap: String?, tf = false, name: String?, m: [Double]?
         for (key, _, item) in pairs {
             switch key {
             case "column": column = try item.string("column")
@@ -89,12 +99,16 @@ enum MatchModelReader {
             case "thresholds": thresholds = try item.list().map { try $0.number("a threshold") }
             case "swap": swap = try item.string("swap")
             case "term_frequency": tf = try item.boolean("term_frequency")
+            case "m": m = try item.list().map { try $0.number("an m value") }
             default: name = try item.string("name")
             }
         }
         guard let column else { throw value.error("a comparison needs a column") }
         if swap != nil, method != .name { throw value.error("swap: works with method: name") }
-        let comparison = Comparison(name: name, column: column, method: method, thresholds: thresholds, swapColumn: swap, termFrequency: tf)
+        let comparison = Comparison(name: name, column: column, method: method, thresholds: thresholds, swapColumn: swap, termFrequency: tf, m: m)
+        if let m, m.count != comparison.levels.count {
+            throw value.error("m has \(m.count) values, but this comparison has \(comparison.levels.count) levels: \(comparison.levels.map(\.label).joined(separator: ", "))")
+        }
         guard comparison.levels.count <= 14 else { throw value.error("a comparison has at most 12 thresholds") }
         return comparison
     }

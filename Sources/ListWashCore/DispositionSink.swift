@@ -146,7 +146,7 @@ public final class DispositionSink {
     /// The part of a reason that groups it: the text before its first digit, parenthesis or
     /// colon (`ragged row: 9 fields ...` and `duplicate of row 12 ...` group as `ragged row`
     /// and `duplicate of row`).
-    static func reasonKey(_ reason: String) -> String {
+    public static func reasonKey(_ reason: String) -> String {
         guard let cut = reason.firstIndex(where: { $0.isNumber || $0 == "(" || $0 == ":" }), cut != reason.startIndex else { return reason }
         let head = reason[..<cut].trimmingSuffix(while: { $0 == " " })
         return head.isEmpty ? reason : String(head)

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Computes the level two records reach on each comparison of a model.
 ///
 /// Level 0 is "null" (a value missing on either side); level `k` (1-based) is the comparison's
@@ -42,16 +46,21 @@ struct ComparisonEvaluator: Sendable {
     @inline(__always)
     private func levelOf(_ c: Compiled, _ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>,
                          left: FeatureSet, i: Int, right: FeatureSet, j: Int) -> Int {
-        let exact = x.elementsEqual(y)
+        let exact = Metrics.equal(x, y)
         let thresholds = c.comparison.thresholds
         switch c.comparison.method {
         case .exact:
             return exact ? 1 : 2
         case .jaroWinkler:
             if exact { return 1 }
+            var level = 2
+            if let swap = c.swapColumn {
+                if crossed(x, y, swap, left: left, i: i, right: right, j: j) { return level }
+                level += 1
+            }
             let similarity = Metrics.jaroWinkler(x, y)
-            for (index, threshold) in thresholds.enumerated() where similarity >= threshold { return 2 + index }
-            return 2 + thresholds.count
+            for (index, threshold) in thresholds.enumerated() where similarity >= threshold { return level + index }
+            return level + thresholds.count
         case .levenshtein:
             if exact { return 1 }
             let limit = Int(thresholds.last ?? 2)
@@ -62,13 +71,11 @@ struct ComparisonEvaluator: Sendable {
             if exact { return 1 }
             var level = 2
             if let swap = c.swapColumn {
-                // First name here is the other's last name, and the other way round.
-                let crossed = left.columns[swap].withValue(i) { y.elementsEqual($0) } && right.columns[swap].withValue(j) { x.elementsEqual($0) }
-                if crossed { return level }
+                if crossed(x, y, swap, left: left, i: i, right: right, j: j) { return level }
                 level += 1
             }
             if let keys = left.nameKeys[c.comparison.column], let otherKeys = right.nameKeys[c.comparison.column],
-               !keys.isEmpty(i), keys.withValue(i, { k in otherKeys.withValue(j) { k.elementsEqual($0) } }) {
+               keys.withValue(i, { a in otherKeys.withValue(j) { b in Metrics.shareToken(a, b) } }) {
                 return level
             }
             level += 1
@@ -80,17 +87,17 @@ struct ComparisonEvaluator: Sendable {
         case .email:
             if exact { return 1 }
             let localX = x.firstIndex(of: UInt8(ascii: "@")) ?? x.count, localY = y.firstIndex(of: UInt8(ascii: "@")) ?? y.count
-            if localX > 0, localX == localY, x[0..<localX].elementsEqual(y[0..<localY]) { return 2 }
+            if localX > 0, localX == localY, Metrics.equal(x[0..<localX], y[0..<localY]) { return 2 }
             return Metrics.levenshtein(x, y, maximum: 2) <= 2 ? 3 : 4
         case .phone:
             if exact { return 1 }
-            if x.count >= 7, y.count >= 7, x.suffix(7).elementsEqual(y.suffix(7)) { return 2 }
+            if x.count >= 7, y.count >= 7, Metrics.equal(x[(x.count - 7)...], y[(y.count - 7)...]) { return 2 }
             return Metrics.levenshtein(x, y, maximum: 1) <= 1 ? 3 : 4
         case .date:
             if exact { return 1 }
-            if x.count == 8, y.count == 8, x[0..<4].elementsEqual(y[0..<4]), x[4..<6].elementsEqual(y[6..<8]), x[6..<8].elementsEqual(y[4..<6]) { return 2 }
+            if x.count == 8, y.count == 8, Metrics.equal(x[0..<4], y[0..<4]), Metrics.equal(x[4..<6], y[6..<8]), Metrics.equal(x[6..<8], y[4..<6]) { return 2 }
             if Metrics.levenshtein(x, y, maximum: 1) <= 1 { return 3 }
-            if x.count == 8, y.count == 8, x[4..<8].elementsEqual(y[4..<8]), let yearX = Metrics.number(x[0..<4]), let yearY = Metrics.number(y[0..<4]), abs(yearX - yearY) == 1 { return 4 }
+            if x.count == 8, y.count == 8, Metrics.equal(x[4..<8], y[4..<8]), let yearX = Metrics.number(x[0..<4]), let yearY = Metrics.number(y[0..<4]), abs(yearX - yearY) == 1 { return 4 }
             return 5
         case .numeric:
             if exact { return 1 }
@@ -108,6 +115,16 @@ struct ComparisonEvaluator: Sendable {
     }
 }
 
+extension ComparisonEvaluator {
+    /// Whether this record's value is the other's `swap` column and the other way round (first
+    /// and last names swapped).
+    @inline(__always)
+    func crossed(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>, _ swap: Int,
+                 left: FeatureSet, i: Int, right: FeatureSet, j: Int) -> Bool {
+        left.columns[swap].withValue(i) { Metrics.equal(y, $0) } && right.columns[swap].withValue(j) { Metrics.equal(x, $0) }
+    }
+}
+
 /// The string metrics the evaluator calls, on prepared (ASCII) bytes, without allocating.
 enum Metrics {
     @inline(__always)
@@ -120,6 +137,31 @@ enum Metrics {
     static func levenshtein(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, maximum: Int) -> Int {
         if abs(a.count - b.count) > maximum { return maximum + 1 }
         return Similarity.levenshtein(a, b, maximum: maximum) ?? maximum + 1
+    }
+
+    /// Whether two `|a|b|` lists share a name.
+    static func shareToken(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count > 2, b.count > 2 else { return false }
+        var start = 1
+        while start < a.count {
+            var end = start
+            while end < a.count, a[end] != UInt8(ascii: "|") { end += 1 }
+            let token = UnsafeBufferPointer(rebasing: a[(start - 1)...min(end, a.count - 1)])
+            if token.count > 2, contains(b, token) { return true }
+            start = end + 1
+        }
+        return false
+    }
+
+    /// Whether `haystack` contains `needle`.
+    static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard needle.count <= haystack.count, let first = needle.first else { return false }
+        var index = 0
+        while index + needle.count <= haystack.count {
+            if haystack[index] == first, equal(UnsafeBufferPointer(rebasing: haystack[index..<(index + needle.count)]), needle) { return true }
+            index += 1
+        }
+        return false
     }
 
     static func number(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Int? {
@@ -135,11 +177,46 @@ enum Metrics {
         Double(String(decoding: bytes, as: UTF8.self))
     }
 
-    /// Jaccard similarity of the two values' sets of words.
+    /// Jaccard similarity of the two values' sets of words (up to 16 words each), without
+    /// allocating.
     static func wordJaccard(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Double {
-        let wordsA = Set(a.split(separator: 0x20).map(FeatureHash.of)), wordsB = Set(b.split(separator: 0x20).map(FeatureHash.of))
-        let union = wordsA.union(wordsB).count
-        return union == 0 ? 0 : Double(wordsA.intersection(wordsB).count) / Double(union)
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 32) { hashes in
+            let countA = wordHashes(a, into: UnsafeMutableBufferPointer(rebasing: hashes[0..<16]))
+            let countB = wordHashes(b, into: UnsafeMutableBufferPointer(rebasing: hashes[16..<32]))
+            var common = 0
+            for x in 0..<countA where (0..<countB).contains(where: { hashes[16 + $0] == hashes[x] }) { common += 1 }
+            let union = countA + countB - common
+            return union == 0 ? 0 : Double(common) / Double(union)
+        }
+    }
+
+    /// The distinct words' hashes of `text`, at most `into.count`; returns how many.
+    private static func wordHashes(_ text: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt64>) -> Int {
+        var count = 0, start = 0
+        while start < text.count, count < out.count {
+            var end = start
+            while end < text.count, text[end] != 0x20 { end += 1 }
+            if end > start {
+                let hash = FeatureHash.of(UnsafeBufferPointer(rebasing: text[start..<end]))
+                if !(0..<count).contains(where: { out[$0] == hash }) { out[count] = hash; count += 1 }
+            }
+            start = end + 1
+        }
+        return count
+    }
+
+    /// Byte equality through `memcmp`.
+    @inline(__always)
+    static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        guard let x = a.baseAddress, let y = b.baseAddress else { return a.count == 0 }
+        return memcmp(x, y, a.count) == 0
+    }
+
+    /// Byte equality of two slices.
+    @inline(__always)
+    static func equal(_ a: Slice<UnsafeBufferPointer<UInt8>>, _ b: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        equal(UnsafeBufferPointer(rebasing: a), UnsafeBufferPointer(rebasing: b))
     }
 }
 

@@ -39,7 +39,7 @@ public struct Deduplicator: Sendable {
     public var uSampleSize: Int
 
     /// A deduplicator for `model`.
-    public init(model: MatchModel, workers: Int = ProcessorInfo.activeCores, uSampleSize: Int = 400_000) {
+    public init(model: MatchModel, workers: Int = ProcessorInfo.activeCores, uSampleSize: Int = 200_000) {
         self.model = model
         self.workers = max(1, workers)
         self.uSampleSize = uSampleSize
@@ -73,7 +73,7 @@ public struct Deduplicator: Sendable {
         let scorer = PairScorer(model: model, evaluator: evaluator, features: features)
         let n = features.count
         var scored: [(pair: UInt64, probability: Double)] = []
-        for (index, pair) in pairs.enumerated() {
+        for (index, pair) in pairs.enumerated() where !scorer.failsRequirement(patterns[index]) {
             let probability = MatchModel.probability(weight: scorer.weight(pattern: patterns[index], leftRecord: Int(pair >> 32)))
             if probability >= model.reviewThreshold { scored.append((pair, probability)) }
         }
@@ -89,8 +89,8 @@ public struct Deduplicator: Sendable {
                 continue
             }
             let joined = clustering.join(i, j) { a, b in
-                let weight = scorer.weight(pattern: scorer.pattern(features, a, features, b), leftRecord: a)
-                return MatchModel.probability(weight: weight) >= model.reviewThreshold
+                let pattern = scorer.pattern(features, a, features, b)
+                return !scorer.failsRequirement(pattern) && MatchModel.probability(weight: scorer.weight(pattern: pattern, leftRecord: a)) >= model.reviewThreshold
             }
             if joined {
                 result.joins += 1

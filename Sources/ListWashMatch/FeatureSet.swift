@@ -9,7 +9,7 @@ public struct FeatureSet: Sendable {
     public let columnNames: [String]
     /// Prepared values per column.
     public private(set) var columns: [FeatureColumn]
-    /// For name comparisons: each record's canonical given-name key (nicknames folded).
+    /// For name comparisons: each record's related given names (see ``variantList(_:names:)``).
     public private(set) var nameKeys: [String: FeatureColumn] = [:]
     /// The run-wide sequence number of each record (see ``RecordBatch/sequence(_:)``).
     public private(set) var sequences: [Int] = []
@@ -51,12 +51,19 @@ public struct FeatureSet: Sendable {
                 let value = FeaturePreparation.prepare(source.value(in: batch, row: row), for: method)
                 columns[index].append(value)
                 if nameColumns.contains(columnNames[index]) {
-                    nameKeys[columnNames[index]]?.append(value.isEmpty ? "" : names.firstNameKey(value))
+                    nameKeys[columnNames[index]]?.append(value.isEmpty ? "" : Self.variantList(value, names: names))
                 }
             }
             sequences.append(batch.sequence(row))
             labels.append(label?(batch, row) ?? String(batch.rows[row]))
         }
+    }
+
+    /// The names the nickname table relates to `name` (itself, its formal names, its
+    /// nicknames), as `|bob|robert|`; two names are nicknames of one another when their lists
+    /// share a name.
+    static func variantList(_ name: String, names: NameNormalizer) -> String {
+        "|" + names.nameVariants(of: name).sorted().joined(separator: "|") + "|"
     }
 
     /// Bytes held (for reports).

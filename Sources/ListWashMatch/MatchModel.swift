@@ -34,7 +34,7 @@ public enum ComparisonMethod: String, Codable, CaseIterable, Sendable {
         }
         switch self {
         case .exact: return ["exact", "else"]
-        case .jaroWinkler: return ["exact"] + thresholds.map { "jaro_winkler >= \(format($0))" } + ["else"]
+        case .jaroWinkler: return ["exact"] + (hasSwap ? ["swapped"] : []) + thresholds.map { "jaro_winkler >= \(format($0))" } + ["else"]
         case .levenshtein: return ["exact"] + thresholds.map { "levenshtein <= \(format($0))" } + ["else"]
         case .name: return ["exact"] + (hasSwap ? ["swapped"] : []) + ["nickname"] + thresholds.map { "jaro_winkler >= \(format($0))" } + ["initial", "else"]
         case .email: return ["exact", "same local part", "levenshtein <= 2", "else"]
@@ -66,6 +66,10 @@ public struct ComparisonLevel: Codable, Sendable, Equatable {
     public var m: Double
     /// P(this level | the records are different people).
     public var u: Double
+    /// Whether `u` is given rather than estimated from random pairs (for a level that random
+    /// pairs misjudge because it goes with agreement elsewhere, such as the same email local
+    /// part, which follows from the same name).
+    public var fixedU: Bool? = nil
 
     /// log2(m / u): how much this level moves the evidence.
     public var weight: Double { log2(max(m, 1e-9) / max(u, 1e-9)) }
@@ -89,9 +93,10 @@ public struct Comparison: Codable, Sendable {
     /// The levels after "null" (a missing value on either side, which weighs nothing).
     public var levels: [ComparisonLevel]
 
-    /// A comparison with default levels; `m` defaults describe typical data until trained.
+    /// A comparison with default levels; `m` defaults describe typical data until trained, or
+    /// `m` gives them per level (after "null", in order).
     public init(name: String? = nil, column: String, method: ComparisonMethod, thresholds: [Double]? = nil,
-                swapColumn: String? = nil, termFrequency: Bool = false) {
+                swapColumn: String? = nil, termFrequency: Bool = false, m: [Double]? = nil, u: [Double?]? = nil) {
         self.name = name ?? column
         self.column = column
         self.method = method
@@ -101,7 +106,10 @@ public struct Comparison: Codable, Sendable {
         self.thresholds = thresholds
         let labels = method.levelLabels(thresholds: thresholds, hasSwap: swapColumn != nil)
         levels = labels.enumerated().map { index, label in
-            ComparisonLevel(label: label, m: Self.defaultM(index: index, count: labels.count), u: Self.defaultU(index: index, count: labels.count))
+            let given = m.flatMap { index < $0.count ? $0[index] : nil }
+            let fixed = u.flatMap { index < $0.count ? $0[index] : nil }
+            return ComparisonLevel(label: label, m: given ?? Self.defaultM(index: index, count: labels.count),
+                                   u: fixed ?? Self.defaultU(index: index, count: labels.count), fixedU: fixed == nil ? nil : true)
         }
     }
 
@@ -191,11 +199,17 @@ public struct MatchModel: Codable, Sendable {
     public var train: Bool
     /// Whether u values are estimated from random pairs of the data at run time.
     public var estimateU: Bool
+    /// Comparisons that must not disagree outright (reach their "else" level) for a pair to be a
+    /// match at all, whatever the other fields say: two people at one address and phone with
+    /// different first names are a family, not a duplicate.
+    public var required: [String]
+    /// Comparisons whose exact agreement is enough to lift ``required`` (the same email address).
+    public var sufficient: [String]
 
     /// A model over `comparisons` and `blocking`.
     public init(comparisons: [Comparison], blocking: [BlockingRule], prior: Double = 0.05,
-                matchThreshold: Double = 0.9, reviewThreshold: Double = 0.5, maxBlockSize: Int = 200,
-                window: Int = 10, train: Bool = false, estimateU: Bool = true) {
+                matchThreshold: Double = 0.9, reviewThreshold: Double = 0.5, maxBlockSize: Int = 60,
+                window: Int = 10, train: Bool = false, estimateU: Bool = true, required: [String] = [], sufficient: [String] = []) {
         self.comparisons = comparisons
         self.blocking = blocking
         self.prior = prior
@@ -205,6 +219,28 @@ public struct MatchModel: Codable, Sendable {
         self.window = window
         self.train = train
         self.estimateU = estimateU
+        self.required = required
+        self.sufficient = sufficient
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case comparisons, blocking, prior, matchThreshold, reviewThreshold, maxBlockSize, window, train, estimateU, required, sufficient
+    }
+
+    /// Reads a model file; `required` may be absent.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        comparisons = try container.decode([Comparison].self, forKey: .comparisons)
+        blocking = try container.decode([BlockingRule].self, forKey: .blocking)
+        prior = try container.decode(Double.self, forKey: .prior)
+        matchThreshold = try container.decode(Double.self, forKey: .matchThreshold)
+        reviewThreshold = try container.decode(Double.self, forKey: .reviewThreshold)
+        maxBlockSize = try container.decode(Int.self, forKey: .maxBlockSize)
+        window = try container.decode(Int.self, forKey: .window)
+        train = try container.decodeIfPresent(Bool.self, forKey: .train) ?? false
+        estimateU = try container.decodeIfPresent(Bool.self, forKey: .estimateU) ?? true
+        required = try container.decodeIfPresent([String].self, forKey: .required) ?? []
+        sufficient = try container.decodeIfPresent([String].self, forKey: .sufficient) ?? []
     }
 
     /// The prior as a match weight: log2(prior / (1 - prior)).
@@ -228,15 +264,21 @@ public struct MatchModel: Codable, Sendable {
     }
 
     /// The built-in model for lead lists, over the columns the normalize stage fills.
+    ///
+    /// Its m values describe repeat responses of one person: names agree (or differ by a nickname
+    /// or a typo), emails and phones often change. u values come from random pairs of the data
+    /// itself at run time. First and last names are required: people who share only a company,
+    /// an address or a phone are colleagues or family, not duplicates.
     public static let leadList = MatchModel(
         comparisons: [
-            Comparison(name: "first_name", column: "listwash_first_name", method: .name, swapColumn: "listwash_last_name", termFrequency: true),
-            Comparison(name: "last_name", column: "listwash_last_name", method: .jaroWinkler, swapColumn: nil, termFrequency: true),
-            Comparison(name: "email", column: "listwash_email_key", method: .email),
-            Comparison(name: "phone", column: "listwash_phone", method: .phone),
-            Comparison(name: "company", column: "listwash_company_key", method: .tokenSet),
-            Comparison(name: "zip", column: "listwash_zip", method: .postcode),
-            Comparison(name: "state", column: "listwash_state", method: .exact),
+            Comparison(name: "first_name", column: "listwash_first_name", method: .name, swapColumn: "listwash_last_name",
+                       termFrequency: true, m: [0.78, 0.01, 0.08, 0.05, 0.03, 0.01, 0.02]),
+            Comparison(name: "last_name", column: "listwash_last_name", method: .jaroWinkler, swapColumn: "listwash_first_name",
+                       termFrequency: true, m: [0.85, 0.01, 0.06, 0.04, 0.04]),
+            Comparison(name: "email", column: "listwash_email_key", method: .email, m: [0.6, 0.03, 0.04, 0.33], u: [nil, 0.01, 0.005, nil]),
+            Comparison(name: "phone", column: "listwash_phone", method: .phone, m: [0.7, 0.03, 0.03, 0.24]),
+            Comparison(name: "company", column: "listwash_company_key", method: .tokenSet, m: [0.78, 0.1, 0.1, 0.02]),
+            Comparison(name: "zip", column: "listwash_zip", method: .postcode, m: [0.9, 0.07, 0.03]),
         ],
         blocking: [
             BlockingRule([BlockingKey(column: "listwash_email_key")]),
@@ -245,5 +287,5 @@ public struct MatchModel: Codable, Sendable {
             BlockingRule([BlockingKey(column: "listwash_zip"), BlockingKey(column: "listwash_last_name", function: .prefix3)]),
             BlockingRule([BlockingKey(column: "listwash_company_key"), BlockingKey(column: "listwash_last_name", function: .initial)]),
         ],
-        prior: 0.05, matchThreshold: 0.9, reviewThreshold: 0.5, train: false)
+        prior: 0.05, matchThreshold: 0.9, reviewThreshold: 0.5, train: false, required: ["first_name", "last_name"], sufficient: ["email"])
 }

@@ -28,12 +28,35 @@ struct PairScorer: Sendable {
             guard let column = features.column(comparison.column), let uExact = comparison.levels.first?.u else { continue }
             adjustments[k] = (0..<features.count).map { record in
                 let frequency = table.frequency(k, hash: column.hash(record))
-                // Never let a common value count for more than the exact level alone.
-                return Float(log2(max(uExact, 1e-9) / max(frequency, 1e-9)))
+                // Rare values count for more, common ones for less, within bounds: even a rare
+                // name alone must not outweigh disagreement everywhere else.
+                return Float(min(max(log2(max(uExact, 1e-9) / max(frequency, 1e-9)), -5), 3))
             }
         }
         frequencyAdjustments = adjustments
+        sufficient = model.sufficient.compactMap { name in model.comparisons.firstIndex { $0.name == name } }
+        requirements = model.required.compactMap { name in
+            model.comparisons.firstIndex { $0.name == name }.map { ($0, UInt64(model.comparisons[$0].levels.count)) }
+        }
     }
+
+    /// For each required comparison: its index and its "else" level.
+    let requirements: [(comparison: Int, elseLevel: UInt64)]
+
+    /// Whether a pair with `pattern` disagrees outright on a required comparison (and so can
+    /// be neither a match nor a possible match).
+    @inline(__always)
+    func failsRequirement(_ pattern: UInt64) -> Bool {
+        for requirement in requirements where (pattern >> UInt64(4 * requirement.comparison)) & 0xF == requirement.elseLevel {
+            // Exact agreement on a sufficient comparison (the same email) lifts the requirement.
+            for k in sufficient where (pattern >> UInt64(4 * k)) & 0xF == 1 { return false }
+            return true
+        }
+        return false
+    }
+
+    /// Comparisons whose exact agreement lifts the requirements.
+    let sufficient: [Int]
 
     /// The comparison-level pattern of a pair: 4 bits per comparison.
     @inline(__always)

@@ -123,6 +123,7 @@ public final class ReferenceIndex: @unchecked Sendable {
             let j = Int(candidate)
             // Term-frequency adjustments are the reference's (the right side of the pair).
             let pattern = scorer.pattern(input, i, features, j)
+            if scorer.failsRequirement(pattern) { continue }
             let probability = MatchModel.probability(weight: scorer.weight(pattern: pattern, leftRecord: j))
             if probability >= model.reviewThreshold, probability > (best?.probability ?? 0) { best = (j, probability) }
         }

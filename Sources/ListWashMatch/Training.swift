@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
+import ListWashCore
+
 /// Estimates a model's parameters from the data itself, without labelled pairs, as Splink does:
 /// u values from random pairs (almost all of which are different people), then m values and
 /// the prior by expectation maximisation over the candidate pairs' comparison patterns.
@@ -8,29 +14,60 @@ enum Training {
     static func estimateU(model: inout MatchModel, features: FeatureSet, evaluator: ComparisonEvaluator, sampleSize: Int, seed: UInt64 = 1) {
         let n = features.count
         guard n >= 2 else { return }
-        var counts = model.comparisons.map { [Int](repeating: 0, count: $0.levels.count + 1) }
-        var random = SplitMix64(state: seed)
+        let comparisons = model.comparisons
         let allPairs = n * (n - 1) / 2
-        func tally(_ i: Int, _ j: Int) {
-            for k in model.comparisons.indices { counts[k][evaluator.level(k, features, i, features, j)] += 1 }
-        }
-        if allPairs <= sampleSize {
-            for i in 0..<n { for j in (i + 1)..<n { tally(i, j) } }
-        } else {
-            for _ in 0..<sampleSize {
-                let i = Int(random.next() % UInt64(n))
-                var j = Int(random.next() % UInt64(n - 1))
-                if j >= i { j += 1 }
-                tally(i, j)
+        let exhaustive = allPairs <= sampleSize
+        // Each worker tallies its share of the pairs; the tallies are added up afterwards.
+        let workers = max(1, min(ProcessorInfo.activeCores, (exhaustive ? n : sampleSize) / 1000 + 1))
+        let tallies = Tallies(workers: workers, comparisons: comparisons.map { $0.levels.count + 1 })
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var counts = comparisons.map { [Int](repeating: 0, count: $0.levels.count + 1) }
+            func tally(_ i: Int, _ j: Int) {
+                for k in comparisons.indices { counts[k][evaluator.level(k, features, i, features, j)] += 1 }
             }
+            if exhaustive {
+                for i in stride(from: worker, to: n, by: workers) { for j in (i + 1)..<n { tally(i, j) } }
+            } else {
+                var random = SplitMix64(state: seed &+ UInt64(worker) &* 0x9E37_79B9)
+                for _ in 0..<(sampleSize / workers) {
+                    let i = Int(random.next() % UInt64(n))
+                    var j = Int(random.next() % UInt64(n - 1))
+                    if j >= i { j += 1 }
+                    tally(i, j)
+                }
+            }
+            tallies.store(counts, worker: worker)
         }
+        let counts = tallies.total
         for k in model.comparisons.indices {
             let nonNull = counts[k].dropFirst().reduce(0, +)
             guard nonNull > 0 else { continue }
             let floor = 0.5 / Double(nonNull)
-            for level in model.comparisons[k].levels.indices {
+            for level in model.comparisons[k].levels.indices where model.comparisons[k].levels[level].fixedU != true {
                 model.comparisons[k].levels[level].u = max(Double(counts[k][level + 1]) / Double(nonNull), floor)
             }
+        }
+    }
+
+    /// Per-worker level counts, added up at the end.
+    private final class Tallies: @unchecked Sendable {
+        private var perWorker: [[[Int]]]
+        private let lock = PThreadLock()
+
+        init(workers: Int, comparisons: [Int]) {
+            perWorker = Array(repeating: comparisons.map { [Int](repeating: 0, count: $0) }, count: workers)
+        }
+
+        func store(_ counts: [[Int]], worker: Int) {
+            lock.withLock { perWorker[worker] = counts }
+        }
+
+        var total: [[Int]] {
+            var sum = perWorker[0].map { $0.map { _ in 0 } }
+            for counts in perWorker {
+                for k in counts.indices { for level in counts[k].indices { sum[k][level] += counts[k][level] } }
+            }
+            return sum
         }
     }
 
@@ -92,5 +129,19 @@ struct SplitMix64: RandomNumberGenerator {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+/// A mutex for the few places matching shares state between threads.
+final class PThreadLock: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+
+    init() { pthread_mutex_init(&mutex, nil) }
+    deinit { pthread_mutex_destroy(&mutex) }
+
+    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return try body()
     }
 }

@@ -11,8 +11,19 @@ struct LabeledLeadGenerator {
     private var random: SplitMixGenerator
     private let givenNames: [(formal: String, nicknames: [String])]
     private let surnames: [String]
+    private let places: [(zip: String, state: String, area: String)]
 
-    init(seed: UInt64, nicknamesFile: String?) {
+    init(seed: UInt64, nicknamesFile: String?, zipFile: String? = nil) {
+        var places: [(zip: String, state: String, area: String)] = []
+        if let zipFile, let text = try? String(contentsOfFile: zipFile, encoding: .utf8) {
+            // zip,zip_type,active,city,state,county,lat,long,timezone,area_codes,...
+            for line in text.split(separator: "\n").dropFirst() {
+                let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+                guard fields.count > 9, fields[1] == "STANDARD", fields[2] == "true", let area = fields[9].split(separator: ";").first, area.count == 3 else { continue }
+                places.append((String(fields[0]), String(fields[4]), String(area)))
+            }
+        }
+        self.places = places.isEmpty ? Self.fallbackPlaces : places
         random = SplitMixGenerator(state: seed)
         var groups: [String: [String]] = [:]
         if let nicknamesFile, let text = try? String(contentsOfFile: nicknamesFile, encoding: .utf8) {
@@ -61,7 +72,7 @@ struct LabeledLeadGenerator {
         var email: String, phone: String, company: String, domain: String, zip: String, state: String
     }
 
-    static let places: [(zip: String, state: String, area: String)] = [
+    static let fallbackPlaces: [(zip: String, state: String, area: String)] = [
         ("02134", "MA", "617"), ("02139", "MA", "617"), ("10001", "NY", "212"), ("10016", "NY", "212"), ("94043", "CA", "650"),
         ("90210", "CA", "310"), ("78701", "TX", "512"), ("77002", "TX", "713"), ("60601", "IL", "312"), ("98052", "WA", "425"),
         ("07030", "NJ", "201"), ("33101", "FL", "305"), ("80202", "CO", "303"), ("30301", "GA", "404"), ("19103", "PA", "215"),
@@ -74,7 +85,7 @@ struct LabeledLeadGenerator {
         let given = pick(givenNames)
         let last = surname()
         let company = pick(companies)
-        let place = Self.places[company.place]
+        let place = places[company.place]
         let first = given.formal
         let local = pick(["\(first).\(last)", "\(first.prefix(1))\(last)", "\(first)\(last.prefix(1))", "\(first)_\(last)\(below(99))"])
         let personal = chance(0.3)
@@ -138,9 +149,9 @@ struct LabeledLeadGenerator {
         var companies: [(name: String, domain: String, phone: String, place: Int)] = []
         for index in 0..<companyCount {
             let name = surnames[30 + (index * 7919) % (surnames.count - 30)].capitalized + pick([" Systems", " Labs", " Partners", " Industries", " Health", " Logistics", ""])
-            let place = below(Self.places.count)
+            let place = below(places.count)
             let domain = name.lowercased().replacingOccurrences(of: " ", with: "") + "\(index).com"
-            companies.append((name, domain, "\(Self.places[place].area)555\(String(format: "%04d", below(10000)))", place))
+            companies.append((name, domain, "\(places[place].area)\(200 + below(700))\(String(format: "%04d", below(10000)))", place))
         }
         FileManager.default.createFile(atPath: path, contents: nil)
         guard let handle = FileHandle(forWritingAtPath: path) else { throw CocoaError(.fileWriteNoPermission) }

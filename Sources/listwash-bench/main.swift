@@ -58,7 +58,11 @@ case "labeled":
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/data/names/nicknames.csv").standardized.path,
         "../shared/data/names/nicknames.csv",
     ].first { FileManager.default.fileExists(atPath: $0) }
-    var generator = LabeledLeadGenerator(seed: 2026, nicknamesFile: nicknames)
+    let zips = [
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/data/us-zip/zipcodes.csv").standardized.path,
+        "../shared/data/us-zip/zipcodes.csv",
+    ].first { FileManager.default.fileExists(atPath: $0) }
+    var generator = LabeledLeadGenerator(seed: 2026, nicknamesFile: nicknames, zipFile: zips)
     measure("labeled", bytes: 0, rows: rows) { try generator.write(to: path, rows: rows); return rows }
 case "dedupe":
     guard arguments.count == 2 else { fail("usage: listwash-bench dedupe FILE") }

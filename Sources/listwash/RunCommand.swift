@@ -1,5 +1,6 @@
 import ArgumentParser
 import ListWash
+import ListWashNightly
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,8 +29,20 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Lead management method: poi, hybrid, unique or buying-group.")
     var method: String?
 
-    @Option(help: "The output folder.")
+    @Option(help: "The output folder (for a nightly pipeline: the output root, one folder per run).")
     var out: String?
+
+    @Option(help: "The inbox: a folder or a glob. Makes this a nightly run (see the pipeline's inbox:).")
+    var inbox: String?
+
+    @Flag(help: "Process inbox files again even when their content was processed before.")
+    var force = false
+
+    @Option(name: .customLong("log-file"), help: "Append the log of a nightly run to this file (besides standard error).")
+    var logFile: String?
+
+    @Flag(inversion: .prefixedNo, help: "Show a progress bar (default: when standard error is a terminal).")
+    var progress: Bool?
 
     func run() throws {
         try reportingErrors {
@@ -47,6 +60,20 @@ struct RunCommand: ParsableCommand {
                 overrides.method = parsed
             }
             let configuration = try PipelineConfiguration.load(path: pipeline).applying(overrides)
+            var options = NightlyOptions()
+            options.inbox = inbox
+            options.force = force
+            options.logFile = logFile ?? configuration.logFile
+            options.progress = progress
+            if NightlyRun.applies(to: configuration, options: options) {
+                let logger = try LogSetup.logger(file: options.logFile, level: LogSetup.level(configuration.logLevel))
+                let outcome = try NightlyRun(configuration: configuration, options: options, logger: logger).run()
+                print(outcome.summary)
+                return
+            }
+            if force || logFile != nil {
+                throw ListWashError(.usage, "--force and --log-file apply to nightly runs: name an inbox under inbox: in the pipeline file or with --inbox DIR")
+            }
             let report = try Runner(configuration: configuration, log: StandardError.log()).run()
             print(report.summary)
         }

@@ -1,0 +1,49 @@
+import Foundation
+import ListWash
+import Logging
+
+/// Finishes the history of runs that were killed, and removes what they left, before a new run
+/// starts (it holds the lock, so no live run is touched).
+///
+/// A run left `committing` whose output folder is in place had finished everything but the
+/// last history update: it is marked `succeeded`. Any other unfinished run is marked
+/// `interrupted`; its hidden folder is removed and its files, still in the inbox, are processed
+/// again.
+public struct RunRecovery {
+    /// The output root.
+    public let root: String
+    /// The history.
+    public let history: HistoryStore
+    /// Where to say what was done.
+    public let logger: Logger
+
+    /// Recovery of `root` with `history`.
+    public init(root: String, history: HistoryStore, logger: Logger) {
+        self.root = root
+        self.history = history
+        self.logger = logger
+    }
+
+    /// Marks unfinished runs and removes hidden folders; returns the runs it marked.
+    @discardableResult
+    public func recover() throws -> [(id: String, status: RunStatus)] {
+        var marked: [(id: String, status: RunStatus)] = []
+        for run in try history.unfinishedRuns() {
+            let folder = run.outputFolder ?? "\(root)/\(run.id)"
+            if run.status == .committing && FileSystem.exists("\(folder)/report.json") {
+                try history.finish(runID: run.id, status: .succeeded, exitStatus: 0, message: "completed by recovery: the process stopped after its outputs were in place", seconds: nil)
+                logger.warning("run \(run.id) stopped after its outputs were in place; recorded as succeeded")
+                marked.append((run.id, .succeeded))
+            } else {
+                try history.finish(runID: run.id, status: .interrupted, exitStatus: nil, message: "stopped before its outputs were in place (killed, or the machine went down); its files are processed again", seconds: nil)
+                logger.warning("run \(run.id) (started \(run.startedAt)) did not finish; nothing of it was kept and its files are processed again")
+                marked.append((run.id, .interrupted))
+            }
+        }
+        for name in FileSystem.contents(of: root) where name.hasPrefix(NightlyRun.stagingPrefix) {
+            try? FileManager.default.removeItem(atPath: "\(root)/\(name)")
+            logger.info("removed \(root)/\(name), left by a run that did not finish")
+        }
+        return marked
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import ListWash
+import Testing
+@testable import ListWashNightly
+
+@Suite struct InboxTests {
+    let scratch = Scratch()
+
+    @Test func scanningLeavesHiddenPartialAndDoneFilesAlone() throws {
+        for name in ["b.csv", "a.csv", ".uploading.csv", "c.csv.part", "d.csv.done", "notes.txt"] { scratch.write("inbox/\(name)", "email\n") }
+        try FileManager.default.createDirectory(atPath: "\(scratch.path)/inbox/processed.csv", withIntermediateDirectories: true)
+        let files = try InboxScanner.scan(pattern: "\(scratch.path)/inbox/*.csv")
+        #expect(files.map(\.name) == ["a.csv", "b.csv"])
+        #expect(files.first?.size == 6)
+        let all = try InboxScanner.scan(pattern: "\(scratch.path)/inbox/*")
+        #expect(all.map(\.name) == ["a.csv", "b.csv", "notes.txt"])
+    }
+
+    @Test func aMissingInboxIsAnInputError() {
+        #expect(throws: ListWashError.self) { try InboxScanner.scan(pattern: "\(scratch.path)/nowhere/*.csv") }
+    }
+
+    @Test func theInboxFlagOverridesTheFolderAndKeepsThePattern() {
+        let inbox = PipelineConfiguration.Inbox(path: "data/inbox/*.csv")
+        #expect(InboxScanner.pattern(inbox, override: nil) == "data/inbox/*.csv")
+        #expect(InboxScanner.pattern(inbox, override: "/srv/drop") == "/srv/drop/*.csv")
+        #expect(InboxScanner.pattern(inbox, override: "/srv/drop/*.txt") == "/srv/drop/*.txt")
+        #expect(InboxScanner.pattern(nil, override: "/srv/drop/") == "/srv/drop/*")
+        #expect(InboxScanner.pattern(nil, override: nil) == nil)
+    }
+
+    @Test func listsAreNamedByRuleOrByFileNameWithoutDates() {
+        #expect(ListName.of(fileName: "2026-11-20-webinar.csv") == "webinar")
+        #expect(ListName.of(fileName: "webinar_20261121.csv") == "webinar")
+        #expect(ListName.of(fileName: "ZoomInfo export 2026-11-21T0215.csv") == "ZoomInfo-export")
+        #expect(ListName.of(fileName: "20261121.csv") == "20261121")
+        let rules = [PipelineConfiguration.Inbox.ListRule(pattern: "*webinar*", list: "ON24 webinars")]
+        #expect(ListName.of(fileName: "2026-11-20-webinar.csv", rules: rules) == "ON24 webinars")
+        #expect(ListName.of(fileName: "form-fills.csv", rules: rules) == "form-fills")
+    }
+
+    @Test func thePipelineFileNamesTheInboxHistoryAndLog() throws {
+        let configuration = try PipelineConfiguration.parse("""
+            inbox:
+              path: ../drop/*.csv
+              after: mark
+              processed_folder: ../done
+              lists: {"*acme*": Acme Data}
+            history: ../state/history.sqlite
+            log: {file: ../logs/listwash.log, level: debug}
+            output: {folder: ../out}
+            """, file: "pipelines/nightly.yaml")
+        #expect(configuration.inbox?.path == "drop/*.csv")
+        #expect(configuration.inbox?.after == .mark)
+        #expect(configuration.inbox?.processedFolder == "done")
+        #expect(configuration.inbox?.lists == [.init(pattern: "*acme*", list: "Acme Data")])
+        #expect(configuration.historyPath == "state/history.sqlite")
+        #expect(configuration.logFile == "logs/listwash.log")
+        #expect(configuration.logLevel == "debug")
+        #expect(NightlyRun.historyPath(for: try PipelineConfiguration.parse("inbox: in\noutput: {folder: o}", file: "p.yaml")) == "o/listwash-history.sqlite")
+    }
+
+    @Test func misspelledInboxKeysGetDidYouMean() {
+        let cases: [(String, String)] = [
+            ("inbox: {path: in, afterr: move}", "p.yaml:1:19: error: unknown key 'afterr' in inbox. Did you mean 'after'?"),
+            ("inbox: {path: in, after: mvoe}", "p.yaml:1:26: error: unknown value 'mvoe' in after. Did you mean 'move'?"),
+            ("inbox: {after: move}", "p.yaml:1:8: error: inbox needs a path (a folder or a glob such as inbox/*.csv)"),
+            ("inbx: in", "p.yaml:1:1: error: unknown key 'inbx' in the pipeline. Did you mean 'inbox'?"),
+            ("log: {level: loud}", "p.yaml:1:14: error: unknown level 'loud' in log; expected one of: debug, info, warning, error"),
+        ]
+        for (yaml, expected) in cases {
+            do {
+                _ = try PipelineConfiguration.parse(yaml, file: "p.yaml")
+                Issue.record("no error for \(yaml)")
+            } catch let error as ListWashError {
+                #expect(error.description == expected)
+                #expect(error.exitStatus == 64)
+            } catch {
+                Issue.record("\(error)")
+            }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import ListWash
+import Testing
+@testable import ListWashNightly
+
+@Suite struct NightlyRunTests {
+    let scratch = Scratch()
+
+    func configuration(after: String = "keep", extra: String = "") throws -> PipelineConfiguration {
+        let file = scratch.write("pipelines/nightly.yaml", nightlyPipeline(inbox: "../inbox/*.csv", out: "../out", after: after, extra: extra))
+        return try PipelineConfiguration.load(path: file)
+    }
+
+    func run(_ configuration: PipelineConfiguration, force: Bool = false, log: CollectedLog = CollectedLog()) throws -> NightlyOutcome {
+        var options = NightlyOptions()
+        options.force = force
+        options.progress = false
+        return try NightlyRun(configuration: configuration, options: options, logger: log.logger).run()
+    }
+
+    func history() throws -> HistoryStore { try HistoryStore(path: "\(scratch.path)/out/listwash-history.sqlite") }
+
+    @Test func eachFileIsProcessedOnceAndSkippedAfterwards() throws {
+        scratch.write("inbox/2026-11-20-webinar.csv", "email,phone\na@b.com,\n,\nc@d.com,555\n")
+        scratch.write("inbox/2026-11-21-expo.csv", "email\ne@f.com\n")
+        let configuration = try configuration()
+        let first = try run(configuration)
+        #expect(first.status == .succeeded)
+        #expect(first.processed.map(\.name) == ["2026-11-20-webinar.csv", "2026-11-21-expo.csv"])
+        #expect(first.report?.totals.rowsIn == 4)
+        let folder = try #require(first.outputFolder)
+        #expect(scratch.contents("out/\(first.runID)") == ["attach.csv", "duplicate.csv", "load.csv", "rejected.csv", "report.html", "report.json", "review.csv", "suppressed.csv"])
+        #expect(folder.hasSuffix("/out/\(first.runID)"))
+        #expect(scratch.read("out/\(first.runID)/report.json").contains("\"output_folder\" : \"\(folder)\""))
+
+        let log = CollectedLog()
+        let second = try run(configuration, log: log)
+        #expect(second.status == .nothingNew)
+        #expect(second.skipped.count == 2)
+        #expect(second.skipped.first?.reason.hasPrefix("already processed by run \(first.runID)") == true)
+        #expect(second.summary.contains("no new files in the inbox; nothing written"))
+        #expect(log.lines.contains { $0.contains("skipping \(scratch.path)/inbox/2026-11-20-webinar.csv: already processed") })
+        #expect(!scratch.exists("out/\(second.runID)"))
+
+        let forced = try run(configuration, force: true)
+        #expect(forced.status == .succeeded)
+        #expect(forced.processed.count == 2)
+
+        let detail = try history().run(matching: first.runID)
+        #expect(detail.summary.status == .succeeded)
+        #expect(detail.summary.exitStatus == 0)
+        #expect(detail.inputs.map(\.list) == ["webinar", "expo"])
+        #expect(detail.inputs.allSatisfy { $0.sha256?.count == 64 })
+        #expect(detail.inputs.first?.rowsOut[.rejected] == 1)
+        #expect(detail.reasons.first?.reason.hasPrefix("missing email and phone") == true)
+        #expect(try history().runs().map(\.status) == [.succeeded, .nothingNew, .succeeded])
+    }
+
+    @Test func theSameContentUnderAnotherNameIsSkipped() throws {
+        scratch.write("inbox/a.csv", "email\na@b.com\n")
+        let configuration = try configuration()
+        let first = try run(configuration)
+        scratch.write("inbox/b.csv", "email\na@b.com\n")   // same content, dropped again
+        scratch.write("inbox/c.csv", "email\nz@b.com\n")   // same size, other content
+        let second = try run(configuration)
+        #expect(second.processed.map(\.name) == ["c.csv"])
+        #expect(second.skipped.map(\.file.name) == ["a.csv", "b.csv"])
+        #expect(second.skipped.last?.reason.contains("already processed by run \(first.runID)") == true)
+        #expect(second.skipped.last?.reason.contains("(as \(scratch.path)/inbox/a.csv)") == true)
+    }
+
+    @Test func processedFilesAreMovedOrMarked() throws {
+        scratch.write("inbox/a.csv", "email\na@b.com\n")
+        let moved = try run(try configuration(after: "move"))
+        #expect(scratch.contents("inbox") == ["processed"])
+        #expect(scratch.contents("inbox/processed/\(moved.runID)") == ["a.csv"])
+
+        scratch.write("inbox/b.csv", "email\nb@b.com\n")
+        _ = try run(try configuration(after: "mark"))
+        #expect(scratch.contents("inbox") == ["b.csv.done", "processed"])
+        // A marked file is no longer picked up.
+        #expect(try run(try configuration(after: "mark")).skipped.isEmpty)
+    }
+
+    @Test func aFailedRunWritesNothingAndIsRecordedWithItsStatus() throws {
+        scratch.write("inbox/good.csv", "email\na@b.com\n")
+        FileManager.default.createFile(atPath: "\(scratch.path)/inbox/utf16.csv", contents: Data([0xFF, 0xFE, 0x61, 0x00]))
+        let configuration = try configuration(after: "move")
+        do {
+            _ = try run(configuration)
+            Issue.record("a UTF-16 input did not stop the run")
+        } catch let error as ListWashError {
+            #expect(error.exitStatus == 65)
+        }
+        #expect(scratch.contents("out") == [".listwash.lock", "listwash-history.sqlite"])
+        #expect(scratch.contents("inbox") == ["good.csv", "utf16.csv"])
+        let failed = try history().runs()
+        #expect(failed.map(\.status) == [.failed])
+        #expect(failed.first?.exitStatus == 65)
+        #expect(failed.first?.message?.contains("utf16.csv") == true)
+        // Once the bad file is gone, the good one is processed (it was never recorded as done).
+        try FileManager.default.removeItem(atPath: "\(scratch.path)/inbox/utf16.csv")
+        #expect(try run(configuration).processed.map(\.name) == ["good.csv"])
+    }
+
+    @Test func aSecondRunWhileOneHoldsTheLockStopsAtOnce() throws {
+        scratch.write("inbox/a.csv", "email\na@b.com\n")
+        let lock = try RunLock.acquire(in: "\(scratch.path)/out")
+        defer { lock.release() }
+        #expect(throws: NightlyError.self) { try run(try configuration()) }
+        #expect(!scratch.exists("out/listwash-history.sqlite"))
+    }
+
+    @Test func theReportPageHasTheRunsNumbersAndTheScorecardAcrossRuns() throws {
+        scratch.write("inbox/2026-11-20-webinar.csv", "email,phone\na@b.com,\n,\n")
+        let configuration = try configuration(after: "move")
+        _ = try run(configuration)
+        scratch.write("inbox/2026-11-21-webinar.csv", "email,phone\nx@b.com,\ny@b.com,\n,\n,\n")
+        let second = try run(configuration)
+        let html = scratch.read("out/\(second.runID)/report.html")
+        #expect(html.contains(">4</div>"))                 // rows in
+        #expect(html.contains("− 2 rejected"))
+        #expect(html.contains("<td>webinar</td><td class=\"num\">2</td><td class=\"num\">2</td><td class=\"num\">6</td>"))
+        #expect(html.contains("50.0%"))                     // 3 of 6 webinar rows invalid
+        #expect(!html.contains("http://") && !html.contains("https://") && !html.contains("<script"))
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import ListWash
+import Testing
+@testable import ListWashNightly
+
+@Suite struct RunLockTests {
+    let scratch = Scratch()
+
+    @Test func aSecondRunIsTurnedAwayNamingTheHolder() throws {
+        let first = try RunLock.acquire(in: "\(scratch.path)/out", now: Date(timeIntervalSince1970: 1_795_400_100))
+        do {
+            _ = try RunLock.acquire(in: "\(scratch.path)/out")
+            Issue.record("a second lock was granted")
+        } catch let error as NightlyError {
+            #expect(error.exitStatus == 75)
+            #expect(error.description.contains("another listwash run (pid \(getpid()), started 2026-11-23T"))
+            #expect(error.description.contains("holds \(scratch.path)/out/.listwash.lock"))
+        }
+        first.release()
+        let again = try RunLock.acquire(in: "\(scratch.path)/out")
+        #expect(again.previousHolder == nil)
+        again.release()
+        #expect(scratch.read("out/.listwash.lock").isEmpty)
+    }
+
+    @Test func aLockLeftByAKilledRunIsTakenOver() throws {
+        // A killed run leaves its pid in the file, but the kernel has released its flock.
+        scratch.write("out/.listwash.lock", "pid 99999, started 2026-11-23T02:15:00Z\n")
+        let lock = try RunLock.acquire(in: "\(scratch.path)/out")
+        #expect(lock.previousHolder == "pid 99999, started 2026-11-23T02:15:00Z")
+        #expect(scratch.read("out/.listwash.lock").hasPrefix("pid \(getpid()), started "))
+        lock.release()
+    }
+}
