@@ -8,7 +8,8 @@ import Dispatch
 final class BatchExecutor: @unchecked Sendable {
     private let concurrentStages: [any Stage]
     private let orderedStages: [any Stage]
-    private let deliver: (RecordBatch) throws -> Void
+    private let deliver: (RecordBatch, (any Sendable)?) throws -> Void
+    private let digest: ((RecordBatch) throws -> (any Sendable)?)?
     private let workQueue = DispatchQueue(label: "listwash.stages", attributes: .concurrent)
     private let sinkQueue = DispatchQueue(label: "listwash.sink")
     private let slots: DispatchSemaphore
@@ -17,14 +18,18 @@ final class BatchExecutor: @unchecked Sendable {
     private var firstError: (any Error)?
     private var nextToSubmit = 0
     private var nextToDeliver = 0
-    private var ready: [Int: RecordBatch] = [:]
+    private var ready: [Int: (RecordBatch, (any Sendable)?)] = [:]
 
-    /// Splits `pipeline` into its leading concurrent stages and the rest.
-    init(pipeline: Pipeline, workers: Int, deliver: @escaping (RecordBatch) throws -> Void) {
+    /// Splits `pipeline` into its leading concurrent stages and the rest. `digest`, when given,
+    /// runs on each processed batch (on the workers when every stage is concurrent, else in
+    /// order) and its result goes to `deliver` with the batch.
+    init(pipeline: Pipeline, workers: Int, digest: ((RecordBatch) throws -> (any Sendable)?)? = nil,
+         deliver: @escaping (RecordBatch, (any Sendable)?) throws -> Void) {
         let leading = pipeline.stages.prefix { $0.runsConcurrently }
         concurrentStages = Array(leading)
         orderedStages = Array(pipeline.stages.dropFirst(leading.count))
         self.deliver = deliver
+        self.digest = digest
         slots = DispatchSemaphore(value: max(2, workers * 2))
     }
 
@@ -40,21 +45,25 @@ final class BatchExecutor: @unchecked Sendable {
         group.enter()
         workQueue.async { [self] in
             var processed = batch
+            var digested: (any Sendable)?
             do {
                 for stage in concurrentStages { try stage.process(&processed) }
+                if orderedStages.isEmpty, let digest { digested = try digest(processed) }
             } catch {
                 record(error)
             }
-            let result = processed
+            let result = (processed, digested)
             sinkQueue.async { [self] in
                 ready[sequence] = result
-                while let next = ready.removeValue(forKey: nextToDeliver) {
+                while let (next, digested) = ready.removeValue(forKey: nextToDeliver) {
                     nextToDeliver += 1
                     if self.error == nil {
                         do {
                             var next = next
+                            var digested = digested
                             for stage in orderedStages { try stage.process(&next) }
-                            try deliver(next)
+                            if !orderedStages.isEmpty, let digest { digested = try digest(next) }
+                            try deliver(next, digested)
                         } catch {
                             record(error)
                         }

@@ -68,8 +68,8 @@ public struct RecordFlow {
         while let barrierIndex = remaining[searchFrom...].firstIndex(where: { $0 is any BarrierStage }),
               let barrier = remaining[barrierIndex] as? any BarrierStage {
             let spool = BatchSpool(directory: sink.stagingDirectory, memoryBudget: spoolMemoryBudget)
-            try drive(Pipeline(Array(remaining[..<barrierIndex])), from: next) { batch in
-                try barrier.observe(batch)
+            try drive(Pipeline(Array(remaining[..<barrierIndex])), from: next, digest: { try barrier.digest($0) }) { batch, digest in
+                try barrier.observe(batch, digest: digest)
                 try spool.append(batch)
             }
             try barrier.prepare()
@@ -77,7 +77,7 @@ public struct RecordFlow {
             remaining = remaining[barrierIndex...]
             searchFrom = barrierIndex + 1
         }
-        try drive(Pipeline(Array(remaining)), from: next) { batch in
+        try drive(Pipeline(Array(remaining)), from: next) { batch, _ in
             var batch = batch
             batch.settleOpen(as: .load)
             try sink.write(batch)
@@ -89,8 +89,10 @@ public struct RecordFlow {
     }
 
     /// Runs `pipeline` over every batch `next` gives, handing each result to `deliver` in order.
-    private func drive(_ pipeline: Pipeline, from next: () throws -> RecordBatch?, deliver: @escaping (RecordBatch) throws -> Void) throws {
-        let executor = BatchExecutor(pipeline: pipeline, workers: workers, deliver: deliver)
+    private func drive(_ pipeline: Pipeline, from next: () throws -> RecordBatch?,
+                       digest: ((RecordBatch) throws -> (any Sendable)?)? = nil,
+                       deliver: @escaping (RecordBatch, (any Sendable)?) throws -> Void) throws {
+        let executor = BatchExecutor(pipeline: pipeline, workers: workers, digest: digest, deliver: deliver)
         do {
             while let batch = try next() { try executor.submit(batch) }
         } catch {

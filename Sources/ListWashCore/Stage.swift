@@ -31,10 +31,17 @@ extension Stage {
 /// calls ``prepare()``, then replays the batches through ``Stage/process(_:)`` and the stages
 /// after it. Batches wait in memory up to a budget and in a temporary file beyond it.
 public protocol BarrierStage: Stage {
-    /// Sees a batch, in input order, before any batch is processed.
-    func observe(_ batch: RecordBatch) throws
+    /// Work on one batch that needs nothing from other batches (extracting what the stage
+    /// indexes); it runs on all cores, and its result reaches ``observe(_:digest:)``.
+    func digest(_ batch: RecordBatch) throws -> (any Sendable)?
+    /// Sees a batch and its digest, in input order, before any batch is processed.
+    func observe(_ batch: RecordBatch, digest: (any Sendable)?) throws
     /// Called once after the last batch was observed.
     func prepare() throws
+}
+
+extension BarrierStage {
+    public func digest(_ batch: RecordBatch) throws -> (any Sendable)? { nil }
 }
 
 /// A stage that loads what it needs (reference exports, suppression lists) once before the

@@ -1,3 +1,4 @@
+import ListWashNormalize
 import Dispatch
 
 /// What blocking produced, for the run report: how many candidate pairs each rule gave and how
@@ -45,6 +46,8 @@ struct BlockingKeys: Sendable {
         }
     }
 
+    static let names = NameNormalizer()
+
     /// The key hash of one part.
     static func key(_ value: UnsafeBufferPointer<UInt8>, _ function: KeyFunction, cache: inout [UInt64: UInt64]) -> UInt64 {
         guard !value.isEmpty else { return 0 }
@@ -58,8 +61,14 @@ struct BlockingKeys: Sendable {
         case .year:
             let digits = value.filter { $0 >= 0x30 && $0 <= 0x39 }
             return digits.count < 4 ? 0 : digits.prefix(4).withUnsafeBufferPointer { FeatureHash.of($0) }
+        case .nickname:
+            let whole = FeatureHash.of(value) ^ 0x6E69_636B
+            if let cached = cache[whole] { return cached }
+            let hash = FeatureHash.of(Self.names.firstNameKey(String(decoding: value, as: UTF8.self)))
+            cache[whole] = hash
+            return hash
         case .metaphone, .soundex:
-            let whole = FeatureHash.of(value)
+            let whole = FeatureHash.of(value) ^ (function == .metaphone ? 0x6D65_7461 : 0x736F_756E)
             if let cached = cache[whole] { return cached }
             let text = String(decoding: value, as: UTF8.self)
             let code = function == .metaphone ? Phonetic.doubleMetaphone(text).primary : Phonetic.soundex(text)

@@ -5,83 +5,95 @@ import Glibc
 /// Computes the level two records reach on each comparison of a model.
 ///
 /// Level 0 is "null" (a value missing on either side); level `k` (1-based) is the comparison's
-/// `levels[k - 1]`.
-struct ComparisonEvaluator: Sendable {
-    struct Compiled: Sendable {
-        let comparison: Comparison
+/// `levels[k - 1]`. Everything the hot loop reads is plain memory: no reference counting per pair.
+final class ComparisonEvaluator: @unchecked Sendable {
+    /// A comparison reduced to what the loop needs.
+    struct Compiled {
+        let method: ComparisonMethod
         let column: Int
-        let swapColumn: Int?
-        /// For `.name`: the column's nickname keys.
-        let hasNameKeys: Bool
-    }
+        /// The swap column, or -1.
+        let swapColumn: Int
+        let thresholdCount: Int
+        let t0: Double, t1: Double, t2: Double, t3: Double
 
-    let compiled: [Compiled]
-
-    init(model: MatchModel, columns: [String]) {
-        compiled = model.comparisons.map { comparison in
-            Compiled(
-                comparison: comparison,
-                column: columns.firstIndex(of: comparison.column) ?? 0,
-                swapColumn: comparison.swapColumn.flatMap { columns.firstIndex(of: $0) },
-                hasNameKeys: comparison.method == .name)
-        }
-    }
-
-    /// The level of comparison `k` for records `i` of `left` and `j` of `right`.
-    @inline(__always)
-    func level(_ k: Int, _ left: FeatureSet, _ i: Int, _ right: FeatureSet, _ j: Int) -> Int {
-        let c = compiled[k]
-        let a = left.columns[c.column], b = right.columns[c.column]
-        if a.isEmpty(i) || b.isEmpty(j) {
-            // A name that appears in the other record's swap column still counts as swapped.
-            return 0
-        }
-        return a.withValue(i) { x in
-            b.withValue(j) { y in
-                levelOf(c, x, y, left: left, i: i, right: right, j: j)
+        @inline(__always)
+        func threshold(_ index: Int) -> Double {
+            switch index {
+            case 0: t0
+            case 1: t1
+            case 2: t2
+            default: t3
             }
         }
     }
 
+    let compiled: UnsafeMutableBufferPointer<Compiled>
+    let count: Int
+
+    init(model: MatchModel, columns: [String]) {
+        count = model.comparisons.count
+        compiled = .allocate(capacity: max(count, 1))
+        for (k, comparison) in model.comparisons.enumerated() {
+            let t = comparison.thresholds + [0, 0, 0, 0]
+            compiled[k] = Compiled(
+                method: comparison.method,
+                column: columns.firstIndex(of: comparison.column) ?? 0,
+                swapColumn: comparison.swapColumn.flatMap { columns.firstIndex(of: $0) } ?? -1,
+                thresholdCount: min(comparison.thresholds.count, 4),
+                t0: t[0], t1: t[1], t2: t[2], t3: t[3])
+        }
+    }
+
+    deinit {
+        compiled.deallocate()
+    }
+
+    /// The level of comparison `k` for records `i` of `left` and `j` of `right`.
     @inline(__always)
-    private func levelOf(_ c: Compiled, _ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>,
-                         left: FeatureSet, i: Int, right: FeatureSet, j: Int) -> Int {
+    func level(_ k: Int, _ left: FeatureStore, _ i: Int, _ right: FeatureStore, _ j: Int) -> Int {
+        let c = compiled[k]
+        let x = left.columns[c.column].value(i), y = right.columns[c.column].value(j)
+        if x.isEmpty || y.isEmpty { return 0 }
+        return levelOf(k, c, x, y, left: left, i: i, right: right, j: j)
+    }
+
+    @inline(__always)
+    private func levelOf(_ k: Int, _ c: Compiled, _ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>,
+                         left: FeatureStore, i: Int, right: FeatureStore, j: Int) -> Int {
         let exact = Metrics.equal(x, y)
-        let thresholds = c.comparison.thresholds
-        switch c.comparison.method {
+        switch c.method {
         case .exact:
             return exact ? 1 : 2
         case .jaroWinkler:
             if exact { return 1 }
             var level = 2
-            if let swap = c.swapColumn {
-                if crossed(x, y, swap, left: left, i: i, right: right, j: j) { return level }
+            if c.swapColumn >= 0 {
+                if crossed(x, y, c.swapColumn, left: left, i: i, right: right, j: j) { return level }
                 level += 1
             }
             let similarity = Metrics.jaroWinkler(x, y)
-            for (index, threshold) in thresholds.enumerated() where similarity >= threshold { return level + index }
-            return level + thresholds.count
+            for index in 0..<c.thresholdCount where similarity >= c.threshold(index) { return level + index }
+            return level + c.thresholdCount
         case .levenshtein:
             if exact { return 1 }
-            let limit = Int(thresholds.last ?? 2)
+            let limit = Int(c.threshold(max(c.thresholdCount - 1, 0)))
             let distance = Metrics.levenshtein(x, y, maximum: limit)
-            for (index, threshold) in thresholds.enumerated() where distance <= Int(threshold) { return 2 + index }
-            return 2 + thresholds.count
+            for index in 0..<c.thresholdCount where distance <= Int(c.threshold(index)) { return 2 + index }
+            return 2 + c.thresholdCount
         case .name:
             if exact { return 1 }
             var level = 2
-            if let swap = c.swapColumn {
-                if crossed(x, y, swap, left: left, i: i, right: right, j: j) { return level }
+            if c.swapColumn >= 0 {
+                if crossed(x, y, c.swapColumn, left: left, i: i, right: right, j: j) { return level }
                 level += 1
             }
-            if let keys = left.nameKeys[c.comparison.column], let otherKeys = right.nameKeys[c.comparison.column],
-               keys.withValue(i, { a in otherKeys.withValue(j) { b in Metrics.shareToken(a, b) } }) {
+            if left.hasNameList[k], right.hasNameList[k], Metrics.shareToken(left.nameLists[k].value(i), right.nameLists[k].value(j)) {
                 return level
             }
             level += 1
             let similarity = Metrics.jaroWinkler(x, y)
-            for (index, threshold) in thresholds.enumerated() where similarity >= threshold { return level + index }
-            level += thresholds.count
+            for index in 0..<c.thresholdCount where similarity >= c.threshold(index) { return level + index }
+            level += c.thresholdCount
             if (x.count == 1 || y.count == 1) && x[0] == y[0] { return level }
             return level + 1
         case .email:
@@ -103,11 +115,11 @@ struct ComparisonEvaluator: Sendable {
             if exact { return 1 }
             guard let p = Metrics.decimal(x), let q = Metrics.decimal(y) else { return 3 }
             let scale = max(abs(p), abs(q))
-            return scale > 0 && abs(p - q) / scale <= (thresholds.first ?? 0.05) ? 2 : 3
+            return scale > 0 && abs(p - q) / scale <= (c.thresholdCount > 0 ? c.t0 : 0.05) ? 2 : 3
         case .tokenSet:
             if exact { return 1 }
-            if Metrics.jaroWinkler(x, y) >= (thresholds.first ?? 0.9) { return 2 }
-            return Metrics.wordJaccard(x, y) >= (thresholds.dropFirst().first ?? 0.5) ? 3 : 4
+            if Metrics.jaroWinkler(x, y) >= (c.thresholdCount > 0 ? c.t0 : 0.9) { return 2 }
+            return Metrics.wordJaccard(x, y) >= (c.thresholdCount > 1 ? c.t1 : 0.5) ? 3 : 4
         case .postcode:
             if exact { return 1 }
             return Metrics.levenshtein(x, y, maximum: 1) <= 1 ? 2 : 3
@@ -120,8 +132,8 @@ extension ComparisonEvaluator {
     /// and last names swapped).
     @inline(__always)
     func crossed(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>, _ swap: Int,
-                 left: FeatureSet, i: Int, right: FeatureSet, j: Int) -> Bool {
-        left.columns[swap].withValue(i) { Metrics.equal(y, $0) } && right.columns[swap].withValue(j) { Metrics.equal(x, $0) }
+                 left: FeatureStore, i: Int, right: FeatureStore, j: Int) -> Bool {
+        Metrics.equal(y, left.columns[swap].value(i)) && Metrics.equal(x, right.columns[swap].value(j))
     }
 }
 

@@ -38,8 +38,19 @@ public final class DedupeStage: BarrierStage, @unchecked Sendable {
     /// The result, once the stage has seen every row.
     public var outcome: DedupeResult? { result }
 
-    public func observe(_ batch: RecordBatch) throws {
-        features.add(batch, names: names)
+    /// Extracts the batch's comparison values (on any core).
+    public func digest(_ batch: RecordBatch) throws -> (any Sendable)? {
+        var part = FeatureSet(model: model)
+        part.add(batch, names: names)
+        return part
+    }
+
+    public func observe(_ batch: RecordBatch, digest: (any Sendable)?) throws {
+        if let part = digest as? FeatureSet {
+            features.append(contentsOf: part)
+        } else {
+            features.add(batch, names: names)
+        }
         let dateColumn = batch.schema.column(.responseDate)
         for row in 0..<batch.count where batch.isOpen(row) {
             let sequence = batch.sequence(row)
@@ -61,6 +72,7 @@ public final class DedupeStage: BarrierStage, @unchecked Sendable {
         if Environment.value("LISTWASH_DEBUG") != nil {
             print("blocking:", outcome.blocking.rules.map { "\($0.rule): \($0.pairs) pairs, \($0.oversizeBlocks) oversize, max \($0.largestBlock)" })
             print("joins \(outcome.joins), guarded \(outcome.guardedJoins), prior \(outcome.model.prior), \(clock.now - started)")
+            print(outcome.timings.map { "\($0.step) \(String(format: "%.2f", $0.seconds))" }.joined(separator: ", "))
             for c in outcome.model.comparisons { print(c.name, c.levels.map { "\($0.label): m=\(String(format: "%.4f", $0.m)) u=\(String(format: "%.5f", $0.u)) w=\(String(format: "%.2f", $0.weight))" }) }
         }
         guard rows == .records else { return }

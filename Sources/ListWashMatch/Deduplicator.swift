@@ -18,6 +18,8 @@ public struct DedupeResult: Sendable {
     public var model: MatchModel
     /// Pairs joined, and pairs a guard kept apart.
     public var joins = 0, guardedJoins = 0
+    /// How long each step took, in seconds.
+    public var timings: [(step: String, seconds: Double)] = []
 }
 
 /// Finds the records of one list that are the same person: blocking, Fellegi-Sunter scoring
@@ -45,38 +47,64 @@ public struct Deduplicator: Sendable {
         self.uSampleSize = uSampleSize
     }
 
+    /// What estimation produced, for scoring.
+    public struct Estimate {
+        /// The model with estimated parameters.
+        public var model: MatchModel
+        /// Candidate pairs, packed `i << 32 | j`.
+        public var pairs: [UInt64]
+        /// Each pair's comparison-level pattern.
+        public var patterns: [UInt64]
+        /// Blocking figures.
+        public var blocking: BlockingStatistics
+        /// How long each step took.
+        public var timings: [(step: String, seconds: Double)]
+        let store: FeatureStore
+        let evaluator: ComparisonEvaluator
+    }
+
     /// Estimates the model's parameters on `features` as configured, without clustering.
-    public func estimate(_ features: FeatureSet) -> (model: MatchModel, pairs: [UInt64], patterns: [UInt64], blocking: BlockingStatistics) {
+    public func estimate(_ features: FeatureSet) -> Estimate {
+        var timer = StepTimer()
         var model = self.model
         let evaluator = ComparisonEvaluator(model: model, columns: features.columnNames)
+        let store = features.store(model: model)
+        timer.mark("index")
         if model.estimateU {
-            Training.estimateU(model: &model, features: features, evaluator: evaluator, sampleSize: uSampleSize)
+            Training.estimateU(model: &model, features: store, evaluator: evaluator, sampleSize: uSampleSize)
         }
+        timer.mark("u from random pairs")
         let keys = BlockingKeys(model: model, features: features)
+        timer.mark("blocking keys")
         let sortColumn = model.comparisons.first.flatMap { features.column($0.column) }
         let generator = PairGenerator(keys: keys, maxBlockSize: model.maxBlockSize, window: model.window, sortColumn: sortColumn)
         let (pairs, blocking) = generator.generate(ruleNames: model.blocking.map(\.description))
-        let scorer = PairScorer(model: model, evaluator: evaluator, features: features)
-        let patterns = parallelPatterns(pairs, scorer: scorer, features: features)
+        timer.mark("candidate pairs")
+        let patterns = parallelPatterns(pairs, evaluator: evaluator, features: store)
+        timer.mark("comparisons")
         if model.train {
             var counts: [UInt64: Int] = [:]
             for pattern in patterns { counts[pattern, default: 0] += 1 }
             Training.expectationMaximisation(model: &model, patterns: counts)
+            timer.mark("EM")
         }
-        return (model, pairs, patterns, blocking)
+        return Estimate(model: model, pairs: pairs, patterns: patterns, blocking: blocking, timings: timer.steps, store: store, evaluator: evaluator)
     }
 
     /// Deduplicates `features`.
     public func run(_ features: FeatureSet) -> DedupeResult {
-        let (model, pairs, patterns, blocking) = estimate(features)
-        let evaluator = ComparisonEvaluator(model: model, columns: features.columnNames)
-        let scorer = PairScorer(model: model, evaluator: evaluator, features: features)
+        let estimate = estimate(features)
+        var timer = StepTimer()
+        let (model, pairs, patterns, blocking, store) = (estimate.model, estimate.pairs, estimate.patterns, estimate.blocking, estimate.store)
+        let scorer = PairScorer(model: model, evaluator: estimate.evaluator, features: features)
+        timer.mark("term frequencies")
         let n = features.count
         var scored: [(pair: UInt64, probability: Double)] = []
         for (index, pair) in pairs.enumerated() where !scorer.failsRequirement(patterns[index]) {
             let probability = MatchModel.probability(weight: scorer.weight(pattern: patterns[index], leftRecord: Int(pair >> 32)))
             if probability >= model.reviewThreshold { scored.append((pair, probability)) }
         }
+        timer.mark("scores")
         scored.sort { $0.probability != $1.probability ? $0.probability > $1.probability : $0.pair < $1.pair }
         var clustering = Clustering(count: n)
         var result = DedupeResult(cluster: [], score: [Double](repeating: 0, count: n), partner: [Int](repeating: -1, count: n),
@@ -89,7 +117,7 @@ public struct Deduplicator: Sendable {
                 continue
             }
             let joined = clustering.join(i, j) { a, b in
-                let pattern = scorer.pattern(features, a, features, b)
+                let pattern = scorer.pattern(store, a, store, b)
                 return !scorer.failsRequirement(pattern) && MatchModel.probability(weight: scorer.weight(pattern: pattern, leftRecord: a)) >= model.reviewThreshold
             }
             if joined {
@@ -102,6 +130,8 @@ public struct Deduplicator: Sendable {
             }
         }
         result.cluster = (0..<n).map { clustering.root($0) }
+        timer.mark("clusters")
+        result.timings = estimate.timings + timer.steps
         for (i, j, probability) in possible where result.cluster[i] != result.cluster[j] {
             // The later record of the pair waits for a person.
             let (early, late) = (min(i, j), max(i, j))
@@ -110,7 +140,7 @@ public struct Deduplicator: Sendable {
         return result
     }
 
-    private func parallelPatterns(_ pairs: [UInt64], scorer: PairScorer, features: FeatureSet) -> [UInt64] {
+    private func parallelPatterns(_ pairs: [UInt64], evaluator: ComparisonEvaluator, features: FeatureStore) -> [UInt64] {
         var patterns = [UInt64](repeating: 0, count: pairs.count)
         let chunks = max(1, min(workers * 8, pairs.count / 4096 + 1))
         let chunkSize = (pairs.count + chunks - 1) / chunks
@@ -123,7 +153,10 @@ public struct Deduplicator: Sendable {
                     guard start < end else { return }
                     for index in start..<end {
                         let pair = source.value[index]
-                        out.value[index] = scorer.pattern(features, Int(pair >> 32), features, Int(pair & 0xFFFF_FFFF))
+                        let i = Int(pair >> 32), j = Int(pair & 0xFFFF_FFFF)
+                        var pattern: UInt64 = 0
+                        for k in 0..<evaluator.count { pattern |= UInt64(evaluator.level(k, features, i, features, j)) << UInt64(4 * k) }
+                        out.value[index] = pattern
                     }
                 }
             }
@@ -136,4 +169,20 @@ public struct Deduplicator: Sendable {
 struct UncheckedSendable<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
+}
+
+/// Measures the steps of a long computation.
+struct StepTimer {
+    private let clock = ContinuousClock()
+    private var last: ContinuousClock.Instant
+    private(set) var steps: [(step: String, seconds: Double)] = []
+
+    init() { last = clock.now }
+
+    mutating func mark(_ step: String) {
+        let now = clock.now
+        let elapsed = now - last
+        steps.append((step, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
+        last = now
+    }
 }

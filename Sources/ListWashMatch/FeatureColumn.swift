@@ -26,6 +26,13 @@ public struct FeatureColumn: Sendable {
         ends.append(UInt32(truncatingIfNeeded: bytes.count))
     }
 
+    /// Appends every value of `other`.
+    public mutating func append(contentsOf other: FeatureColumn) {
+        let base = UInt32(truncatingIfNeeded: bytes.count)
+        bytes.append(contentsOf: other.bytes)
+        ends.append(contentsOf: other.ends.map { $0 &+ base })
+    }
+
     /// Reserves room for `count` values of about `averageLength` bytes.
     public mutating func reserve(_ count: Int, averageLength: Int = 12) {
         ends.reserveCapacity(count)
@@ -58,6 +65,15 @@ public struct FeatureColumn: Sendable {
 
     /// Bytes held.
     public var byteCount: Int { bytes.count + ends.count * 4 }
+
+    /// Copies the column into `store`'s memory, as a pointer view.
+    func frozen(in store: FeatureStore) -> FeatureStore.Column {
+        let bytesCopy = store.allocate(UInt8.self, count: max(bytes.count, 1))
+        _ = bytes.withUnsafeBufferPointer { bytesCopy.initialize(from: $0) }
+        let endsCopy = store.allocate(UInt32.self, count: max(ends.count, 1))
+        _ = ends.withUnsafeBufferPointer { endsCopy.initialize(from: $0) }
+        return FeatureStore.Column(bytes: UnsafePointer(bytesCopy.baseAddress!), ends: UnsafePointer(endsCopy.baseAddress!))
+    }
 }
 
 /// Hashes of byte strings for blocking keys and frequency tables.

@@ -16,6 +16,7 @@ public struct FeatureSet: Sendable {
     /// Each record's id (reference exports) or source row, for output.
     public private(set) var labels: [String] = []
     private let methods: [String: ComparisonMethod]
+    private var variantCache: [String: String] = [:]
     private let nameColumns: Set<String>
 
     /// An empty set for `model`.
@@ -51,7 +52,17 @@ public struct FeatureSet: Sendable {
                 let value = FeaturePreparation.prepare(source.value(in: batch, row: row), for: method)
                 columns[index].append(value)
                 if nameColumns.contains(columnNames[index]) {
-                    nameKeys[columnNames[index]]?.append(value.isEmpty ? "" : Self.variantList(value, names: names))
+                    var list = ""
+                    if !value.isEmpty {
+                        // Given names repeat heavily: look each one up once.
+                        if let cached = variantCache[value] {
+                            list = cached
+                        } else {
+                            list = Self.variantList(value, names: names)
+                            if variantCache.count < 100_000 { variantCache[value] = list }
+                        }
+                    }
+                    nameKeys[columnNames[index]]?.append(list)
                 }
             }
             sequences.append(batch.sequence(row))
@@ -64,6 +75,19 @@ public struct FeatureSet: Sendable {
     /// share a name.
     static func variantList(_ name: String, names: NameNormalizer) -> String {
         "|" + names.nameVariants(of: name).sorted().joined(separator: "|") + "|"
+    }
+
+    /// Appends every record of `other` (built for the same model).
+    public mutating func append(contentsOf other: FeatureSet) {
+        for index in columns.indices { columns[index].append(contentsOf: other.columns[index]) }
+        for (name, column) in other.nameKeys { nameKeys[name]?.append(contentsOf: column) }
+        sequences.append(contentsOf: other.sequences)
+        labels.append(contentsOf: other.labels)
+    }
+
+    /// A frozen copy for the comparison hot loop.
+    func store(model: MatchModel) -> FeatureStore {
+        FeatureStore(self, model: model)
     }
 
     /// Bytes held (for reports).

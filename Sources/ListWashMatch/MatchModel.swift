@@ -146,6 +146,8 @@ public enum KeyFunction: String, Codable, CaseIterable, Sendable {
     case digits3
     /// The words of the value, sorted (so "acme corp" and "corp acme" share a key).
     case sortedWords = "sorted_words"
+    /// A given name's canonical form, nicknames folded (Bob and Robert share it).
+    case nickname
 }
 
 /// One part of a blocking rule: a column and a key function.
@@ -277,13 +279,13 @@ public struct MatchModel: Codable, Sendable {
                        termFrequency: true, m: [0.85, 0.01, 0.06, 0.04, 0.04]),
             Comparison(name: "email", column: "listwash_email_key", method: .email, m: [0.6, 0.03, 0.04, 0.33], u: [nil, 0.01, 0.005, nil]),
             Comparison(name: "phone", column: "listwash_phone", method: .phone, m: [0.7, 0.03, 0.03, 0.24]),
-            Comparison(name: "company", column: "listwash_company_key", method: .tokenSet, m: [0.78, 0.1, 0.1, 0.02]),
-            Comparison(name: "zip", column: "listwash_zip", method: .postcode, m: [0.9, 0.07, 0.03]),
+            Comparison(name: "company", column: "listwash_company_key", method: .tokenSet, m: [0.8, 0.1, 0.095, 0.005]),
+            Comparison(name: "zip", column: "listwash_zip", method: .postcode, m: [0.92, 0.07, 0.01]),
         ],
         blocking: [
             BlockingRule([BlockingKey(column: "listwash_email_key")]),
             BlockingRule([BlockingKey(column: "listwash_phone")]),
-            BlockingRule([BlockingKey(column: "listwash_last_name", function: .metaphone), BlockingKey(column: "listwash_first_name", function: .initial)]),
+            BlockingRule([BlockingKey(column: "listwash_last_name", function: .metaphone), BlockingKey(column: "listwash_first_name", function: .nickname)]),
             BlockingRule([BlockingKey(column: "listwash_zip"), BlockingKey(column: "listwash_last_name", function: .prefix3)]),
             BlockingRule([BlockingKey(column: "listwash_company_key"), BlockingKey(column: "listwash_last_name", function: .initial)]),
         ],

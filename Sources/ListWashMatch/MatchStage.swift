@@ -71,11 +71,12 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
         features.add(batch, names: names)
         let open = batch.openRows
         let results = indexes.map { index in (index, index.keys(for: features)) }
+        let store = features.store(model: model)
         let domain = batch.layout.column("listwash_domain"), company = batch.layout.column("listwash_company_key"), state = batch.layout.column("listwash_state")
         for (record, row) in open.enumerated() {
             var best: (index: ReferenceIndex, record: Int, probability: Double)?
             for (index, keys) in results {
-                guard let match = index.bestMatch(for: features, record: record, keys: keys[record]) else { continue }
+                guard let match = index.bestMatch(for: store, record: record, keys: keys[record]) else { continue }
                 if match.probability >= model.matchThreshold {
                     batch[row, index.kind == .lead ? leadColumn : contactColumn] = index.features.labels[match.record]
                 }

@@ -4,34 +4,55 @@ import Glibc
 
 /// Scores pairs under a model: each comparison's level weight, term-frequency adjustments for
 /// exact agreement on rare or common values, and the prior, summed into a match weight.
-struct PairScorer: Sendable {
+final class PairScorer: @unchecked Sendable {
     let model: MatchModel
     let evaluator: ComparisonEvaluator
-    /// weights[k][level]; level 0 (null) weighs 0.
-    let weights: [[Double]]
-    /// For term-frequency comparisons: per record of the left set, the adjustment applied when
-    /// the pair agrees exactly (log2(u_exact / frequency of the value)).
-    let frequencyAdjustments: [Int: [Float]]
+    /// weights[k * 16 + level]; level 0 (null) weighs 0.
+    private let weights: UnsafeMutableBufferPointer<Double>
+    /// For term-frequency comparison `k`: per record of the scored set, the adjustment applied
+    /// when a pair agrees exactly (log2(u_exact / frequency of the value)), else empty.
+    private let frequencyAdjustments: [UnsafeMutableBufferPointer<Float>]
+    private let hasAdjustments: UnsafeMutableBufferPointer<Bool>
+    private let comparisonCount: Int
+    private let priorWeight: Double
+    /// For each required comparison: its index and its "else" level.
+    private let requirements: [(comparison: Int, elseLevel: UInt64)]
+    /// Comparisons whose exact agreement lifts the requirements.
+    private let sufficient: [Int]
 
     init(model: MatchModel, evaluator: ComparisonEvaluator, features: FeatureSet, frequencies: TermFrequencies? = nil) {
         self.model = model
         self.evaluator = evaluator
+        comparisonCount = model.comparisons.count
+        priorWeight = model.priorWeight
+        weights = .allocate(capacity: max(comparisonCount, 1) * 16)
+        weights.initialize(repeating: 0)
+        hasAdjustments = .allocate(capacity: max(comparisonCount, 1))
+        hasAdjustments.initialize(repeating: false)
         // A fuzzy level never weighs more than exact agreement (a level seldom seen among random
         // pairs would otherwise get an absurd weight from a tiny u).
-        weights = model.comparisons.map { comparison in
+        for (k, comparison) in model.comparisons.enumerated() {
             let exact = comparison.levels.first?.weight ?? 0
-            return [0] + comparison.levels.enumerated().map { index, level in index == 0 ? level.weight : min(level.weight, exact) }
+            for (index, level) in comparison.levels.enumerated() where index < 15 {
+                weights[k * 16 + index + 1] = index == 0 ? level.weight : min(level.weight, exact)
+            }
         }
-        var adjustments: [Int: [Float]] = [:]
         let table = frequencies ?? TermFrequencies(model: model, sets: [features])
-        for (k, comparison) in model.comparisons.enumerated() where comparison.termFrequency {
-            guard let column = features.column(comparison.column), let uExact = comparison.levels.first?.u else { continue }
-            adjustments[k] = (0..<features.count).map { record in
+        var adjustments: [UnsafeMutableBufferPointer<Float>] = []
+        for (k, comparison) in model.comparisons.enumerated() {
+            guard comparison.termFrequency, let column = features.column(comparison.column), let uExact = comparison.levels.first?.u else {
+                adjustments.append(.allocate(capacity: 1))
+                continue
+            }
+            let values = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(features.count, 1))
+            for record in 0..<features.count {
                 let frequency = table.frequency(k, hash: column.hash(record))
                 // Rare values count for more, common ones for less, within bounds: even a rare
                 // name alone must not outweigh disagreement everywhere else.
-                return Float(min(max(log2(max(uExact, 1e-9) / max(frequency, 1e-9)), -5), 3))
+                values[record] = Float(min(max(log2(max(uExact, 1e-9) / max(frequency, 1e-9)), -5), 3))
             }
+            adjustments.append(values)
+            hasAdjustments[k] = true
         }
         frequencyAdjustments = adjustments
         sufficient = model.sufficient.compactMap { name in model.comparisons.firstIndex { $0.name == name } }
@@ -40,8 +61,11 @@ struct PairScorer: Sendable {
         }
     }
 
-    /// For each required comparison: its index and its "else" level.
-    let requirements: [(comparison: Int, elseLevel: UInt64)]
+    deinit {
+        weights.deallocate()
+        hasAdjustments.deallocate()
+        for values in frequencyAdjustments { values.deallocate() }
+    }
 
     /// Whether a pair with `pattern` disagrees outright on a required comparison (and so can
     /// be neither a match nor a possible match).
@@ -55,30 +79,34 @@ struct PairScorer: Sendable {
         return false
     }
 
-    /// Comparisons whose exact agreement lifts the requirements.
-    let sufficient: [Int]
-
     /// The comparison-level pattern of a pair: 4 bits per comparison.
     @inline(__always)
-    func pattern(_ left: FeatureSet, _ i: Int, _ right: FeatureSet, _ j: Int) -> UInt64 {
+    func pattern(_ left: FeatureStore, _ i: Int, _ right: FeatureStore, _ j: Int) -> UInt64 {
         var pattern: UInt64 = 0
-        for k in evaluator.compiled.indices {
+        for k in 0..<comparisonCount {
             pattern |= UInt64(evaluator.level(k, left, i, right, j)) << UInt64(4 * k)
         }
         return pattern
     }
 
-    /// The match weight of a pair with `pattern`, where `i` indexes the left set.
+    /// The match weight of a pair with `pattern`, where `record` indexes the scored set (the
+    /// one whose term frequencies apply).
     @inline(__always)
-    func weight(pattern: UInt64, leftRecord i: Int) -> Double {
-        var total = model.priorWeight
-        for k in weights.indices {
+    func weight(pattern: UInt64, leftRecord record: Int) -> Double {
+        var total = priorWeight
+        for k in 0..<comparisonCount {
             let level = Int((pattern >> UInt64(4 * k)) & 0xF)
-            total += weights[k][level]
-            if level == 1, let adjustments = frequencyAdjustments[k] { total += Double(adjustments[i]) }
+            total += weights[k * 16 + level]
+            if level == 1, hasAdjustments[k] { total += Double(frequencyAdjustments[k][record]) }
         }
         return total
     }
+
+    /// Each comparison's weight at `level`, for explanations.
+    func levelWeight(_ k: Int, level: Int) -> Double { weights[k * 16 + level] }
+
+    /// The term-frequency adjustment of comparison `k` for `record`, when it has one.
+    func adjustment(_ k: Int, record: Int) -> Double? { hasAdjustments[k] ? Double(frequencyAdjustments[k][record]) : nil }
 }
 
 /// How often each value of a term-frequency comparison occurs, over one or more record sets.

@@ -6,7 +6,7 @@ import ListWashNormalize
 ///
 /// ```swift
 /// let contacts = try ReferenceIndex(path: "crm/contacts.csv", kind: .contact, model: .leadList)
-/// let best = contacts.bestMatch(for: features, record: 0)
+/// // MatchStage looks rows up in it: `bestMatch(for:record:keys:)`
 /// ```
 public final class ReferenceIndex: @unchecked Sendable {
     /// What the export holds.
@@ -26,6 +26,8 @@ public final class ReferenceIndex: @unchecked Sendable {
     public private(set) var accountIDs: [String] = []
     let scorer: PairScorer
     private let evaluator: ComparisonEvaluator
+    /// The records' values in plain memory for scoring.
+    let store: FeatureStore
     /// Per blocking rule: key → records (at most `maxBlockSize`).
     private var blocks: [[UInt64: [Int32]]] = []
     /// Keys whose block was cut to `maxBlockSize`.
@@ -78,8 +80,9 @@ public final class ReferenceIndex: @unchecked Sendable {
             features.add(batch, label: { batch, row in batch.value(row, column: idIndex).trimmingCharacters(in: " ") }, names: names)
         }
         evaluator = ComparisonEvaluator(model: model, columns: features.columnNames)
+        store = features.store(model: model)
         if model.estimateU {
-            Training.estimateU(model: &model, features: features, evaluator: evaluator, sampleSize: 200_000)
+            Training.estimateU(model: &model, features: store, evaluator: evaluator, sampleSize: 200_000)
         }
         self.model = model
         self.features = features
@@ -111,7 +114,7 @@ public final class ReferenceIndex: @unchecked Sendable {
 
     /// The best match at or above the review threshold for record `i` of `input`: the
     /// reference record, its probability.
-    public func bestMatch(for input: FeatureSet, record i: Int, keys: [UInt64]) -> (record: Int, probability: Double)? {
+    func bestMatch(for input: FeatureStore, record i: Int, keys: [UInt64]) -> (record: Int, probability: Double)? {
         var candidates: [Int32] = []
         for (rule, key) in keys.enumerated() where key != 0 {
             if let block = blocks[rule][key] { candidates.append(contentsOf: block) }
@@ -122,7 +125,7 @@ public final class ReferenceIndex: @unchecked Sendable {
         for candidate in candidates where seen.insert(candidate).inserted {
             let j = Int(candidate)
             // Term-frequency adjustments are the reference's (the right side of the pair).
-            let pattern = scorer.pattern(input, i, features, j)
+            let pattern = scorer.pattern(input, i, store, j)
             if scorer.failsRequirement(pattern) { continue }
             let probability = MatchModel.probability(weight: scorer.weight(pattern: pattern, leftRecord: j))
             if probability >= model.reviewThreshold, probability > (best?.probability ?? 0) { best = (j, probability) }

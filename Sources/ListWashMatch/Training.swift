@@ -11,7 +11,7 @@ enum Training {
     /// Level frequencies among `sampleSize` random pairs of `features`, as u values.
     ///
     /// - Complexity: O(sampleSize × comparisons).
-    static func estimateU(model: inout MatchModel, features: FeatureSet, evaluator: ComparisonEvaluator, sampleSize: Int, seed: UInt64 = 1) {
+    static func estimateU(model: inout MatchModel, features: FeatureStore, evaluator: ComparisonEvaluator, sampleSize: Int, seed: UInt64 = 1) {
         let n = features.count
         guard n >= 2 else { return }
         let comparisons = model.comparisons

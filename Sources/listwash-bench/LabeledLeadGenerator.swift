@@ -12,6 +12,8 @@ struct LabeledLeadGenerator {
     private let givenNames: [(formal: String, nicknames: [String])]
     private let surnames: [String]
     private let places: [(zip: String, state: String, area: String)]
+    /// Mailboxes are unique: a second person never gets an address already in use.
+    private var usedEmails = Set<String>()
 
     init(seed: UInt64, nicknamesFile: String?, zipFile: String? = nil) {
         var places: [(zip: String, state: String, area: String)] = []
@@ -89,7 +91,8 @@ struct LabeledLeadGenerator {
         let first = given.formal
         let local = pick(["\(first).\(last)", "\(first.prefix(1))\(last)", "\(first)\(last.prefix(1))", "\(first)_\(last)\(below(99))"])
         let personal = chance(0.3)
-        let email = "\(local)@\(personal ? pick(Self.free) : company.domain)"
+        var email = "\(local)@\(personal ? pick(Self.free) : company.domain)"
+        while !usedEmails.insert(email.lowercased()).inserted { email = "\(local)\(below(1000))@\(personal ? pick(Self.free) : company.domain)" }
         let phone = chance(0.25) ? company.phone : "\(place.area)\(200 + below(700))\(String(format: "%04d", below(10000)))"
         return Person(id: id, first: first, nickname: given.nicknames.isEmpty ? nil : pick(given.nicknames), last: last,
                       email: email, phone: phone, company: company.name, domain: company.domain, zip: place.zip, state: place.state)
@@ -130,7 +133,10 @@ struct LabeledLeadGenerator {
             if let nickname = person.nickname, chance(0.3) { first = nickname }
             if chance(0.15) { last = typo(last) }
             if chance(0.1) { first = typo(first) }
-            if chance(0.2) { email = "\(first).\(last)@\(pick(Self.free))".lowercased() }   // changed email
+            if chance(0.2) {   // a new address of their own
+                email = "\(first).\(last)\(below(10_000))@\(pick(Self.free))".lowercased()
+                if !usedEmails.insert(email).inserted { email = "" }
+            }
             else if chance(0.2), email.hasSuffix("@gmail.com") { email = email.replacingOccurrences(of: ".", with: "", options: [], range: email.startIndex..<(email.firstIndex(of: "@") ?? email.endIndex)) }
             if chance(0.2) { phone = "" }
             if chance(0.3), zip.hasPrefix("0") { zip = String(zip.dropFirst()) }
@@ -167,7 +173,8 @@ struct LabeledLeadGenerator {
                 person.phone = relative.phone
                 person.zip = relative.zip
                 person.state = relative.state
-                person.email = "\(person.first).\(person.last)\(below(99))@\(pick(Self.free))"
+                person.email = "\(person.first).\(person.last)\(below(10_000))@\(pick(Self.free))"
+                if !usedEmails.insert(person.email).inserted { person.email = "" }
             }
             family = person
             let copies = chance(0.7) ? 1 : 2 + below(3)

@@ -38,7 +38,7 @@ final class CountingBarrier: BarrierStage, @unchecked Sendable {
     private var seen: [String: Int] = [:]
     private var firstOf: [Int: Int] = [:]
 
-    func observe(_ batch: RecordBatch) throws {
+    func observe(_ batch: RecordBatch, digest: (any Sendable)?) throws {
         for row in 0..<batch.count where batch.isOpen(row) {
             total += 1
             let value = batch.value(row, column: 0)
