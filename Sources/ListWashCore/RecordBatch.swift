@@ -56,6 +56,11 @@ public struct RecordBatch: Sendable {
     /// The number of records.
     public var count: Int { rows.count }
 
+    /// Numbers the batch's records in the run from `sequence` (see ``sequence(_:)``).
+    public mutating func renumber(from sequence: Int) {
+        firstSequence = sequence
+    }
+
     /// The position of record `row` among all records of the run (0-based).
     public func sequence(_ row: Int) -> Int { firstSequence + row }
 

@@ -96,7 +96,8 @@ public struct Comparison: Codable, Sendable {
     /// A comparison with default levels; `m` defaults describe typical data until trained, or
     /// `m` gives them per level (after "null", in order).
     public init(name: String? = nil, column: String, method: ComparisonMethod, thresholds: [Double]? = nil,
-                swapColumn: String? = nil, termFrequency: Bool = false, m: [Double]? = nil, u: [Double?]? = nil) {
+                swapColumn: String? = nil, termFrequency: Bool = false, m: [Double]? = nil, u: [Double?]? = nil,
+                fixedU: Set<Int> = []) {
         self.name = name ?? column
         self.column = column
         self.method = method
@@ -109,7 +110,7 @@ public struct Comparison: Codable, Sendable {
             let given = m.flatMap { index < $0.count ? $0[index] : nil }
             let fixed = u.flatMap { index < $0.count ? $0[index] : nil }
             return ComparisonLevel(label: label, m: given ?? Self.defaultM(index: index, count: labels.count),
-                                   u: fixed ?? Self.defaultU(index: index, count: labels.count), fixedU: fixed == nil ? nil : true)
+                                   u: fixed ?? Self.defaultU(index: index, count: labels.count), fixedU: fixedU.contains(index) ? true : nil)
         }
     }
 
@@ -199,8 +200,12 @@ public struct MatchModel: Codable, Sendable {
     public var window: Int
     /// Whether m values and the prior are estimated by EM on the data at run time.
     public var train: Bool
-    /// Whether u values are estimated from random pairs of the data at run time.
+    /// Whether u values are estimated from random pairs of the data at run time (only on sets
+    /// of at least ``minimumRecordsForU`` records; smaller ones keep the model's u values).
     public var estimateU: Bool
+
+    /// The fewest records u values are estimated on.
+    public static let minimumRecordsForU = 500
     /// Comparisons that must not disagree outright (reach their "else" level) for a pair to be a
     /// match at all, whatever the other fields say: two people at one address and phone with
     /// different first names are a family, not a duplicate.
@@ -274,13 +279,15 @@ public struct MatchModel: Codable, Sendable {
     public static let leadList = MatchModel(
         comparisons: [
             Comparison(name: "first_name", column: "listwash_first_name", method: .name, swapColumn: "listwash_last_name",
-                       termFrequency: true, m: [0.78, 0.01, 0.08, 0.05, 0.03, 0.01, 0.02]),
+                       termFrequency: true, m: [0.78, 0.01, 0.08, 0.05, 0.03, 0.01, 0.02],
+                       u: [0.0007, 0.00001, 0.0007, 0.0005, 0.004, 0.00001, 0.9943]),
             Comparison(name: "last_name", column: "listwash_last_name", method: .jaroWinkler, swapColumn: "listwash_first_name",
-                       termFrequency: true, m: [0.85, 0.01, 0.06, 0.04, 0.04]),
-            Comparison(name: "email", column: "listwash_email_key", method: .email, m: [0.6, 0.03, 0.04, 0.33], u: [nil, 0.01, 0.005, nil]),
-            Comparison(name: "phone", column: "listwash_phone", method: .phone, m: [0.7, 0.03, 0.03, 0.24]),
-            Comparison(name: "company", column: "listwash_company_key", method: .tokenSet, m: [0.8, 0.1, 0.095, 0.005]),
-            Comparison(name: "zip", column: "listwash_zip", method: .postcode, m: [0.92, 0.07, 0.01]),
+                       termFrequency: true, m: [0.85, 0.01, 0.06, 0.04, 0.04], u: [0.008, 0.00001, 0.0009, 0.003, 0.988]),
+            Comparison(name: "email", column: "listwash_email_key", method: .email, m: [0.6, 0.03, 0.04, 0.33], u: [0.00001, 0.01, 0.005, 0.985],
+                       fixedU: [1, 2]),
+            Comparison(name: "phone", column: "listwash_phone", method: .phone, m: [0.7, 0.03, 0.03, 0.24], u: [0.00004, 0.00001, 0.00002, 0.99993]),
+            Comparison(name: "company", column: "listwash_company_key", method: .tokenSet, m: [0.8, 0.1, 0.095, 0.005], u: [0.0003, 0.0002, 0.0015, 0.998]),
+            Comparison(name: "zip", column: "listwash_zip", method: .postcode, m: [0.92, 0.07, 0.01], u: [0.0004, 0.0006, 0.999]),
         ],
         blocking: [
             BlockingRule([BlockingKey(column: "listwash_email_key")]),

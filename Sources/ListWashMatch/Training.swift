@@ -13,7 +13,7 @@ enum Training {
     /// - Complexity: O(sampleSize × comparisons).
     static func estimateU(model: inout MatchModel, features: FeatureStore, evaluator: ComparisonEvaluator, sampleSize: Int, seed: UInt64 = 1) {
         let n = features.count
-        guard n >= 2 else { return }
+        guard n >= MatchModel.minimumRecordsForU else { return }
         let comparisons = model.comparisons
         let allPairs = n * (n - 1) / 2
         let exhaustive = allPairs <= sampleSize
