@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+@testable import ListWash
+import ListWashMatch
+
+@Suite struct MatchingTests {
+    let scratch = Scratch()
+
+    /// Runs the built-in dedupe (normalize, then the lead-list model) and returns each row's cluster.
+    func clusters(_ csv: String) throws -> [String] {
+        scratch.write("in.csv", csv)
+        var configuration = try PipelineConfiguration.builtInDedupe()
+        configuration.inputs = [.init(path: "\(scratch.path)/in.csv")]
+        configuration.outputFile = "\(scratch.path)/out.csv"
+        _ = try Runner(configuration: configuration).run()
+        let output = try readCSV("\(scratch.path)/out.csv")
+        let column = try #require(output.header.firstIndex(of: "listwash_cluster"))
+        return output.rows.map { $0[column] }
+    }
+
+    @Test func findsRepeatsHiddenByNicknamesCaseDotsAndSwapsButKeepsFamiliesApart() throws {
+        let found = try clusters("""
+            First Name,Last Name,Email,Company,Phone,Zip Code
+            Robert,Smith,bob.smith@acme.com,"Acme, Inc.",(617) 253-1000,02134
+            BOB,SMITH,BOB.SMITH@ACME.COM,ACME Incorporated,617.253.1000,2134
+            Maria,Garcia,maria.garcia@gmail.com,Initech,512-253-0148,78701
+            maria,garcia,mariagarcia@googlemail.com,Initech LLC,,78701
+            Smith,John,john.smith@hooli.com,Hooli,415-253-0120,94043
+            John,Smith,john.smith@hooli.com,Hooli,415-253-0120,94043
+            Mary,Smith,mary.smith@gmail.com,Hooli,415-253-0120,94043
+            Peggy,Olson,peggy@sterling.com,Sterling Cooper,212-253-0190,10016
+            Don,Draper,don@sterling.com,Sterling Cooper,212-253-0190,10016
+            """)
+        #expect(found[0] == found[1], "Robert/BOB Smith: nickname and case")
+        #expect(found[2] == found[3], "Gmail dots and googlemail")
+        #expect(found[4] == found[5], "first and last name swapped")
+        #expect(found[6] != found[5], "a family member at the same phone and ZIP")
+        #expect(found[7] != found[8], "colleagues sharing a company phone")
+        #expect(Set(found).count == 6)
+    }
+
+    @Test func theFebrlPipelineFindsTheTruePairs() throws {
+        let data = "\(packageRoot)/../shared/data/febrl"
+        var configuration = try PipelineConfiguration.load(path: "\(packageRoot)/pipelines/examples/febrl.yaml")
+        configuration.inputs = [.init(path: "\(data)/febrl1.csv")]
+        configuration.outputFile = "\(scratch.path)/febrl1.csv"
+        _ = try Runner(configuration: configuration).run()
+        let output = try readCSV("\(scratch.path)/febrl1.csv")
+        let id = try #require(output.header.firstIndex(of: "rec_id")), cluster = try #require(output.header.firstIndex(of: "listwash_cluster"))
+        let clusterOf = Dictionary(uniqueKeysWithValues: output.rows.map { ($0[id], $0[cluster]) })
+        let truePairs = try readCSV("\(data)/febrl1_true_pairs.csv").rows
+        let found = truePairs.filter { clusterOf[$0[0]] != nil && clusterOf[$0[0]] == clusterOf[$0[1]] }.count
+        var sizes: [String: Int] = [:]
+        for row in output.rows { sizes[row[cluster], default: 0] += 1 }
+        let predicted = sizes.values.reduce(0) { $0 + $1 * ($1 - 1) / 2 }
+        let precision = Double(found) / Double(max(predicted, 1)), recall = Double(found) / Double(truePairs.count)
+        #expect(2 * precision * recall / (precision + recall) >= 0.99)
+    }
+
+    @Test func oversizeBlocksAreComparedByNeighbourhoodAndReported() {
+        var model = MatchModel.leadList
+        model.maxBlockSize = 20
+        model.window = 5
+        model.blocking = [BlockingRule([BlockingKey(column: "listwash_last_name")])]
+        var features = FeatureSet(model: model)
+        let schema = Schema(source: "s", columns: [], roles: [:])
+        let layout = OutputLayout(adding: model.columns)
+        var batch = RecordBatch(schema: schema, layout: layout, rows: Array(repeating: [], count: 300))
+        let last = layout.column("listwash_last_name")!, first = layout.column("listwash_first_name")!
+        for row in 0..<300 {
+            batch[row, last] = "smith"
+            batch[row, first] = "person\(row)"
+        }
+        features.add(batch, names: .init())
+        let estimate = Deduplicator(model: model).estimate(features)
+        #expect(estimate.blocking.rules.first?.oversizeBlocks == 1)
+        #expect(estimate.blocking.rules.first?.largestBlock == 300)
+        #expect(estimate.pairs.count <= 300 * 5)
+    }
+
+    @Test func explainShowsEachComparisonTheTotalAndTheDecision() throws {
+        scratch.write("p.yaml", "stages: [normalize, dedupe]")
+        let workbench = try MatchWorkbench(configuration: try PipelineConfiguration.load(path: "\(scratch.path)/p.yaml"))
+        let explanation = try workbench.explain(left: ("\(packageRoot)/examples/acquired-list.csv", 21), right: ("\(packageRoot)/examples/acquired-list.csv", 22))
+        #expect(explanation.rows.map(\.comparison) == ["first_name", "last_name", "email", "phone", "company", "zip"])
+        #expect(explanation.rows[0].level == "nickname")
+        #expect(explanation.rows[2].level == "exact")
+        #expect(explanation.decision == "match")
+        #expect(explanation.text.contains("thresholds: match >= 0.9, review >= 0.5 -> match"))
+        #expect(errorText { _ = try workbench.explain(left: ("\(packageRoot)/examples/acquired-list.csv", 99), right: ("\(packageRoot)/examples/acquired-list.csv", 1)) }?.contains("has no record 99") == true)
+    }
+
+    @Test func theMatchStageFindsLeadsContactsAndAccounts() throws {
+        var overrides = RunOverrides()
+        overrides.out = "\(scratch.path)/out"
+        let configuration = try PipelineConfiguration.load(path: "\(packageRoot)/pipelines/acquired-list.yaml").applying(overrides)
+        _ = try Runner(configuration: configuration).run()
+        let output = try readCSV("\(scratch.path)/out/load.csv")
+        func column(_ name: String) throws -> Int { try #require(output.header.firstIndex(of: name)) }
+        let email = try column("E-mail Address"), match = try column("listwash_match_id"), type = try column("listwash_match_type"), account = try column("listwash_account_id")
+        let byEmail = Dictionary(output.rows.map { ($0[email].lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+        #expect(byEmail["jose.muller@umbrella-corp.com"]?[match] == "00QA0001")
+        #expect(byEmail["jose.muller@umbrella-corp.com"]?[type] == "lead")
+        #expect(byEmail["peggy.obrien@hooli.com"]?[match] == "003A0001")
+        #expect(byEmail["peggy.obrien@hooli.com"]?[account] == "001A0002")
+        #expect(byEmail["kim.nguyen@gmial.com"]?[match] == "00QA0002", "the corrected Gmail address finds the lead")
+        #expect(byEmail["bob.smith@acme.com"]?[account] == "001A0001", "account by corporate domain")
+        #expect(byEmail["maria.garcia@gmail.com"]?[account] == "", "never by a free-mail domain")
+    }
+
+    @Test func aReferenceWithoutIdsOrWithRepeatedIdsStopsTheRun() throws {
+        scratch.write("in.csv", "Email,First Name,Last Name\na@b.com,Ann,Lee\n")
+        scratch.write("noid.csv", "Email,First Name\na@b.com,Ann\n")
+        scratch.write("twice.csv", "Id,Email\nX1,a@b.com\nX1,c@d.com\n")
+        for (file, message) in [("noid.csv", "noid.csv:1: error: no id column in"), ("twice.csv", "twice.csv:3:1: error: id 'X1' repeats (first on line 2)")] {
+            scratch.write("p.yaml", "inputs: [in.csv]\nreferences: {contacts: \(file)}\nstages: [normalize, match]\noutput: {folder: out}")
+            do {
+                _ = try Runner(configuration: try PipelineConfiguration.load(path: "\(scratch.path)/p.yaml")).run()
+                Issue.record("expected an error for \(file)")
+            } catch let error as ListWashError {
+                #expect(error.exitStatus == 66)
+                #expect(error.description.contains(message), "\(error.description)")
+            }
+        }
+    }
+
+    @Test func trainWritesAModelFileThePipelineCanName() throws {
+        let workbench = try MatchWorkbench(configuration: try PipelineConfiguration.load(path: "\(packageRoot)/pipelines/examples/febrl.yaml"))
+        let trained = try workbench.train(on: ["\(packageRoot)/../shared/data/febrl/febrl1.csv"])
+        scratch.write("model.yaml", trained.yaml)
+        scratch.write("p.yaml", "stages: [{dedupe: {model: model.yaml}}]")
+        let model = try PipelineConfiguration.load(path: "\(scratch.path)/p.yaml").matchModel()
+        #expect(model.comparisons.map(\.name) == trained.model.comparisons.map(\.name))
+        #expect(abs(model.comparisons[0].levels[0].m - trained.model.comparisons[0].levels[0].m) < 1e-9)
+        #expect(!model.train)
+    }
+}
