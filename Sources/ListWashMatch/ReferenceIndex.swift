@@ -28,10 +28,9 @@ public final class ReferenceIndex: @unchecked Sendable {
     private let evaluator: ComparisonEvaluator
     /// The records' values in plain memory for scoring.
     let store: FeatureStore
-    /// Per blocking rule: key → records (at most `maxBlockSize`).
-    private var blocks: [[UInt64: [Int32]]] = []
-    /// Keys whose block was cut to `maxBlockSize`.
-    public private(set) var cappedBlocks = 0
+    /// Per blocking rule: the records sorted by key, and their keys in the same order.
+    private var sortedRecords: [[Int32]] = []
+    private var sortedKeys: [[UInt64]] = []
 
     /// Reads, normalizes and indexes the export at `path`.
     ///
@@ -58,11 +57,20 @@ public final class ReferenceIndex: @unchecked Sendable {
         let accountIndex = schema.column(.accountID)
         let normalize = NormalizeStage()
         let layout = Pipeline([normalize]).layout
+        // Read every batch, then normalize and extract features on all cores, then check ids and
+        // merge in file order.
+        var batches: [RecordBatch] = []
+        while let batch = try reader.nextBatch(schema: schema, layout: layout) { batches.append(batch) }
+        let parts = ParallelBatches.map(batches) { batch -> (RecordBatch, FeatureSet) in
+            var batch = batch
+            try? normalize.process(&batch)
+            var part = FeatureSet(model: model)
+            part.add(batch, label: { batch, row in batch.value(row, column: idIndex).trimmingCharacters(in: " ") }, names: NameNormalizer())
+            return (batch, part)
+        }
         var features = FeatureSet(model: model)
         var seen: [String: Int] = [:]
-        let names = NameNormalizer()
-        while var batch = try reader.nextBatch(schema: schema, layout: layout) {
-            try normalize.process(&batch)
+        for (batch, part) in parts {
             for row in 0..<batch.count where batch.isOpen(row) {
                 let id = batch.value(row, column: idIndex).trimmingCharacters(in: " ")
                 guard !id.isEmpty else {
@@ -77,7 +85,7 @@ public final class ReferenceIndex: @unchecked Sendable {
             for row in 0..<batch.count where !batch.isOpen(row) {
                 log?.warn("\(kind.rawValue) record \(batch.rows[row]) skipped: \(batch.reasons[row])", at: SourceLocation(file: path, line: batch.lines[row]))
             }
-            features.add(batch, label: { batch, row in batch.value(row, column: idIndex).trimmingCharacters(in: " ") }, names: names)
+            features.append(contentsOf: part)
         }
         evaluator = ComparisonEvaluator(model: model, columns: features.columnNames)
         store = features.store(model: model)
@@ -89,13 +97,24 @@ public final class ReferenceIndex: @unchecked Sendable {
         scorer = PairScorer(model: model, evaluator: evaluator, features: features)
         let keys = BlockingKeys(model: model, features: features)
         for ruleKeys in keys.keys {
-            var table: [UInt64: [Int32]] = [:]
-            table.reserveCapacity(ruleKeys.count)
-            for (record, key) in ruleKeys.enumerated() where key != 0 {
-                if table[key, default: []].count < model.maxBlockSize { table[key, default: []].append(Int32(record)) } else { cappedBlocks += 1 }
-            }
-            blocks.append(table)
+            let order = RadixSort.indicesByKey(ruleKeys)
+            sortedRecords.append(order)
+            sortedKeys.append(order.map { ruleKeys[Int($0)] })
         }
+    }
+
+    /// The records whose key for `rule` is `key` (at most `maxBlockSize`; a larger block is cut
+    /// and counted).
+    private func block(_ rule: Int, _ key: UInt64) -> ArraySlice<Int32> {
+        let keys = sortedKeys[rule]
+        var low = 0, high = keys.count
+        while low < high {
+            let middle = (low + high) / 2
+            if keys[middle] < key { low = middle + 1 } else { high = middle }
+        }
+        var end = low
+        while end < keys.count, keys[end] == key, end - low < model.maxBlockSize { end += 1 }
+        return sortedRecords[rule][low..<end]
     }
 
     static func idColumn(_ name: String?, in header: [String], path: String) throws -> Int {
@@ -116,9 +135,7 @@ public final class ReferenceIndex: @unchecked Sendable {
     /// reference record, its probability.
     func bestMatch(for input: FeatureStore, record i: Int, keys: [UInt64]) -> (record: Int, probability: Double)? {
         var candidates: [Int32] = []
-        for (rule, key) in keys.enumerated() where key != 0 {
-            if let block = blocks[rule][key] { candidates.append(contentsOf: block) }
-        }
+        for (rule, key) in keys.enumerated() where key != 0 { candidates.append(contentsOf: block(rule, key)) }
         guard !candidates.isEmpty else { return nil }
         var best: (record: Int, probability: Double)?
         var seen = Set<Int32>()

@@ -191,6 +191,48 @@ struct LabeledLeadGenerator {
         try handle.close()
     }
 
+    /// Writes a CRM export of `referenceRows` contacts (column `Contact ID` = `C<person>`) and an
+    /// incoming list of `inputRows` rows: 70% are repeat responses of contacts (with the usual
+    /// differences), 30% are new people. `true_person` tells which contact a row belongs to.
+    mutating func writeLinkData(reference: String, input: String, referenceRows: Int, inputRows: Int) throws {
+        let companyCount = max(50, referenceRows / 40)
+        var companies: [(name: String, domain: String, phone: String, place: Int)] = []
+        for index in 0..<companyCount {
+            let name = surnames[30 + (index * 7919) % (surnames.count - 30)].capitalized + pick([" Systems", " Labs", " Partners", " Industries", " Health", " Logistics", ""])
+            let place = below(places.count)
+            companies.append((name, name.lowercased().replacingOccurrences(of: " ", with: "") + "\(index).com", "\(places[place].area)\(200 + below(700))\(String(format: "%04d", below(10000)))", place))
+        }
+        var people: [Person] = []
+        people.reserveCapacity(referenceRows)
+        FileManager.default.createFile(atPath: reference, contents: nil)
+        FileManager.default.createFile(atPath: input, contents: nil)
+        guard let referenceFile = FileHandle(forWritingAtPath: reference), let inputFile = FileHandle(forWritingAtPath: input) else { throw CocoaError(.fileWriteNoPermission) }
+        var buffer = "Contact ID,First Name,Last Name,Email,Company,Phone,Zip Code,State\n"
+        for id in 1...referenceRows {
+            let person = makePerson(id: id, companies: companies)
+            people.append(person)
+            buffer += (["C\(id)"] + row(person, variant: 0).dropLast()).map(Self.quoted).joined(separator: ",") + "\n"
+            if buffer.utf8.count > 1 << 20 { try referenceFile.write(contentsOf: Data(buffer.utf8)); buffer = "" }
+        }
+        try referenceFile.write(contentsOf: Data(buffer.utf8))
+        try referenceFile.close()
+        buffer = "First Name,Last Name,Email,Company,Phone,Zip Code,State,true_person\n"
+        for index in 0..<inputRows {
+            var fields: [String]
+            if chance(0.7) {
+                fields = row(pick(people), variant: 1)
+                fields[7] = "C" + fields[7]
+            } else {
+                fields = row(makePerson(id: referenceRows + index + 1, companies: companies), variant: 0)
+                fields[7] = ""
+            }
+            buffer += fields.map(Self.quoted).joined(separator: ",") + "\n"
+            if buffer.utf8.count > 1 << 20 { try inputFile.write(contentsOf: Data(buffer.utf8)); buffer = "" }
+        }
+        try inputFile.write(contentsOf: Data(buffer.utf8))
+        try inputFile.close()
+    }
+
     static func quoted(_ field: String) -> String {
         field.contains(",") || field.contains("\"") ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
     }

@@ -6,6 +6,7 @@
 // Each benchmark prints rows, seconds, throughput and peak memory (max RSS).
 import Foundation
 import ListWash
+import ListWashMatch
 
 #if canImport(Glibc)
 import Glibc
@@ -64,6 +65,35 @@ case "labeled":
     ].first { FileManager.default.fileExists(atPath: $0) }
     var generator = LabeledLeadGenerator(seed: 2026, nicknamesFile: nicknames, zipFile: zips)
     measure("labeled", bytes: 0, rows: rows) { try generator.write(to: path, rows: rows); return rows }
+case "linkdata":
+    // linkdata REFERENCE INPUT REFERENCE_ROWS INPUT_ROWS
+    let rest = Array(arguments.dropFirst())
+    guard rest.count == 4, let referenceRows = Int(rest[2]), let inputRows = Int(rest[3]) else { fail("usage: listwash-bench linkdata REFERENCE INPUT REFERENCE_ROWS INPUT_ROWS") }
+    let nicknames = ["../shared/data/names/nicknames.csv"].first { FileManager.default.fileExists(atPath: $0) }
+    let zips = ["../shared/data/us-zip/zipcodes.csv"].first { FileManager.default.fileExists(atPath: $0) }
+    var generator = LabeledLeadGenerator(seed: 99, nicknamesFile: nicknames, zipFile: zips)
+    measure("linkdata", bytes: 0, rows: referenceRows + inputRows) { try generator.writeLinkData(reference: rest[0], input: rest[1], referenceRows: referenceRows, inputRows: inputRows); return referenceRows + inputRows }
+case "link":
+    // link REFERENCE INPUT: match INPUT against REFERENCE (index build included) and score it.
+    let rest = Array(arguments.dropFirst())
+    guard rest.count == 2 else { fail("usage: listwash-bench link REFERENCE INPUT") }
+    let out = NSTemporaryDirectory() + "listwash-bench-link-\(getpid()).csv"
+    guard var configuration = try? PipelineConfiguration.parse("stages: [normalize]", file: "bench.yaml") else { fail("pipeline") }
+    configuration.inputs = [.init(path: rest[1])]
+    configuration.outputFile = out
+    let link = MatchStage(name: "link", model: .leadList, contacts: .init(path: rest[0], idColumn: "Contact ID"), leads: nil, accounts: nil)
+    let size = (try? FileManager.default.attributesOfItem(atPath: rest[1])[.size] as? Int) ?? 0
+    measure("link", bytes: size, rows: 0) { try Runner(configuration: configuration, extraStages: [link]).run().totals.rowsIn }
+    if let rows = try? PairwiseAccuracy.readCSV(out), let truth = rows.header.firstIndex(of: "true_person"), let match = rows.header.firstIndex(of: "listwash_match_id") {
+        var right = 0, wrong = 0, missed = 0, expected = 0
+        for row in rows.records {
+            if !row[truth].isEmpty { expected += 1 }
+            if row[match].isEmpty { if !row[truth].isEmpty { missed += 1 } } else if row[match] == row[truth] { right += 1 } else { wrong += 1 }
+        }
+        print(String(format: "links: %d right, %d wrong, %d missed of %d; precision %.4f, recall %.4f", right, wrong, missed, expected,
+                     Double(right) / Double(max(right + wrong, 1)), Double(right) / Double(max(expected, 1))))
+    }
+    try? FileManager.default.removeItem(atPath: out)
 case "dedupe":
     guard arguments.count == 2 else { fail("usage: listwash-bench dedupe FILE") }
     let path = arguments[arguments.startIndex + 1]
