@@ -26,7 +26,7 @@ public struct RecordFlow {
     public let spoolMemoryBudget: Int
 
     /// A flow through `pipeline` using `workers` threads for concurrent stages (default: one per core).
-    public init(pipeline: Pipeline, workers: Int = ProcessorInfo.activeCores, spoolMemoryBudget: Int = 256 << 20) {
+    public init(pipeline: Pipeline, workers: Int = ProcessorInfo.activeCores, spoolMemoryBudget: Int = 64 << 20) {
         self.pipeline = pipeline
         self.workers = max(1, workers)
         self.spoolMemoryBudget = spoolMemoryBudget
