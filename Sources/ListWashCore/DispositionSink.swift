@@ -64,6 +64,11 @@ public final class DispositionSink {
         case .folder(let folder):
             directory = folder
             singleFile = nil
+        case .file("-"):
+            // Standard output: rows stream straight out (nothing to stage or rename); the
+            // staging folder (for spooled batches) goes in the temporary folder.
+            directory = Environment.value("TMPDIR").flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+            singleFile = "-"
         case .file(let path):
             let slash = path.lastIndex(of: "/")
             directory = slash.map { String(path[..<$0]) }.flatMap { $0.isEmpty ? "/" : $0 } ?? "."
@@ -74,7 +79,7 @@ public final class DispositionSink {
         if FileSystem.exists(stagingDirectory) { Self.removeStaging(stagingDirectory) }
         try FileSystem.createDirectory(stagingDirectory)
         func open(_ name: String, raw: Bool) throws -> any RecordWriter {
-            let path = "\(stagingDirectory)/\(name)"
+            let path = singleFile == "-" ? "-" : "\(stagingDirectory)/\(name)"
             return switch format {
             case .csv: try CSVWriter(path: path, columns: columns, layout: layout, includeRawText: raw)
             case .jsonl: try JSONLinesWriter(path: path, columns: columns, layout: layout, includeRawText: raw)
@@ -127,7 +132,7 @@ public final class DispositionSink {
             throw ListWashError(.internal, "rows in (\(count.rowsIn)) differ from rows out (\(count.totalOut)) for \(source); no output was written", at: SourceLocation(file: source))
         }
         for disposition in Disposition.allCases where singleFile == nil || disposition == .load { try writers[disposition]?.finish() }
-        let names = singleFile.map { [$0] } ?? (Disposition.allCases.map { $0.fileName(extension: format.rawValue) } + extraFiles)
+        let names = singleFile.map { $0 == "-" ? [] : [$0] } ?? (Disposition.allCases.map { $0.fileName(extension: format.rawValue) } + extraFiles)
         for name in names { try FileSystem.rename("\(stagingDirectory)/\(name)", to: "\(directory)/\(name)") }
         Self.removeStaging(stagingDirectory)
     }

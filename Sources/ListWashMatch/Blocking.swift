@@ -113,18 +113,20 @@ struct PairGenerator {
                 let size = end - start
                 figures.largestBlock = max(figures.largestBlock, size)
                 if size > 1 {
-                    var members = order[start..<end].map(Int.init)
+                    var members = order[start..<end]
                     var neighbours = size
                     if size > maxBlockSize {
                         figures.oversizeBlocks += 1
                         oversizeKeys.insert(key)
-                        if let sortColumn { members.sort { sortColumn[$0] < sortColumn[$1] } }
+                        if let sortColumn { members = ArraySlice(members.sorted { sortColumn[Int($0)] < sortColumn[Int($1)] }) }
                         neighbours = window
                     }
-                    for a in 0..<members.count {
-                        for b in (a + 1)..<min(members.count, a + 1 + neighbours) {
-                            let i = min(members[a], members[b]), j = max(members[a], members[b])
-                            if seenByEarlierRule(i, j, before: ruleIndex, oversize: oversize) { continue }
+                    let base = members.startIndex
+                    for a in 0..<size {
+                        for b in (a + 1)..<min(size, a + 1 + neighbours) {
+                            let x = Int(members[base + a]), y = Int(members[base + b])
+                            let i = min(x, y), j = max(x, y)
+                            if ruleIndex > 0, seenByEarlierRule(i, j, before: ruleIndex, oversize: oversize) { continue }
                             pairs.append(UInt64(i) << 32 | UInt64(j))
                         }
                     }

@@ -41,7 +41,7 @@ public struct Deduplicator: Sendable {
     public var uSampleSize: Int
 
     /// A deduplicator for `model`.
-    public init(model: MatchModel, workers: Int = ProcessorInfo.activeCores, uSampleSize: Int = 200_000) {
+    public init(model: MatchModel, workers: Int = ProcessorInfo.activeCores, uSampleSize: Int = 100_000) {
         self.model = model
         self.workers = max(1, workers)
         self.uSampleSize = uSampleSize

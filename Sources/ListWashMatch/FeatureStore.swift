@@ -15,11 +15,11 @@ final class FeatureStore: @unchecked Sendable {
     }
 
     /// The model's columns, in ``FeatureSet/columnNames`` order.
-    private(set) var columns: UnsafeMutableBufferPointer<Column>
+    let columns: UnsafeMutableBufferPointer<Column>
     /// Per comparison: the related-names lists of a name comparison's column (else unused).
-    private(set) var nameLists: UnsafeMutableBufferPointer<Column>
+    let nameLists: UnsafeMutableBufferPointer<Column>
     /// Per comparison: whether `nameLists` holds a column for it.
-    private(set) var hasNameList: UnsafeMutableBufferPointer<Bool>
+    let hasNameList: UnsafeMutableBufferPointer<Bool>
     /// The number of records.
     let count: Int
     private var allocations: [UnsafeMutableRawPointer] = []

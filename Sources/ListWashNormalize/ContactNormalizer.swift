@@ -126,8 +126,12 @@ public struct Normalizer: Sendable {
     /// The domain normalizer in use.
     public let domains: DomainNormalizer
 
+    /// The reference tables the normalizers look values up in.
+    public let referenceData: ReferenceData
+
     /// A normalizer over the given reference data.
     public init(data: ReferenceData = .shared) {
+        referenceData = data
         names = NameNormalizer(data: data)
         emails = EmailNormalizer(data: data)
         postalCodes = PostalCodeNormalizer(data: data)
@@ -142,28 +146,18 @@ public struct Normalizer: Sendable {
     /// - Complexity: O(*n*) in the total length of the values.
     public func normalize(_ raw: RawContact) -> NormalizedContact {
         var out = NormalizedContact()
-        var flags: [NormalizationFlag] = []
+        var flags = FlagSet()
 
-        let place = places.normalize(state: raw.state, country: raw.country)
-        flags += place.flags
+        let place = placeAndPostal(state: raw.state, country: raw.country, zip: raw.zip, city: raw.city)
+        flags.formUnion(place.flags)
         out.country = place.country
-        let postal = postalCodes.normalize(
-            zip: raw.zip, state: place.state.isEmpty ? nil : place.state, city: raw.city, country: place.country)
-        flags += postal.flags
-        out.zip = postal.zip
-        out.zip5 = postal.zip5
-        out.city = postal.city
-        out.state = postal.state
-        if out.country.isEmpty && postal.flags.contains(.stateFilledFromZIP) {
-            out.country = "US"
-            flags.append(.countryInferred)
-        } else if out.country.isEmpty && postal.flags.contains(.postalCodeCA) {
-            out.country = "CA"
-            flags.append(.countryInferred)
-        }
+        out.zip = place.zip
+        out.zip5 = place.zip5
+        out.city = place.city
+        out.state = place.state
 
         let name = names.normalize(first: raw.firstName, last: raw.lastName, full: raw.fullName)
-        flags += name.flags
+        flags.formUnion(FlagSet(name.flags))
         out.name = name.name
         out.firstName = name.name.first
         out.lastName = name.name.last
@@ -172,36 +166,80 @@ public struct Normalizer: Sendable {
         out.lastNameKey = name.lastNameKey
 
         let email = emails.normalize(raw.email)
-        flags += email.flags
+        flags.formUnion(FlagSet(email.flags))
         out.email = email.email
         out.emailKey = email.key
 
         let phone = phones.normalize(raw.phone)
-        flags += phone.flags
+        flags.formUnion(FlagSet(phone.flags))
         out.phone = phone.e164
         out.phoneExtension = phone.phoneExtension
         out.areaCodeRegion = phone.region
         out.areaCodeRegionCode = phone.regionCode
 
         let company = companies.normalize(raw.company)
-        flags += company.flags
+        flags.formUnion(FlagSet(company.flags))
         out.company = company.name
         out.companyKey = company.key
 
-        if let website = raw.website, website.utf8.contains(where: { $0 > TextCleaning.space }) {
-            if let domain = domains.registrableDomain(from: website) {
-                out.domain = domain
-            } else {
-                flags.append(.domainInvalid)
-            }
+        if let website = raw.website {
+            let site = websiteDomain(website)
+            out.domain = site.domain
+            if site.invalid { flags.insert(.domainInvalid) }
         }
-        if out.domain.isEmpty, !email.domain.isEmpty, !email.isFreemail, !email.isDisposable,
-            let domain = domains.registrableDomain(from: email.domain)
-        {
+        if out.domain.isEmpty, !email.domain.isEmpty, let domain = employerDomain(email.domain, isFreemail: email.isFreemail, isDisposable: email.isDisposable) {
             out.domain = domain
-            flags.append(.domainFromEmail)
+            flags.insert(.domainFromEmail)
         }
-        out.flags = NormalizationFlag.ordered(flags)
+        out.flags = flags.flags
         return out
+    }
+
+    /// State, country, ZIP and city worked out together (internal; the normalize stage caches them).
+    struct PlaceAndPostal: Sendable {
+        var zip = ""
+        var zip5 = ""
+        var city = ""
+        var state = ""
+        var country = ""
+        var flags = FlagSet()
+    }
+
+    /// State and country first (the ZIP check needs the state), then the ZIP, city and state
+    /// fill-in, then the country a ZIP or Canadian postal code implies.
+    func placeAndPostal(state: String?, country: String?, zip: String?, city: String?) -> PlaceAndPostal {
+        var out = PlaceAndPostal()
+        let place = places.normalize(state: state, country: country)
+        out.flags = FlagSet(place.flags)
+        out.country = place.country
+        let postal = postalCodes.normalize(
+            zip: zip, state: place.state.isEmpty ? nil : place.state, city: city, country: place.country)
+        out.flags.formUnion(FlagSet(postal.flags))
+        out.zip = postal.zip
+        out.zip5 = postal.zip5
+        out.city = postal.city
+        out.state = postal.state
+        if out.country.isEmpty && postal.flags.contains(.stateFilledFromZIP) {
+            out.country = "US"
+            out.flags.insert(.countryInferred)
+        } else if out.country.isEmpty && postal.flags.contains(.postalCodeCA) {
+            out.country = "CA"
+            out.flags.insert(.countryInferred)
+        }
+        return out
+    }
+
+    /// The registrable domain of a website value; `invalid` when it was given but holds none.
+    func websiteDomain(_ website: String) -> (domain: String, invalid: Bool) {
+        guard website.utf8.contains(where: { $0 > TextCleaning.space }) else { return ("", false) }
+        if let domain = domains.registrableDomain(from: website) { return (domain, false) }
+        return ("", true)
+    }
+
+    /// The registrable domain of a business email's domain (`nil` for free-mail and disposable
+    /// domains, or when there is none).
+    func employerDomain(_ emailDomain: String, isFreemail: Bool, isDisposable: Bool) -> String? {
+        guard !isFreemail, !isDisposable else { return nil }
+        return domains.registrableDomain(from: emailDomain)
     }
 }

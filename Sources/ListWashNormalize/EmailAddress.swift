@@ -64,7 +64,7 @@ public struct EmailAddress: Sendable, Hashable {
     }
 
     @inline(__always)
-    private static func isAtext(_ byte: UInt8) -> Bool { atextTable[Int(byte)] }
+    static func isAtext(_ byte: UInt8) -> Bool { atextTable[Int(byte)] }
 
     private static func validLocalPart(_ local: Substring) -> String? {
         let bytes = local.utf8

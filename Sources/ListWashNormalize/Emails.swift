@@ -134,7 +134,7 @@ public struct EmailNormalizer: Sendable {
         return bytes.contains { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") }
     }
 
-    private static let edgePunctuation: [Bool] = (0..<256).map { "\"'<>()[].,;:".utf8.contains(UInt8($0)) }
+    static let edgePunctuation: [Bool] = (0..<256).map { "\"'<>()[].,;:".utf8.contains(UInt8($0)) }
 
     // MARK: Typos
 
@@ -259,7 +259,7 @@ public struct EmailNormalizer: Sendable {
             canonicalDomain: nil, ignoresDots: false, tagSeparator: "-"),
     ]
 
-    private static let rulesByDomain: [String: MailboxRule] = {
+    static let rulesByDomain: [String: MailboxRule] = {
         var table: [String: MailboxRule] = [:]
         for rule in mailboxRules { for domain in rule.domains { table[domain] = rule } }
         return table
@@ -322,5 +322,161 @@ struct EmailDomainLists: Sendable {
     init(free: [UInt8], disposable: [UInt8]) {
         self.free = Set(ResourceText.lines(free).map { $0.lowercased() })
         self.disposable = Set(ResourceText.lines(disposable).map { $0.lowercased() })
+    }
+}
+
+// MARK: - Fast path for the normalize stage
+
+extension EmailNormalizer {
+    /// What the normalize stage needs of an email domain as written (internal), worked out once
+    /// per distinct domain by the general path and then reused for every address at it.
+    struct DomainFacts: Sendable {
+        /// The domain is valid (an address at it can be valid).
+        var valid = false
+        /// The ASCII domain after typo correction.
+        var domain = ""
+        /// `email_typo_corrected`, `email_idn`, `email_freemail`, `email_disposable`.
+        var flags = FlagSet()
+        /// The domain is a free-mail provider's (and not disposable).
+        var isFreemail = false
+        /// The domain is a disposable-address service's.
+        var isDisposable = false
+        /// Bytes of the domain as written (the address length limit counts them).
+        var writtenLength = 0
+        /// The provider's tag separator (`+` or `-`), or 0 when no mailbox rule applies.
+        var tagSeparator: UInt8 = 0
+        /// The provider ignores dots in local parts.
+        var ignoresDots = false
+        /// The domain keys use.
+        var keyDomain = ""
+        /// The registrable domain for `domain_from_email` (empty for free-mail and disposable
+        /// domains, or when there is none); filled by the stage.
+        var employerDomain = ""
+    }
+
+    /// The facts of an ASCII domain as written after an `@`.
+    func domainFacts(_ written: UnsafeBufferPointer<UInt8>) -> DomainFacts {
+        var facts = DomainFacts()
+        facts.writtenLength = written.count
+        // The domain decides validity, correction and classification; "a" is a valid, plain local part.
+        let result = normalize("a@" + String(decoding: written, as: UTF8.self))
+        guard !result.email.isEmpty else { return facts }
+        facts.valid = true
+        facts.domain = result.domain
+        facts.flags = FlagSet(result.flags)
+        facts.isFreemail = result.isFreemail
+        facts.isDisposable = result.isDisposable
+        if let rule = Self.rulesByDomain[result.domain], let separator = rule.tagSeparator.asciiValue {
+            facts.tagSeparator = separator
+            facts.ignoresDots = rule.ignoresDots
+            facts.keyDomain = rule.canonicalDomain ?? result.domain
+        }
+        return facts
+    }
+
+    /// How ``scanFast(_:local:)`` reads a raw value.
+    enum FastScan {
+        /// The value needs the general path (cleaning, extraction, Unicode beyond Latin-1, IDN).
+        case general
+        /// The value is an invalid address.
+        case invalid
+        /// A plain address whose local part is valid: its lower-cased bytes are in `local`; the
+        /// domain as written follows the `@` at `at`.
+        case plain(at: Int)
+    }
+
+    /// Reads the common case without making strings: printable ASCII (and Latin-1 letters in the
+    /// local part) with one `@`, nothing to clean or extract. Writes the lower-cased local part
+    /// into `local`. Anything else is left to ``normalize(_:)``.
+    static func scanFast(_ raw: UnsafeBufferPointer<UInt8>, local: inout [UInt8]) -> FastScan {
+        let count = raw.count
+        guard count >= 1, count <= 1024 else { return .general }
+        if edgePunctuation[Int(raw[0])] || edgePunctuation[Int(raw[count - 1])] { return .general }
+        if count > 7 {
+            var index = 0
+            for byte in "mailto:".utf8 {
+                guard TextCleaning.lower(raw[index]) == byte else { break }
+                index += 1
+            }
+            if index == 7 { return .general }
+        }
+        local.removeAll(keepingCapacity: true)
+        var at = -1
+        var index = 0
+        while index < count {
+            let byte = raw[index]
+            if byte == UInt8(ascii: "@") {
+                at = index
+                break
+            }
+            if byte < 0x80 {
+                guard byte > 0x20, byte < 0x7F, byte != UInt8(ascii: "<"), byte != UInt8(ascii: ">") else { return .general }
+                local.append(TextCleaning.lower(byte))
+                index += 1
+            } else if byte == 0xC2 || byte == 0xC3, index + 1 < count {
+                // U+00A1...U+00FF but the soft hyphen: letters and signs that need no cleaning,
+                // are already NFC, and lower-case by adding 0x20 (À-Þ but ×).
+                let next = raw[index + 1]
+                guard next >= 0x80, next <= 0xBF else { return .general }
+                if byte == 0xC2 {
+                    guard next >= 0xA1, next != 0xAD else { return .general }
+                    local.append(byte)
+                    local.append(next)
+                } else {
+                    local.append(byte)
+                    local.append(next <= 0x9E && next != 0x97 ? next + 0x20 : next)
+                }
+                index += 2
+            } else {
+                return .general
+            }
+        }
+        guard at >= 0 else { return .general }
+        for byte in raw[(at + 1)...] {
+            guard byte > 0x20, byte < 0x7F, byte != UInt8(ascii: "@"), byte != UInt8(ascii: "<"), byte != UInt8(ascii: ">")
+            else { return .general }
+        }
+        // The local part's rules (``EmailAddress``): 1-64 bytes, atext and single dots inside.
+        guard at >= 1, at <= 64, raw[0] != UInt8(ascii: "."), raw[at - 1] != UInt8(ascii: ".") else { return .invalid }
+        var previous: UInt8 = 0
+        for byte in raw[0..<at] {
+            if byte < 0x80 {
+                if byte == UInt8(ascii: ".") {
+                    if previous == byte { return .invalid }
+                } else if !EmailAddress.isAtext(byte) {
+                    return .invalid
+                }
+            }
+            previous = byte
+        }
+        return .plain(at: at)
+    }
+
+    /// The longest role local part.
+    static let longestRoleLocalPart = roleLocalParts.map(\.utf8.count).max() ?? 0
+
+    /// For each length up to ``longestRoleLocalPart``, a bit per first byte (`a`-`z` and other)
+    /// that some role local part has: rules out most personal local parts without a string.
+    private static let roleShapes: [UInt32] = {
+        var shapes = [UInt32](repeating: 0, count: longestRoleLocalPart + 1)
+        for role in roleLocalParts {
+            let bytes = Array(role.utf8)
+            shapes[bytes.count] |= 1 << shapeBit(bytes[0])
+        }
+        return shapes
+    }()
+
+    @inline(__always)
+    private static func shapeBit(_ byte: UInt8) -> UInt32 {
+        byte >= 0x61 && byte <= 0x7A ? UInt32(byte - 0x61) : 26
+    }
+
+    /// ``isRoleAccount(_:)`` over a lower-cased local part's bytes.
+    static func isRoleAccount(bytes local: UnsafeBufferPointer<UInt8>) -> Bool {
+        let end = local.firstIndex(of: UInt8(ascii: "+")) ?? local.count
+        guard end > 0, end <= longestRoleLocalPart, roleShapes[end] & (1 << shapeBit(local[0])) != 0,
+            local[0..<end].allSatisfy({ $0 < 0x80 })
+        else { return false }
+        return roleLocalParts.contains(String(decoding: local[0..<end], as: UTF8.self))
     }
 }

@@ -66,57 +66,129 @@ public struct NameNormalizer: Sendable {
     /// - Complexity: O(*n*) in the length of the input.
     public func normalize(first: String? = nil, last: String? = nil, full: String? = nil) -> NameResult {
         var result = NameResult()
-        let firstText = Self.cleanedField(first, flags: &result.flags)
-        let lastText = Self.cleanedField(last, flags: &result.flags)
-        let fullText = Self.cleanedField(full, flags: &result.flags)
-
-        if firstText.isEmpty && lastText.isEmpty && !fullText.isEmpty {
-            result.name = Self.split(fullName: fullText)
-            result.flags.append(.nameSplit)
-            if Self.properCased(fullText) != fullText { result.flags.append(.nameCaseFixed) }
-            if !Self.isPlausibleName(result.name.first) && !Self.isPlausibleName(result.name.last) {
-                result.name = PersonName()
-                if !result.flags.contains(.nameInvalid) { result.flags.append(.nameInvalid) }
-            } else if result.name.last.isEmpty || result.name.first.isEmpty {
-                result.flags.append(.nameIncomplete)
-            }
-        } else {
-            var name = PersonName()
-            name.first = Self.properCased(firstText)
-            name.last = Self.properCased(lastText)
-            if name.first != firstText || name.last != lastText { result.flags.append(.nameCaseFixed) }
-            Self.movePrefix(from: &name.first, to: &name.prefix)
-            Self.moveSuffix(from: &name.last, to: &name.suffix)
-            for keyPath in [\PersonName.first, \PersonName.last] where !name[keyPath: keyPath].isEmpty {
-                if !Self.isPlausibleName(name[keyPath: keyPath]) {
-                    name[keyPath: keyPath] = ""
-                    if !result.flags.contains(.nameInvalid) { result.flags.append(.nameInvalid) }
-                }
-            }
-            result.name = name
-        }
-        let firstKey = Self.matchingKey(result.name.first)
-        let lastKey = Self.matchingKey(result.name.last)
-        if !result.flags.contains(.nameSplit) && looksSwapped(firstKey: firstKey, lastKey: lastKey) {
-            result.flags.append(.nameSwapped)
-        }
+        let firstPart = part(first, role: .first)
+        let lastPart = part(last, role: .last)
+        var flags = FlagSet()
+        let combined = combine(
+            firstPart, lastPart, fullByteCount: full?.utf8.count, fullText: { TextCleaning.cleaned(full ?? "") },
+            flags: &flags, order: &result.flags, recordsOrder: true)
+        result.name = combined.name
+        let firstKey = combined.firstKey, lastKey = combined.lastKey
         result.firstNameKey = nicknames.canonical[firstKey] ?? firstKey
         result.lastNameKey = lastKey
         result.nameKey = firstKey.isEmpty || lastKey.isEmpty ? firstKey + lastKey : firstKey + " " + lastKey
         return result
     }
 
-    // MARK: Cleaning and casing
+    /// Which name column a ``NamePart`` comes from.
+    enum PartRole { case first, last }
 
-    /// A cleaned field, or empty with `name_invalid` when it is too long to be a name.
-    private static func cleanedField(_ value: String?, flags: inout [NormalizationFlag]) -> String {
-        guard let value else { return "" }
-        guard value.utf8.count <= TextCleaning.MaximumLength.name else {
-            if !flags.contains(.nameInvalid) { flags.append(.nameInvalid) }
-            return ""
-        }
-        return TextCleaning.cleaned(value)
+    /// One name column's value worked out on its own (internal): what ``normalize(first:last:full:)``
+    /// needs from it, computed once per distinct raw value (the normalize stage caches it).
+    struct NamePart: Sendable {
+        /// The value was over the length cap.
+        var tooLong = false
+        /// The cleaned text was empty (missing, blank, invisible characters only, or too long).
+        var isEmpty = true
+        /// Proper casing changed the cleaned text.
+        var caseFixed = false
+        /// The title (first name) or suffixes (last name) moved out of the value.
+        var moved = ""
+        /// The value after casing and moving; empty when it is not a plausible name.
+        var value = ""
+        /// The value was not a plausible name and was emptied.
+        var invalid = false
+        /// ``NameNormalizer/matchingKey(_:)`` of ``value``.
+        var key = ""
+        /// The key is a known given name.
+        var isGivenName = false
+        /// The key is one word (not empty, no space): a swap of first and last name can be told.
+        var isOneWord = false
     }
+
+    /// Works out one name column (see ``NamePart``).
+    func part(_ raw: String?, role: PartRole) -> NamePart {
+        var part = NamePart()
+        guard let raw else { return part }
+        guard raw.utf8.count <= TextCleaning.MaximumLength.name else {
+            part.tooLong = true
+            return part
+        }
+        let text = TextCleaning.cleaned(raw)
+        guard !text.isEmpty else { return part }
+        part.isEmpty = false
+        var value = Self.properCased(text)
+        part.caseFixed = value != text
+        switch role {
+        case .first: Self.movePrefix(from: &value, to: &part.moved)
+        case .last: Self.moveSuffix(from: &value, to: &part.moved)
+        }
+        if !value.isEmpty && !Self.isPlausibleName(value) {
+            value = ""
+            part.invalid = true
+        }
+        part.value = value
+        part.key = Self.matchingKey(value)
+        part.isGivenName = nicknames.givenNames.contains(part.key)
+        part.isOneWord = !part.key.isEmpty && !part.key.utf8.contains(TextCleaning.space)
+        return part
+    }
+
+    /// Combines the first- and last-name columns (and the full-name column when both are empty)
+    /// into a name and its keys, adding flags to `flags` and, when `recordsOrder`, in the order
+    /// they are raised to `order`.
+    /// - Parameters:
+    ///   - fullByteCount: the full-name value's length in bytes, `nil` when there is none.
+    ///   - fullText: the cleaned full-name value (called only when it is needed).
+    func combine(
+        _ firstPart: NamePart, _ lastPart: NamePart, fullByteCount: Int?, fullText cleanedFull: () -> String,
+        flags: inout FlagSet, order: inout [NormalizationFlag], recordsOrder: Bool
+    ) -> (name: PersonName, firstKey: String, lastKey: String) {
+        func raise(_ flag: NormalizationFlag) {
+            guard !flags.contains(flag) else { return }
+            flags.insert(flag)
+            if recordsOrder { order.append(flag) }
+        }
+        if firstPart.tooLong || lastPart.tooLong { raise(.nameInvalid) }
+        var fullText = ""
+        if let fullByteCount {
+            if fullByteCount > TextCleaning.MaximumLength.name {
+                raise(.nameInvalid)
+            } else if firstPart.isEmpty && lastPart.isEmpty {
+                fullText = cleanedFull()
+            }
+        }
+        if firstPart.isEmpty && lastPart.isEmpty && !fullText.isEmpty {
+            var name = Self.split(fullName: fullText)
+            raise(.nameSplit)
+            if Self.properCased(fullText) != fullText { raise(.nameCaseFixed) }
+            if !Self.isPlausibleName(name.first) && !Self.isPlausibleName(name.last) {
+                name = PersonName()
+                raise(.nameInvalid)
+            } else if name.last.isEmpty || name.first.isEmpty {
+                raise(.nameIncomplete)
+            }
+            return (name, Self.matchingKey(name.first), Self.matchingKey(name.last))
+        }
+        columnFlags(firstPart, lastPart, raise: raise)
+        let name = PersonName(prefix: firstPart.moved, first: firstPart.value, last: lastPart.value, suffix: lastPart.moved)
+        return (name, firstPart.key, lastPart.key)
+    }
+
+    /// The flags of a name taken from the first- and last-name columns (no split):
+    /// `name_case_fixed`, `name_invalid`, `name_swapped`.
+    @inline(__always)
+    func columnFlags(_ firstPart: NamePart, _ lastPart: NamePart, raise: (NormalizationFlag) -> Void) {
+        if firstPart.caseFixed || lastPart.caseFixed { raise(.nameCaseFixed) }
+        if firstPart.invalid || lastPart.invalid { raise(.nameInvalid) }
+        if firstPart.isOneWord, lastPart.isOneWord, firstPart.key.utf8.count > 1,
+            !firstPart.isGivenName && lastPart.isGivenName
+        {
+            raise(.nameSwapped)
+        }
+    }
+
+    // MARK: Cleaning and casing
 
     /// Removes invisible characters and stray spaces, composes to NFC, and fixes the case of
     /// all-caps or all-lower text (see ``properCased(_:)``).
@@ -389,13 +461,6 @@ public struct NameNormalizer: Sendable {
     /// `true` when the nickname table knows the name as a formal name or a nickname.
     public func isKnownGivenName(_ name: String) -> Bool {
         nicknames.givenNames.contains(Self.matchingKey(name))
-    }
-
-    private func looksSwapped(firstKey: String, lastKey: String) -> Bool {
-        guard !firstKey.isEmpty, !lastKey.isEmpty, !firstKey.utf8.contains(TextCleaning.space), !lastKey.utf8.contains(TextCleaning.space),
-            firstKey.utf8.count > 1
-        else { return false }
-        return !nicknames.givenNames.contains(firstKey) && nicknames.givenNames.contains(lastKey)
     }
 
     // MARK: Tables

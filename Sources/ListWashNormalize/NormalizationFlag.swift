@@ -79,8 +79,90 @@ public enum NormalizationFlag: String, CaseIterable, Sendable, Hashable, Codable
         return ordered
     }
 
-    private var rank: Int { Self.ranks[self] ?? 0 }
-    private static let orderedCases = Array(allCases)
-    private static let ranks: [NormalizationFlag: Int] = Dictionary(
-        uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
+    /// The flag's position in declaration order (0-based).
+    var rank: Int {
+        switch self {
+        case .nameInvalid: 0
+        case .nameCaseFixed: 1
+        case .nameSplit: 2
+        case .nameIncomplete: 3
+        case .nameSwapped: 4
+        case .emailInvalid: 5
+        case .emailCleaned: 6
+        case .emailTypoCorrected: 7
+        case .emailIDN: 8
+        case .emailRole: 9
+        case .emailFreemail: 10
+        case .emailDisposable: 11
+        case .zipInvalid: 12
+        case .zipLeadingZeroRestored: 13
+        case .zipPlus4: 14
+        case .zipUnknown: 15
+        case .zipInactive: 16
+        case .zipStateMismatch: 17
+        case .cityFilledFromZIP: 18
+        case .stateFilledFromZIP: 19
+        case .postalCodeCA: 20
+        case .postalCodeForeign: 21
+        case .phoneInvalid: 22
+        case .phoneForeign: 23
+        case .phoneVanity: 24
+        case .areaCodeUnknown: 25
+        case .stateUnknown: 26
+        case .countryUnknown: 27
+        case .countryInferred: 28
+        case .companyInvalid: 29
+        case .domainInvalid: 30
+        case .domainFromEmail: 31
+        }
+    }
+
+    static let orderedCases = Array(allCases)
+}
+
+/// A set of flags as a bit mask over ``NormalizationFlag`` ranks (internal): cheap to build per
+/// record, and written in declaration order by construction.
+struct FlagSet: Hashable, Sendable {
+    var mask: UInt64 = 0
+
+    @inline(__always)
+    mutating func insert(_ flag: NormalizationFlag) { mask |= 1 << UInt64(flag.rank) }
+
+    @inline(__always)
+    mutating func formUnion(_ other: FlagSet) { mask |= other.mask }
+
+    @inline(__always)
+    func contains(_ flag: NormalizationFlag) -> Bool { mask & (1 << UInt64(flag.rank)) != 0 }
+
+    var isEmpty: Bool { mask == 0 }
+
+    init() {}
+
+    init<S: Sequence>(_ flags: S) where S.Element == NormalizationFlag {
+        for flag in flags { insert(flag) }
+    }
+
+    /// The flags in declaration order.
+    var flags: [NormalizationFlag] {
+        var rest = mask
+        var ordered: [NormalizationFlag] = []
+        while rest != 0 {
+            ordered.append(NormalizationFlag.orderedCases[rest.trailingZeroBitCount])
+            rest &= rest - 1
+        }
+        return ordered
+    }
+
+    /// The flags' raw values in declaration order joined with `;` (`listwash_flags`).
+    var text: String {
+        guard mask != 0 else { return "" }
+        var rest = mask
+        var out = ""
+        while rest != 0 {
+            if !out.isEmpty { out.append(";") }
+            out.append(NormalizationFlag.orderedCases[rest.trailingZeroBitCount].rawValue)
+            rest &= rest - 1
+        }
+        return out
+    }
 }

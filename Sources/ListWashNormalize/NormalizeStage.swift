@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import ListWashCore
 
 /// The normalize stage: runs every normalizer on each open record and fills the
@@ -9,7 +14,16 @@ import ListWashCore
 /// var batch = RecordBatch(schema: schema, layout: Pipeline([NormalizeStage()]).layout, rows: rows)
 /// try NormalizeStage().process(&batch)
 /// ```
-public struct NormalizeStage: Stage {
+/// The values are those of ``Normalizer/normalize(_:)`` for each record. Lead lists repeat
+/// states, ZIP codes, companies, websites, email domains and names heavily, so each distinct raw
+/// value of those is worked out once and remembered in a small cache. A batch borrows a whole
+/// workspace of caches for as long as it is processed, so batches on different cores never
+/// touch the same cache.
+///
+/// It throws ``ListWashError`` (`.referenceData`, exit status 66) when the reference data could
+/// not be found (see ``ReferenceData/requireComplete()``).
+public struct NormalizeStage: Stage, SetUpStage {
+    /// The stage's name in pipeline files: `normalize`.
     public let name = "normalize"
     /// The normalizers and their reference data.
     public let normalizer: Normalizer
@@ -21,37 +35,420 @@ public struct NormalizeStage: Stage {
         "listwash_country", "listwash_company", "listwash_company_key", "listwash_domain", "listwash_flags",
     ]
 
+    /// The `listwash_*` columns this stage fills: ``columns``.
     public var outputColumns: [String] { Self.columns }
+    /// `true`: records are normalized one at a time, so batches run on all cores.
     public var runsConcurrently: Bool { true }
+
+    /// Per-batch workspaces (caches and buffers), lent to one batch at a time.
+    private let workspaces: WorkspacePool
 
     /// A normalize stage over `normalizer` (the bundled reference data by default).
     public init(normalizer: Normalizer = Normalizer()) {
         self.normalizer = normalizer
+        workspaces = WorkspacePool(normalizer)
     }
 
+    /// Checks before the run that the reference data was found.
+    ///
+    /// - Throws: ``ListWashError`` (`.referenceData`) naming the folders looked in.
+    public func setUp() throws {
+        try normalizer.referenceData.requireComplete()
+    }
+
+    /// Normalizes every open record of `batch`.
+    ///
+    /// - Throws: ``ListWashError`` (`.referenceData`) when the reference data is missing.
     public func process(_ batch: inout RecordBatch) throws {
-        let outputs = Self.columns.map { batch.layout.column($0) }
-        guard outputs.allSatisfy({ $0 != nil }) else { return }
-        let columns = outputs.compactMap { $0 }
+        try normalizer.referenceData.requireComplete()
+        let outputs = Self.columns.compactMap { batch.layout.column($0) }
+        guard outputs.count == Self.columns.count else { return }
         let schema = batch.schema
-        func role(_ role: FieldRole) -> Int? { schema.column(role) }
-        let first = role(.firstName), last = role(.lastName), full = role(.fullName), email = role(.email)
-        let phone = role(.phone) ?? role(.mobile), company = role(.company), website = role(.website)
-        let city = role(.city), state = role(.state), postal = role(.zip), country = role(.country)
+        var slots = FieldSlots(columnCount: schema.columns.count)
+        slots.assign(.firstName, schema.column(.firstName))
+        slots.assign(.lastName, schema.column(.lastName))
+        slots.assign(.fullName, schema.column(.fullName))
+        slots.assign(.email, schema.column(.email))
+        slots.assign(.phone, schema.column(.phone) ?? schema.column(.mobile))
+        slots.assign(.mobile, schema.column(.mobile))
+        slots.assign(.company, schema.column(.company))
+        slots.assign(.website, schema.column(.website))
+        slots.assign(.city, schema.column(.city))
+        slots.assign(.state, schema.column(.state))
+        slots.assign(.zip, schema.column(.zip))
+        slots.assign(.country, schema.column(.country))
+
+        var work = workspaces.take()
         for row in 0..<batch.count where batch.isOpen(row) {
-            func value(_ column: Int?) -> String? { column.map { batch.value(row, column: $0) } }
-            var raw = RawContact(
-                firstName: value(first), lastName: value(last), fullName: value(full), email: value(email),
-                phone: value(phone), company: value(company), website: value(website), city: value(city),
-                state: value(state), zip: value(postal), country: value(country))
-            if raw.phone?.isEmpty ?? true, let mobile = role(.mobile) { raw.phone = batch.value(row, column: mobile) }
-            let contact = normalizer.normalize(raw)
-            let values = [
-                contact.firstName, contact.lastName, contact.email, contact.emailKey, contact.phone,
-                contact.phoneExtension, contact.areaCodeRegion, contact.zip, contact.city, contact.state,
-                contact.country, contact.company, contact.companyKey, contact.domain, contact.flagsText,
-            ]
-            for (column, text) in zip(columns, values) { batch[row, column] = text }
+            slots.load(batch, row: row)
+            work.normalize(slots, into: &batch, row: row, columns: outputs)
+        }
+        workspaces.give(work)
+    }
+}
+
+/// Workspaces for the batches being normalized (internal). A batch takes one for its whole
+/// processing and gives it back, so a workspace's caches serve one batch at a time (never two
+/// threads at once) and carry over to later batches; there are at most as many as batches ever
+/// processed at the same time.
+final class WorkspacePool: @unchecked Sendable {
+    private let normalizer: Normalizer
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private var idle: [BatchNormalizer] = []
+
+    init(_ normalizer: Normalizer) {
+        self.normalizer = normalizer
+        mutex = .allocate(capacity: 1)
+        pthread_mutex_init(mutex, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    /// An idle workspace, or a new one.
+    func take() -> BatchNormalizer {
+        pthread_mutex_lock(mutex)
+        let workspace = idle.popLast()
+        pthread_mutex_unlock(mutex)
+        return workspace ?? BatchNormalizer(normalizer)
+    }
+
+    /// Returns a workspace for later batches.
+    func give(_ workspace: BatchNormalizer) {
+        pthread_mutex_lock(mutex)
+        if idle.count < 16 { idle.append(workspace) }
+        pthread_mutex_unlock(mutex)
+    }
+}
+
+/// Where each field the stage reads sits in a record, and a copy of one record's fields (internal).
+struct FieldSlots {
+    enum Slot: Int, CaseIterable {
+        case firstName, lastName, fullName, email, phone, mobile, company, website, city, state, zip, country
+    }
+
+    /// For each source column, the slots it fills (a bit per slot).
+    private var slotsByColumn: [UInt16]
+    /// The slots whose role has a column.
+    private(set) var mapped: UInt16 = 0
+    /// The current record's fields, and where each slot's bytes are.
+    private let storage = Storage()
+
+    /// Memory for one record's fields, reused record after record.
+    final class Storage {
+        /// The fields' bytes, one after another.
+        private(set) var bytes: UnsafeMutablePointer<UInt8>
+        private(set) var capacity: Int
+        /// Start and end offset of each slot's bytes.
+        let bounds: UnsafeMutablePointer<Int>
+
+        init() {
+            capacity = 1024
+            bytes = .allocate(capacity: capacity)
+            bounds = .allocate(capacity: 2 * Slot.allCases.count)
+            bounds.initialize(repeating: 0, count: 2 * Slot.allCases.count)
+        }
+
+        deinit {
+            bytes.deallocate()
+            bounds.deallocate()
+        }
+
+        /// Makes room for at least `needed` bytes, keeping the first `used`.
+        func reserve(_ needed: Int, keeping used: Int) {
+            guard needed > capacity else { return }
+            let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: max(needed, capacity * 2))
+            larger.update(from: bytes, count: used)
+            bytes.deallocate()
+            bytes = larger
+            capacity = max(needed, capacity * 2)
+        }
+    }
+
+    init(columnCount: Int) {
+        slotsByColumn = Array(repeating: 0, count: columnCount)
+    }
+
+    mutating func assign(_ slot: Slot, _ column: Int?) {
+        guard let column, column >= 0, column < slotsByColumn.count else { return }
+        slotsByColumn[column] |= 1 << UInt16(slot.rawValue)
+        mapped |= 1 << UInt16(slot.rawValue)
+    }
+
+    func isMapped(_ slot: Slot) -> Bool { mapped & (1 << UInt16(slot.rawValue)) != 0 }
+
+    /// The bytes of `slot` in the record last loaded (valid until the next load).
+    @inline(__always)
+    func field(_ slot: Slot) -> UnsafeBufferPointer<UInt8> {
+        let start = storage.bounds[2 * slot.rawValue], end = storage.bounds[2 * slot.rawValue + 1]
+        return UnsafeBufferPointer(start: storage.bytes + start, count: end - start)
+    }
+
+    /// Copies record `row`'s mapped fields; a field the record lacks is empty.
+    func load(_ batch: RecordBatch, row: Int) {
+        let storage = self.storage
+        let bounds = storage.bounds
+        bounds.update(repeating: 0, count: 2 * Slot.allCases.count)
+        var used = 0
+        slotsByColumn.withUnsafeBufferPointer { table in
+            batch.forEachField(row) { column, field in
+                guard column < table.count else { return }
+                var mask = table[column]
+                guard mask != 0 else { return }
+                let start = used
+                if field.count > 0, let source = field.baseAddress {
+                    storage.reserve(used + field.count, keeping: used)
+                    (storage.bytes + used).update(from: source, count: field.count)
+                    used += field.count
+                }
+                while mask != 0 {
+                    let slot = mask.trailingZeroBitCount
+                    bounds[2 * slot] = start
+                    bounds[2 * slot + 1] = used
+                    mask &= mask - 1
+                }
+            }
+        }
+    }
+}
+
+/// The workspace of the normalize stage (internal): the normalizers, caches of results by raw
+/// value, and scratch buffers. Used by one batch at a time (see ``WorkspacePool``), so never by
+/// two threads at once; each cache starts over when it reaches its entry limit.
+struct BatchNormalizer {
+    /// Holds the normalizer so that each record reads it through one reference instead of
+    /// copying the struct (and retaining every table in it).
+    private final class Shared {
+        let normalizer: Normalizer
+        init(_ normalizer: Normalizer) { self.normalizer = normalizer }
+    }
+
+    private let shared: Shared
+    private var places = ByteCache<Normalizer.PlaceAndPostal>()
+    private var firstNames = ByteCache<NameNormalizer.NamePart>()
+    private var lastNames = ByteCache<NameNormalizer.NamePart>()
+    private var emailDomains = ByteCache<EmailNormalizer.DomainFacts>()
+    private var companies = ByteCache<FlaggedCompany>()
+    private let emptyName = ByteCache<NameNormalizer.NamePart>.Entry(NameNormalizer.NamePart())
+    private let emptyCompany = ByteCache<FlaggedCompany>.Entry(FlaggedCompany(CompanyResult()))
+    private var websites = ByteCache<(domain: String, invalid: Bool)>()
+    private var flagTexts = ByteCache<String>()
+    private var key: [UInt8] = []
+    private var local: [UInt8] = []
+    private var noOrder: [NormalizationFlag] = []
+
+    init(_ normalizer: Normalizer) {
+        shared = Shared(normalizer)
+        key.reserveCapacity(256)
+        local.reserveCapacity(128)
+    }
+
+    private static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Normalizes the record in `slots` and writes the stage's 15 output values to record `row`
+    /// of `batch`, at `columns`.
+    mutating func normalize(_ slots: FieldSlots, into batch: inout RecordBatch, row: Int, columns: [OutputLayout.Column]) {
+        normalize(slots, field: slots.field, into: &batch, row: row, columns: columns)
+    }
+
+    private mutating func normalize(
+        _ slots: FieldSlots, field: (FieldSlots.Slot) -> UnsafeBufferPointer<UInt8>,
+        into batch: inout RecordBatch, row: Int, columns: [OutputLayout.Column]
+    ) {
+        let shared = self.shared
+        var flags = FlagSet()
+
+        // State, country, ZIP and city, as one key: each field's length, then its bytes.
+        key.removeAll(keepingCapacity: true)
+        appendKeyPart(field(.state))
+        appendKeyPart(field(.country))
+        appendKeyPart(field(.zip))
+        appendKeyPart(field(.city))
+        let place = key.withUnsafeBufferPointer { placeKey in
+            places.value(for: placeKey) { _ in
+                shared.normalizer.placeAndPostal(
+                    state: Self.string(field(.state)), country: Self.string(field(.country)),
+                    zip: Self.string(field(.zip)), city: Self.string(field(.city)))
+            }
+        }
+        flags.formUnion(place.value.flags)
+
+        // Names: each column's value once per batch, then combined per record.
+        let firstPart = slots.isMapped(.firstName)
+            ? firstNames.value(for: field(.firstName)) { shared.normalizer.names.part(Self.string($0), role: .first) }
+            : emptyName
+        let lastPart = slots.isMapped(.lastName)
+            ? lastNames.value(for: field(.lastName)) { shared.normalizer.names.part(Self.string($0), role: .last) }
+            : emptyName
+        let full = field(.fullName)
+        let firstName: String, lastName: String
+        if firstPart.value.isEmpty && lastPart.value.isEmpty && slots.isMapped(.fullName) {
+            // Both columns empty: the full name may be split (the general path).
+            let name = shared.normalizer.names.combine(
+                firstPart.value, lastPart.value, fullByteCount: full.count,
+                fullText: { TextCleaning.cleaned(Self.string(full)) }, flags: &flags, order: &noOrder, recordsOrder: false)
+            firstName = name.name.first
+            lastName = name.name.last
+        } else {
+            // What `combine` does when it does not split, without building the name and keys.
+            if firstPart.value.tooLong || lastPart.value.tooLong
+                || (slots.isMapped(.fullName) && full.count > TextCleaning.MaximumLength.name)
+            {
+                flags.insert(.nameInvalid)
+            }
+            shared.normalizer.names.columnFlags(firstPart.value, lastPart.value) { flags.insert($0) }
+            firstName = firstPart.value.value
+            lastName = lastPart.value.value
+        }
+
+        // Email: the common plain address without strings, its domain's facts once per batch.
+        var email = ""
+        var emailKey = ""
+        var employerDomain = ""
+        let rawEmail = field(.email)
+        switch EmailNormalizer.scanFast(rawEmail, local: &local) {
+        case .plain(let at):
+            let domainBytes = UnsafeBufferPointer(rebasing: rawEmail[(at + 1)...])
+            let facts = emailDomains.value(for: domainBytes) { written in
+                var facts = shared.normalizer.emails.domainFacts(written)
+                if facts.valid {
+                    facts.employerDomain = shared.normalizer.employerDomain(
+                        facts.domain, isFreemail: facts.isFreemail, isDisposable: facts.isDisposable) ?? ""
+                }
+                return facts
+            }
+            guard facts.value.valid, local.count + 1 + facts.value.writtenLength <= 254 else {
+                flags.insert(.emailInvalid)
+                break
+            }
+            flags.formUnion(facts.value.flags)
+            local.withUnsafeBufferPointer { localPart in
+                email = Self.address(localPart, facts.value.domain)
+                if facts.value.tagSeparator == 0 {
+                    emailKey = email
+                } else {
+                    emailKey = Self.key(localPart, facts.value)
+                }
+                if EmailNormalizer.isRoleAccount(bytes: localPart) { flags.insert(.emailRole) }
+            }
+            employerDomain = facts.value.employerDomain
+        case .invalid:
+            flags.insert(.emailInvalid)
+        case .general:
+            if !rawEmail.isEmpty {
+                let result = shared.normalizer.emails.normalize(Self.string(rawEmail))
+                flags.formUnion(FlagSet(result.flags))
+                email = result.email
+                emailKey = result.key
+                if !result.domain.isEmpty {
+                    employerDomain = shared.normalizer.employerDomain(
+                        result.domain, isFreemail: result.isFreemail, isDisposable: result.isDisposable) ?? ""
+                }
+            }
+        }
+
+        // Phone (or mobile when the phone is empty): unique per record, parsed from bytes.
+        var rawPhone = field(.phone)
+        if rawPhone.isEmpty && slots.isMapped(.mobile) { rawPhone = field(.mobile) }
+        let phone = shared.normalizer.phones.normalize(utf8: rawPhone)
+        flags.formUnion(FlagSet(phone.flags))
+
+        let company = slots.isMapped(.company)
+            ? companies.value(for: field(.company)) { FlaggedCompany(shared.normalizer.companies.normalize(Self.string($0))) }
+            : emptyCompany
+        flags.formUnion(company.value.flags)
+
+        var domain = ""
+        if slots.isMapped(.website) {
+            let site = websites.value(for: field(.website)) { shared.normalizer.websiteDomain(Self.string($0)) }.value
+            domain = site.domain
+            if site.invalid { flags.insert(.domainInvalid) }
+        }
+        if domain.isEmpty && !employerDomain.isEmpty {
+            domain = employerDomain
+            flags.insert(.domainFromEmail)
+        }
+
+        batch[row, columns[0]] = firstName
+        batch[row, columns[1]] = lastName
+        batch[row, columns[2]] = email
+        batch[row, columns[3]] = emailKey
+        batch[row, columns[4]] = phone.e164
+        batch[row, columns[5]] = phone.phoneExtension
+        batch[row, columns[6]] = phone.region
+        batch[row, columns[7]] = place.value.zip
+        batch[row, columns[8]] = place.value.city
+        batch[row, columns[9]] = place.value.state
+        batch[row, columns[10]] = place.value.country
+        batch[row, columns[11]] = company.value.name
+        batch[row, columns[12]] = company.value.key
+        batch[row, columns[13]] = domain
+        batch[row, columns[14]] = flagText(flags)
+    }
+
+    /// A company result with its flags as a set.
+    struct FlaggedCompany {
+        let name: String
+        let key: String
+        let flags: FlagSet
+        init(_ result: CompanyResult) {
+            name = result.name
+            key = result.key
+            flags = FlagSet(result.flags)
+        }
+    }
+
+    /// Appends a field to the composite key: its length in four bytes, then its bytes.
+    private mutating func appendKeyPart(_ bytes: UnsafeBufferPointer<UInt8>) {
+        let count = UInt32(truncatingIfNeeded: bytes.count)
+        for shift in stride(from: 0, to: 32, by: 8) { key.append(UInt8(truncatingIfNeeded: count >> UInt32(shift))) }
+        key.append(contentsOf: bytes)
+    }
+
+    private mutating func flagText(_ flags: FlagSet) -> String {
+        if flags.isEmpty { return "" }
+        var mask = flags.mask
+        return withUnsafeBytes(of: &mask) { raw in
+            flagTexts.value(for: raw.bindMemory(to: UInt8.self)) { _ in flags.text }.value
+        }
+    }
+
+    /// `local@domain`.
+    private static func address(_ local: UnsafeBufferPointer<UInt8>, _ domain: String) -> String {
+        var domain = domain
+        return domain.withUTF8 { domainBytes in
+            String(unsafeUninitializedCapacity: local.count + 1 + domainBytes.count) { out in
+                var index = 0
+                for byte in local { out[index] = byte; index += 1 }
+                out[index] = UInt8(ascii: "@")
+                index += 1
+                for byte in domainBytes { out[index] = byte; index += 1 }
+                return index
+            }
+        }
+    }
+
+    /// ``EmailNormalizer/matchingKey(localPart:domain:)`` for a domain with a mailbox rule.
+    private static func key(_ local: UnsafeBufferPointer<UInt8>, _ facts: EmailNormalizer.DomainFacts) -> String {
+        var end = local.count
+        if let tag = local.firstIndex(of: facts.tagSeparator), tag != 0 { end = tag }
+        var domain = facts.keyDomain
+        return domain.withUTF8 { domainBytes in
+            String(unsafeUninitializedCapacity: end + 1 + domainBytes.count) { out in
+                var index = 0
+                for byte in local[0..<end] where !(facts.ignoresDots && byte == UInt8(ascii: ".")) {
+                    out[index] = byte
+                    index += 1
+                }
+                out[index] = UInt8(ascii: "@")
+                index += 1
+                for byte in domainBytes { out[index] = byte; index += 1 }
+                return index
+            }
         }
     }
 }

@@ -47,63 +47,105 @@ public struct PhoneNormalizer: Sendable {
     /// - Returns: the E.164 form, extension, area code region and flags. Never throws.
     /// - Complexity: O(*n*) in the length of the input.
     public func normalize(_ raw: String?) -> PhoneResult {
+        guard var text = raw else { return PhoneResult() }
+        return text.withUTF8 { normalize(utf8: $0) }
+    }
+
+    /// Normalizes one phone number given as UTF-8 bytes (what ``normalize(_:)`` does, without
+    /// making a string of the input).
+    func normalize(utf8 raw: UnsafeBufferPointer<UInt8>) -> PhoneResult {
+        guard raw.contains(where: { $0 > TextCleaning.space }) else { return PhoneResult() }
+        guard raw.count <= TextCleaning.MaximumLength.phone else { return Self.invalid }
+        // Printable ASCII needs no cleaning: splitting skips spaces wherever they are.
+        if raw.allSatisfy({ $0 >= TextCleaning.space && $0 < 0x7F }) { return normalize(split: raw) }
+        var cleaned = TextCleaning.cleaned(String(decoding: raw, as: UTF8.self))
+        return cleaned.withUTF8 { normalize(split: $0) }
+    }
+
+    private static let invalid: PhoneResult = {
         var result = PhoneResult()
-        guard let raw, raw.utf8.contains(where: { $0 > TextCleaning.space }) else { return result }
-        guard raw.utf8.count <= TextCleaning.MaximumLength.phone, let parts = Self.split(TextCleaning.cleaned(raw)) else {
-            result.flags.append(.phoneInvalid)
-            return result
-        }
-        result.phoneExtension = parts.phoneExtension
-        if parts.vanity { result.flags.append(.phoneVanity) }
-        var digits = parts.digits[...]
-        var international = parts.plus
-        if !international, digits.starts(with: [0, 0]), digits.count >= 10 {
-            digits = digits.dropFirst(2)
-            international = true
-        } else if !international, digits.starts(with: [0, 1, 1]), digits.count >= 11 {
-            digits = digits.dropFirst(3)
-            international = true
-        }
-        if international && digits.first != 1 {
-            guard (8...15).contains(digits.count), digits.first != 0 else {
+        result.flags = [.phoneInvalid]
+        return result
+    }()
+
+    private func normalize(split text: UnsafeBufferPointer<UInt8>) -> PhoneResult {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.maximumDigits + 4) { buffer in
+            guard let parts = Self.split(text, digits: buffer) else { return Self.invalid }
+            var result = PhoneResult()
+            result.phoneExtension = parts.phoneExtension
+            if parts.vanity { result.flags.append(.phoneVanity) }
+            var digits = UnsafeBufferPointer(rebasing: buffer[0..<parts.digitCount])
+            var international = parts.plus
+            if !international, digits.count >= 10, digits[0] == 0, digits[1] == 0 {
+                digits = UnsafeBufferPointer(rebasing: digits[2...])
+                international = true
+            } else if !international, digits.count >= 11, digits[0] == 0, digits[1] == 1, digits[2] == 1 {
+                digits = UnsafeBufferPointer(rebasing: digits[3...])
+                international = true
+            }
+            if international && digits.first != 1 {
+                guard (8...15).contains(digits.count), digits.first != 0 else {
+                    result.flags.append(.phoneInvalid)
+                    return result
+                }
+                result.e164 = Self.e164(prefix: "", digits)
+                result.flags.append(.phoneForeign)
+                return result
+            }
+            if digits.count == 11 && digits.first == 1 { digits = UnsafeBufferPointer(rebasing: digits[1...]) }
+            guard digits.count == 10, Self.isPossibleNANP(digits) else {
                 result.flags.append(.phoneInvalid)
                 return result
             }
-            result.e164 = "+" + String(decoding: digits.map { $0 + 0x30 }, as: UTF8.self)
-            result.flags.append(.phoneForeign)
+            let npa = Int(digits[0]) * 100 + Int(digits[1]) * 10 + Int(digits[2])
+            result.e164 = Self.e164(prefix: "1", digits)
+            result.areaCode = Self.areaCodeTexts[npa]
+            if let entry = areaCodes.entry(npa) {
+                result.region = entry.region
+                result.regionCode = entry.regionCode
+                result.country = entry.country
+            } else {
+                result.flags.append(.areaCodeUnknown)
+            }
             return result
         }
-        if digits.count == 11 && digits.first == 1 { digits = digits.dropFirst() }
-        guard digits.count == 10, Self.isPossibleNANP(Array(digits)) else {
-            result.flags.append(.phoneInvalid)
-            return result
+    }
+
+    /// `"200"` ... `"999"` by number (smaller numbers are never area codes).
+    private static let areaCodeTexts: [String] = (0..<1000).map { String($0) }
+
+    /// `"+"`, the prefix's digits and `digits` (values 0-9) as text.
+    private static func e164(prefix: StaticString, _ digits: UnsafeBufferPointer<UInt8>) -> String {
+        let count = 1 + prefix.utf8CodeUnitCount + digits.count
+        return String(unsafeUninitializedCapacity: count) { out in
+            out[0] = UInt8(ascii: "+")
+            var index = 1
+            let prefixBytes = UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
+            for byte in prefixBytes { out[index] = byte; index += 1 }
+            for digit in digits { out[index] = digit + 0x30; index += 1 }
+            return index
         }
-        let npa = digits.prefix(3).reduce(0) { $0 * 10 + Int($1) }
-        result.e164 = "+1" + String(decoding: digits.map { $0 + 0x30 }, as: UTF8.self)
-        result.areaCode = String(npa)
-        if let entry = areaCodes.entry(npa) {
-            result.region = entry.region
-            result.regionCode = entry.regionCode
-            result.country = entry.country
-        } else {
-            result.flags.append(.areaCodeUnknown)
-        }
-        return result
     }
 
     /// `true` for ten NANP digits (0-9 values) with a plausible area code and exchange.
     static func isPossibleNANP(_ d: [UInt8]) -> Bool {
+        d.withUnsafeBufferPointer { isPossibleNANP($0) }
+    }
+
+    static func isPossibleNANP(_ d: UnsafeBufferPointer<UInt8>) -> Bool {
         guard d.count == 10, d[0] >= 2, d[3] >= 2 else { return false }
-        let isN11 = { (a: UInt8, b: UInt8) in a == 1 && b == 1 }
-        if isN11(d[1], d[2]) || isN11(d[4], d[5]) { return false }
+        if (d[1] == 1 && d[2] == 1) || (d[4] == 1 && d[5] == 1) { return false }
         if d.allSatisfy({ $0 == d[0] }) { return false }
         // 555-0100 through 555-0199 are reserved for fiction.
         if d[3] == 5 && d[4] == 5 && d[5] == 5 && d[6] == 0 && d[7] == 1 { return false }
         return true
     }
 
+    /// The most digits a number may have (country code, number and all).
+    static let maximumDigits = 18
+
     struct Parts {
-        var digits: [UInt8] = []
+        var digitCount = 0
         var phoneExtension = ""
         var plus = false
         var vanity = false
@@ -111,26 +153,48 @@ public struct PhoneNormalizer: Sendable {
 
     /// Splits a written number into its digits (letters read from a phone keypad), a leading `+`,
     /// and an extension after `x`, `ext`, `extension`, `#` or `,`. Returns `nil` for text that is
-    /// not a phone number (other characters, or letters before the third digit).
-    static func split(_ raw: String) -> Parts? {
+    /// not a phone number (other characters, or letters before the first digit).
+    static func split(_ raw: String) -> (digits: [UInt8], parts: Parts)? {
+        var text = raw
+        return text.withUTF8 { bytes in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maximumDigits + 4) { buffer in
+                split(bytes, digits: buffer).map { (Array(buffer[0..<$0.digitCount]), $0) }
+            }
+        }
+    }
+
+    /// ``split(_:)`` over bytes, writing the digits (values 0-9) into `digits`.
+    static func split(_ bytes: UnsafeBufferPointer<UInt8>, digits: UnsafeMutableBufferPointer<UInt8>) -> Parts? {
         var parts = Parts()
-        let bytes = Array(raw.utf8)
         var index = 0
         while index < bytes.count {
             let byte = TextCleaning.lower(bytes[index])
             if TextCleaning.isDigit(byte) {
-                parts.digits.append(byte - 0x30)
+                guard parts.digitCount < maximumDigits else { return nil }
+                digits[parts.digitCount] = byte - 0x30
+                parts.digitCount += 1
                 index += 1
-            } else if byte == UInt8(ascii: "+") && parts.digits.isEmpty && !parts.plus {
+            } else if byte == UInt8(ascii: "+") && parts.digitCount == 0 && !parts.plus {
                 parts.plus = true
                 index += 1
-            } else if parts.digits.count >= 7, let extensionStart = extensionDigitsStart(bytes, at: index) {
-                let tail = bytes[extensionStart...].filter { $0 != TextCleaning.space }
-                guard !tail.isEmpty, tail.count <= 8, tail.allSatisfy(TextCleaning.isDigit) else { return nil }
-                parts.phoneExtension = String(decoding: tail, as: UTF8.self)
+            } else if parts.digitCount >= 7, let extensionStart = extensionDigitsStart(bytes, at: index) {
+                var tail: UInt64 = 0
+                var length = 0
+                for byte in bytes[extensionStart...] where byte != TextCleaning.space {
+                    guard TextCleaning.isDigit(byte), length < 8 else { return nil }
+                    tail |= UInt64(byte) << (8 * UInt64(length))
+                    length += 1
+                }
+                guard length > 0 else { return nil }
+                parts.phoneExtension = String(unsafeUninitializedCapacity: length) { out in
+                    for offset in 0..<length { out[offset] = UInt8(truncatingIfNeeded: tail >> (8 * UInt64(offset))) }
+                    return length
+                }
                 break
-            } else if TextCleaning.isLetter(byte) && parts.digits.count >= 1 {
-                parts.digits.append(keypadDigit(byte))
+            } else if TextCleaning.isLetter(byte) && parts.digitCount >= 1 {
+                guard parts.digitCount < maximumDigits else { return nil }
+                digits[parts.digitCount] = keypadDigit(byte)
+                parts.digitCount += 1
                 parts.vanity = true
                 index += 1
             } else if separators[Int(byte)] {
@@ -139,7 +203,7 @@ public struct PhoneNormalizer: Sendable {
                 return nil
             }
         }
-        guard parts.digits.count >= 7, parts.digits.count <= 18 else { return nil }
+        guard parts.digitCount >= 7 else { return nil }
         return parts
     }
 
@@ -148,13 +212,23 @@ public struct PhoneNormalizer: Sendable {
 
     /// If an extension marker starts at `index` ("x", "ext", "ext.", "extension", "#", ","),
     /// the index of the extension's first byte after it and any spaces, dots or colons.
-    private static func extensionDigitsStart(_ bytes: [UInt8], at index: Int) -> Int? {
+    private static func extensionDigitsStart(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int? {
+        let first = TextCleaning.lower(bytes[index])
+        guard first == UInt8(ascii: "e") || first == UInt8(ascii: "x") || first == UInt8(ascii: "#")
+            || first == UInt8(ascii: ",") || first == UInt8(ascii: ";")
+        else { return nil }
         for m in extensionMarkers {
-            guard index + m.count <= bytes.count,
-                zip(bytes[index..<(index + m.count)], m).allSatisfy({ TextCleaning.lower($0) == $1 })
-            else { continue }
+            guard index + m.count <= bytes.count else { continue }
+            var matches = true
+            for offset in 0..<m.count where TextCleaning.lower(bytes[index + offset]) != m[offset] {
+                matches = false
+                break
+            }
+            guard matches else { continue }
             var next = index + m.count
-            while next < bytes.count, [TextCleaning.space, UInt8(ascii: "."), UInt8(ascii: ":"), UInt8(ascii: "#")].contains(bytes[next]) {
+            while next < bytes.count, bytes[next] == TextCleaning.space || bytes[next] == UInt8(ascii: ".")
+                || bytes[next] == UInt8(ascii: ":") || bytes[next] == UInt8(ascii: "#")
+            {
                 next += 1
             }
             if next < bytes.count, TextCleaning.isDigit(bytes[next]) { return next }

@@ -1,24 +1,42 @@
 import Foundation
+import ListWashCore
 
 /// The reference tables the normalizers look values up in: US ZIP codes, NANP area codes,
 /// given names and nicknames, free-mail and disposable email domains, the Public Suffix List,
 /// and state, province and country names.
 ///
-/// Load it once and share it: ``shared`` reads the files bundled with this module the first
-/// time it is used (about 0.1 s), and every normalizer takes it as a parameter with that default.
+/// Load it once and share it: ``shared`` reads the bundled files the first time it is used
+/// (about 0.1 s), and every normalizer takes it as a parameter with that default.
 ///
 /// ```swift
 /// let data = ReferenceData.shared
 /// let normalizer = Normalizer(data: data)
+/// try data.requireComplete() // throws ListWashError(.referenceData) when files are missing
 /// ```
-/// A missing or unreadable file leaves its table empty (normalizers then flag values as unknown)
-/// and is listed in ``missingResources``; loading never crashes.
+/// The bundled files are looked for, in order, in the resource bundle SwiftPM places next to
+/// the executable (`ListWash_ListWashNormalize.resources`, beside the `listwash` binary or its
+/// symbolic link's target), then in the folder the `LISTWASH_DATA` environment variable names
+/// (holding the files themselves, or a copy of the resource bundle). A missing or unreadable
+/// file leaves its table empty (normalizers then flag values as unknown) and is listed in
+/// ``missingResources``; loading never crashes.
 public final class ReferenceData: Sendable {
     /// The tables bundled with the module, loaded on first use.
-    public static let shared = ReferenceData(loader: BundledResources.contents(of:))
+    public static let shared: ReferenceData = {
+        let folders = BundledResources.candidateFolders()
+        return ReferenceData(loader: { BundledResources.contents(of: $0, in: folders) }, searchedFolders: folders)
+    }()
+
+    /// The names of the files the tables are read from.
+    public static let resourceNames = [
+        "zipcodes.csv", "area_codes.csv", "nicknames.csv", "free_email_domains.txt", "disposable_domains.txt",
+        "public_suffix_rules.txt",
+    ]
 
     /// Names of resource files that could not be read.
     public let missingResources: [String]
+
+    /// The folders the files were looked for in, in order.
+    public let searchedFolders: [String]
 
     let zipCodes: ZIPDirectory
     let areaCodes: AreaCodeDirectory
@@ -35,10 +53,10 @@ public final class ReferenceData: Sendable {
     /// let data = ReferenceData(directory: "/opt/listwash/reference")
     /// ```
     public convenience init(directory: String) {
-        self.init { name in FileManager.default.contents(atPath: directory + "/" + name).map { [UInt8]($0) } }
+        self.init(loader: { BundledResources.read(directory + "/" + $0) }, searchedFolders: [directory])
     }
 
-    init(loader: (String) -> [UInt8]?) {
+    init(loader: (String) -> [UInt8]?, searchedFolders: [String] = []) {
         var missing: [String] = []
         func load(_ name: String) -> [UInt8] {
             if let bytes = loader(name) { return bytes }
@@ -53,20 +71,77 @@ public final class ReferenceData: Sendable {
             free: load("free_email_domains.txt"), disposable: load("disposable_domains.txt"))
         publicSuffixes = PublicSuffixList(rules: load("public_suffix_rules.txt"))
         missingResources = missing
+        self.searchedFolders = searchedFolders
+    }
+
+    /// Throws when any reference file was missing, so a run stops rather than flag every value
+    /// as unknown.
+    ///
+    /// - Throws: ``ListWashError`` (`.referenceData`, exit status 66) naming the missing files
+    ///   and the folders looked in.
+    public func requireComplete() throws {
+        guard !missingResources.isEmpty else { return }
+        let folders = searchedFolders.isEmpty ? "nowhere" : searchedFolders.joined(separator: ", ")
+        throw ListWashError(
+            .referenceData,
+            "normalization reference data not found (\(missingResources.joined(separator: ", "))); looked in \(folders). "
+                + "Keep the folder \(BundledResources.bundleName) next to the listwash executable, or set "
+                + "\(BundledResources.environmentVariable) to a folder holding the files of Sources/ListWashNormalize/Resources")
     }
 }
 
-/// Reads the files copied into the module's resource bundle.
-private enum BundledResources {
-    static func contents(of name: String) -> [UInt8]? {
-        let candidates = [
-            Bundle.module.resourceURL?.appendingPathComponent("Resources").appendingPathComponent(name),
-            Bundle.module.url(forResource: name, withExtension: nil),
+/// Finds and reads the files copied into the module's resource bundle, without `Bundle.module`
+/// (which stops the process when the bundle is not where the build left it).
+enum BundledResources {
+    /// The resource bundle's folder name, as SwiftPM names it.
+    static let bundleName = "ListWash_ListWashNormalize.resources"
+    /// The environment variable naming a folder of reference data.
+    static let environmentVariable = "LISTWASH_DATA"
+
+    /// The folders to look in, in order: the bundle next to the executable (as invoked and with
+    /// symbolic links resolved), then `LISTWASH_DATA` (the files, or a copy of the bundle).
+    static func candidateFolders(environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+        var folders: [String] = []
+        func add(_ folder: String) {
+            if !folders.contains(folder) { folders.append(folder) }
+        }
+        let executableFolders: [String?] = [
+            Bundle.main.executableURL?.deletingLastPathComponent().path,
+            Bundle.main.executableURL?.resolvingSymlinksInPath().deletingLastPathComponent().path,
+            Bundle.main.bundleURL.path,
         ]
-        for case let url? in candidates {
-            if let data = FileManager.default.contents(atPath: url.path) { return [UInt8](data) }
+        for case let folder? in executableFolders {
+            add(folder + "/" + bundleName + "/Resources")
+            #if os(macOS)
+            add(folder + "/ListWash_ListWashNormalize.bundle/Contents/Resources/Resources")
+            #endif
+        }
+        if let data = environment[environmentVariable], !data.isEmpty {
+            add(data)
+            add(data + "/Resources")
+            add(data + "/" + bundleName + "/Resources")
+        }
+        return folders
+    }
+
+    /// The first folder holding every file, or else the first holding any.
+    static func contents(of name: String, in folders: [String]) -> [UInt8]? {
+        let complete = folders.first { folder in
+            ReferenceData.resourceNames.allSatisfy { FileManager.default.isReadableFile(atPath: folder + "/" + $0) }
+        }
+        for folder in (complete.map { [$0] } ?? []) + folders {
+            if let bytes = read(folder + "/" + name) { return bytes }
         }
         return nil
+    }
+
+    /// The bytes of a file, or `nil` when it cannot be read.
+    static func read(_ path: String) -> [UInt8]? {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue,
+            let data = FileManager.default.contents(atPath: path)
+        else { return nil }
+        return [UInt8](data)
     }
 }
 

@@ -1,0 +1,137 @@
+import Foundation
+import ListWashCore
+import Testing
+@testable import ListWashNormalize
+
+/// The normalize stage (byte-level fast paths and per-batch caches) must write exactly what
+/// `Normalizer.normalize` gives for each record.
+@Suite struct NormalizeStageTests {
+    let normalizer = TestSupport.normalizer
+
+    static let roles: [(String, FieldRole)] = [
+        ("First Name", .firstName), ("Last Name", .lastName), ("Full Name", .fullName), ("Email", .email),
+        ("Phone", .phone), ("Mobile", .mobile), ("Company", .company), ("Website", .website), ("City", .city),
+        ("State", .state), ("Zip", .zip), ("Country", .country),
+    ]
+
+    /// Values lead lists hold, clean and messy, per role.
+    static let samples: [[String]] = [
+        ["James", "MARY", " olivia ", "José", "Zoë", "Dr. Jane", "N/A", "", "Bob", "jean-luc", "Smith", "李", "x", "mary\u{200B}ann", "Ann\tMarie"],
+        ["Smith", "DOE JR.", "van der berg", "müller", "O'BRIEN", "John", "", "Lee III", "unknown", "Thanh Le", "e\u{301}clair"],
+        ["", "", "Dr. Jane A. Doe, PhD", "Smith, John", "Robert \"Bob\" Smith", "LUDWIG VAN BEETHOVEN", "Cher", "N/A"],
+        ["jane.doe@acme.com", "J.O.H.N+promo@googlemail.com", "info@acme.com", "michael.müller@initech.com",
+         "ZOË@GMAIL.COM", "jane@gmial.com", "jane@gmail.con", "a..b@acme.com", ".a@acme.com", "jdoe-shop@yahoo.com",
+         "+only@gmail.com", "x@mailinator.com", "x@example.test", "x@bücher.de", "x@xn--bcher-kva.de", "x@ab--cd.com",
+         "mailto:x@acme.com?subject=hi", "Jane <jane@acme.com>", " jane@acme.com. ", "\"jane@acme.com\"", "not an email",
+         "a@b@c.com", "x@acme", "ÆØÅ@yahoo.com", "İstanbul@acme.com", "ñandú@acme.com", "\u{200B}jane@acme.com",
+         "sales+emea@acme.co.uk", String(repeating: "x", count: 64) + "@" + String(repeating: "a", count: 63) + "." + String(repeating: "b", count: 63) + "." + String(repeating: "c", count: 61) + ".com", ""],
+        ["(617) 253-1000", "617.253.1000 ext. 204", "+1 617 253 1000", "1-800-FLOWERS", "+44 20 7946 0958",
+         "0044 20 7946 0958", "011 44 20 7946 0958", "555-555-5555", "212-555-0150", "617-253-1000#55", "6172531000",
+         "617 253 1000 x", "617-253-1000 xabc", "617\t253\t1000", "+", "617-253-1000, 33", "(876) 555-2345", "12345678901234567890", ""],
+        ["", "", "(212) 555-2345", "+49 30 1234567"],
+        ["Acme, Inc.", "ACME Incorporated", "The Acme Company", "AT&T", "N/A", "", "Société Générale S.A.", "  Hooli  ", "株式会社"],
+        ["", "https://www.acme.com/about", "www.acme.co.uk", "not a site", "co.uk", "bücher.de", "192.168.0.1"],
+        ["", "Boston", "  new   york ", "München"],
+        ["MA", "Mass.", "N.Y.", "Ontario", "Québec", "XX", "", "Bavaria", "PR", "state of new york"],
+        ["02134", "2134", "2134.0", "02134-1234", "021341234", "k1a0b1", "99999", "", "abc", "SW1A 1AA", "30301"],
+        ["", "US", "USA", "Canada", "Germany", "UK", "Narnia", "Türkiye", "PR"],
+    ]
+
+    func check(rows: [[String]], roles: [(String, FieldRole)]) throws {
+        var roleColumns: [FieldRole: Int] = [:]
+        for (index, role) in roles.enumerated() { roleColumns[role.1] = index }
+        let schema = Schema(source: "test.csv", columns: roles.map(\.0), roles: roleColumns)
+        let stage = NormalizeStage(normalizer: normalizer)
+        var batch = RecordBatch(schema: schema, layout: Pipeline([stage]).layout, rows: rows)
+        try stage.process(&batch)
+        for (row, fields) in rows.enumerated() {
+            func value(_ role: FieldRole) -> String? { roleColumns[role].map { fields[$0] } }
+            var raw = RawContact(
+                firstName: value(.firstName), lastName: value(.lastName), fullName: value(.fullName), email: value(.email),
+                phone: value(.phone) ?? value(.mobile), company: value(.company), website: value(.website),
+                city: value(.city), state: value(.state), zip: value(.zip), country: value(.country))
+            if raw.phone?.isEmpty ?? true, let mobile = value(.mobile) { raw.phone = mobile }
+            let contact = normalizer.normalize(raw)
+            let expected = [
+                contact.firstName, contact.lastName, contact.email, contact.emailKey, contact.phone,
+                contact.phoneExtension, contact.areaCodeRegion, contact.zip, contact.city, contact.state,
+                contact.country, contact.company, contact.companyKey, contact.domain, contact.flagsText,
+            ]
+            let written = NormalizeStage.columns.compactMap { batch.layout.column($0) }.map { batch[row, $0] }
+            #expect(written == expected, "\(fields.debugDescription)")
+        }
+    }
+
+    @Test func matchesTheNormalizerOnMessyValues() throws {
+        var generator = SeededGenerator(seed: 2026)
+        let rows = (0..<3000).map { _ in
+            Self.samples.map { pool in
+                Int.random(in: 0..<8, using: &generator) == 0
+                    ? FuzzTests.randomString(&generator, length: Int.random(in: 0..<12, using: &generator))
+                    : pool[Int.random(in: 0..<pool.count, using: &generator)]
+            }
+        }
+        try check(rows: rows, roles: Self.roles)
+    }
+
+    @Test func matchesTheNormalizerWithFewColumns() throws {
+        var generator = SeededGenerator(seed: 7)
+        let picked = [2, 3, 5, 10]  // full name, email, mobile only, ZIP
+        let rows = (0..<500).map { _ in
+            picked.map { Self.samples[$0][Int.random(in: 0..<Self.samples[$0].count, using: &generator)] }
+        }
+        try check(rows: rows, roles: picked.map { Self.roles[$0] })
+    }
+
+    @Test func leavesSettledRecordsAlone() throws {
+        let schema = Schema(source: "t.csv", columns: ["Email"], roles: [.email: 0])
+        let stage = NormalizeStage(normalizer: normalizer)
+        var batch = RecordBatch(schema: schema, layout: Pipeline([stage]).layout, rows: [["A@ACME.COM"], ["B@ACME.COM"]])
+        batch.settle(0, as: .rejected, reason: "test")
+        try stage.process(&batch)
+        let email = try #require(batch.layout.column("listwash_email"))
+        #expect(batch[0, email] == "" && batch[1, email] == "b@acme.com")
+    }
+
+    @Test func missingReferenceDataStopsTheStage() throws {
+        let folder = NSTemporaryDirectory() + "listwash-no-data-\(UUID().uuidString)"
+        let data = ReferenceData(directory: folder)
+        #expect(data.missingResources == ReferenceData.resourceNames)
+        let stage = NormalizeStage(normalizer: Normalizer(data: data))
+        let schema = Schema(source: "t.csv", columns: ["Email"], roles: [.email: 0])
+        var batch = RecordBatch(schema: schema, layout: Pipeline([stage]).layout, rows: [["a@acme.com"]])
+        do {
+            try stage.process(&batch)
+            Issue.record("expected an error")
+        } catch let error as ListWashError {
+            #expect(error.exitStatus == 66)
+            #expect(error.description.contains("looked in \(folder)"))
+        }
+        #expect(throws: ListWashError.self) { try stage.setUp() }
+        #expect(throws: Never.self) { try ReferenceData.shared.requireComplete() }
+    }
+
+    @Test func referenceDataIsLookedForNextToTheExecutableThenInLISTWASH_DATA() {
+        let folders = BundledResources.candidateFolders(environment: ["LISTWASH_DATA": "/opt/data"])
+        #expect(folders.first?.hasSuffix("/ListWash_ListWashNormalize.resources/Resources") == true)
+        #expect(Array(folders.suffix(3)) == ["/opt/data", "/opt/data/Resources", "/opt/data/ListWash_ListWashNormalize.resources/Resources"])
+        #expect(!BundledResources.candidateFolders(environment: [:]).contains { $0.hasPrefix("/opt/data") })
+    }
+
+    @Test func byteCacheKeepsDistinctKeysApartAndStaysBounded() {
+        var cache = ByteCache<Int>(capacity: 4, limit: 100)
+        var computed = 0
+        func lookup(_ text: String) -> Int {
+            var text = text
+            let count = text.utf8.count
+            return text.withUTF8 { bytes in cache.value(for: bytes) { _ in computed += 1; return count }.value }
+        }
+        for round in 0..<3 {
+            for index in 0..<90 { #expect(lookup("key \(index) " + String(repeating: "x", count: index)) == 5 + String(index).count + index) }
+            #expect(computed == 90, "round \(round)")
+        }
+        #expect(lookup("") == 0)
+        for index in 0..<200 { _ = lookup("other \(index)") }
+        #expect(cache.count <= 100)
+    }
+}
