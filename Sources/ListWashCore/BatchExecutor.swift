@@ -37,14 +37,17 @@ final class BatchExecutor: @unchecked Sendable {
     var error: (any Error)? { lock.withLock { firstError } }
 
     /// Hands a batch over; blocks while too many are in flight.
-    func submit(_ batch: RecordBatch) throws {
+    func submit(_ batch: consuming RecordBatch) throws {
         if let error { throw error }
         slots.wait()
         let sequence = nextToSubmit
         nextToSubmit += 1
         group.enter()
+        // The box hands the batch over without a second reference, so the worker's first write
+        // does not copy it.
+        let box = BatchBox(batch)
         workQueue.async { [self] in
-            var processed = batch
+            var processed = box.take()
             var digested: (any Sendable)?
             do {
                 for stage in concurrentStages { try stage.process(&processed) }
@@ -83,5 +86,19 @@ final class BatchExecutor: @unchecked Sendable {
 
     private func record(_ error: any Error) {
         lock.withLock { if firstError == nil { firstError = error } }
+    }
+}
+
+/// Moves a batch into a closure without keeping a second reference to its storage.
+private final class BatchBox: @unchecked Sendable {
+    private var batch: RecordBatch?
+
+    init(_ batch: consuming RecordBatch) {
+        self.batch = batch
+    }
+
+    func take() -> RecordBatch {
+        defer { batch = nil }
+        return batch.take()!
     }
 }

@@ -186,7 +186,10 @@ public final class CSVReader: RecordReader {
         let recordLine = line
         var reason: String?
         if encoding == .utf8 && (TextEncoding.isPlainASCII(recordBytes) || (!recordBytes.contains(0) && TextEncoding.isValidUTF8(recordBytes))) {
-            spans.withUnsafeBufferPointer { batch.append(fields: UnsafeBufferPointer(rebasing: $0[0..<fieldCount]), in: buffer, row: row, line: recordLine) }
+            let reusable = delimiter == UInt8(ascii: ",") && fieldCount == spans.count && fieldCount == width
+            spans.withUnsafeBufferPointer {
+                batch.append(fields: UnsafeBufferPointer(rebasing: $0[0..<fieldCount]), in: buffer, record: range, row: row, line: recordLine, reusableAsComma: reusable)
+            }
         } else {
             reason = appendDecoded(to: &batch, buffer: buffer, fieldCount: fieldCount, recordBytes: recordBytes, row: row)
         }

@@ -6,7 +6,7 @@
 /// try writer.write(batch, rows: batch.openRows)
 /// try writer.finish()
 /// ```
-public final class CSVWriter: RecordWriter {
+public final class CSVWriter: RecordWriter, @unchecked Sendable {
     private let output: ByteOutput
     private let columns: OutputColumns
     private let layoutColumns: [OutputLayout.Column]
@@ -35,6 +35,19 @@ public final class CSVWriter: RecordWriter {
 
     /// Writes records `rows` of `batch`.
     public func write(_ batch: RecordBatch, rows: [Int]) throws {
+        try append(encoded: encode(batch, rows: rows), records: rows.count)
+    }
+
+    /// Appends records already encoded by ``encode(_:rows:)``.
+    public func append(encoded: [UInt8], records: Int) throws {
+        encoded.withUnsafeBufferPointer { output.append($0) }
+        try output.flushIfFull()
+        recordsWritten += records
+    }
+
+    /// The CSV bytes of records `rows` of `batch`; reads only this writer's settings, so any
+    /// thread may call it.
+    public func encode(_ batch: RecordBatch, rows: [Int]) -> [UInt8] {
         let map = columns.columnMap(for: batch.schema.source)
         let width = columns.names.count
         // Rows are formatted into a local buffer (no shared state in the loop), then handed over.
@@ -52,6 +65,12 @@ public final class CSVWriter: RecordWriter {
                     if column > 0 { out.append(UInt8(ascii: ",")) }
                     if map[column] >= 0 { batch.withField(row, column: map[column]) { Self.appendField($0, to: &out) } }
                 }
+            } else if batch.withCommaSeparatedText(row, { text in
+                guard let text else { return false }
+                out.append(contentsOf: text)
+                return true
+            }) {
+                // The record's own text, copied as read.
             } else {
                 let fields = batch.fieldCount(row)
                 batch.forEachField(row) { column, bytes in
@@ -79,9 +98,7 @@ public final class CSVWriter: RecordWriter {
             }
             out.append(UInt8(ascii: "\n"))
         }
-        out.withUnsafeBufferPointer { output.append($0) }
-        try output.flushIfFull()
-        recordsWritten += rows.count
+        return out
     }
 
     /// Flushes and syncs the file.
@@ -145,9 +162,13 @@ public final class CSVWriter: RecordWriter {
 }
 
 /// A destination for records: a CSV or JSON Lines file.
-public protocol RecordWriter: AnyObject {
+public protocol RecordWriter: AnyObject, Sendable {
     /// Writes records `rows` of `batch`.
     func write(_ batch: RecordBatch, rows: [Int]) throws
+    /// The bytes of records `rows` of `batch`, made without touching the file (any thread).
+    func encode(_ batch: RecordBatch, rows: [Int]) -> [UInt8]
+    /// Appends bytes made by ``encode(_:rows:)``, in order.
+    func append(encoded: [UInt8], records: Int) throws
     /// Flushes and syncs.
     func finish() throws
     /// Records written so far.

@@ -30,13 +30,12 @@ public struct DispositionCounts: Sendable, Codable, Equatable {
 /// Writes each record to the file of its disposition (`load.csv`, `attach.csv`, ...), staged in a
 /// hidden folder and moved into place only by ``commit()``, so a failed or killed run never
 /// leaves half-written outputs.
-public final class DispositionSink {
+public final class DispositionSink: @unchecked Sendable {
     /// The output folder.
     public let directory: String
     /// The hidden folder the files are written in until the run succeeds.
     public let stagingDirectory: String
     private var writers: [Disposition: any RecordWriter] = [:]
-    private var rows: [Disposition: [Int]] = [:]
     /// Counts per source path.
     public private(set) var counts: [String: DispositionCounts] = [:]
     private let format: OutputFormat
@@ -97,22 +96,45 @@ public final class DispositionSink {
 
     /// Writes every record of `batch` to its disposition's file; records still open count as `load`.
     public func write(_ batch: RecordBatch) throws {
-        for disposition in Disposition.allCases { rows[disposition, default: []].removeAll(keepingCapacity: true) }
-        var sourceCounts = counts[batch.schema.source] ?? DispositionCounts()
+        try write(encode(batch))
+    }
+
+    /// A batch turned into output bytes per file, with its counts; made on any thread by
+    /// ``encode(_:)`` and written in order by ``write(_:)-(Encoded)``.
+    public struct Encoded: Sendable {
+        let source: String
+        let bytes: [(disposition: Disposition, bytes: [UInt8], records: Int)]
+        let counts: DispositionCounts
+    }
+
+    /// Formats every record of `batch` for its disposition's file (records still open count as
+    /// `load`). Reads only the sink's settings, so any thread may call it.
+    public func encode(_ batch: RecordBatch) -> Encoded {
+        var rows: [Disposition: [Int]] = [:]
+        var counts = DispositionCounts()
         for row in 0..<batch.count {
             let disposition = batch.dispositions[row] ?? .load
             rows[disposition, default: []].append(row)
             let reason = batch.reasons[row]
-            if !reason.isEmpty { sourceCounts.reasons[Self.reasonKey(reason), default: 0] += 1 }
+            if !reason.isEmpty { counts.reasons[Self.reasonKey(reason), default: 0] += 1 }
         }
+        var bytes: [(disposition: Disposition, bytes: [UInt8], records: Int)] = []
         for disposition in Disposition.allCases {
-            guard let selected = rows[disposition], !selected.isEmpty, let writer = writers[disposition] else { continue }
-            if singleFile == nil { try writer.write(batch, rows: selected) }
-            sourceCounts.rowsOut[disposition, default: 0] += selected.count
+            guard let selected = rows[disposition], !selected.isEmpty else { continue }
+            counts.rowsOut[disposition, default: 0] += selected.count
+            if singleFile == nil, let writer = writers[disposition] { bytes.append((disposition, writer.encode(batch, rows: selected), selected.count)) }
         }
         // One file keeps the input order.
-        if singleFile != nil, let writer = writers[.load] { try writer.write(batch, rows: Array(0..<batch.count)) }
-        counts[batch.schema.source] = sourceCounts
+        if singleFile != nil, let writer = writers[.load] { bytes.append((.load, writer.encode(batch, rows: Array(0..<batch.count)), batch.count)) }
+        return Encoded(source: batch.schema.source, bytes: bytes, counts: counts)
+    }
+
+    /// Writes an encoded batch and adds its counts, in input order.
+    public func write(_ encoded: Encoded) throws {
+        for part in encoded.bytes {
+            try writers[part.disposition]?.append(encoded: part.bytes, records: part.records)
+        }
+        counts[encoded.source, default: DispositionCounts()].add(encoded.counts)
     }
 
     /// Records how many rows `source` had, for the rows-in = rows-out check.

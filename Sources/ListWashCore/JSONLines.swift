@@ -225,7 +225,7 @@ struct FlatJSONParser {
 
 /// Writes records as JSON Lines: one object per record with the input columns and the
 /// `listwash_*` columns, every value a string.
-public final class JSONLinesWriter: RecordWriter {
+public final class JSONLinesWriter: RecordWriter, @unchecked Sendable {
     private let output: ByteOutput
     private let columns: OutputColumns
     private let layout: OutputLayout
@@ -243,16 +243,29 @@ public final class JSONLinesWriter: RecordWriter {
 
     /// Writes records `rows` of `batch`.
     public func write(_ batch: RecordBatch, rows: [Int]) throws {
+        try append(encoded: encode(batch, rows: rows), records: rows.count)
+    }
+
+    /// Appends records already encoded by ``encode(_:rows:)``.
+    public func append(encoded: [UInt8], records: Int) throws {
+        encoded.withUnsafeBufferPointer { output.append($0) }
+        try output.flushIfFull()
+        recordsWritten += records
+    }
+
+    /// The JSON Lines bytes of records `rows` of `batch` (any thread).
+    public func encode(_ batch: RecordBatch, rows: [Int]) -> [UInt8] {
         let map = columns.columnMap(for: batch.schema.source)
+        var out: [UInt8] = []
         for row in rows {
-            output.append(UInt8(ascii: "{"))
+            out.append(UInt8(ascii: "{"))
             var first = true
             func pair(_ key: String, _ value: String) {
-                if !first { output.append(UInt8(ascii: ",")) }
+                if !first { out.append(UInt8(ascii: ",")) }
                 first = false
-                writeString(key)
-                output.append(UInt8(ascii: ":"))
-                writeString(value)
+                Self.appendString(key, to: &out)
+                out.append(UInt8(ascii: ":"))
+                Self.appendString(value, to: &out)
             }
             for (column, name) in columns.names.enumerated() {
                 let sourceColumn = map.map { $0[column] } ?? column
@@ -260,11 +273,10 @@ public final class JSONLinesWriter: RecordWriter {
             }
             for (index, name) in layout.names.enumerated() { pair(name, batch[row, OutputLayout.Column(index: index)]) }
             if includeRawText { pair("listwash_raw", batch.rawText[row] ?? "") }
-            output.append(UInt8(ascii: "}"))
-            output.append(UInt8(ascii: "\n"))
-            try output.flushIfFull()
+            out.append(UInt8(ascii: "}"))
+            out.append(UInt8(ascii: "\n"))
         }
-        recordsWritten += rows.count
+        return out
     }
 
     /// Flushes and syncs the file.
@@ -272,7 +284,7 @@ public final class JSONLinesWriter: RecordWriter {
         try output.finish()
     }
 
-    private func writeString(_ text: String) {
+    static func appendString(_ text: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
             switch byte {

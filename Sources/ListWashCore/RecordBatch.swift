@@ -15,10 +15,16 @@ public struct RecordBatch: Sendable {
     public let schema: Schema
     /// The `listwash_*` columns.
     public let layout: OutputLayout
-    /// Bytes of every field of every record, one after another.
+    /// Bytes of every record: its text as read (fields are ranges of it), plus unescaped copies
+    /// of fields that held doubled quotes.
     var bytes: [UInt8] = []
-    /// End offset in `bytes` of each field; a field starts where the previous one ends.
+    /// Start offset in `bytes` of each field.
+    var fieldStarts: [Int] = []
+    /// End offset in `bytes` of each field.
     var fieldEnds: [Int] = []
+    /// For records whose text as read is already a comma-separated line of exactly their
+    /// fields: where that text is in `bytes` (start, end); -1 otherwise. Writers copy it as is.
+    var rawStarts: [Int] = [], rawEnds: [Int] = []
     /// Index into `fieldEnds` of each record's first field, plus one final entry.
     var recordStarts: [Int] = [0]
     /// 1-based record number in the source (the header is not a record).
@@ -31,7 +37,8 @@ public struct RecordBatch: Sendable {
     public internal(set) var reasons: [String] = []
     /// The original text of records whose fields do not fit the header (ragged or broken lines).
     public internal(set) var rawText: [Int: String] = [:]
-    /// `listwash_*` values, row-major: `layout.names.count` per record.
+    /// `listwash_*` values, row-major: `layout.names.count` per record (empty until a stage
+    /// writes one).
     var values: [String] = []
     /// The position of the batch's first record among all records of the run (0-based), so that
     /// stages that index the whole run can refer to a record.
@@ -43,6 +50,15 @@ public struct RecordBatch: Sendable {
         self.layout = layout
         rows.reserveCapacity(capacity)
         lines.reserveCapacity(capacity)
+        dispositions.reserveCapacity(capacity)
+        reasons.reserveCapacity(capacity)
+        rawStarts.reserveCapacity(capacity)
+        rawEnds.reserveCapacity(capacity)
+        recordStarts.reserveCapacity(capacity + 1)
+        let fields = capacity * max(schema.columns.count, 1)
+        fieldStarts.reserveCapacity(fields)
+        fieldEnds.reserveCapacity(fields)
+        bytes.reserveCapacity(capacity * 96)
     }
 
     /// Creates a batch from rows of strings, numbering them from 1 (for library users and tests).
@@ -67,7 +83,7 @@ public struct RecordBatch: Sendable {
     /// Whether the batch holds no records.
     public var isEmpty: Bool { rows.isEmpty }
 
-    /// The number of bytes the records' fields take.
+    /// The number of bytes the records take.
     public var byteCount: Int { bytes.count }
 
     // MARK: Building
@@ -75,22 +91,36 @@ public struct RecordBatch: Sendable {
     /// Appends a record given as field byte ranges of `buffer`, unescaping doubled quotes in the
     /// fields marked as quoted.
     mutating func append(
-        fields: UnsafeBufferPointer<FieldSpan>, in buffer: UnsafeBufferPointer<UInt8>,
-        row: Int, line: Int
+        fields: UnsafeBufferPointer<FieldSpan>, in buffer: UnsafeBufferPointer<UInt8>, record: Range<Int>,
+        row: Int, line: Int, reusableAsComma: Bool
     ) {
+        // The record's text is copied once; fields are ranges of it.
+        let base = bytes.count - record.lowerBound
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[record]))
+        if reusableAsComma {
+            var end = bytes.count
+            while end > base + record.lowerBound, bytes[end - 1] == UInt8(ascii: "\n") || bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+            rawStarts.append(base + record.lowerBound)
+            rawEnds.append(end)
+        } else {
+            rawStarts.append(-1)
+            rawEnds.append(-1)
+        }
         for span in fields {
-            let start = span.start, end = span.end
             if span.hasEscapedQuotes {
-                var index = start
-                while index < end {
+                let start = bytes.count
+                var index = span.start
+                while index < span.end {
                     let byte = buffer[index]
                     bytes.append(byte)
-                    index += (byte == UInt8(ascii: "\"") && index + 1 < end && buffer[index + 1] == UInt8(ascii: "\"")) ? 2 : 1
+                    index += (byte == UInt8(ascii: "\"") && index + 1 < span.end && buffer[index + 1] == UInt8(ascii: "\"")) ? 2 : 1
                 }
-            } else if end > start {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<end]))
+                fieldStarts.append(start)
+                fieldEnds.append(bytes.count)
+            } else {
+                fieldStarts.append(base + span.start)
+                fieldEnds.append(base + span.end)
             }
-            fieldEnds.append(bytes.count)
         }
         finishRecord(row: row, line: line)
     }
@@ -98,9 +128,12 @@ public struct RecordBatch: Sendable {
     /// Appends a record given as strings.
     public mutating func append(fields: [String], row: Int, line: Int) {
         for field in fields {
+            fieldStarts.append(bytes.count)
             bytes.append(contentsOf: field.utf8)
             fieldEnds.append(bytes.count)
         }
+        rawStarts.append(-1)
+        rawEnds.append(-1)
         finishRecord(row: row, line: line)
     }
 
@@ -110,7 +143,8 @@ public struct RecordBatch: Sendable {
         lines.append(line)
         dispositions.append(nil)
         reasons.append("")
-        values.append(contentsOf: repeatElement("", count: layout.names.count))
+        // The value table is made on the first write (a batch no stage writes to never has one).
+        if !values.isEmpty { values.append(contentsOf: repeatElement("", count: layout.names.count)) }
     }
 
     // MARK: Reading source fields
@@ -140,7 +174,7 @@ public struct RecordBatch: Sendable {
             return try body(UnsafeBufferPointer(start: nil, count: 0))
         }
         let fieldIndex = first + column
-        let start = fieldIndex == 0 ? 0 : fieldEnds[fieldIndex - 1]
+        let start = fieldStarts[fieldIndex]
         let end = fieldEnds[fieldIndex]
         return try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[start..<end])) }
     }
@@ -151,15 +185,17 @@ public struct RecordBatch: Sendable {
         let first = recordStarts[row]
         let last = min(recordStarts[row + 1], first + schema.columns.count)
         try bytes.withUnsafeBufferPointer { all in
-            try fieldEnds.withUnsafeBufferPointer { ends in
-                var start = first == 0 ? 0 : ends[first - 1]
-                for index in first..<last {
-                    let end = ends[index]
-                    try body(index - first, UnsafeBufferPointer(rebasing: all[start..<end]))
-                    start = end
-                }
+            for index in first..<last {
+                try body(index - first, UnsafeBufferPointer(rebasing: all[fieldStarts[index]..<fieldEnds[index]]))
             }
         }
+    }
+
+    /// Calls `body` with record `row`'s text as read when it is a comma-separated line of
+    /// exactly the header's fields (so a CSV writer can copy it as is), else with `nil`.
+    func withCommaSeparatedText<T>(_ row: Int, _ body: (UnsafeBufferPointer<UInt8>?) throws -> T) rethrows -> T {
+        guard rawStarts[row] >= 0, fieldCount(row) == schema.columns.count else { return try body(nil) }
+        return try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[rawStarts[row]..<rawEnds[row]])) }
     }
 
     // MARK: listwash_* values
@@ -172,14 +208,16 @@ public struct RecordBatch: Sendable {
             case OutputLayout.source: schema.source
             case OutputLayout.disposition: dispositions[row]?.rawValue ?? ""
             case OutputLayout.reason: reasons[row]
-            default: values[row * layout.names.count + column.index]
+            default: values.isEmpty ? "" : values[row * layout.names.count + column.index]
             }
         }
         set {
             switch column {
             case OutputLayout.row, OutputLayout.source, OutputLayout.disposition: return
             case OutputLayout.reason: reasons[row] = newValue
-            default: values[row * layout.names.count + column.index] = newValue
+            default:
+                if values.isEmpty { values = Array(repeating: "", count: count * layout.names.count) }
+                values[row * layout.names.count + column.index] = newValue
             }
         }
     }

@@ -77,10 +77,19 @@ public struct RecordFlow {
             remaining = remaining[barrierIndex...]
             searchFrom = barrierIndex + 1
         }
-        try drive(Pipeline(Array(remaining)), from: next) { batch, _ in
+        // Output bytes are made on the workers too; the sink only writes them, in order.
+        try drive(Pipeline(Array(remaining)), from: next, digest: { batch in
             var batch = batch
             batch.settleOpen(as: .load)
-            try sink.write(batch)
+            return sink.encode(batch)
+        }) { batch, encoded in
+            if let encoded = encoded as? DispositionSink.Encoded {
+                try sink.write(encoded)
+            } else {
+                var batch = batch
+                batch.settleOpen(as: .load)
+                try sink.write(batch)
+            }
         }
         for source in sources {
             sink.countRowsIn(source.reader.recordsRead, source: source.schema.source)
