@@ -76,6 +76,20 @@ private struct SpoolEncoder {
         for value in values { int(value) }
     }
 
+    /// Many strings at once: their lengths (4 bytes each), then all their bytes.
+    mutating func strings(_ values: [String]) {
+        int(values.count)
+        var lengths = [UInt32](repeating: 0, count: values.count)
+        var total = 0
+        for (index, value) in values.enumerated() {
+            lengths[index] = UInt32(value.utf8.count)
+            total += value.utf8.count
+        }
+        lengths.withUnsafeBytes { bytes.append(contentsOf: $0) }
+        bytes.reserveCapacity(bytes.count + total)
+        for var value in values where !value.isEmpty { value.withUTF8 { bytes.append(contentsOf: $0) } }
+    }
+
     mutating func string(_ value: String) {
         int(value.utf8.count)
         bytes.append(contentsOf: value.utf8)
@@ -96,15 +110,13 @@ private struct SpoolEncoder {
         ints(batch.rows)
         ints(batch.lines)
         ints(batch.dispositions.map { $0.map { Disposition.allCases.firstIndex(of: $0) ?? 0 } ?? -1 })
-        int(batch.reasons.count)
-        for reason in batch.reasons { string(reason) }
+        strings(batch.reasons)
         int(batch.rawText.count)
         for (row, text) in batch.rawText.sorted(by: { $0.key < $1.key }) {
             int(row)
             string(text)
         }
-        int(batch.values.count)
-        for value in batch.values { string(value) }
+        strings(batch.values)
         let total = Int64(bytes.count - start).littleEndian
         withUnsafeBytes(of: total) { raw in
             for (offset, byte) in raw.enumerated() { bytes[start + offset] = byte }
@@ -137,12 +149,12 @@ private enum SpoolDecoder {
         batch.rows = cursor.ints()
         batch.lines = cursor.ints()
         batch.dispositions = cursor.ints().map { $0 < 0 ? nil : Disposition.allCases[$0] }
-        batch.reasons = (0..<cursor.int()).map { _ in cursor.string() }
+        batch.reasons = cursor.strings()
         for _ in 0..<cursor.int() {
             let row = cursor.int()
             batch.rawText[row] = cursor.string()
         }
-        batch.values = (0..<cursor.int()).map { _ in cursor.string() }
+        batch.values = cursor.strings()
         input.start += total
         return batch
     }
@@ -176,6 +188,21 @@ private enum SpoolDecoder {
             let value = Array(UnsafeBufferPointer(start: base + offset, count: count))
             offset += count
             return value
+        }
+
+        mutating func strings() -> [String] {
+            let count = int()
+            let lengths = UnsafeRawPointer(base + offset).bindMemory(to: UInt32.self, capacity: count)
+            var start = offset + count * 4
+            var values = [String]()
+            values.reserveCapacity(count)
+            for index in 0..<count {
+                let length = Int(UnsafeRawPointer(lengths + index).loadUnaligned(as: UInt32.self))
+                values.append(length == 0 ? "" : String(decoding: UnsafeBufferPointer(start: base + start, count: length), as: UTF8.self))
+                start += length
+            }
+            offset = start
+            return values
         }
 
         mutating func string() -> String {

@@ -61,8 +61,9 @@ public struct RecordFlow {
             }
             return nil
         }
-        // Split the chain at each barrier: the stages before it run, it observes every batch,
-        // then the held batches go on through it (it now processes like any stage) and onwards.
+        // Split the chain at each barrier: the stages before it run, it observes every batch
+        // while the processed batches wait in a spool (memory, then a temporary file), then the
+        // spooled batches go on through it (it now processes like any stage) and onwards.
         var remaining = pipeline.stages[...]
         var searchFrom = remaining.startIndex
         while let barrierIndex = remaining[searchFrom...].firstIndex(where: { $0 is any BarrierStage }),

@@ -27,9 +27,10 @@ extension Stage {
 }
 
 /// A stage that must see every record of a run before it can process any, such as within-list
-/// dedupe. The flow runs the stages before it, shows it every batch in order (``observe(_:)``),
-/// calls ``prepare()``, then replays the batches through ``Stage/process(_:)`` and the stages
-/// after it. Batches wait in memory up to a budget and in a temporary file beyond it.
+/// dedupe. The flow runs the stages before it, shows it every batch in order
+/// (``observe(_:digest:)``), calls ``prepare()``, then sends the held batches through
+/// ``Stage/process(_:)`` and the stages after it. The batches wait in memory up to a budget and
+/// in a compact temporary file beyond it.
 public protocol BarrierStage: Stage {
     /// Work on one batch that needs nothing from other batches (extracting what the stage
     /// indexes); it runs on all cores, and its result reaches ``observe(_:digest:)``.

@@ -10,6 +10,8 @@ import ListWashNormalize
 /// wait (in memory up to a budget, then in a temporary file) while it indexes them.
 public final class DedupeStage: BarrierStage, @unchecked Sendable {
     public let name = "dedupe"
+    /// After `prepare()` the stage only reads its results, so batches go through it on all cores.
+    public var runsConcurrently: Bool { true }
     /// The model.
     public let model: MatchModel
     /// Whether rows are responses (repeats stay in play for the lead decision) or records
