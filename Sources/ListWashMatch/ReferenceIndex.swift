@@ -57,35 +57,40 @@ public final class ReferenceIndex: @unchecked Sendable {
         let accountIndex = schema.column(.accountID)
         let normalize = NormalizeStage()
         let layout = Pipeline([normalize]).layout
-        // Read every batch, then normalize and extract features on all cores, then check ids and
-        // merge in file order.
-        var batches: [RecordBatch] = []
-        while let batch = try reader.nextBatch(schema: schema, layout: layout) { batches.append(batch) }
-        let parts = ParallelBatches.map(batches) { batch -> (RecordBatch, FeatureSet) in
-            var batch = batch
-            try? normalize.process(&batch)
-            var part = FeatureSet(model: model)
-            part.add(batch, label: { batch, row in batch.value(row, column: idIndex).trimmingCharacters(in: " ") }, names: NameNormalizer())
-            return (batch, part)
-        }
+        // Normalize and extract features on all cores, then check ids and merge in file order.
         var features = FeatureSet(model: model)
         var seen: [String: Int] = [:]
-        for (batch, part) in parts {
-            for row in 0..<batch.count where batch.isOpen(row) {
-                let id = batch.value(row, column: idIndex).trimmingCharacters(in: " ")
-                guard !id.isEmpty else {
-                    throw ListWashError(.referenceData, "record \(batch.rows[row]) has an empty id in column '\(reader.header[idIndex])'", at: SourceLocation(file: path, line: batch.lines[row], column: idIndex + 1))
-                }
-                if let first = seen[id] {
-                    throw ListWashError(.referenceData, "id '\(id)' repeats (first on line \(first)); ids in a CRM export must be unique", at: SourceLocation(file: path, line: batch.lines[row], column: idIndex + 1))
-                }
-                seen[id] = batch.lines[row]
-                accountIDs.append(accountIndex.map { batch.value(row, column: $0) } ?? "")
+        // A few batches at a time, so memory holds the features, not the export's rows.
+        var chunk: [RecordBatch] = []
+        var done = false
+        while !done {
+            chunk.removeAll(keepingCapacity: true)
+            while chunk.count < 4 * ProcessorInfo.activeCores, let batch = try reader.nextBatch(schema: schema, layout: layout) { chunk.append(batch) }
+            done = chunk.isEmpty
+            let parts = ParallelBatches.map(chunk) { batch -> (RecordBatch, FeatureSet) in
+                var batch = batch
+                try? normalize.process(&batch)
+                var part = FeatureSet(model: model)
+                part.add(batch, label: { batch, row in batch.value(row, column: idIndex).trimmingCharacters(in: " ") }, names: NameNormalizer())
+                return (batch, part)
             }
-            for row in 0..<batch.count where !batch.isOpen(row) {
-                log?.warn("\(kind.rawValue) record \(batch.rows[row]) skipped: \(batch.reasons[row])", at: SourceLocation(file: path, line: batch.lines[row]))
+            for (batch, part) in parts {
+                for row in 0..<batch.count where batch.isOpen(row) {
+                    let id = batch.value(row, column: idIndex).trimmingCharacters(in: " ")
+                    guard !id.isEmpty else {
+                        throw ListWashError(.referenceData, "record \(batch.rows[row]) has an empty id in column '\(reader.header[idIndex])'", at: SourceLocation(file: path, line: batch.lines[row], column: idIndex + 1))
+                    }
+                    if let first = seen[id] {
+                        throw ListWashError(.referenceData, "id '\(id)' repeats (first on line \(first)); ids in a CRM export must be unique", at: SourceLocation(file: path, line: batch.lines[row], column: idIndex + 1))
+                    }
+                    seen[id] = batch.lines[row]
+                    accountIDs.append(accountIndex.map { batch.value(row, column: $0) } ?? "")
+                }
+                for row in 0..<batch.count where !batch.isOpen(row) {
+                    log?.warn("\(kind.rawValue) record \(batch.rows[row]) skipped: \(batch.reasons[row])", at: SourceLocation(file: path, line: batch.lines[row]))
+                }
+                features.append(contentsOf: part)
             }
-            features.append(contentsOf: part)
         }
         evaluator = ComparisonEvaluator(model: model, columns: features.columnNames)
         store = features.store(model: model)
