@@ -1,5 +1,6 @@
 import Foundation
 import ListWashCore
+import ListWashMatch
 
 /// What a run did, written as `report.json` beside the outputs and printed as a short summary.
 public struct RunReport: Codable, Sendable {
@@ -70,6 +71,24 @@ public struct RunReport: Codable, Sendable {
     public var outputFolder: String
     /// The output files.
     public var outputFiles: [String]
+    /// What within-list dedupe did, when the pipeline has a dedupe stage.
+    public var dedupe: DedupeSummary?
+
+    /// Blocking, scoring and clustering figures of a dedupe stage.
+    public struct DedupeSummary: Codable, Sendable {
+        /// Records indexed.
+        public var records: Int
+        /// Candidate pairs per blocking rule, with oversize blocks and the largest block.
+        public var blocking: [BlockingStatistics.Rule]
+        /// All candidate pairs.
+        public var candidatePairs: Int
+        /// Matched pairs joined into clusters, and pairs the chaining guard kept apart.
+        public var joins: Int, guardedJoins: Int
+        /// The prior the model used.
+        public var prior: Double
+        /// Seconds per step.
+        public var seconds: [String: Double]
+    }
 
     /// Encodes the report as pretty-printed JSON.
     public func json() throws -> String {
@@ -92,6 +111,10 @@ public struct RunReport: Codable, Sendable {
         if !totals.reasons.isEmpty {
             let top = totals.reasons.prefix(5).map { "\($0.reason) (\(Self.grouped($0.rows)))" }
             lines.append("top reasons: " + top.joined(separator: "; "))
+        }
+        if let dedupe {
+            let oversize = dedupe.blocking.reduce(0) { $0 + $1.oversizeBlocks }
+            lines.append("dedupe: \(Self.grouped(dedupe.records)) records, \(Self.grouped(dedupe.candidatePairs)) candidate pairs (\(Self.grouped(oversize)) oversize blocks compared by neighbourhood), \(Self.grouped(dedupe.joins)) matches joined")
         }
         if !warnings.isEmpty { lines.append("\(warnings.count) warning\(warnings.count == 1 ? "" : "s") (see report.json)") }
         lines.append("outputs: \(outputFolder)/ (\(outputFiles.joined(separator: ", ")))")

@@ -124,6 +124,7 @@ public struct Runner {
                 log.warn("no records after the header", at: SourceLocation(file: source.schema.source, line: 2))
             }
             var report = makeReport(sources: sources, counts: counts, stages: pipeline.stages.map(\.name), startedAt: startedAt)
+            report.dedupe = pipeline.stages.lazy.compactMap { ($0 as? DedupeStage)?.outcome }.first.map(Self.summary)
             report.seconds = (clock.now - started).seconds
             if configuration.outputFile == nil {
                 try FileSystem.write(try report.json(), to: sink.stagedPath("report.json"))
@@ -137,6 +138,15 @@ public struct Runner {
             sink.abandon()
             throw error
         }
+    }
+
+    /// The report's figures of a dedupe stage.
+    static func summary(of outcome: DedupeResult) -> RunReport.DedupeSummary {
+        var seconds: [String: Double] = [:]
+        for (step, value) in outcome.timings { seconds[step, default: 0] += (value * 1000).rounded() / 1000 }
+        return RunReport.DedupeSummary(
+            records: outcome.cluster.count, blocking: outcome.blocking.rules, candidatePairs: outcome.blocking.totalPairs,
+            joins: outcome.joins, guardedJoins: outcome.guardedJoins, prior: outcome.model.prior, seconds: seconds)
     }
 
     private func requiredRoles(of pipeline: Pipeline) -> Set<FieldRole> {
@@ -207,7 +217,7 @@ public struct Runner {
             method: configuration.method.rawValue, rows: configuration.rows.rawValue, stages: stages,
             inputs: inputs, totals: RunReport.Counts(total), warnings: log.all.map(\.description),
             outputFolder: configuration.outputFolder,
-            outputFiles: Disposition.allCases.map { $0.fileName(extension: ext) } + ["report.json"])
+            outputFiles: Disposition.allCases.map { $0.fileName(extension: ext) } + ["report.json"], dedupe: nil)
     }
 }
 

@@ -67,16 +67,8 @@ public final class DedupeStage: BarrierStage, @unchecked Sendable {
     }
 
     public func prepare() throws {
-        let clock = ContinuousClock()
-        let started = clock.now
         let outcome = Deduplicator(model: model).run(features)
         result = outcome
-        if Environment.value("LISTWASH_DEBUG") != nil {
-            print("blocking:", outcome.blocking.rules.map { "\($0.rule): \($0.pairs) pairs, \($0.oversizeBlocks) oversize, max \($0.largestBlock)" })
-            print("joins \(outcome.joins), guarded \(outcome.guardedJoins), prior \(outcome.model.prior), \(clock.now - started)")
-            print(outcome.timings.map { "\($0.step) \(String(format: "%.2f", $0.seconds))" }.joined(separator: ", "))
-            for c in outcome.model.comparisons { print(c.name, c.levels.map { "\($0.label): m=\(String(format: "%.4f", $0.m)) u=\(String(format: "%.5f", $0.u)) w=\(String(format: "%.2f", $0.weight))" }) }
-        }
         guard rows == .records else { return }
         var best: [Int: Int] = [:]
         for record in 0..<features.count {

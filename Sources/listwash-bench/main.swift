@@ -102,7 +102,15 @@ case "dedupe":
     configuration.inputs = [.init(path: path)]
     configuration.outputFile = out
     let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-    measure("dedupe", bytes: size, rows: 0) { try Runner(configuration: configuration).run().totals.rowsIn }
+    var report: RunReport?
+    measure("dedupe", bytes: size, rows: 0) {
+        report = try Runner(configuration: configuration).run()
+        return report?.totals.rowsIn ?? 0
+    }
+    if let dedupe = report?.dedupe {
+        print("candidate pairs \(dedupe.candidatePairs): " + dedupe.blocking.map { "\($0.rule) \($0.pairs) (oversize \($0.oversizeBlocks), largest \($0.largestBlock))" }.joined(separator: "; "))
+        print("steps: " + dedupe.seconds.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value) s" }.joined(separator: ", "))
+    }
     if let accuracy = try? PairwiseAccuracy.measure(output: out, idColumn: "listwash_row", truthPairs: nil, truthColumn: "true_person") {
         print(String(format: "pairs: predicted %d, true %d, correct %d; precision %.4f, recall %.4f, F1 %.4f",
                      accuracy.predicted, accuracy.actual, accuracy.truePositives, accuracy.precision, accuracy.recall, accuracy.f1))
