@@ -28,7 +28,7 @@ enum Training {
             if exhaustive {
                 for i in stride(from: worker, to: n, by: workers) { for j in (i + 1)..<n { tally(i, j) } }
             } else {
-                var random = SplitMix64(state: seed &+ UInt64(worker) &* 0x9E37_79B9)
+                var random = SeededRandom(seed: seed &+ UInt64(worker) &* 0x9E37_79B9)
                 for _ in 0..<(sampleSize / workers) {
                     let i = Int(random.next() % UInt64(n))
                     var j = Int(random.next() % UInt64(n - 1))
@@ -116,19 +116,6 @@ enum Training {
         }
         model.prior = lambda
         return iterations
-    }
-}
-
-/// A small, fast, seeded random number generator (SplitMix64), so runs are repeatable.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import ListWash
 
 /// Generates a US lead list with known duplicates, for measuring dedupe accuracy and speed.
 ///
@@ -8,7 +9,7 @@ import Foundation
 /// names; and different people who look alike: family members at one address and phone,
 /// colleagues sharing a company phone, common names in one ZIP code.
 struct LabeledLeadGenerator {
-    private var random: SplitMixGenerator
+    private var random: SeededRandom
     private let givenNames: [(formal: String, nicknames: [String])]
     private let surnames: [String]
     private let places: [(zip: String, state: String, area: String)]
@@ -26,7 +27,7 @@ struct LabeledLeadGenerator {
             }
         }
         self.places = places.isEmpty ? Self.fallbackPlaces : places
-        random = SplitMixGenerator(state: seed)
+        random = SeededRandom(seed: seed)
         var groups: [String: [String]] = [:]
         if let nicknamesFile, let text = try? String(contentsOfFile: nicknamesFile, encoding: .utf8) {
             for line in text.split(separator: "\n").dropFirst() {
@@ -40,7 +41,7 @@ struct LabeledLeadGenerator {
         let common = ["smith", "johnson", "williams", "brown", "jones", "garcia", "miller", "davis", "rodriguez", "martinez",
                       "hernandez", "lopez", "gonzalez", "wilson", "anderson", "thomas", "taylor", "moore", "jackson", "martin",
                       "lee", "perez", "thompson", "white", "harris", "sanchez", "clark", "ramirez", "lewis", "robinson"]
-        var generated = SplitMixGenerator(state: seed ^ 0xABCD)
+        var generated = SeededRandom(seed: seed ^ 0xABCD)
         let onsets = ["b", "br", "c", "ch", "d", "f", "g", "gr", "h", "k", "kl", "l", "m", "n", "p", "r", "s", "sch", "st", "t", "v", "w", "z"]
         let vowels = ["a", "e", "i", "o", "u", "ei", "au", "ou"]
         let codas = ["n", "r", "s", "l", "m", "k", "nd", "rt", "ck", "tz", "ski", "sen", "son", "man", "berg", "wick"]
@@ -235,17 +236,5 @@ struct LabeledLeadGenerator {
 
     static func quoted(_ field: String) -> String {
         field.contains(",") || field.contains("\"") ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
-    }
-}
-
-/// SplitMix64, seeded, for repeatable data.
-struct SplitMixGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,3 +1,4 @@
+import ListWashCore
 import Foundation
 
 /// Reference tables under `../shared/data/string-metrics/` (see that folder's SOURCES.md).
@@ -69,18 +70,8 @@ enum StringMetricsFixtures {
     }
 }
 
-/// A small seeded generator (SplitMix64) for reproducible property tests.
-struct SimilaritySeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The seeded generator property tests use, so they are reproducible.
+typealias SimilaritySeededGenerator = SeededRandom
 
 /// A random string of `length` characters drawn from `alphabet`.
 func randomString(_ alphabet: [Character], length: Int, using rng: inout SimilaritySeededGenerator) -> String {
