@@ -14,7 +14,9 @@ struct CheckCommand: ParsableCommand {
         try reportingErrors {
             let configuration = try PipelineConfiguration.load(path: pipeline)
             let stages = configuration.stages.map(\.name).joined(separator: " | ")
-            print("\(pipeline): ok (\(configuration.inputs.count) input\(configuration.inputs.count == 1 ? "" : "s"); stages: \(stages.isEmpty ? "none" : stages); method: \(configuration.method.rawValue))")
+            let inputs = configuration.inbox.map { "inbox \($0.path)" }
+                ?? "\(configuration.inputs.count) input\(configuration.inputs.count == 1 ? "" : "s")"
+            print("\(pipeline): ok (\(inputs); stages: \(stages.isEmpty ? "none" : stages); method: \(configuration.method.rawValue))")
         }
     }
 }
