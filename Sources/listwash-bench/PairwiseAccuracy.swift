@@ -42,11 +42,6 @@ struct PairwiseAccuracy {
         return result
     }
 
-    struct Pair: Hashable {
-        let a: String, b: String
-        init(_ x: String, _ y: String) { (a, b) = x < y ? (x, y) : (y, x) }
-    }
-
     static func readCSV(_ path: String) throws -> (header: [String], records: [[String]]) {
         let reader = try CSVReader(path: path)
         let schema = Schema(source: path, columns: reader.header, roles: [:])
