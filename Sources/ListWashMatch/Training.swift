@@ -102,7 +102,9 @@ enum Training {
             }
             let total = entries.reduce(0) { $0 + $1.count }
             var change = abs(matchMass / total - lambda)
-            lambda = min(max(matchMass / total, 1e-6), 0.999)
+            // At most half the candidate pairs are matches: past that, EM has mistaken a
+            // common agreement (the same surname, the same ZIP) for identity.
+            lambda = min(max(matchMass / total, 1e-6), 0.5)
             for k in 0..<comparisons {
                 let nonNull = levelMass[k].dropFirst().reduce(0, +)
                 guard nonNull > 0 else { continue }
