@@ -33,11 +33,6 @@ public final class CSVWriter: RecordWriter, @unchecked Sendable {
         line.withUnsafeBufferPointer { output.append($0) }
     }
 
-    /// Writes records `rows` of `batch`.
-    public func write(_ batch: RecordBatch, rows: [Int]) throws {
-        try append(encoded: encode(batch, rows: rows), records: rows.count)
-    }
-
     /// Appends records already encoded by ``encode(_:rows:)``.
     public func append(encoded: [UInt8], records: Int) throws {
         encoded.withUnsafeBufferPointer { output.append($0) }
@@ -163,8 +158,6 @@ public final class CSVWriter: RecordWriter, @unchecked Sendable {
 
 /// A destination for records: a CSV or JSON Lines file.
 public protocol RecordWriter: AnyObject, Sendable {
-    /// Writes records `rows` of `batch`.
-    func write(_ batch: RecordBatch, rows: [Int]) throws
     /// The bytes of records `rows` of `batch`, made without touching the file (any thread).
     func encode(_ batch: RecordBatch, rows: [Int]) -> [UInt8]
     /// Appends bytes made by ``encode(_:rows:)``, in order.
@@ -173,4 +166,11 @@ public protocol RecordWriter: AnyObject, Sendable {
     func finish() throws
     /// Records written so far.
     var recordsWritten: Int { get }
+}
+
+extension RecordWriter {
+    /// Writes records `rows` of `batch`: encodes them, then appends the bytes.
+    public func write(_ batch: RecordBatch, rows: [Int]) throws {
+        try append(encoded: encode(batch, rows: rows), records: rows.count)
+    }
 }

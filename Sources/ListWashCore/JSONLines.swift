@@ -241,11 +241,6 @@ public final class JSONLinesWriter: RecordWriter, @unchecked Sendable {
         self.includeRawText = includeRawText
     }
 
-    /// Writes records `rows` of `batch`.
-    public func write(_ batch: RecordBatch, rows: [Int]) throws {
-        try append(encoded: encode(batch, rows: rows), records: rows.count)
-    }
-
     /// Appends records already encoded by ``encode(_:rows:)``.
     public func append(encoded: [UInt8], records: Int) throws {
         encoded.withUnsafeBufferPointer { output.append($0) }
