@@ -35,11 +35,15 @@ let package = Package(
         ),
         // Fuzzy matching: similarity, blocking, Fellegi-Sunter scoring, EM, clustering, linking.
         .target(name: "ListWashMatch", dependencies: ["ListWashCore", "ListWashNormalize", "ListWashText"]),
+        // Suppression lists and the lead management decision: who is held back, what the CRM does.
+        .target(name: "ListWashDecide", dependencies: ["ListWashCore", "ListWashNormalize"]),
+        // Business rules: lead scoring and routing by territory, product and key account.
+        .target(name: "ListWashRoute", dependencies: ["ListWashCore", "ListWashNormalize"]),
         // Pipeline files, runs, reports: the library users call.
         .target(
             name: "ListWash",
             dependencies: [
-                "ListWashCore", "ListWashNormalize", "ListWashMatch",
+                "ListWashCore", "ListWashNormalize", "ListWashMatch", "ListWashDecide", "ListWashRoute",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
