@@ -36,7 +36,7 @@ let package = Package(
         // Fuzzy matching: similarity, blocking, Fellegi-Sunter scoring, EM, clustering, linking.
         .target(name: "ListWashMatch", dependencies: ["ListWashCore", "ListWashNormalize", "ListWashText"]),
         // Suppression lists and the lead management decision: who is held back, what the CRM does.
-        .target(name: "ListWashDecide", dependencies: ["ListWashCore", "ListWashNormalize"]),
+        .target(name: "ListWashDecide", dependencies: ["ListWashCore", "ListWashNormalize", "ListWashMatch"]),
         // Business rules: lead scoring and routing by territory, product and key account.
         .target(name: "ListWashRoute", dependencies: ["ListWashCore", "ListWashNormalize"]),
         // Pipeline files, runs, reports: the library users call.

@@ -189,7 +189,8 @@ public struct Runner {
                     sources.append(SourceInput(reader: reader, schema: Schema(source: path, columns: [], roles: [:])))
                     continue
                 }
-                let schema = try configuration.columns.resolve(header: reader.header, source: path, required: required, log: log)
+                var schema = try configuration.columns.resolve(header: reader.header, source: path, required: required, log: log)
+                schema.list = input.list
                 if input.csv.hasHeader, let problem = HeaderCheck.dataLikeCell(in: reader.header), schema.mapping.allSatisfy({ !$0.explicit }) && schema.roles.count <= 1 {
                     throw ListWashError(.input, "the first line looks like data, not a header (column \(problem.column) holds '\(problem.value)'); add a header line, or set header: false and column_names: [...] for this input in the pipeline file", at: SourceLocation(file: path, line: 1, column: problem.column))
                 }

@@ -1,4 +1,6 @@
+import Foundation
 import ListWashCore
+import ListWashDecide
 import ListWashMatch
 import ListWashNormalize
 
@@ -13,6 +15,7 @@ enum StageCatalog {
         ("validate", buildValidate),
         ("dedupe", buildDedupe),
         ("match", buildMatch),
+        ("decide", buildDecide),
     ]
 
     static var names: [String] { builders.map(\.name) }
@@ -64,6 +67,33 @@ enum StageCatalog {
             reference.map { MatchStage.Reference(path: $0.path, idColumn: $0.idColumn) }
         }
         return MatchStage(model: model, contacts: reference(configuration.contacts), leads: reference(configuration.leads), accounts: reference(configuration.accounts))
+    }
+
+    /// The decide stage reads what dedupe and match found: without dedupe a repeat response
+    /// would create a second lead, without match a known person would become a new lead. Both
+    /// must come before it, except under point of interest (every response is a new lead).
+    private static func buildDecide(_ entry: PipelineConfiguration.StageEntry, _ configuration: PipelineConfiguration) throws -> any Stage {
+        var campaign = ""
+        if let options = entry.options {
+            for (key, _, value) in try options.mapping("decide", allowed: ["campaign"]) where key == "campaign" {
+                campaign = try value.string("campaign")
+            }
+        }
+        if configuration.method != .pointOfInterest {
+            let position = configuration.stages.firstIndex { $0.name == "decide" } ?? configuration.stages.endIndex
+            let before = Set(configuration.stages[..<position].map(\.name))
+            for needed in ["dedupe", "match"] where !before.contains(needed) {
+                throw ListWashError(.usage, "the decide stage needs a '\(needed)' stage before it under method \(configuration.method.rawValue): without it \(needed == "dedupe" ? "a repeat response in the list" : "a person already in the CRM") would become a new lead", at: entry.location)
+            }
+        }
+        return DecideStage(method: configuration.method, campaign: campaign, defaultDate: today())
+    }
+
+    /// Today's date in UTC, YYYY-MM-DD: the response date of rows that carry none.
+    static func today() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        return formatter.string(from: Date())
     }
 
     /// The match model of a pipeline: its match stage's, else its dedupe stage's, else the

@@ -11,6 +11,9 @@ public struct Schema: Sendable {
     /// How each role was mapped, for the run report: role, column name, and whether the pipeline
     /// file named it.
     public let mapping: [ColumnMapping.Entry]
+    /// The source list's name (the vendor or event, as campaign associations name it); `nil`
+    /// means the file's name without its folder and extension (see ``listName``).
+    public var list: String?
 
     /// Creates a schema. Most callers get one from ``ColumnMapping/resolve(header:source:required:log:)``.
     public init(source: String, columns: [String], roles: [FieldRole: Int], mapping: [ColumnMapping.Entry] = []) {
@@ -18,6 +21,14 @@ public struct Schema: Sendable {
         self.columns = columns
         self.roles = roles
         self.mapping = mapping
+    }
+
+    /// The source list's name: ``list``, else the file's name without folder and extension.
+    public var listName: String {
+        if let list, !list.isEmpty { return list }
+        let file = source.split(separator: "/").last.map(String.init) ?? source
+        guard let dot = file.lastIndex(of: "."), dot != file.startIndex else { return file }
+        return String(file[..<dot])
     }
 
     /// The column index of `role`, or `nil` when the source has no such column.

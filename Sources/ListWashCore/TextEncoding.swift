@@ -87,3 +87,14 @@ public enum TextEncoding: String, Sendable, Codable {
         return true
     }
 }
+
+extension StringProtocol {
+    /// The text without leading and trailing ASCII spaces and tabs.
+    public func trimmingSpaces() -> String {
+        let text = Substring(self)
+        let bytes = text.utf8
+        guard let first = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }),
+              let last = bytes.lastIndex(where: { $0 != 0x20 && $0 != 0x09 }) else { return "" }
+        return String(text[first...last])
+    }
+}

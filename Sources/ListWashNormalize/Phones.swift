@@ -279,14 +279,3 @@ struct AreaCodeDirectory: Sendable {
         return entries[npa]
     }
 }
-
-extension Substring {
-    /// The text without leading and trailing ASCII spaces.
-    func trimmingSpaces() -> String {
-        let bytes = utf8
-        guard let first = bytes.firstIndex(where: { $0 != TextCleaning.space }),
-            let last = bytes.lastIndex(where: { $0 != TextCleaning.space })
-        else { return "" }
-        return String(self[first...last])
-    }
-}

@@ -1,0 +1,202 @@
+import ListWashCore
+import ListWashMatch
+import ListWashNormalize
+
+/// Decides, for every row still open after matching and suppression, what the CRM does with it
+/// under the run's lead management method (``LeadDecision``), and settles it: `create_lead` rows
+/// go to `load`, the others to `attach` as campaign associations.
+///
+/// Fills `listwash_action`, `listwash_target_id` (the CRM id attached to, or `new:<cluster>` for
+/// a lead the first response of the same person creates in this run), `listwash_role` (buying
+/// group only), and the campaign association: `listwash_campaign`, `listwash_response_date`
+/// (YYYY-MM-DD) and `listwash_list`. Under hybrid, a lead created for a person who is already a
+/// contact carries the contact's id in `listwash_match_id`.
+///
+/// It reads what the dedupe and match stages wrote (`listwash_cluster`, `listwash_lead_id`,
+/// `listwash_contact_id`, `listwash_account_id`). Rows of one cluster are one person: the
+/// person's lead or contact is the first one any of their open rows matched, and their first
+/// open row is the one that creates a lead when the table says so. It is a barrier: it sees
+/// every row before deciding any.
+public final class DecideStage: BarrierStage, @unchecked Sendable {
+    public let name = "decide"
+    /// The lead management method.
+    public let method: LeadMethod
+    /// The campaign of rows whose source has no campaign column; empty means the source list's name.
+    public let campaign: String
+    /// The response date of rows without a readable one (YYYY-MM-DD), usually the run's date.
+    public let defaultDate: String
+
+    /// Person facts by cluster number (`C12` is 12).
+    private var people: [Int: PersonFacts] = [:]
+    /// Buying groups by account id.
+    private var groups: [String: GroupFacts] = [:]
+
+    /// The columns this stage fills.
+    public static let columns = [
+        "listwash_action", "listwash_target_id", "listwash_role",
+        "listwash_campaign", "listwash_response_date", "listwash_list",
+    ]
+
+    public var outputColumns: [String] { Self.columns }
+
+    /// A decide stage for `method`.
+    public init(method: LeadMethod, campaign: String = "", defaultDate: String) {
+        self.method = method
+        self.campaign = campaign
+        self.defaultDate = defaultDate
+    }
+
+    // MARK: Seeing every row first
+
+    /// What one open row tells about its person.
+    struct RowFacts: Sendable {
+        var sequence: Int
+        var cluster: Int
+        var clusterLabel: String
+        var leadID: String
+        var contactID: String
+        var accountID: String
+    }
+
+    private struct PersonFacts {
+        var firstSequence: Int
+        var leadID: String
+        var contactID: String
+    }
+
+    private struct GroupFacts {
+        var firstSequence: Int
+        var creatorCluster: String
+        var leadID: String
+    }
+
+    public func digest(_ batch: RecordBatch) throws -> (any Sendable)? {
+        let columns = Columns(batch.layout)
+        return batch.openRows.map { columns.facts(batch, row: $0) }
+    }
+
+    public func observe(_ batch: RecordBatch, digest: (any Sendable)?) throws {
+        let rows = digest as? [RowFacts] ?? batch.openRows.map { Columns(batch.layout).facts(batch, row: $0) }
+        for row in rows {
+            var person = people[row.cluster] ?? PersonFacts(firstSequence: row.sequence, leadID: "", contactID: "")
+            if person.leadID.isEmpty { person.leadID = row.leadID }
+            if person.contactID.isEmpty { person.contactID = row.contactID }
+            people[row.cluster] = person
+            guard method == .buyingGroup, !row.accountID.isEmpty else { continue }
+            var group = groups[row.accountID] ?? GroupFacts(firstSequence: row.sequence, creatorCluster: row.clusterLabel, leadID: "")
+            if group.leadID.isEmpty { group.leadID = row.leadID }
+            groups[row.accountID] = group
+        }
+    }
+
+    public func prepare() throws {}
+
+    // MARK: Deciding
+
+    public func process(_ batch: inout RecordBatch) throws {
+        let columns = Columns(batch.layout)
+        guard let action = columns.action, let target = columns.target else { return }
+        let context = RowContext(schema: batch.schema)
+        for row in batch.openRows {
+            let facts = columns.facts(batch, row: row)
+            if batch[row, OutputLayout.cluster].isEmpty { batch[row, OutputLayout.cluster] = facts.clusterLabel }
+            let decision = decide(facts, title: context.title(batch, row))
+            batch[row, action] = decision.action.rawValue
+            batch[row, target] = decision.target
+            if let role = columns.role, method == .buyingGroup { batch[row, role] = decision.role?.rawValue ?? "" }
+            if decision.matchID != nil { batch[row, OutputLayout.matchID] = decision.matchID ?? "" }
+            if let column = columns.campaign { batch[row, column] = context.campaign(batch, row, fallback: campaign) }
+            if let column = columns.responseDate { batch[row, column] = context.responseDate(batch, row) ?? defaultDate }
+            if let column = columns.list { batch[row, column] = batch.schema.listName }
+            batch.settle(row, as: decision.action == .createLead ? .load : .attach, reason: decision.reason)
+        }
+    }
+
+    /// One row's decision with its reason.
+    struct Decision {
+        var action: CRMAction
+        var target: String
+        var reason: String
+        var role: BuyingRole?
+        var matchID: String?
+    }
+
+    func decide(_ facts: RowFacts, title: String) -> Decision {
+        if method == .buyingGroup, !facts.accountID.isEmpty, let group = groups[facts.accountID] {
+            return decideInGroup(facts, group: group, role: BuyingRole(title: title))
+        }
+        let person = people[facts.cluster] ?? PersonFacts(firstSequence: facts.sequence, leadID: facts.leadID, contactID: facts.contactID)
+        let isFirst = person.firstSequence == facts.sequence
+        let known = LeadDecision.Person(leadID: person.leadID, contactID: person.contactID, createdLead: isFirst ? "" : "new:\(Self.label(facts.cluster))")
+        let (action, target) = LeadDecision.decide(method, for: known)
+        var decision = Decision(action: action, target: target, reason: "")
+        if method == .buyingGroup { decision.role = BuyingRole(title: title) }
+        switch action {
+        case .createLead:
+            if method == .pointOfInterest {
+                decision.reason = "point of interest: every response creates a lead"
+            } else if !person.contactID.isEmpty {
+                decision.reason = "contact \(person.contactID) has no lead: hybrid creates one"
+                decision.matchID = person.contactID
+            } else {
+                decision.reason = "not in the CRM: new lead"
+            }
+        case .attachToLead where target == person.leadID:
+            decision.reason = "response of lead \(target) in the CRM"
+        case .attachToLead:
+            decision.reason = "repeat response: the lead its first response creates in this run (\(target))"
+        case .attachToContact:
+            decision.reason = "response of contact \(target) in the CRM"
+        }
+        return decision
+    }
+
+    private func decideInGroup(_ facts: RowFacts, group: GroupFacts, role: BuyingRole) -> Decision {
+        if !group.leadID.isEmpty {
+            return Decision(action: .attachToLead, target: group.leadID, reason: "buying group of account \(facts.accountID): lead \(group.leadID) in the CRM", role: role)
+        }
+        if group.firstSequence == facts.sequence {
+            return Decision(action: .createLead, target: "", reason: "buying group of account \(facts.accountID): first response, new lead", role: role)
+        }
+        let target = "new:\(group.creatorCluster)"
+        return Decision(action: .attachToLead, target: target, reason: "buying group of account \(facts.accountID): the lead its first response creates in this run (\(target))", role: role)
+    }
+
+    /// `C12` for cluster 12.
+    static func label(_ cluster: Int) -> String { "C\(cluster)" }
+
+    /// The cluster number in a `listwash_cluster` value (`C12` → 12).
+    static func clusterNumber(_ label: String) -> Int? {
+        guard label.first == "C" else { return nil }
+        return Int(label.dropFirst())
+    }
+
+    /// The columns the stage reads and writes, looked up once per batch.
+    struct Columns {
+        let action, target, role, campaign, responseDate, list: OutputLayout.Column?
+        let lead, contact, account: OutputLayout.Column?
+
+        init(_ layout: OutputLayout) {
+            action = layout.column("listwash_action")
+            target = layout.column("listwash_target_id")
+            role = layout.column("listwash_role")
+            campaign = layout.column("listwash_campaign")
+            responseDate = layout.column("listwash_response_date")
+            list = layout.column("listwash_list")
+            lead = layout.column("listwash_lead_id")
+            contact = layout.column("listwash_contact_id")
+            account = layout.column("listwash_account_id")
+        }
+
+        /// What row `row` says about its person. A row without a cluster (no dedupe stage ran) is
+        /// a cluster of its own, numbered like the dedupe stage numbers them.
+        func facts(_ batch: RecordBatch, row: Int) -> RowFacts {
+            let sequence = batch.sequence(row)
+            let written = batch[row, OutputLayout.cluster]
+            let cluster = DecideStage.clusterNumber(written) ?? sequence + 1
+            func value(_ column: OutputLayout.Column?) -> String { column.map { batch[row, $0] } ?? "" }
+            return RowFacts(sequence: sequence, cluster: cluster, clusterLabel: DecideStage.label(cluster),
+                            leadID: value(lead), contactID: value(contact), accountID: value(account))
+        }
+    }
+}

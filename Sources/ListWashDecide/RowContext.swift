@@ -1,0 +1,37 @@
+import ListWashCore
+import ListWashMatch
+
+/// The campaign-association fields of a row, read from its source columns: campaign, response
+/// date and title.
+struct RowContext {
+    let campaignColumn: Int?
+    let dateColumn: Int?
+    let titleColumn: Int?
+
+    init(schema: Schema) {
+        campaignColumn = schema.column(.campaign)
+        dateColumn = schema.column(.responseDate)
+        titleColumn = schema.column(.title)
+    }
+
+    /// The row's campaign: its campaign column, else `fallback`, else the source list's name.
+    func campaign(_ batch: RecordBatch, _ row: Int, fallback: String) -> String {
+        let written = campaignColumn.map { batch.value(row, column: $0).trimmingSpaces() } ?? ""
+        if !written.isEmpty { return written }
+        return fallback.isEmpty ? batch.schema.listName : fallback
+    }
+
+    /// The row's response date as YYYY-MM-DD, or `nil` when it has none that reads as a date.
+    /// A time after the date (`2026-11-02T10:15:00Z`, `11/02/2026 10:15`) is ignored.
+    func responseDate(_ batch: RecordBatch, _ row: Int) -> String? {
+        guard let dateColumn else { return nil }
+        let text = batch.value(row, column: dateColumn).trimmingSpaces()
+        let datePart = text.split(whereSeparator: { $0 == "T" || $0 == " " }).first.map(String.init) ?? ""
+        return DateComparison.parse(datePart).map(\.description)
+    }
+
+    /// The row's job title, or empty.
+    func title(_ batch: RecordBatch, _ row: Int) -> String {
+        titleColumn.map { batch.value(row, column: $0) } ?? ""
+    }
+}
