@@ -142,7 +142,7 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
                 decision.reason = "not in the CRM: new lead"
             }
         case .attachToLead where target == person.leadID:
-            decision.reason = "response of lead \(target) in the CRM"
+            decision.reason = "response of lead \(target) in the CRM" + (person.contactID.isEmpty ? "" : " (also contact \(person.contactID): the lead wins)")
         case .attachToLead:
             decision.reason = "repeat response: the lead its first response creates in this run (\(target))"
         case .attachToContact:

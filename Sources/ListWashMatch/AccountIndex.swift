@@ -24,7 +24,7 @@ public final class AccountIndex: Sendable {
             throw ListWashError(.referenceData, error.diagnostic.message, at: error.diagnostic.location)
         }
         let header = reader.header
-        let idIndex = try ReferenceIndex.idColumn(idColumn, in: header, path: path)
+        let idIndex = try ReferenceIndex.idColumn(idColumn, in: header, path: path, spellings: ["id", "accountid", "recordid", "companyid"])
         // In an accounts export "Name" / "Account Name" is the company.
         var explicit: [FieldRole: String] = [:]
         if let name = header.first(where: { ["accountname", "name", "company", "companyname"].contains(FieldRole.foldHeader($0)) }) { explicit[.company] = name }

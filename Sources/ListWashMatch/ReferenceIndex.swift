@@ -34,7 +34,7 @@ public final class ReferenceIndex: @unchecked Sendable {
 
     /// Reads, normalizes and indexes the export at `path`.
     ///
-    /// - Parameter idColumn: the id column's header; `nil` recognizes "Id", "Contact ID", "Lead ID", "Record ID".
+    /// - Parameter idColumn: the id column's header; `nil` recognizes "Id", "Contact ID" (contacts) or "Lead ID" (leads), "Record ID".
     /// - Throws: ``ListWashError`` (`.referenceData`) when the file cannot be read, has no id
     ///   column, or repeats an id.
     public init(path: String, kind: Kind, idColumn: String? = nil, model: MatchModel, log: DiagnosticLog? = nil) throws {
@@ -53,7 +53,7 @@ public final class ReferenceIndex: @unchecked Sendable {
         } catch let error as ListWashError {
             throw ListWashError(.referenceData, error.diagnostic.message, at: error.diagnostic.location)
         }
-        let idIndex = try Self.idColumn(idColumn, in: reader.header, path: path)
+        let idIndex = try Self.idColumn(idColumn, in: reader.header, path: path, spellings: Self.idSpellings(kind))
         let accountIndex = schema.column(.accountID)
         let normalize = NormalizeStage()
         let layout = Pipeline([normalize]).layout
@@ -122,18 +122,25 @@ public final class ReferenceIndex: @unchecked Sendable {
         return sortedRecords[rule][low..<end]
     }
 
-    static func idColumn(_ name: String?, in header: [String], path: String) throws -> Int {
+    /// The id column of an export: `name` when the pipeline names one, else the first header
+    /// among `spellings` (folded: "Contact ID" is `contactid`). A contacts export is never
+    /// read by its "Account ID" column: each kind of export has its own spellings.
+    static func idColumn(_ name: String?, in header: [String], path: String, spellings: [String]) throws -> Int {
         if let name {
             guard let index = header.firstIndex(of: name) ?? header.firstIndex(where: { FieldRole.foldHeader($0) == FieldRole.foldHeader(name) }) else {
                 throw ListWashError(.referenceData, "no id column '\(name)' in \(path); its columns are: \(header.joined(separator: ", "))", at: SourceLocation(file: path, line: 1))
             }
             return index
         }
-        let spellings = ["id", "contactid", "leadid", "recordid", "accountid", "personid"]
         for spelling in spellings {
             if let index = header.firstIndex(where: { FieldRole.foldHeader($0) == spelling }) { return index }
         }
-        throw ListWashError(.referenceData, "no id column in \(path) (looked for Id, Contact ID, Lead ID, Record ID, Account ID); name it in the pipeline file: references: {contacts: {path: ..., id: \"<header>\"}}; its columns are: \(header.joined(separator: ", "))", at: SourceLocation(file: path, line: 1))
+        throw ListWashError(.referenceData, "no id column in \(path) (looked for \(spellings.joined(separator: ", "))); name it in the pipeline file: references: {contacts: {path: ..., id: \"<header>\"}}; its columns are: \(header.joined(separator: ", "))", at: SourceLocation(file: path, line: 1))
+    }
+
+    /// The folded id headers of each kind of export: "Id", "Contact ID", "Lead ID", "Record ID", ...
+    static func idSpellings(_ kind: Kind) -> [String] {
+        ["id", kind == .contact ? "contactid" : "leadid", "recordid", "personid"]
     }
 
     /// The best match at or above the review threshold for record `i` of `input`: the

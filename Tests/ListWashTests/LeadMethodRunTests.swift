@@ -198,6 +198,56 @@ import Testing
         #expect(try Runner(configuration: try PipelineConfiguration.load(path: poi)).run().totals.rowsOut["load"] == 4)
     }
 
+    @Test func recordsMergeOnePersonIntoOneDecidedRow() throws {
+        write(state: .contact)
+        let configuration = try PipelineConfiguration.load(path: scratch.write("p.yaml", """
+            inputs: [forms.csv]
+            references: {contacts: contacts.csv, leads: leads.csv}
+            method: hybrid
+            rows: records
+            stages: [normalize, dedupe, match, decide]
+            output: {folder: out}
+            """))
+        let report = try Runner(configuration: configuration).run()
+        #expect(report.totals.rowsOut["load"] == 1)
+        #expect(report.totals.rowsOut["duplicate"] == 3)
+        #expect(report.totals.rowsOut["attach", default: 0] == 0)
+        let load = try readCSV("\(scratch.path)/out/load.csv")
+        let matchID = try #require(load.header.firstIndex(of: "listwash_match_id"))
+        #expect(load.rows.first?[matchID] == "003X0001")
+    }
+
+    /// A person who is both a lead and a contact (the CRM holds a duplicate): the response goes to
+    /// the lead, and the reason says so.
+    @Test func aLeadAndAContactWithOneEmailAttachToTheLead() throws {
+        write(state: .lead)
+        scratch.write("contacts.csv", "Contact ID,First Name,Last Name,Email,Account ID\n003X0001,Robert,Smith,bob.smith@acme.com,001X0001\n")
+        let configuration = try PipelineConfiguration.load(path: scratch.write("p.yaml", """
+            inputs: [forms.csv]
+            references: {contacts: contacts.csv, leads: leads.csv}
+            method: unique
+            stages: [normalize, dedupe, match, decide]
+            output: {folder: out}
+            """))
+        _ = try Runner(configuration: configuration).run()
+        let attach = try readCSV("\(scratch.path)/out/attach.csv")
+        let target = try #require(attach.header.firstIndex(of: "listwash_target_id"))
+        let reason = try #require(attach.header.firstIndex(of: "listwash_reason"))
+        #expect(attach.rows.count == 4)
+        #expect(attach.rows.allSatisfy { $0[target] == "00QX0001" })
+        #expect(attach.rows.first?[reason] == "response of lead 00QX0001 in the CRM (also contact 003X0001: the lead wins)")
+    }
+
+    /// A contacts export without a contact id column is never read by its "Account ID".
+    @Test func aContactsExportWithOnlyAnAccountIDStopsTheRun() throws {
+        write(state: .nothing)
+        scratch.write("contacts.csv", "Account ID,First Name,Last Name,Email\n001X0001,Robert,Smith,bob.smith@acme.com\n")
+        let path = scratch.write("p.yaml", "inputs: [forms.csv]\nreferences: {contacts: contacts.csv}\nstages: [normalize, dedupe, match, decide]\noutput: {folder: out}\n")
+        let text = errorText { _ = try Runner(configuration: try PipelineConfiguration.load(path: path)).run() }
+        #expect(text?.contains("no id column in") == true, "\(text ?? "no error")")
+        #expect(text?.contains("contacts.csv:1") == true, "\(text ?? "no error")")
+    }
+
     @Test func aMisspelledMethodIsCaughtWithItsLine() throws {
         let path = scratch.write("p.yaml", "inputs: [forms.csv]\nmethod: hybird\n")
         let text = errorText { _ = try PipelineConfiguration.load(path: path) }

@@ -95,7 +95,9 @@ import ListWashMatch
         overrides.out = "\(scratch.path)/out"
         let configuration = try PipelineConfiguration.load(path: "\(packageRoot)/pipelines/acquired-list.yaml").applying(overrides)
         _ = try Runner(configuration: configuration).run()
-        let output = try readCSV("\(scratch.path)/out/load.csv")
+        let load = try readCSV("\(scratch.path)/out/load.csv"), attach = try readCSV("\(scratch.path)/out/attach.csv")
+        #expect(load.header == attach.header)
+        let output = (header: load.header, rows: load.rows + attach.rows)
         func column(_ name: String) throws -> Int { try #require(output.header.firstIndex(of: name)) }
         let email = try column("E-mail Address"), match = try column("listwash_match_id"), type = try column("listwash_match_type"), account = try column("listwash_account_id")
         let byEmail = Dictionary(output.rows.map { ($0[email].lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
