@@ -68,7 +68,7 @@ let package = Package(
             ]
         ),
         // Release-build benchmarks with generated data: `swift run -c release listwash-bench`.
-        .executableTarget(name: "listwash-bench", dependencies: ["ListWash", "ListWashMatch"]),
+        .executableTarget(name: "listwash-bench", dependencies: ["ListWash", "ListWashMatch", "ListWashDecide"]),
         .testTarget(name: "ListWashCoreTests", dependencies: ["ListWashCore"]),
         .testTarget(name: "ListWashNormalizeTests", dependencies: ["ListWashNormalize"]),
         .testTarget(name: "ListWashMatchTests", dependencies: ["ListWashMatch"]),

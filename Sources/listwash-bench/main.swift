@@ -6,6 +6,7 @@
 // Each benchmark prints rows, seconds, throughput and peak memory (max RSS).
 import Foundation
 import ListWash
+import ListWashDecide
 import ListWashMatch
 
 #if canImport(Glibc)
@@ -116,6 +117,24 @@ case "dedupe":
                      accuracy.predicted, accuracy.actual, accuracy.truePositives, accuracy.precision, accuracy.recall, accuracy.f1))
     }
     try? FileManager.default.removeItem(atPath: out)
+case "decide":
+    // decide FILE: normalize + dedupe, then the same with the hybrid lead decision after it.
+    guard arguments.count == 2 else { fail("usage: listwash-bench decide FILE") }
+    let path = arguments[arguments.startIndex + 1]
+    let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    for withDecision in [false, true] {
+        guard var configuration = try? PipelineConfiguration.builtInDedupe() else { fail("built-in pipeline") }
+        configuration.inputs = [.init(path: path)]
+        configuration.outputFolder = NSTemporaryDirectory() + "listwash-bench-decide-\(getpid())"
+        let decide: [any Stage] = withDecision ? [DecideStage(method: .hybrid, defaultDate: "2026-11-30")] : []
+        var report: RunReport?
+        measure(withDecision ? "dedupe + decide" : "dedupe", bytes: size, rows: 0) {
+            report = try Runner(configuration: configuration, extraStages: decide).run()
+            return report?.totals.rowsIn ?? 0
+        }
+        print("  " + (report?.totals.rowsOut ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        try? FileManager.default.removeItem(atPath: configuration.outputFolder)
+    }
 case "passthrough", "normalize":
     guard arguments.count == 2 else { fail("usage: listwash-bench \(command) FILE") }
     let path = arguments[arguments.startIndex + 1]
