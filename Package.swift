@@ -26,7 +26,7 @@ let package = Package(
         // Swift face of the ICU wrappers; imports no Foundation (Foundation bundles its own ICU).
         .target(name: "ListWashText", dependencies: ["CListWashICU"]),
         // Records, batches, stages, composition, CSV and JSON Lines I/O, diagnostics.
-        .target(name: "ListWashCore"),
+        .target(name: "ListWashCore", dependencies: ["CListWashSHA"]),
         // Normalizers for names, emails, ZIP codes, phones, states, countries, companies.
         .target(
             name: "ListWashNormalize",
@@ -36,7 +36,7 @@ let package = Package(
         // Fuzzy matching: similarity, blocking, Fellegi-Sunter scoring, EM, clustering, linking.
         .target(name: "ListWashMatch", dependencies: ["ListWashCore", "ListWashNormalize", "ListWashText"]),
         // Suppression lists and the lead management decision: who is held back, what the CRM does.
-        .target(name: "ListWashDecide", dependencies: ["ListWashCore", "ListWashNormalize"]),
+        .target(name: "ListWashDecide", dependencies: ["ListWashCore", "ListWashNormalize", "ListWashMatch"]),
         // Business rules: lead scoring and routing by territory, product and key account.
         .target(name: "ListWashRoute", dependencies: ["ListWashCore", "ListWashNormalize"]),
         // Pipeline files, runs, reports: the library users call.
@@ -54,7 +54,6 @@ let package = Package(
             name: "ListWashNightly",
             dependencies: [
                 "ListWash",
-                "CListWashSHA",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -68,10 +67,11 @@ let package = Package(
             ]
         ),
         // Release-build benchmarks with generated data: `swift run -c release listwash-bench`.
-        .executableTarget(name: "listwash-bench", dependencies: ["ListWash", "ListWashMatch"]),
+        .executableTarget(name: "listwash-bench", dependencies: ["ListWash", "ListWashMatch", "ListWashDecide"]),
         .testTarget(name: "ListWashCoreTests", dependencies: ["ListWashCore"]),
         .testTarget(name: "ListWashNormalizeTests", dependencies: ["ListWashNormalize"]),
         .testTarget(name: "ListWashMatchTests", dependencies: ["ListWashMatch"]),
+        .testTarget(name: "ListWashDecideTests", dependencies: ["ListWashDecide"]),
         .testTarget(name: "ListWashTests", dependencies: ["ListWash"]),
         .testTarget(name: "ListWashNightlyTests", dependencies: ["ListWashNightly"]),
     ]

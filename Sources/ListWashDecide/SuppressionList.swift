@@ -1,0 +1,187 @@
+import ListWashCore
+import ListWashNormalize
+
+/// One suppression list, read and indexed: competitors, do-not-contact entries, opt-outs, role
+/// local parts, disposable or free-mail domains, embargoed countries.
+///
+/// ```swift
+/// let competitors = try SuppressionList(path: "suppression-lists/competitors.csv")
+/// var subject = SuppressionSubject()
+/// subject.companyKey = "globex"
+/// competitors.firstMatch(subject)?.reason // "competitors.csv:14 company Globex Corp."
+/// ```
+/// The file is CSV with a header naming each column's ``SuppressionKind`` (free columns such as
+/// `note` are ignored); `#` lines are comments. Each entry is normalized by the same
+/// normalizers as rows and kept in a hash table per kind, so a lookup costs the same for ten
+/// entries as for a million. When two entries of a kind normalize alike, the first line wins.
+public struct SuppressionList: Sendable {
+    /// An entry: its line in the file and its text as written.
+    struct Entry: Sendable {
+        let line: Int
+        let text: String
+    }
+
+    /// The file's path.
+    public let path: String
+    /// The file's name, as reasons and `listwash_suppression_list` give it.
+    public let name: String
+    /// The kinds of entries the list holds.
+    public private(set) var kinds: Set<SuppressionKind> = []
+    /// The number of entries (non-empty cells of kind columns).
+    public private(set) var entryCount = 0
+
+    private var emails: [String: Entry] = [:]
+    private var emailKeys: [String: Entry] = [:]
+    private var hashes: [DigestKey: Entry] = [:]
+    private var domains: [String: Entry] = [:]
+    private var companies: [String: Entry] = [:]
+    private var phones: [String: Entry] = [:]
+    private var localParts: [String: Entry] = [:]
+    private var countries: [String: Entry] = [:]
+    private var accountIDs: [String: Entry] = [:]
+
+    /// Reads and indexes the list at `path`.
+    ///
+    /// - Throws: ``ListWashError`` (`.referenceData`, exit status 66) when the file is missing
+    ///   or unreadable, has no header or no entries, names an unknown column, has a line with
+    ///   more fields than the header, or a value that is not what its column holds; the error
+    ///   names the file, line and column.
+    /// - Complexity: O(*n*) in the file's size.
+    public init(path: String, normalizer: Normalizer = Normalizer()) throws {
+        self.path = path
+        name = path.split(separator: "/").last.map(String.init) ?? path
+        guard FileSystem.exists(path), !FileSystem.isDirectory(path) else {
+            throw ListWashError(.referenceData, "suppression list \(path) not found", at: SourceLocation(file: path))
+        }
+        let text: String
+        do {
+            text = try TextFile.read(path)
+        } catch let error as ListWashError {
+            throw ListWashError(.referenceData, error.diagnostic.message, at: error.diagnostic.location)
+        }
+        let file = try ListFileLines(text: text, path: path)
+        guard let header = file.lines.first else {
+            throw ListWashError(.referenceData, "the suppression list is empty: no header and no entries (a list named in the pipeline must suppress something)", at: SourceLocation(file: path))
+        }
+        var columns: [(index: Int, kind: SuppressionKind)] = []
+        for (index, cell) in header.fields.enumerated() {
+            if let kind = try SuppressionKind.recognize(cell, at: SourceLocation(file: path, line: header.number, column: index + 1)) {
+                columns.append((index, kind))
+                kinds.insert(kind)
+            }
+        }
+        guard !columns.isEmpty else {
+            throw ListWashError(.referenceData, "no column of the header says what the list holds; name one: \(SuppressionKind.allCases.map(\.rawValue).joined(separator: ", "))", at: SourceLocation(file: path, line: header.number))
+        }
+        for line in file.lines.dropFirst() {
+            guard line.fields.count <= header.fields.count else {
+                throw ListWashError(.referenceData, "\(line.fields.count) fields where the header has \(header.fields.count); quote a value that holds a comma (\"Acme, Inc.\")", at: SourceLocation(file: path, line: line.number))
+            }
+            for (index, kind) in columns where index < line.fields.count && !line.fields[index].isEmpty {
+                try add(line.fields[index], kind: kind, line: line.number, location: SourceLocation(file: path, line: line.number, column: index + 1), normalizer: normalizer)
+            }
+        }
+        guard entryCount > 0 else {
+            throw ListWashError(.referenceData, "the suppression list has a header but no entries (a list named in the pipeline must suppress something)", at: SourceLocation(file: path, line: header.number))
+        }
+    }
+
+    private mutating func add(_ cell: String, kind: SuppressionKind, line: Int, location: SourceLocation, normalizer: Normalizer) throws {
+        let entry = Entry(line: line, text: cell)
+        func invalid(_ what: String) -> ListWashError {
+            ListWashError(.referenceData, "'\(cell)' in column \(kind.rawValue) is not \(what)", at: location)
+        }
+        switch kind {
+        case .email:
+            let result = normalizer.emails.normalize(cell)
+            guard !result.email.isEmpty else { throw invalid("an email address") }
+            if emails[result.email] == nil { emails[result.email] = entry }
+            if emailKeys[result.key] == nil { emailKeys[result.key] = entry }
+        case .emailSHA256:
+            guard let key = DigestKey(hex: cell) else {
+                throw invalid("a SHA-256 hash: 64 hexadecimal digits expected, found \(cell.count) characters")
+            }
+            if hashes[key] == nil { hashes[key] = Entry(line: line, text: cell.lowercased()) }
+        case .domain:
+            guard !cell.contains("@") else { throw invalid("a domain: it is an email address; put it in an email column") }
+            var written = Substring(cell)
+            if written.hasPrefix("*.") { written = written.dropFirst(2) } else if written.hasPrefix(".") { written = written.dropFirst() }
+            guard let host = DomainNormalizer.host(from: String(written)), host.contains(".") else { throw invalid("a domain (globex.com)") }
+            if domains[host] == nil { domains[host] = entry }
+        case .company:
+            let key = normalizer.companies.normalize(cell).key
+            guard !key.isEmpty else { throw invalid("a company name") }
+            if companies[key] == nil { companies[key] = entry }
+        case .phone:
+            let e164 = normalizer.phones.normalize(cell).e164
+            guard !e164.isEmpty else { throw invalid("a phone number") }
+            if phones[e164] == nil { phones[e164] = entry }
+        case .localPart:
+            let local = cell.lowercased()
+            guard !local.contains("@") else { throw invalid("a local part: write the text before @ (info, not info@acme.com)") }
+            guard !local.contains(where: { $0.isWhitespace || $0 == "," || $0 == "<" || $0 == ">" }) else { throw invalid("a local part (info, sales)") }
+            if localParts[local] == nil { localParts[local] = entry }
+        case .country:
+            guard let code = normalizer.places.countryCode(cell) else { throw invalid("a country: write a name or an ISO code (CU, Cuba)") }
+            if countries[code] == nil { countries[code] = entry }
+        case .accountID:
+            if accountIDs[cell] == nil { accountIDs[cell] = entry }
+        }
+        entryCount += 1
+    }
+
+    /// The first entry (lowest line) of this list that `subject` matches, by any rule.
+    ///
+    /// - Complexity: a few hash lookups per value of the subject (one per label of each domain).
+    public func firstMatch(_ subject: SuppressionSubject) -> SuppressionMatch? {
+        var best: (entry: Entry, rule: SuppressionRule, detail: String?)?
+        func consider(_ entry: Entry?, _ rule: SuppressionRule, _ detail: String? = nil) {
+            guard let entry, entry.line < (best?.entry.line ?? .max) else { return }
+            best = (entry, rule, detail)
+        }
+        if !subject.email.isEmpty {
+            if !emails.isEmpty {
+                consider(emails[subject.email], .email)
+                if subject.emailKey != subject.email { consider(emailKeys[subject.emailKey], .emailKey) }
+            }
+            if !localParts.isEmpty {
+                let local = subject.localPart
+                consider(localParts[String(local)], .localPart)
+                if let plus = local.firstIndex(of: "+"), plus != local.startIndex { consider(localParts[String(local[..<plus])], .localPart) }
+            }
+            if !domains.isEmpty { considerDomain(subject.emailDomain, consider) }
+        }
+        if !hashes.isEmpty {
+            for digest in subject.digests { consider(hashes[digest], .emailSHA256) }
+        }
+        if !domains.isEmpty {
+            for domain in subject.domains where !domain.isEmpty { considerDomain(Substring(domain), consider) }
+        }
+        if !companies.isEmpty {
+            if !subject.companyKey.isEmpty { consider(companies[subject.companyKey], .company) }
+            if let account = subject.account, !account.key.isEmpty {
+                consider(companies[account.key], .accountCompany, "account \(subject.accountID) \(account.name)")
+            }
+        }
+        if !accountIDs.isEmpty, !subject.accountID.isEmpty { consider(accountIDs[subject.accountID], .accountID) }
+        if !phones.isEmpty {
+            for phone in subject.phones where !phone.isEmpty { consider(phones[phone], .phone) }
+        }
+        if !countries.isEmpty, !subject.country.isEmpty { consider(countries[subject.country], .country) }
+        guard let best else { return nil }
+        return SuppressionMatch(list: name, line: best.entry.line, rule: best.rule, entry: best.entry.text, detail: best.detail)
+    }
+
+    /// Looks `host` and each parent domain up (`eu.mail.globex.com`, `mail.globex.com`,
+    /// `globex.com`; never the bare top-level label).
+    private func considerDomain(_ host: Substring, _ consider: (Entry?, SuppressionRule, String?) -> Void) {
+        var rest = host
+        while let dot = rest.firstIndex(of: ".") {
+            consider(domains[String(rest)], .domain, nil)
+            rest = rest[rest.index(after: dot)...]
+        }
+    }
+
+    /// Whether the list holds entries of `kind`.
+    public func holds(_ kind: SuppressionKind) -> Bool { kinds.contains(kind) }
+}

@@ -1,0 +1,57 @@
+/// The rule by which a suppression-list entry matched a row, as reasons name it.
+public enum SuppressionRule: String, Sendable, CaseIterable {
+    /// The row's normalized email is the entry's.
+    case email
+    /// The row's provider key (Gmail dots and `+tags` dropped) is the entry's.
+    case emailKey = "email_key"
+    /// The SHA-256 of the row's email (as written, lower-cased and trimmed; normalized; or its
+    /// provider key) is the entry.
+    case emailSHA256 = "email_sha256"
+    /// The row's email or website domain is the entry's domain or one of its subdomains.
+    case domain
+    /// The row's company key is the entry's.
+    case company
+    /// The account the row matched has the entry's company key.
+    case accountCompany = "account_company"
+    /// The account the row matched has the entry's id.
+    case accountID = "account_id"
+    /// The row's phone (E.164) is the entry's.
+    case phone
+    /// The row's email local part (with or without its `+tag`) is the entry.
+    case localPart = "local_part"
+    /// The row's country is the entry's.
+    case country
+}
+
+/// Which suppression-list entry matched a row, and by which rule.
+///
+/// ```swift
+/// match.reason // "competitors.csv:12 domain globex.com"
+/// ```
+public struct SuppressionMatch: Sendable, Hashable {
+    /// The list's file name.
+    public var list: String
+    /// The entry's 1-based line in the list file.
+    public var line: Int
+    /// The rule that matched.
+    public var rule: SuppressionRule
+    /// The entry as the list writes it.
+    public var entry: String
+    /// What the row matched through, when it is not the row itself (`account 001A0009`).
+    public var detail: String?
+
+    /// A match of `entry` on `line` of `list` by `rule`.
+    public init(list: String, line: Int, rule: SuppressionRule, entry: String, detail: String? = nil) {
+        self.list = list
+        self.line = line
+        self.rule = rule
+        self.entry = entry
+        self.detail = detail
+    }
+
+    /// `<file>:<line> <rule> <entry>`, then the detail in parentheses: the text of
+    /// `listwash_reason` for a suppressed row.
+    public var reason: String {
+        "\(list):\(line) \(rule.rawValue) \(entry)" + (detail.map { " (\($0))" } ?? "")
+    }
+}
