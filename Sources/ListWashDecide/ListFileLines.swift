@@ -23,10 +23,9 @@ struct ListFileLines {
     init(text: String, path: String) throws {
         var lines: [Line] = []
         var number = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is one Character in Swift: split on it as well as on "\n" and "\r".
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
             number += 1
-            var line = raw
-            if line.last == "\r" { line = line.dropLast() }
             let content = line.drop(while: { $0 == " " || $0 == "\t" })
             if content.isEmpty || content.first == "#" { continue }
             lines.append(Line(number: number, fields: try Self.fields(of: line, line: number, path: path)))

@@ -34,15 +34,19 @@ public enum SuppressionKind: String, CaseIterable, Sendable {
         "expires", "owner", "description",
     ]
 
-    /// Other spellings a header may use for a kind.
-    static let aliases: [String: SuppressionKind] = [
-        "sha256": .emailSHA256, "email_hash": .emailSHA256, "website": .domain, "company_name": .company,
-        "localpart": .localPart, "accountid": .accountID,
-    ]
+    /// Every spelling a header may use for a kind, folded (see ``fold(_:)``).
+    static let spellings: [String: SuppressionKind] = {
+        var spellings = Dictionary(uniqueKeysWithValues: allCases.map { (fold($0.rawValue), $0) })
+        for (alias, kind) in [("sha256", emailSHA256), ("emailhash", emailSHA256), ("website", domain), ("companyname", company)] {
+            spellings[alias] = kind
+        }
+        return spellings
+    }()
 
-    /// A header folded for comparison: lower case, spaces and hyphens as `_`, trimmed.
+    /// A header folded for comparison: lower-case letters and digits only (`E-mail SHA256` and
+    /// `email_sha256` are one header).
     static func fold(_ header: String) -> String {
-        String(header.lowercased().map { $0 == " " || $0 == "-" ? "_" : $0 }).trimmingUnderscoresAndSpaces()
+        String(header.lowercased().unicodeScalars.filter { ("a"..."z").contains($0) || ("0"..."9").contains($0) }.map(Character.init))
     }
 
     /// What a header names: a kind, or `nil` for a note column.
@@ -51,23 +55,14 @@ public enum SuppressionKind: String, CaseIterable, Sendable {
     ///   nearest spelling.
     static func recognize(_ header: String, at location: SourceLocation) throws -> SuppressionKind? {
         let folded = fold(header)
-        if let kind = SuppressionKind(rawValue: folded) ?? aliases[folded] { return kind }
-        if noteColumns.contains(folded) { return nil }
+        if let kind = spellings[folded] { return kind }
+        if noteColumns.contains(where: { fold($0) == folded }) { return nil }
         let known = allCases.map(\.rawValue) + noteColumns
-        var message = "unknown column '\(header)'"
-        if let best = known.map({ ($0, editDistance($0, folded)) }).min(by: { $0.1 < $1.1 }), best.1 <= max(2, folded.count / 3) {
-            message += ". Did you mean '\(best.0)'?"
+        var message = "unknown column '\(header)'."
+        if let best = known.map({ ($0, editDistance(fold($0), folded)) }).min(by: { $0.1 < $1.1 }), best.1 <= max(2, folded.count / 3) {
+            message += " Did you mean '\(best.0)'?"
         }
         message += " A suppression list's columns are kinds (\(allCases.map(\.rawValue).joined(separator: ", "))) or notes (\(noteColumns.prefix(3).joined(separator: ", ")), ...)"
         throw ListWashError(.referenceData, message, at: location)
-    }
-}
-
-extension String {
-    func trimmingUnderscoresAndSpaces() -> String {
-        var text = Substring(self)
-        while let first = text.first, first == "_" || first.isWhitespace { text = text.dropFirst() }
-        while let last = text.last, last == "_" || last.isWhitespace { text = text.dropLast() }
-        return String(text)
     }
 }
