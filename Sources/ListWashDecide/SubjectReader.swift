@@ -46,6 +46,17 @@ struct SubjectReader {
         column.map { batch.value(row, column: $0) }
     }
 
+    /// `text` without surrounding whitespace, lower-cased (bytes for ASCII, the standard
+    /// library otherwise).
+    static func trimmedLowercased(_ text: String) -> String {
+        let utf8 = text.utf8
+        guard utf8.allSatisfy({ $0 < 0x80 }) else { return text.trimmingCharacters().lowercased() }
+        var start = utf8.startIndex, end = utf8.endIndex
+        while start < end, utf8[start] <= 0x20 { start = utf8.index(after: start) }
+        while end > start, utf8[utf8.index(before: end)] <= 0x20 { end = utf8.index(before: end) }
+        return String(decoding: utf8[start..<end].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+    }
+
     /// The subject of record `row`.
     func subject(_ batch: RecordBatch, row: Int) -> SuppressionSubject {
         var subject = SuppressionSubject()
@@ -59,15 +70,16 @@ struct SubjectReader {
                 subject.emailKey = result.key
             }
             if needsHashes {
-                let written = raw(batch, row, rawEmail).map { $0.trimmingCharacters().lowercased() } ?? ""
+                let written = raw(batch, row, rawEmail).map(Self.trimmedLowercased) ?? ""
                 subject.addDigests(of: [written, subject.email, subject.emailKey])
             }
         }
         if needsDomains {
-            if let domain {
-                subject.domains.append(batch[row, domain])
-            }
-            if let website = raw(batch, row, rawWebsite), website.contains(where: { !$0.isWhitespace }), let host = DomainNormalizer.host(from: website) {
+            let registrable = domain.map { batch[row, $0] } ?? ""
+            if !registrable.isEmpty { subject.domains.append(registrable) }
+            // The website's own host, when it is more than its registrable domain (a subdomain).
+            if let website = raw(batch, row, rawWebsite), website != registrable, website.utf8.contains(where: { $0 > 0x20 }),
+               let host = DomainNormalizer.host(from: website), host != registrable {
                 subject.domains.append(host)
             }
         }

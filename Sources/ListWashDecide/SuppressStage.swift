@@ -98,8 +98,9 @@ public final class SuppressStage: SetUpStage, @unchecked Sendable {
         guard !lists.isEmpty else { return }
         let reader = SubjectReader(batch: batch, lists: lists, normalizer: normalizer, accounts: accountIndex)
         let listColumn = batch.layout.column(Self.listColumn)
+        let needsDomains = lists.contains { $0.holds(.domain) }
         for row in 0..<batch.count where batch.isOpen(row) {
-            let subject = reader.subject(batch, row: row)
+            let subject = PreparedSubject(reader.subject(batch, row: row), domains: needsDomains)
             for list in lists {
                 guard let match = list.firstMatch(subject) else { continue }
                 batch.settle(row, as: .suppressed, reason: match.reason)
@@ -111,8 +112,9 @@ public final class SuppressStage: SetUpStage, @unchecked Sendable {
 
     /// The first match of `subject` among the lists, in order (for library users and tests).
     public func firstMatch(_ subject: SuppressionSubject) -> SuppressionMatch? {
+        let prepared = PreparedSubject(subject)
         for list in lists {
-            if let match = list.firstMatch(subject) { return match }
+            if let match = list.firstMatch(prepared) { return match }
         }
         return nil
     }

@@ -14,7 +14,7 @@ import ListWashNormalize
 /// `note` are ignored); `#` lines are comments. Each entry is normalized by the same
 /// normalizers as rows and kept in a hash table per kind, so a lookup costs the same for ten
 /// entries as for a million. When two entries of a kind normalize alike, the first line wins.
-public struct SuppressionList: Sendable {
+public final class SuppressionList: Sendable {
     /// An entry: its line in the file and its text as written.
     struct Entry: Sendable {
         let line: Int
@@ -26,19 +26,26 @@ public struct SuppressionList: Sendable {
     /// The file's name, as reasons and `listwash_suppression_list` give it.
     public let name: String
     /// The kinds of entries the list holds.
-    public private(set) var kinds: Set<SuppressionKind> = []
+    public var kinds: Set<SuppressionKind> { entries.kinds }
     /// The number of entries (non-empty cells of kind columns).
-    public private(set) var entryCount = 0
+    public var entryCount: Int { entries.count }
+    /// The entries, by kind, keyed by their normalized value.
+    private let entries: Entries
 
-    private var emails: [String: Entry] = [:]
-    private var emailKeys: [String: Entry] = [:]
-    private var hashes: [DigestKey: Entry] = [:]
-    private var domains: [String: Entry] = [:]
-    private var companies: [String: Entry] = [:]
-    private var phones: [String: Entry] = [:]
-    private var localParts: [String: Entry] = [:]
-    private var countries: [String: Entry] = [:]
-    private var accountIDs: [String: Entry] = [:]
+    /// The entries of one list by kind, keyed by normalized value (internal).
+    struct Entries: Sendable {
+        var kinds: Set<SuppressionKind> = []
+        var count = 0
+        var emails: [String: Entry] = [:]
+        var emailKeys: [String: Entry] = [:]
+        var hashes: [DigestKey: Entry] = [:]
+        var domains: [String: Entry] = [:]
+        var companies: [String: Entry] = [:]
+        var phones: [String: Entry] = [:]
+        var localParts: [String: Entry] = [:]
+        var countries: [String: Entry] = [:]
+        var accountIDs: [String: Entry] = [:]
+    }
 
     /// Reads and indexes the list at `path`.
     ///
@@ -63,11 +70,12 @@ public struct SuppressionList: Sendable {
         guard let header = file.lines.first else {
             throw ListWashError(.referenceData, "the suppression list is empty: no header and no entries (a list named in the pipeline must suppress something)", at: SourceLocation(file: path))
         }
+        var entries = Entries()
         var columns: [(index: Int, kind: SuppressionKind)] = []
         for (index, cell) in header.fields.enumerated() {
             if let kind = try SuppressionKind.recognize(cell, at: SourceLocation(file: path, line: header.number, column: index + 1)) {
                 columns.append((index, kind))
-                kinds.insert(kind)
+                entries.kinds.insert(kind)
             }
         }
         guard !columns.isEmpty else {
@@ -78,15 +86,22 @@ public struct SuppressionList: Sendable {
                 throw ListWashError(.referenceData, "\(line.fields.count) fields where the header has \(header.fields.count); quote a value that holds a comma (\"Acme, Inc.\")", at: SourceLocation(file: path, line: line.number))
             }
             for (index, kind) in columns where index < line.fields.count && !line.fields[index].isEmpty {
-                try add(line.fields[index], kind: kind, line: line.number, location: SourceLocation(file: path, line: line.number, column: index + 1), normalizer: normalizer)
+                try entries.add(line.fields[index], kind: kind, line: line.number, location: SourceLocation(file: path, line: line.number, column: index + 1), normalizer: normalizer)
             }
         }
-        guard entryCount > 0 else {
+        self.entries = entries
+        guard entries.count > 0 else {
             throw ListWashError(.referenceData, "the suppression list has a header but no entries (a list named in the pipeline must suppress something)", at: SourceLocation(file: path, line: header.number))
         }
     }
 
-    private mutating func add(_ cell: String, kind: SuppressionKind, line: Int, location: SourceLocation, normalizer: Normalizer) throws {
+}
+
+extension SuppressionList.Entries {
+    typealias Entry = SuppressionList.Entry
+
+    /// Adds one cell of `kind`, normalized.
+    mutating func add(_ cell: String, kind: SuppressionKind, line: Int, location: SourceLocation, normalizer: Normalizer) throws {
         let entry = Entry(line: line, text: cell)
         func invalid(_ what: String) -> ListWashError {
             ListWashError(.referenceData, "'\(cell)' in column \(kind.rawValue) is not \(what)", at: location)
@@ -127,59 +142,56 @@ public struct SuppressionList: Sendable {
         case .accountID:
             if accountIDs[cell] == nil { accountIDs[cell] = entry }
         }
-        entryCount += 1
+        count += 1
     }
+}
 
+extension SuppressionList {
     /// The first entry (lowest line) of this list that `subject` matches, by any rule.
     ///
     /// - Complexity: a few hash lookups per value of the subject (one per label of each domain).
     public func firstMatch(_ subject: SuppressionSubject) -> SuppressionMatch? {
+        firstMatch(PreparedSubject(subject))
+    }
+
+    /// ``firstMatch(_:)`` for a subject prepared once for all lists.
+    func firstMatch(_ prepared: PreparedSubject) -> SuppressionMatch? {
+        let subject = prepared.subject
         var best: (entry: Entry, rule: SuppressionRule, detail: String?)?
         func consider(_ entry: Entry?, _ rule: SuppressionRule, _ detail: String? = nil) {
             guard let entry, entry.line < (best?.entry.line ?? .max) else { return }
             best = (entry, rule, detail)
         }
+        let entries = self.entries
         if !subject.email.isEmpty {
-            if !emails.isEmpty {
-                consider(emails[subject.email], .email)
-                if subject.emailKey != subject.email { consider(emailKeys[subject.emailKey], .emailKey) }
+            if !entries.emails.isEmpty {
+                consider(entries.emails[subject.email], .email)
+                if subject.emailKey != subject.email { consider(entries.emailKeys[subject.emailKey], .emailKey) }
             }
-            if !localParts.isEmpty {
-                let local = subject.localPart
-                consider(localParts[String(local)], .localPart)
-                if let plus = local.firstIndex(of: "+"), plus != local.startIndex { consider(localParts[String(local[..<plus])], .localPart) }
+            if !entries.localParts.isEmpty {
+                consider(entries.localParts[prepared.localPart], .localPart)
+                if !prepared.localPartBeforeTag.isEmpty { consider(entries.localParts[prepared.localPartBeforeTag], .localPart) }
             }
-            if !domains.isEmpty { considerDomain(subject.emailDomain, consider) }
         }
-        if !hashes.isEmpty {
-            for digest in subject.digests { consider(hashes[digest], .emailSHA256) }
+        if !entries.hashes.isEmpty {
+            for digest in subject.digests { consider(entries.hashes[digest], .emailSHA256) }
         }
-        if !domains.isEmpty {
-            for domain in subject.domains where !domain.isEmpty { considerDomain(Substring(domain), consider) }
+        if !entries.domains.isEmpty {
+            for domain in prepared.domainCandidates { consider(entries.domains[domain], .domain) }
         }
-        if !companies.isEmpty {
-            if !subject.companyKey.isEmpty { consider(companies[subject.companyKey], .company) }
+        if !entries.companies.isEmpty {
+            if !subject.companyKey.isEmpty { consider(entries.companies[subject.companyKey], .company) }
             if let account = subject.account, !account.key.isEmpty {
-                consider(companies[account.key], .accountCompany, "account \(subject.accountID) \(account.name)")
+                consider(entries.companies[account.key], .accountCompany, "account \(subject.accountID) \(account.name)")
             }
         }
-        if !accountIDs.isEmpty, !subject.accountID.isEmpty { consider(accountIDs[subject.accountID], .accountID) }
-        if !phones.isEmpty {
-            for phone in subject.phones where !phone.isEmpty { consider(phones[phone], .phone) }
+        if !entries.accountIDs.isEmpty, !subject.accountID.isEmpty { consider(entries.accountIDs[subject.accountID], .accountID) }
+        if !entries.phones.isEmpty {
+            for phone in subject.phones where !phone.isEmpty { consider(entries.phones[phone], .phone) }
         }
-        if !countries.isEmpty, !subject.country.isEmpty { consider(countries[subject.country], .country) }
+        if !entries.countries.isEmpty, !subject.country.isEmpty { consider(entries.countries[subject.country], .country) }
         guard let best else { return nil }
         return SuppressionMatch(list: name, line: best.entry.line, rule: best.rule, entry: best.entry.text, detail: best.detail)
-    }
-
-    /// Looks `host` and each parent domain up (`eu.mail.globex.com`, `mail.globex.com`,
-    /// `globex.com`; never the bare top-level label).
-    private func considerDomain(_ host: Substring, _ consider: (Entry?, SuppressionRule, String?) -> Void) {
-        var rest = host
-        while let dot = rest.firstIndex(of: ".") {
-            consider(domains[String(rest)], .domain, nil)
-            rest = rest[rest.index(after: dot)...]
-        }
     }
 
     /// Whether the list holds entries of `kind`.

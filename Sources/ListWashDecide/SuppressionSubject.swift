@@ -33,18 +33,6 @@ public struct SuppressionSubject: Sendable {
     /// An empty subject.
     public init() {}
 
-    /// The email's local part (before the last `@`), or `""`.
-    var localPart: Substring {
-        guard let at = email.lastIndex(of: "@") else { return "" }
-        return email[..<at]
-    }
-
-    /// The email's domain (after the last `@`), or `""`.
-    var emailDomain: Substring {
-        guard let at = email.lastIndex(of: "@") else { return "" }
-        return email[email.index(after: at)...]
-    }
-
     /// Adds the digests of `texts` (empty and repeated texts skipped).
     mutating func addDigests(of texts: [String]) {
         var seen: [String] = []
@@ -55,14 +43,54 @@ public struct SuppressionSubject: Sendable {
     }
 }
 
+/// A subject with what every list looks up worked out once (internal): the email's local part
+/// (and the part before its `+tag`), and every domain to look up (the email's and the other
+/// domains, each with its parent domains).
+struct PreparedSubject {
+    let subject: SuppressionSubject
+    var localPart = ""
+    var localPartBeforeTag = ""
+    var domainCandidates: [String] = []
+
+    init(_ subject: SuppressionSubject, domains: Bool = true) {
+        self.subject = subject
+        var emailDomain: Substring = ""
+        let utf8 = subject.email.utf8
+        if let at = utf8.lastIndex(of: UInt8(ascii: "@")) {
+            localPart = String(subject.email[..<at])
+            emailDomain = subject.email[utf8.index(after: at)...]
+            if let plus = localPart.utf8.firstIndex(of: UInt8(ascii: "+")), plus != localPart.utf8.startIndex {
+                localPartBeforeTag = String(localPart[..<plus])
+            }
+        }
+        guard domains else { return }
+        Self.addSuffixes(of: emailDomain, to: &domainCandidates)
+        for domain in subject.domains where !domain.isEmpty { Self.addSuffixes(of: Substring(domain), to: &domainCandidates) }
+    }
+
+    /// Adds `host` and each parent domain (`eu.mail.globex.com`, `mail.globex.com`,
+    /// `globex.com`; never the bare top-level label), skipping ones already there.
+    private static func addSuffixes(of host: Substring, to candidates: inout [String]) {
+        var rest = host
+        while let dot = rest.utf8.firstIndex(of: UInt8(ascii: ".")) {
+            let candidate = String(rest)
+            if !candidates.contains(candidate) { candidates.append(candidate) }
+            rest = rest[rest.utf8.index(after: dot)...]
+        }
+    }
+}
+
 /// A SHA-256 digest as four words, for hashing into sets (internal).
 struct DigestKey: Hashable, Sendable {
     let words: (UInt64, UInt64, UInt64, UInt64)
 
     init(_ digest: SHA256.Digest) {
-        var words: [UInt64] = [0, 0, 0, 0]
-        for (index, byte) in digest.bytes.prefix(32).enumerated() { words[index / 8] = words[index / 8] << 8 | UInt64(byte) }
-        self.words = (words[0], words[1], words[2], words[3])
+        func word(_ start: Int) -> UInt64 {
+            var value: UInt64 = 0
+            for index in start..<min(start + 8, digest.bytes.count) { value = value << 8 | UInt64(digest.bytes[index]) }
+            return value
+        }
+        words = (word(0), word(8), word(16), word(24))
     }
 
     /// The digest written as 64 hexadecimal digits (either case), or `nil`.
