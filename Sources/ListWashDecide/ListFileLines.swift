@@ -5,7 +5,8 @@ import ListWashCore
 /// Lists are small, hand-kept CSV files, so they get a line-oriented reader that the general
 /// CSV reader does not offer: lines whose first non-blank character is `#` are comments, blank
 /// lines are skipped, and a quoted value never spans lines. Fields follow RFC 4180 within a
-/// line (`"Acme, Inc."`, `"say ""hi"""`) and are trimmed.
+/// line (`"Acme, Inc."`, `"say ""hi"""`) and are trimmed. Lines end with `\n`, `\r\n` or `\r`.
+/// The text is read as UTF-8 bytes (every delimiter is ASCII).
 struct ListFileLines {
     /// One line with data: its 1-based number in the file and its fields.
     struct Line {
@@ -16,66 +17,87 @@ struct ListFileLines {
     /// The data lines, in file order; the first is the header.
     let lines: [Line]
 
+    private static let newline = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r"), quote = UInt8(ascii: "\""),
+        comma = UInt8(ascii: ","), hash = UInt8(ascii: "#"), space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
+
     /// Splits `text`, the contents of `path` (which names it in errors).
     ///
     /// - Throws: ``ListWashError`` (`.referenceData`) for an unterminated quote or text after
     ///   a closing quote, naming the line and column.
     init(text: String, path: String) throws {
-        var lines: [Line] = []
-        var number = 0
-        // "\r\n" is one Character in Swift: split on it as well as on "\n" and "\r".
-        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
-            number += 1
-            let content = line.drop(while: { $0 == " " || $0 == "\t" })
-            if content.isEmpty || content.first == "#" { continue }
-            lines.append(Line(number: number, fields: try Self.fields(of: line, line: number, path: path)))
+        var text = text
+        lines = try text.withUTF8 { bytes in
+            var lines: [Line] = []
+            var number = 0
+            var start = 0
+            while start < bytes.count {
+                number += 1
+                var end = start
+                while end < bytes.count, bytes[end] != Self.newline, bytes[end] != Self.carriageReturn { end += 1 }
+                let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                if let first = line.firstIndex(where: { $0 != Self.space && $0 != Self.tab }), line[first] != Self.hash {
+                    lines.append(Line(number: number, fields: try Self.fields(of: line, line: number, path: path)))
+                }
+                start = end
+                if start < bytes.count, bytes[start] == Self.carriageReturn {
+                    start += 1
+                    if start < bytes.count, bytes[start] == Self.newline { start += 1 }
+                } else if start < bytes.count {
+                    start += 1
+                }
+            }
+            return lines
         }
-        self.lines = lines
     }
 
     /// The fields of one line.
-    static func fields(of line: Substring, line number: Int, path: String) throws -> [String] {
+    static func fields(of line: UnsafeBufferPointer<UInt8>, line number: Int, path: String) throws -> [String] {
         var fields: [String] = []
-        var current = ""
+        var current: [UInt8] = []
+        current.reserveCapacity(64)
+        var index = 0
         var quoted = false, wasQuoted = false
-        var column = 0
-        var characters = line.makeIterator()
-        var pending: Character? = nil
-        func next() -> Character? {
-            if let character = pending { pending = nil; return character }
-            return characters.next()
-        }
-        while let character = next() {
-            column += 1
+        while index < line.count {
+            let byte = line[index]
             if quoted {
-                if character == "\"" {
-                    if let following = characters.next() {
-                        if following == "\"" { current.append("\""); column += 1 } else { quoted = false; pending = following }
+                if byte == quote {
+                    if index + 1 < line.count, line[index + 1] == quote {
+                        current.append(quote)
+                        index += 1
                     } else {
                         quoted = false
                     }
                 } else {
-                    current.append(character)
+                    current.append(byte)
                 }
-            } else if character == "," {
-                fields.append(current.trimmingCharacters())
-                current = ""
+            } else if byte == comma {
+                fields.append(trimmed(current))
+                current.removeAll(keepingCapacity: true)
                 wasQuoted = false
-            } else if character == "\"" && current.allSatisfy(\.isWhitespace) && !wasQuoted {
-                current = ""
+            } else if byte == quote && !wasQuoted && current.allSatisfy({ $0 == space || $0 == tab }) {
+                current.removeAll(keepingCapacity: true)
                 quoted = true
                 wasQuoted = true
-            } else if wasQuoted && !character.isWhitespace {
-                throw ListWashError(.referenceData, "text after a closing quote; quote the whole value and double quotes inside it (\"say \"\"hi\"\"\")", at: SourceLocation(file: path, line: number, column: column))
+            } else if wasQuoted && byte != space && byte != tab {
+                throw ListWashError(.referenceData, "text after a closing quote; quote the whole value and double quotes inside it (\"say \"\"hi\"\"\")", at: SourceLocation(file: path, line: number, column: index + 1))
             } else {
-                current.append(character)
+                current.append(byte)
             }
+            index += 1
         }
         if quoted {
             throw ListWashError(.referenceData, "unterminated quote (a value in a suppression list cannot span lines)", at: SourceLocation(file: path, line: number))
         }
-        fields.append(current.trimmingCharacters())
+        fields.append(trimmed(current))
         return fields
+    }
+
+    /// The bytes as text without leading and trailing spaces and tabs.
+    private static func trimmed(_ bytes: [UInt8]) -> String {
+        var start = 0, end = bytes.count
+        while start < end, bytes[start] == space || bytes[start] == tab { start += 1 }
+        while end > start, bytes[end - 1] == space || bytes[end - 1] == tab { end -= 1 }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
     }
 }
 

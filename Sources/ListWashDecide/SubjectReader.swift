@@ -70,8 +70,8 @@ struct SubjectReader {
                 subject.emailKey = result.key
             }
             if needsHashes {
-                let written = raw(batch, row, rawEmail).map(Self.trimmedLowercased) ?? ""
-                subject.addDigests(of: [written, subject.email, subject.emailKey])
+                let written = raw(batch, row, rawEmail).map { $0 == subject.email ? $0 : Self.trimmedLowercased($0) } ?? ""
+                subject.addDigests(written: written, email: subject.email, key: subject.emailKey)
             }
         }
         if needsDomains {

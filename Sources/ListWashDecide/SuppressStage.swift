@@ -1,3 +1,4 @@
+import Dispatch
 import ListWashCore
 import ListWashMatch
 import ListWashNormalize
@@ -82,12 +83,28 @@ public final class SuppressStage: SetUpStage, @unchecked Sendable {
     public func setUp() throws {
         guard !isSetUp else { return }
         if let folder {
-            lists = try folder.listPaths().map { try SuppressionList(path: $0, normalizer: normalizer) }
+            lists = try Self.read(folder.listPaths(), normalizer: normalizer)
         }
         if let accounts {
             accountIndex = try AccountIndex(path: accounts.path, idColumn: accounts.idColumn)
         }
         isSetUp = true
+    }
+
+    /// Reads the lists at `paths` on all cores, in order; the first error (in list order) wins.
+    static func read(_ paths: [String], normalizer: Normalizer) throws -> [SuppressionList] {
+        var results = [Result<SuppressionList, any Error>?](repeating: nil, count: paths.count)
+        results.withUnsafeMutableBufferPointer { buffer in
+            // Each worker writes its own slot.
+            nonisolated(unsafe) let slots = buffer
+            DispatchQueue.concurrentPerform(iterations: paths.count) { index in
+                slots[index] = Result { try SuppressionList(path: paths[index], normalizer: normalizer) }
+            }
+        }
+        return try results.map { result in
+            guard let result else { throw ListWashError(.internal, "a suppression list was not read") }
+            return try result.get()
+        }
     }
 
     /// Suppresses the open rows of `batch` that a list matches.
@@ -98,9 +115,9 @@ public final class SuppressStage: SetUpStage, @unchecked Sendable {
         guard !lists.isEmpty else { return }
         let reader = SubjectReader(batch: batch, lists: lists, normalizer: normalizer, accounts: accountIndex)
         let listColumn = batch.layout.column(Self.listColumn)
-        let needsDomains = lists.contains { $0.holds(.domain) }
+        let needsDomains = lists.contains { $0.holds(.domain) }, needsLocalParts = lists.contains { $0.holds(.localPart) }
         for row in 0..<batch.count where batch.isOpen(row) {
-            let subject = PreparedSubject(reader.subject(batch, row: row), domains: needsDomains)
+            let subject = PreparedSubject(reader.subject(batch, row: row), localParts: needsLocalParts, domains: needsDomains)
             for list in lists {
                 guard let match = list.firstMatch(subject) else { continue }
                 batch.settle(row, as: .suppressed, reason: match.reason)

@@ -26,11 +26,13 @@ public final class SuppressionList: Sendable {
     /// The file's name, as reasons and `listwash_suppression_list` give it.
     public let name: String
     /// The kinds of entries the list holds.
-    public var kinds: Set<SuppressionKind> { entries.kinds }
+    public let kinds: Set<SuppressionKind>
     /// The number of entries (non-empty cells of kind columns).
-    public var entryCount: Int { entries.count }
-    /// The entries, by kind, keyed by their normalized value.
-    private let entries: Entries
+    public let entryCount: Int
+    // The entries by kind, keyed by normalized value (the tables of ``Entries``, held directly
+    // so that a lookup copies nothing).
+    private let emails, emailKeys, domains, companies, phones, localParts, countries, accountIDs: [String: Entry]
+    private let hashes: [DigestKey: Entry]
 
     /// The entries of one list by kind, keyed by normalized value (internal).
     struct Entries: Sendable {
@@ -89,7 +91,17 @@ public final class SuppressionList: Sendable {
                 try entries.add(line.fields[index], kind: kind, line: line.number, location: SourceLocation(file: path, line: line.number, column: index + 1), normalizer: normalizer)
             }
         }
-        self.entries = entries
+        kinds = entries.kinds
+        entryCount = entries.count
+        emails = entries.emails
+        emailKeys = entries.emailKeys
+        domains = entries.domains
+        companies = entries.companies
+        phones = entries.phones
+        localParts = entries.localParts
+        countries = entries.countries
+        accountIDs = entries.accountIDs
+        hashes = entries.hashes
         guard entries.count > 0 else {
             throw ListWashError(.referenceData, "the suppression list has a header but no entries (a list named in the pipeline must suppress something)", at: SourceLocation(file: path, line: header.number))
         }
@@ -157,41 +169,52 @@ extension SuppressionList {
     /// ``firstMatch(_:)`` for a subject prepared once for all lists.
     func firstMatch(_ prepared: PreparedSubject) -> SuppressionMatch? {
         let subject = prepared.subject
-        var best: (entry: Entry, rule: SuppressionRule, detail: String?)?
-        func consider(_ entry: Entry?, _ rule: SuppressionRule, _ detail: String? = nil) {
-            guard let entry, entry.line < (best?.entry.line ?? .max) else { return }
-            best = (entry, rule, detail)
-        }
-        let entries = self.entries
+        var best = Best()
         if !subject.email.isEmpty {
-            if !entries.emails.isEmpty {
-                consider(entries.emails[subject.email], .email)
-                if subject.emailKey != subject.email { consider(entries.emailKeys[subject.emailKey], .emailKey) }
+            if !emails.isEmpty {
+                best.consider(emails[subject.email], .email)
+                if subject.emailKey != subject.email { best.consider(emailKeys[subject.emailKey], .emailKey) }
             }
-            if !entries.localParts.isEmpty {
-                consider(entries.localParts[prepared.localPart], .localPart)
-                if !prepared.localPartBeforeTag.isEmpty { consider(entries.localParts[prepared.localPartBeforeTag], .localPart) }
-            }
-        }
-        if !entries.hashes.isEmpty {
-            for digest in subject.digests { consider(entries.hashes[digest], .emailSHA256) }
-        }
-        if !entries.domains.isEmpty {
-            for domain in prepared.domainCandidates { consider(entries.domains[domain], .domain) }
-        }
-        if !entries.companies.isEmpty {
-            if !subject.companyKey.isEmpty { consider(entries.companies[subject.companyKey], .company) }
-            if let account = subject.account, !account.key.isEmpty {
-                consider(entries.companies[account.key], .accountCompany, "account \(subject.accountID) \(account.name)")
+            if !localParts.isEmpty {
+                best.consider(localParts[prepared.localPart], .localPart)
+                if !prepared.localPartBeforeTag.isEmpty { best.consider(localParts[prepared.localPartBeforeTag], .localPart) }
             }
         }
-        if !entries.accountIDs.isEmpty, !subject.accountID.isEmpty { consider(entries.accountIDs[subject.accountID], .accountID) }
-        if !entries.phones.isEmpty {
-            for phone in subject.phones where !phone.isEmpty { consider(entries.phones[phone], .phone) }
+        if !hashes.isEmpty {
+            for digest in subject.digests { best.consider(hashes[digest], .emailSHA256) }
         }
-        if !entries.countries.isEmpty, !subject.country.isEmpty { consider(entries.countries[subject.country], .country) }
-        guard let best else { return nil }
-        return SuppressionMatch(list: name, line: best.entry.line, rule: best.rule, entry: best.entry.text, detail: best.detail)
+        if !domains.isEmpty {
+            for domain in prepared.domainCandidates { best.consider(domains[domain], .domain) }
+        }
+        var detail: String?
+        if !companies.isEmpty {
+            if !subject.companyKey.isEmpty { best.consider(companies[subject.companyKey], .company) }
+            if let account = subject.account, !account.key.isEmpty, best.consider(companies[account.key], .accountCompany) {
+                detail = "account \(subject.accountID) \(account.name)"
+            }
+        }
+        if !accountIDs.isEmpty, !subject.accountID.isEmpty { best.consider(accountIDs[subject.accountID], .accountID) }
+        if !phones.isEmpty {
+            for phone in subject.phones where !phone.isEmpty { best.consider(phones[phone], .phone) }
+        }
+        if !countries.isEmpty, !subject.country.isEmpty { best.consider(countries[subject.country], .country) }
+        guard let entry = best.entry else { return nil }
+        return SuppressionMatch(list: name, line: entry.line, rule: best.rule, entry: entry.text, detail: best.rule == .accountCompany ? detail : nil)
+    }
+
+    /// The entry on the lowest line seen so far, and its rule.
+    private struct Best {
+        var entry: Entry?
+        var rule = SuppressionRule.email
+
+        /// Keeps `candidate` when it is on a lower line; returns whether it did.
+        @discardableResult
+        mutating func consider(_ candidate: Entry?, _ rule: SuppressionRule) -> Bool {
+            guard let candidate, candidate.line < (entry?.line ?? .max) else { return false }
+            entry = candidate
+            self.rule = rule
+            return true
+        }
     }
 
     /// Whether the list holds entries of `kind`.

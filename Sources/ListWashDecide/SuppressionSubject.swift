@@ -33,13 +33,12 @@ public struct SuppressionSubject: Sendable {
     /// An empty subject.
     public init() {}
 
-    /// Adds the digests of `texts` (empty and repeated texts skipped).
-    mutating func addDigests(of texts: [String]) {
-        var seen: [String] = []
-        for text in texts where !text.isEmpty && !seen.contains(text) {
-            seen.append(text)
-            digests.append(DigestKey(SHA256.hash(utf8: text)))
-        }
+    /// Adds the digests of the email as written (lower-cased, trimmed), the normalized email
+    /// and its key (empty and repeated texts skipped).
+    mutating func addDigests(written: String, email: String, key: String) {
+        if !written.isEmpty { digests.append(DigestKey(SHA256.hash(utf8: written))) }
+        if !email.isEmpty, email != written { digests.append(DigestKey(SHA256.hash(utf8: email))) }
+        if !key.isEmpty, key != written, key != email { digests.append(DigestKey(SHA256.hash(utf8: key))) }
     }
 }
 
@@ -52,15 +51,17 @@ struct PreparedSubject {
     var localPartBeforeTag = ""
     var domainCandidates: [String] = []
 
-    init(_ subject: SuppressionSubject, domains: Bool = true) {
+    init(_ subject: SuppressionSubject, localParts: Bool = true, domains: Bool = true) {
         self.subject = subject
         var emailDomain: Substring = ""
         let utf8 = subject.email.utf8
-        if let at = utf8.lastIndex(of: UInt8(ascii: "@")) {
-            localPart = String(subject.email[..<at])
+        if localParts || domains, let at = utf8.lastIndex(of: UInt8(ascii: "@")) {
             emailDomain = subject.email[utf8.index(after: at)...]
-            if let plus = localPart.utf8.firstIndex(of: UInt8(ascii: "+")), plus != localPart.utf8.startIndex {
-                localPartBeforeTag = String(localPart[..<plus])
+            if localParts {
+                localPart = String(subject.email[..<at])
+                if let plus = localPart.utf8.firstIndex(of: UInt8(ascii: "+")), plus != localPart.utf8.startIndex {
+                    localPartBeforeTag = String(localPart[..<plus])
+                }
             }
         }
         guard domains else { return }
