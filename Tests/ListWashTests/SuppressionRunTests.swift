@@ -93,4 +93,18 @@ import Testing
         _ = try Runner(configuration: configuration, log: log).run()
         #expect(log.all.map(\.description) == ["\(scratch.path)/p.yaml: warning: suppression (\(scratch.path)/lists) named, but the pipeline has no 'suppress' stage that uses it"])
     }
+
+    @Test func listwashCheckReadsTheListsAndExits66OnABrokenOne() throws {
+        scratch.write("in.csv", "Email\na@b.com\n")
+        scratch.write("lists/competitors.csv", "company,domain\nGlobex Corp.,globex.com\n")
+        scratch.write("lists/opt-outs.csv", "email\nkramer@kramerica.example\nnot-an-email\n")
+        scratch.write("good.yaml", "inputs: [in.csv]\nsuppression: {folder: lists, lists: [competitors.csv]}\nstages: [normalize, suppress]\n")
+        scratch.write("broken.yaml", "inputs: [in.csv]\nsuppression: lists\nstages: [normalize, suppress]\n")
+        let good = try listwash(["check", "good.yaml"], in: scratch.path)
+        #expect(good.status == 0)
+        #expect(good.out == "good.yaml: ok (1 input; stages: normalize | suppress; method: hybrid; suppression lists: competitors.csv (2))\n")
+        let broken = try listwash(["check", "broken.yaml"], in: scratch.path)
+        #expect(broken.status == 66)
+        #expect(broken.err.contains("lists/opt-outs.csv:3:1: error: 'not-an-email' in column email is not an email address"), "\(broken.err)")
+    }
 }
