@@ -129,7 +129,7 @@ public final class SuppressStage: SetUpStage, @unchecked Sendable {
 
     /// The first match of `subject` among the lists, in order (for library users and tests).
     public func firstMatch(_ subject: SuppressionSubject) -> SuppressionMatch? {
-        let prepared = PreparedSubject(subject)
+        let prepared = PreparedSubject(subject, hashes: lists.contains { $0.holds(.emailSHA256) })
         for list in lists {
             if let match = list.firstMatch(prepared) { return match }
         }

@@ -163,7 +163,7 @@ extension SuppressionList {
     ///
     /// - Complexity: a few hash lookups per value of the subject (one per label of each domain).
     public func firstMatch(_ subject: SuppressionSubject) -> SuppressionMatch? {
-        firstMatch(PreparedSubject(subject))
+        firstMatch(PreparedSubject(subject, hashes: !hashes.isEmpty))
     }
 
     /// ``firstMatch(_:)`` for a subject prepared once for all lists.

@@ -15,7 +15,8 @@ public struct SuppressionSubject: Sendable {
     /// The provider key of the email (`listwash_email_key`).
     public var emailKey = ""
     /// The SHA-256 digests to look up in hashed lists (of the raw lower-cased email, the
-    /// normalized email and the key); the stage fills them only when a list holds hashes.
+    /// normalized email and the key); the stage fills them only when a list holds hashes, and
+    /// ``SuppressionList/firstMatch(_:)`` from the email and key when they are missing.
     var digests: [DigestKey] = []
     /// Website or company domains besides the email's (`listwash_domain`, the website's host).
     public var domains: [String] = []
@@ -51,7 +52,9 @@ struct PreparedSubject {
     var localPartBeforeTag = ""
     var domainCandidates: [String] = []
 
-    init(_ subject: SuppressionSubject, localParts: Bool = true, domains: Bool = true) {
+    init(_ subject: SuppressionSubject, localParts: Bool = true, domains: Bool = true, hashes: Bool = false) {
+        var subject = subject
+        if hashes, subject.digests.isEmpty { subject.addDigests(written: "", email: subject.email, key: subject.emailKey) }
         self.subject = subject
         var emailDomain: Substring = ""
         let utf8 = subject.email.utf8

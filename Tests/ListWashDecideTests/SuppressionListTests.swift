@@ -92,4 +92,12 @@ import Testing
         subject.email = "jane.d.oe@gmail.com"
         #expect(list.firstMatch(subject)?.reason == "l.csv:2 email_key jane.doe@gmail.com")
     }
+
+    @Test func aSubjectBuiltByHandIsHashedForHashedLists() throws {
+        let list = try scratch.list("h.csv", "email_sha256\n7bb9e30283184c3b4bbbf2262a600be7165d7e6f50e424a611aa64394e7ecdb5\n")
+        var subject = SuppressionSubject()
+        subject.email = "jane@acme.com"
+        #expect(list.firstMatch(subject)?.rule == .emailSHA256)
+        #expect(SuppressStage(lists: [list]).firstMatch(subject)?.line == 2)
+    }
 }
