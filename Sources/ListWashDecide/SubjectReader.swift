@@ -57,9 +57,8 @@ struct SubjectReader {
         return String(decoding: utf8[start..<end].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
 
-    /// The subject of record `row`.
-    func subject(_ batch: RecordBatch, row: Int) -> SuppressionSubject {
-        var subject = SuppressionSubject()
+    /// Fills `subject` (empty) with record `row`'s values.
+    func fill(_ subject: inout SuppressionSubject, _ batch: RecordBatch, row: Int) {
         if needsEmail {
             if let email {
                 subject.email = batch[row, email]
@@ -111,6 +110,5 @@ struct SubjectReader {
                 subject.country = normalizer.places.normalize(state: raw(batch, row, rawState), country: raw(batch, row, rawCountry)).country
             }
         }
-        return subject
     }
 }

@@ -116,8 +116,11 @@ public final class SuppressStage: SetUpStage, @unchecked Sendable {
         let reader = SubjectReader(batch: batch, lists: lists, normalizer: normalizer, accounts: accountIndex)
         let listColumn = batch.layout.column(Self.listColumn)
         let needsDomains = lists.contains { $0.holds(.domain) }, needsLocalParts = lists.contains { $0.holds(.localPart) }
+        var subject = PreparedSubject()
         for row in 0..<batch.count where batch.isOpen(row) {
-            let subject = PreparedSubject(reader.subject(batch, row: row), localParts: needsLocalParts, domains: needsDomains)
+            subject.clear()
+            reader.fill(&subject.subject, batch, row: row)
+            subject.prepare(localParts: needsLocalParts, domains: needsDomains)
             for list in lists {
                 guard let match = list.firstMatch(subject) else { continue }
                 batch.settle(row, as: .suppressed, reason: match.reason)

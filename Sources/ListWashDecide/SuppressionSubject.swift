@@ -47,21 +47,45 @@ public struct SuppressionSubject: Sendable {
 /// (and the part before its `+tag`), and every domain to look up (the email's and the other
 /// domains, each with its parent domains).
 struct PreparedSubject {
-    let subject: SuppressionSubject
+    var subject = SuppressionSubject()
     var localPart = ""
     var localPartBeforeTag = ""
     var domainCandidates: [String] = []
 
+    /// An empty subject, to fill record after record (its arrays keep their capacity).
+    init() {}
+
     init(_ subject: SuppressionSubject, localParts: Bool = true, domains: Bool = true, hashes: Bool = false) {
-        var subject = subject
-        if hashes, subject.digests.isEmpty { subject.addDigests(written: "", email: subject.email, key: subject.emailKey) }
         self.subject = subject
+        if hashes, subject.digests.isEmpty { self.subject.addDigests(written: "", email: subject.email, key: subject.emailKey) }
+        prepare(localParts: localParts, domains: domains)
+    }
+
+    /// Empties the subject, keeping its arrays' memory.
+    mutating func clear() {
+        subject.email = ""
+        subject.emailKey = ""
+        subject.digests.removeAll(keepingCapacity: true)
+        subject.domains.removeAll(keepingCapacity: true)
+        subject.companyKey = ""
+        subject.phones.removeAll(keepingCapacity: true)
+        subject.country = ""
+        subject.accountID = ""
+        subject.account = nil
+    }
+
+    /// Works out the local parts and domain candidates of ``subject``.
+    mutating func prepare(localParts: Bool, domains: Bool) {
+        localPart = ""
+        localPartBeforeTag = ""
+        domainCandidates.removeAll(keepingCapacity: true)
         var emailDomain: Substring = ""
-        let utf8 = subject.email.utf8
+        let email = subject.email
+        let utf8 = email.utf8
         if localParts || domains, let at = utf8.lastIndex(of: UInt8(ascii: "@")) {
-            emailDomain = subject.email[utf8.index(after: at)...]
+            emailDomain = email[utf8.index(after: at)...]
             if localParts {
-                localPart = String(subject.email[..<at])
+                localPart = String(email[..<at])
                 if let plus = localPart.utf8.firstIndex(of: UInt8(ascii: "+")), plus != localPart.utf8.startIndex {
                     localPartBeforeTag = String(localPart[..<plus])
                 }
