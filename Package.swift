@@ -26,7 +26,7 @@ let package = Package(
         // Swift face of the ICU wrappers; imports no Foundation (Foundation bundles its own ICU).
         .target(name: "ListWashText", dependencies: ["CListWashICU"]),
         // Records, batches, stages, composition, CSV and JSON Lines I/O, diagnostics.
-        .target(name: "ListWashCore"),
+        .target(name: "ListWashCore", dependencies: ["CListWashSHA"]),
         // Normalizers for names, emails, ZIP codes, phones, states, countries, companies.
         .target(
             name: "ListWashNormalize",
@@ -54,7 +54,6 @@ let package = Package(
             name: "ListWashNightly",
             dependencies: [
                 "ListWash",
-                "CListWashSHA",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]

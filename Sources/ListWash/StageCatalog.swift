@@ -15,6 +15,7 @@ enum StageCatalog {
         ("validate", buildValidate),
         ("dedupe", buildDedupe),
         ("match", buildMatch),
+        ("suppress", buildSuppress),
         ("decide", buildDecide),
     ]
 
@@ -94,6 +95,26 @@ enum StageCatalog {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withFullDate]
         return formatter.string(from: Date())
+    }
+
+    /// `suppress`, over the pipeline's `suppression:` folder and lists; its options may name
+    /// the folder and lists instead (`- suppress: {lists: [competitors.csv, opt-outs.csv]}`).
+    private static func buildSuppress(_ entry: PipelineConfiguration.StageEntry, _ configuration: PipelineConfiguration) throws -> any Stage {
+        let base = PathResolver(relativeTo: configuration.file ?? "./pipeline.yaml")
+        var folder = configuration.suppressionFolder
+        var lists = configuration.suppressionLists
+        if let options = entry.options {
+            for (key, _, value) in try options.mapping("suppress", allowed: ["folder", "lists"]) {
+                if key == "folder" { folder = base.resolve(try value.string("folder")) }
+                if key == "lists" { lists = try value.list().map { try $0.string("a list") } }
+            }
+        }
+        guard let folder else {
+            throw ListWashError(.usage, "the suppress stage needs a folder of suppression lists: suppression: {folder: suppression-lists} (or --suppression DIR)", at: entry.location)
+        }
+        return SuppressStage(
+            folder: SuppressionFolder(path: folder, lists: lists),
+            accounts: configuration.accounts.map { SuppressStage.Accounts(path: $0.path, idColumn: $0.idColumn) })
     }
 
     /// The match model of a pipeline: its match stage's, else its dedupe stage's, else the

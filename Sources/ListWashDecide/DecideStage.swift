@@ -15,8 +15,9 @@ import ListWashNormalize
 /// It reads what the dedupe and match stages wrote (`listwash_cluster`, `listwash_lead_id`,
 /// `listwash_contact_id`, `listwash_account_id`). Rows of one cluster are one person: the
 /// person's lead or contact is the first one any of their open rows matched, and their first
-/// open row is the one that creates a lead when the table says so. It is a barrier: it sees
-/// every row before deciding any.
+/// open row is the one that creates a lead when the table says so. A person whom a suppression
+/// list holds back by email or phone (do-not-contact, opt-out) in one row is held back in all
+/// their rows. It is a barrier: it sees every row before deciding any.
 public final class DecideStage: BarrierStage, @unchecked Sendable {
     public let name = "decide"
     /// The lead management method.
@@ -48,7 +49,7 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
 
     // MARK: Seeing every row first
 
-    /// What one open row tells about its person.
+    /// What one row tells about its person.
     struct RowFacts: Sendable {
         var sequence: Int
         var cluster: Int
@@ -56,12 +57,22 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
         var leadID: String
         var contactID: String
         var accountID: String
+        /// For a row a suppression list held back by email or phone: why, for the person's
+        /// other rows.
+        var heldBack: HeldBack?
+    }
+
+    /// A person held back in one of their rows.
+    struct HeldBack: Sendable {
+        var list: String
+        var reason: String
     }
 
     private struct PersonFacts {
-        var firstSequence: Int
-        var leadID: String
-        var contactID: String
+        var firstSequence: Int?
+        var leadID = ""
+        var contactID = ""
+        var heldBack: HeldBack?
     }
 
     private struct GroupFacts {
@@ -71,14 +82,19 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
     }
 
     public func digest(_ batch: RecordBatch) throws -> (any Sendable)? {
-        let columns = Columns(batch.layout)
-        return batch.openRows.map { columns.facts(batch, row: $0) }
+        Columns(batch.layout).facts(batch)
     }
 
     public func observe(_ batch: RecordBatch, digest: (any Sendable)?) throws {
-        let rows = digest as? [RowFacts] ?? batch.openRows.map { Columns(batch.layout).facts(batch, row: $0) }
+        let rows = digest as? [RowFacts] ?? Columns(batch.layout).facts(batch)
         for row in rows {
-            var person = people[row.cluster] ?? PersonFacts(firstSequence: row.sequence, leadID: "", contactID: "")
+            var person = people[row.cluster] ?? PersonFacts()
+            if let heldBack = row.heldBack {
+                if person.heldBack == nil { person.heldBack = heldBack }
+                people[row.cluster] = person
+                continue
+            }
+            if person.firstSequence == nil { person.firstSequence = row.sequence }
             if person.leadID.isEmpty { person.leadID = row.leadID }
             if person.contactID.isEmpty { person.contactID = row.contactID }
             people[row.cluster] = person
@@ -100,6 +116,11 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
         for row in batch.openRows {
             let facts = columns.facts(batch, row: row)
             if batch[row, OutputLayout.cluster].isEmpty { batch[row, OutputLayout.cluster] = facts.clusterLabel }
+            if let heldBack = people[facts.cluster]?.heldBack {
+                batch.settle(row, as: .suppressed, reason: heldBack.reason)
+                if let list = columns.suppressionList { batch[row, list] = heldBack.list }
+                continue
+            }
             let decision = decide(facts, title: context.title(batch, row))
             batch[row, action] = decision.action.rawValue
             batch[row, target] = decision.target
@@ -126,7 +147,7 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
             return decideInGroup(facts, group: group, role: BuyingRole(title: title))
         }
         let person = people[facts.cluster] ?? PersonFacts(firstSequence: facts.sequence, leadID: facts.leadID, contactID: facts.contactID)
-        let isFirst = person.firstSequence == facts.sequence
+        let isFirst = (person.firstSequence ?? facts.sequence) == facts.sequence
         let known = LeadDecision.Person(leadID: person.leadID, contactID: person.contactID, createdLead: isFirst ? "" : "new:\(Self.label(facts.cluster))")
         let (action, target) = LeadDecision.decide(method, for: known)
         var decision = Decision(action: action, target: target, reason: "")
@@ -174,7 +195,7 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
     /// The columns the stage reads and writes, looked up once per batch.
     struct Columns {
         let action, target, role, campaign, responseDate, list: OutputLayout.Column?
-        let lead, contact, account: OutputLayout.Column?
+        let lead, contact, account, suppressionList: OutputLayout.Column?
 
         init(_ layout: OutputLayout) {
             action = layout.column("listwash_action")
@@ -186,6 +207,25 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
             lead = layout.column("listwash_lead_id")
             contact = layout.column("listwash_contact_id")
             account = layout.column("listwash_account_id")
+            suppressionList = layout.column(SuppressStage.listColumn)
+        }
+
+        /// The facts of a batch's open rows, and of its rows held back by a rule that names the
+        /// person.
+        func facts(_ batch: RecordBatch) -> [RowFacts] {
+            batch.dispositions.indices.compactMap { row in
+                switch batch.dispositions[row] {
+                case nil:
+                    return facts(batch, row: row)
+                case .suppressed?:
+                    guard let (list, rule) = SuppressionMatch.parse(reason: batch.reasons[row]), rule.identifiesPerson else { return nil }
+                    var held = facts(batch, row: row)
+                    held.heldBack = HeldBack(list: list, reason: "same person as row \(batch.rows[row]) of \(batch.schema.source), held back: \(batch.reasons[row])")
+                    return held
+                default:
+                    return nil
+                }
+            }
         }
 
         /// What row `row` says about its person. A row without a cluster (no dedupe stage ran) is

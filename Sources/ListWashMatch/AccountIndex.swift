@@ -8,6 +8,8 @@ public final class AccountIndex: Sendable {
     public let path: String
     private let byDomain: [String: String]
     private let byCompany: [String: [(id: String, state: String)]]
+    /// Each account's name as written and its company key, by id.
+    private let names: [String: (name: String, key: String)]
     /// The number of accounts.
     public let count: Int
 
@@ -32,6 +34,7 @@ public final class AccountIndex: Sendable {
         let normalizer = Normalizer()
         var byDomain: [String: String] = [:], byCompany: [String: [(id: String, state: String)]] = [:]
         var seen: [String: Int] = [:]
+        var names: [String: (name: String, key: String)] = [:]
         var count = 0
         while let batch = try reader.nextBatch(schema: schema, layout: OutputLayout()) {
             for row in 0..<batch.count where batch.isOpen(row) {
@@ -44,13 +47,27 @@ public final class AccountIndex: Sendable {
                     company: batch.value(row, role: .company), website: batch.value(row, role: .website),
                     state: batch.value(row, role: .state), zip: batch.value(row, role: .zip)))
                 if !contact.domain.isEmpty, byDomain[contact.domain] == nil { byDomain[contact.domain] = id }
-                if !contact.companyKey.isEmpty { byCompany[contact.companyKey, default: []].append((id, contact.state)) }
+                if !contact.companyKey.isEmpty {
+                    byCompany[contact.companyKey, default: []].append((id, contact.state))
+                    names[id] = (contact.company, contact.companyKey)
+                }
                 count += 1
             }
         }
         self.byDomain = byDomain
         self.byCompany = byCompany
+        self.names = names
         self.count = count
+    }
+
+    /// The name (as cleaned for display) and company key of the account with id `id`, or `nil`
+    /// when there is no such account or it has no usable name.
+    ///
+    /// ```swift
+    /// accounts.name(ofAccount: "001A0002") // ("Globex Corp.", "globex")
+    /// ```
+    public func name(ofAccount id: String) -> (name: String, key: String)? {
+        names[id]
     }
 
     /// The account a person belongs to, and why: by corporate domain (never a free-mail

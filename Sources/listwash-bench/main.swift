@@ -38,10 +38,17 @@ func measure(_ label: String, bytes: Int, rows fixedRows: Int, _ body: () throws
 
 let arguments = CommandLine.arguments.dropFirst()
 guard let command = arguments.first else {
-    fail("usage: listwash-bench generate FILE ROWS | leads FILE ROWS | passthrough FILE | normalize FILE")
+    fail("usage: listwash-bench generate FILE ROWS | leads FILE ROWS | passthrough FILE | normalize FILE | suppress [ROWS] [ENTRIES]")
 }
 
 switch command {
+case "suppress":
+    // suppress [ROWS] [ENTRIES]: the suppress stage over generated rows and lists.
+    let rest = Array(arguments.dropFirst())
+    guard rest.count <= 2, let rows = Int(rest.first ?? "1000000"), let entries = Int(rest.dropFirst().first ?? "100000"), rows > 0, entries > 0 else {
+        fail("usage: listwash-bench suppress [ROWS] [ENTRIES]")
+    }
+    SuppressBenchmark.run(rows: rows, entries: entries)
 case "generate":
     guard arguments.count == 3, let rows = Int(arguments[arguments.startIndex + 2]) else { fail("usage: listwash-bench generate FILE ROWS") }
     let path = arguments[arguments.startIndex + 1]

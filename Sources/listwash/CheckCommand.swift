@@ -16,7 +16,9 @@ struct CheckCommand: ParsableCommand {
             let stages = configuration.stages.map(\.name).joined(separator: " | ")
             let inputs = configuration.inbox.map { "inbox \($0.path)" }
                 ?? "\(configuration.inputs.count) input\(configuration.inputs.count == 1 ? "" : "s")"
-            print("\(pipeline): ok (\(inputs); stages: \(stages.isEmpty ? "none" : stages); method: \(configuration.method.rawValue))")
+            let lists = try configuration.checkSuppressionLists()
+            let suppression = lists.isEmpty ? "" : "; suppression lists: " + lists.map { "\($0.list) (\($0.entries))" }.joined(separator: ", ")
+            print("\(pipeline): ok (\(inputs); stages: \(stages.isEmpty ? "none" : stages); method: \(configuration.method.rawValue)\(suppression))")
         }
     }
 }

@@ -48,11 +48,19 @@ import Testing
                                 rows: [["held@x.com"], ["later@x.com"]])
         batch[0, OutputLayout.cluster] = "C1"
         batch[1, OutputLayout.cluster] = "C1"
-        batch.settle(0, as: .suppressed, reason: "opt-outs.csv:3 email held@x.com")
+        batch.settle(0, as: .suppressed, reason: "role-accounts.csv:3 local_part info")
+        var optedOut = batch
+        optedOut.settle(0, as: .suppressed, reason: "opt-outs.csv:3 email held@x.com")
         try stage.observe(batch, digest: try stage.digest(batch))
         try stage.process(&batch)
         #expect(batch.dispositions == [.suppressed, .load], "the first open row of the person creates the lead")
         #expect(try column(batch, "listwash_action") == ["", "create_lead"])
+
+        let another = DecideStage(method: .unique, defaultDate: "2026-11-30")
+        try another.observe(optedOut, digest: try another.digest(optedOut))
+        try another.process(&optedOut)
+        #expect(optedOut.dispositions == [.suppressed, .suppressed], "an opted-out person is held back in all their rows")
+        #expect(optedOut.reasons[1] == "same person as row 1 of a.csv, held back: opt-outs.csv:3 email held@x.com")
     }
 
     @Test func withoutClustersEachRowIsItsOwnPersonNumberedLikeDedupe() throws {

@@ -248,6 +248,43 @@ import Testing
         #expect(text?.contains("contacts.csv:1") == true, "\(text ?? "no error")")
     }
 
+    /// A do-not-contact person is held back in every row of theirs, even one with another email;
+    /// a role address held back is not a reason to hold back the person's other row.
+    @Test func aPersonHeldBackByEmailIsHeldBackInAllTheirRows() throws {
+        scratch.write("forms.csv", """
+            First Name,Last Name,Email,Phone,Zip,Company
+            Dana,Scully,dana.scully@fbi-x.org,(202) 555-0123,20535,FBI X
+            Dana,Scully,dscully@gmail.com,202-555-0123,20535,FBI X
+            Tom,Baker,info@stark-industries.com,(310) 555-0111,90210,Stark Industries
+            Tom,Baker,tom.baker@stark-industries.com,(310) 555-0111,90210,Stark Industries
+
+            """)
+        scratch.write("leads.csv", "Lead ID,First Name,Last Name,Email\n00QX0009,Kim,Nguyen,kim.nguyen@cyberdyne.com\n")
+        scratch.write("lists/do-not-contact.csv", "# people who asked not to be contacted\nemail\ndana.scully@fbi-x.org\n")
+        scratch.write("lists/role-accounts.csv", "local_part\ninfo\n")
+        let configuration = try PipelineConfiguration.load(path: scratch.write("p.yaml", """
+            inputs: [forms.csv]
+            references: {leads: leads.csv}
+            suppression: {folder: lists, lists: [do-not-contact.csv, role-accounts.csv]}
+            method: unique
+            stages: [normalize, dedupe, match, suppress, decide]
+            output: {folder: out}
+            """))
+        let report = try Runner(configuration: configuration).run()
+        let suppressed = try readCSV("\(scratch.path)/out/suppressed.csv")
+        let reason = try #require(suppressed.header.firstIndex(of: "listwash_reason"))
+        let list = try #require(suppressed.header.firstIndex(of: "listwash_suppression_list"))
+        let cluster = try #require(suppressed.header.firstIndex(of: "listwash_cluster"))
+        #expect(suppressed.rows.map { $0[reason] } == [
+            "do-not-contact.csv:3 email dana.scully@fbi-x.org",
+            "same person as row 1 of \(scratch.path)/forms.csv, held back: do-not-contact.csv:3 email dana.scully@fbi-x.org",
+            "role-accounts.csv:2 local_part info",
+        ])
+        #expect(suppressed.rows.map { $0[list] } == ["do-not-contact.csv", "do-not-contact.csv", "role-accounts.csv"])
+        #expect(suppressed.rows[0][cluster] == suppressed.rows[1][cluster])
+        #expect(report.totals.rowsOut["load"] == 1, "Tom Baker loads from his own address")
+    }
+
     @Test func aMisspelledMethodIsCaughtWithItsLine() throws {
         let path = scratch.write("p.yaml", "inputs: [forms.csv]\nmethod: hybird\n")
         let text = errorText { _ = try PipelineConfiguration.load(path: path) }

@@ -1,13 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CListWashSHA
-import ListWash
 
 /// SHA-256 (FIPS 180-4), streaming: feed bytes with ``update(_:)``, read the digest with
-/// ``finalize()``. The nightly run keys processed inputs by the SHA-256 of their content.
+/// ``finalize()``. The nightly run keys processed inputs by the SHA-256 of their content; the
+/// suppress stage matches hashed email suppression lists with it.
 ///
 /// ```swift
 /// var hash = SHA256()
@@ -58,9 +53,9 @@ public struct SHA256: Sendable {
     }
 
     /// A fresh hash; `portable` skips the processor's SHA extensions (for tests).
-    init(portable: Bool) {
+    init(portable: Bool, reserving: Bool = true) {
         self.portable = portable
-        pending.reserveCapacity(64)
+        if reserving { pending.reserveCapacity(64) }
     }
 
     /// Feeds `bytes`.
@@ -97,15 +92,56 @@ public struct SHA256: Sendable {
         for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
         tail.withUnsafeBytes { compress(blocks: $0) }
         pending.removeAll()
-        let words = [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7]
-        return Digest(bytes: words.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> (24 - 8 * UInt32($0))) } })
+        return digest
+    }
+
+    /// The state as a digest (big-endian words).
+    private var digest: Digest {
+        let words = state
+        return Digest(bytes: [UInt8](unsafeUninitializedCapacity: 32) { out, count in
+            withUnsafeBytes(of: words) { raw in
+                for index in 0..<8 {
+                    let word = raw.load(fromByteOffset: index * 4, as: UInt32.self)
+                    for byte in 0..<4 { out[index * 4 + byte] = UInt8(truncatingIfNeeded: word >> (24 - 8 * UInt32(byte))) }
+                }
+            }
+            count = 32
+        })
     }
 
     /// The digest of `bytes`.
     public static func hash(_ bytes: [UInt8]) -> Digest {
-        var hash = SHA256()
-        hash.update(bytes)
-        return hash.finalize()
+        bytes.withUnsafeBytes { hash($0) }
+    }
+
+    /// The digest of `bytes` in one call, padding in a stack buffer instead of the streaming
+    /// state's arrays (for many short messages, such as email addresses).
+    ///
+    /// ```swift
+    /// SHA256.hash(utf8: "abc").hex // "ba7816bf..."
+    /// ```
+    /// - Complexity: O(*n*).
+    public static func hash(_ bytes: UnsafeRawBufferPointer) -> Digest {
+        var hash = SHA256(portable: false, reserving: false)
+        let whole = bytes.count / 64 * 64
+        if whole > 0 { hash.compress(blocks: UnsafeRawBufferPointer(rebasing: bytes[0..<whole])) }
+        let rest = bytes.count - whole
+        let tailLength = rest < 56 ? 64 : 128
+        withUnsafeTemporaryAllocation(byteCount: 128, alignment: 16) { tail in
+            tail.initializeMemory(as: UInt8.self, repeating: 0)
+            for index in 0..<rest { tail[index] = bytes[whole + index] }
+            tail[rest] = 0x80
+            let bitLength = UInt64(bytes.count) &* 8
+            for index in 0..<8 { tail[tailLength - 1 - index] = UInt8(truncatingIfNeeded: bitLength >> UInt64(8 * index)) }
+            hash.compress(blocks: UnsafeRawBufferPointer(rebasing: tail[0..<tailLength]))
+        }
+        return hash.digest
+    }
+
+    /// The digest of a string's UTF-8 bytes.
+    public static func hash(utf8 text: String) -> Digest {
+        var text = text
+        return text.withUTF8 { hash(UnsafeRawBufferPointer($0)) }
     }
 
     @inline(__always)
@@ -152,35 +188,5 @@ public struct SHA256: Sendable {
             }
         }
         state = (h0, h1, h2, h3, h4, h5, h6, h7)
-    }
-}
-
-/// Hashes whole files.
-public enum FileHash {
-    /// The SHA-256 of the file at `path`, read in 1 MiB chunks (not mapped: a file truncated by
-    /// its uploader while mapped would stop the process).
-    ///
-    /// - Parameter eachChunk: called after each chunk is hashed.
-    /// - Throws: ``ListWashError`` (`.input`) when the file cannot be opened or read.
-    public static func sha256(path: String, eachChunk: (() -> Void)? = nil) throws -> SHA256.Digest {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw ListWashError(.input, "cannot open \(path): \(String(cString: strerror(errno)))", at: SourceLocation(file: path))
-        }
-        defer { close(descriptor) }
-        var hash = SHA256()
-        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
-        defer { chunk.deallocate() }
-        while true {
-            let count = read(descriptor, chunk.baseAddress, chunk.count)
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw ListWashError(.input, "cannot read \(path): \(String(cString: strerror(errno)))", at: SourceLocation(file: path))
-            }
-            if count == 0 { break }
-            hash.update(UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
-            eachChunk?()
-        }
-        return hash.finalize()
     }
 }

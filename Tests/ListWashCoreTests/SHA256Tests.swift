@@ -1,7 +1,5 @@
-import Foundation
-import ListWash
 import Testing
-@testable import ListWashNightly
+@testable import ListWashCore
 
 @Suite struct SHA256Tests {
     // FIPS 180-4 / NIST example vectors.
@@ -41,10 +39,16 @@ import Testing
         #expect(portable.finalize() == whole)
     }
 
-    @Test func aFileHashesAsItsContent() throws {
-        let scratch = Scratch()
-        let path = scratch.write("f.csv", "email\na@b.com\n")
-        #expect(try FileHash.sha256(path: path) == SHA256.hash(Array("email\na@b.com\n".utf8)))
-        #expect(throws: ListWashError.self) { try FileHash.sha256(path: "\(scratch.path)/missing.csv") }
+    @Test(arguments: [0, 1, 55, 56, 57, 63, 64, 65, 119, 120, 128, 1000])
+    func oneShotHashingMatchesStreaming(length: Int) {
+        let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ 5) }
+        var streaming = SHA256(portable: true)
+        streaming.update(bytes)
+        #expect(bytes.withUnsafeBytes { SHA256.hash($0) } == streaming.finalize())
+    }
+
+    @Test func stringsHashAsTheirUTF8() {
+        #expect(SHA256.hash(utf8: "abc").hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256.hash(utf8: "jane.doe@example.com") == SHA256.hash(Array("jane.doe@example.com".utf8)))
     }
 }

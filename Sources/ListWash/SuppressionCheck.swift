@@ -1,0 +1,25 @@
+import ListWashCore
+import ListWashDecide
+
+extension PipelineConfiguration {
+    /// Reads every suppression list the pipeline's `suppress` stage applies, as a run would,
+    /// so that `listwash check` finds a missing, empty or malformed list before a run does.
+    ///
+    /// ```swift
+    /// try configuration.checkSuppressionLists() // [("competitors.csv", 5), ("opt-outs.csv", 3)]
+    /// ```
+    /// - Returns: each list's file name and entry count, in the order they apply; empty when
+    ///   the pipeline has no `suppress` stage.
+    /// - Throws: ``ListWashError`` (`.referenceData`, exit status 66) naming the file and line.
+    public func checkSuppressionLists() throws -> [(list: String, entries: Int)] {
+        let pipeline = try StageCatalog.build(stages.filter { $0.name == "suppress" }, configuration: self)
+        var lists: [(list: String, entries: Int)] = []
+        for case let stage as SuppressStage in pipeline.stages {
+            // The lists alone: the accounts export is the match stage's to check.
+            let listsOnly = stage.folder.map { SuppressStage(folder: $0) } ?? stage
+            try listsOnly.setUp()
+            lists += listsOnly.lists.map { ($0.name, $0.entryCount) }
+        }
+        return lists
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+@testable import ListWash
+
+@Suite struct SuppressionRunTests {
+    let scratch = Scratch()
+
+    @Test func theBundledPipelineSuppressesCompetitorsRoleAndDisposableAddresses() throws {
+        var overrides = RunOverrides()
+        overrides.out = "\(scratch.path)/out"
+        let configuration = try PipelineConfiguration.load(path: "\(packageRoot)/pipelines/acquired-list.yaml").applying(overrides)
+        let report = try Runner(configuration: configuration).run()
+        let suppressed = try readCSV("\(scratch.path)/out/suppressed.csv")
+        let email = try #require(suppressed.header.firstIndex(of: "E-mail Address"))
+        let reason = try #require(suppressed.header.firstIndex(of: "listwash_reason"))
+        let list = try #require(suppressed.header.firstIndex(of: "listwash_suppression_list"))
+        let byEmail = Dictionary(uniqueKeysWithValues: suppressed.rows.map { ($0[email], ($0[reason], $0[list])) })
+        #expect(byEmail.keys.sorted() == ["ann.lee@mailinator.com", "hank@globex.com", "info@stark-industries.com", "lisa.wong@globexcorporation.com"])
+        #expect(byEmail["hank@globex.com"]?.0 == "competitors.csv:14 domain globex.com")
+        #expect(byEmail["lisa.wong@globexcorporation.com"]?.0 == "competitors.csv:14 company Globex Corp.", "GLOBEX CORPORATION by the company key")
+        #expect(byEmail["info@stark-industries.com"]?.0 == "role-accounts.csv:5 local_part info")
+        #expect(byEmail["ann.lee@mailinator.com"]?.0.hasPrefix("disposable-domains.csv:") == true)
+        #expect(byEmail["ann.lee@mailinator.com"]?.0.hasSuffix(" domain mailinator.com") == true)
+        #expect(byEmail["hank@globex.com"]?.1 == "competitors.csv")
+        #expect(report.totals.rowsOut["suppressed"] == 4)
+        // Nothing is lost: every row is in exactly one output file.
+        let rowsOut = try Disposition.allCases.map { try readCSV("\(scratch.path)/out/\($0.fileName())").rows.count }
+        #expect(report.totals.rowsIn == 25)
+        #expect(rowsOut.reduce(0, +) == report.totals.rowsIn)
+        #expect(report.stages == ["normalize", "validate", "dedupe", "match", "suppress", "decide"])
+    }
+
+    @Test func theAccountARowMatchedCarriesCompetitorSuppression() throws {
+        scratch.write("in.csv", "Email,Company\nsam@hooli.com,Acme\n")
+        scratch.write("accounts.csv", "Account ID,Account Name,Website\n001,Hooli XYZ Inc.,hooli.com\n")
+        scratch.write("lists/competitors.csv", "company\nHooli XYZ\n")
+        scratch.write("p.yaml", "inputs: [in.csv]\nreferences: {accounts: accounts.csv}\nsuppression: lists\nstages: [normalize, match, suppress]\noutput: {folder: out}\n")
+        _ = try Runner(configuration: try PipelineConfiguration.load(path: "\(scratch.path)/p.yaml")).run()
+        let suppressed = try readCSV("\(scratch.path)/out/suppressed.csv")
+        let reason = try #require(suppressed.header.firstIndex(of: "listwash_reason"))
+        #expect(suppressed.rows.map { $0[reason] } == ["competitors.csv:2 account_company Hooli XYZ (account 001 Hooli XYZ Inc.)"])
+    }
+
+    @Test func stageOptionsNameTheListsAndTheirOrder() throws {
+        scratch.write("in.csv", "Email\nhank@globex.com\n")
+        scratch.write("lists/a.csv", "domain\nglobex.com\n")
+        scratch.write("lists/b.csv", "email\nhank@globex.com\n")
+        scratch.write("p.yaml", "inputs: [in.csv]\nsuppression: {folder: lists, lists: [a.csv]}\nstages: [normalize, {suppress: {lists: [b.csv, a.csv]}}]\noutput: {folder: out}\n")
+        _ = try Runner(configuration: try PipelineConfiguration.load(path: "\(scratch.path)/p.yaml")).run()
+        let suppressed = try readCSV("\(scratch.path)/out/suppressed.csv")
+        #expect(suppressed.rows.first?.contains("b.csv:2 email hank@globex.com") == true)
+    }
+
+    @Test func aBrokenOrMissingListStopsTheRunAndCheckFindsIt() throws {
+        scratch.write("in.csv", "Email\na@b.com\n")
+        scratch.write("lists/competitors.csv", "company,domain\nGlobex,globex.com\nAcme, Inc.,acme.com\n")
+        scratch.write("lists/empty.csv", "# nothing yet\ndomain\n")
+        let cases: [(String, String)] = [
+            ("[competitors.csv]", "\(scratch.path)/lists/competitors.csv:3: error: 3 fields where the header has 2; quote a value that holds a comma (\"Acme, Inc.\")"),
+            ("[empty.csv]", "\(scratch.path)/lists/empty.csv:2: error: the suppression list has a header but no entries (a list named in the pipeline must suppress something)"),
+            ("[opt-outs.csv]", "\(scratch.path)/lists/opt-outs.csv: error: suppression list 'opt-outs.csv' not found in \(scratch.path)/lists; the folder holds: competitors.csv, empty.csv"),
+        ]
+        for (lists, message) in cases {
+            scratch.write("p.yaml", "inputs: [in.csv]\nsuppression: {folder: lists, lists: \(lists)}\nstages: [normalize, suppress]\noutput: {folder: out}\n")
+            let configuration = try PipelineConfiguration.load(path: "\(scratch.path)/p.yaml")
+            for attempt in [{ _ = try configuration.checkSuppressionLists() }, { _ = try Runner(configuration: configuration).run() }] {
+                do {
+                    try attempt()
+                    Issue.record("expected an error for \(lists)")
+                } catch let error as ListWashError {
+                    #expect(error.exitStatus == 66)
+                    #expect(error.description == message)
+                }
+            }
+            #expect(!FileManager.default.fileExists(atPath: "\(scratch.path)/out/load.csv"), "nothing is written")
+        }
+    }
+
+    @Test func checkCountsTheBundledLists() throws {
+        let configuration = try PipelineConfiguration.load(path: "\(packageRoot)/pipelines/acquired-list.yaml")
+        let lists = try configuration.checkSuppressionLists()
+        #expect(lists.map(\.list) == ["competitors.csv", "do-not-contact.csv", "opt-outs.csv", "role-accounts.csv", "disposable-domains.csv", "embargoed-countries.csv"])
+        #expect(lists.allSatisfy { $0.entries > 0 })
+    }
+
+    @Test func aSuppressStageNeedsAFolderAndAFolderNeedsTheStage() throws {
+        #expect(errorText { _ = try PipelineConfiguration.parse("inputs: [in.csv]\nstages: [suppress]", file: "\(scratch.path)/p.yaml") } == "\(scratch.path)/p.yaml:2:10: error: the suppress stage needs a folder of suppression lists: suppression: {folder: suppression-lists} (or --suppression DIR)")
+        scratch.write("in.csv", "Email\na@b.com\n")
+        scratch.write("lists/l.csv", "domain\nb.com\n")
+        let log = DiagnosticLog()
+        var configuration = try PipelineConfiguration.parse("inputs: [in.csv]\nsuppression: lists\nstages: [normalize]", file: "\(scratch.path)/p.yaml")
+        configuration.outputFolder = "\(scratch.path)/out"
+        _ = try Runner(configuration: configuration, log: log).run()
+        #expect(log.all.map(\.description) == ["\(scratch.path)/p.yaml: warning: suppression (\(scratch.path)/lists) named, but the pipeline has no 'suppress' stage that uses it"])
+    }
+
+    @Test func listwashCheckReadsTheListsAndExits66OnABrokenOne() throws {
+        scratch.write("in.csv", "Email\na@b.com\n")
+        scratch.write("lists/competitors.csv", "company,domain\nGlobex Corp.,globex.com\n")
+        scratch.write("lists/opt-outs.csv", "email\nkramer@kramerica.example\nnot-an-email\n")
+        scratch.write("good.yaml", "inputs: [in.csv]\nsuppression: {folder: lists, lists: [competitors.csv]}\nstages: [normalize, suppress]\n")
+        scratch.write("broken.yaml", "inputs: [in.csv]\nsuppression: lists\nstages: [normalize, suppress]\n")
+        let good = try listwash(["check", "good.yaml"], in: scratch.path)
+        #expect(good.status == 0)
+        #expect(good.out == "good.yaml: ok (1 input; stages: normalize | suppress; method: hybrid; suppression lists: competitors.csv (2))\n")
+        let broken = try listwash(["check", "broken.yaml"], in: scratch.path)
+        #expect(broken.status == 66)
+        #expect(broken.err.contains("lists/opt-outs.csv:3:1: error: 'not-an-email' in column email is not an email address"), "\(broken.err)")
+    }
+}
