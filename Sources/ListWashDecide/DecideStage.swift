@@ -27,8 +27,10 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
     /// The response date of rows without a readable one (YYYY-MM-DD), usually the run's date.
     public let defaultDate: String
 
-    /// Person facts by cluster number (`C12` is 12).
+    /// Person facts by cluster number (`C12` is 12), for people with a CRM match or held back.
     private var people: [Int: PersonFacts] = [:]
+    /// The clusters whose first open row has been decided (a bit per cluster number).
+    private var started = ClusterBits()
     /// Buying groups by account id.
     private var groups: [String: GroupFacts] = [:]
 
@@ -69,7 +71,6 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
     }
 
     private struct PersonFacts {
-        var firstSequence: Int?
         var leadID = ""
         var contactID = ""
         var heldBack: HeldBack?
@@ -88,16 +89,16 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
     public func observe(_ batch: RecordBatch, digest: (any Sendable)?) throws {
         let rows = digest as? [RowFacts] ?? Columns(batch.layout).facts(batch)
         for row in rows {
-            var person = people[row.cluster] ?? PersonFacts()
             if let heldBack = row.heldBack {
-                if person.heldBack == nil { person.heldBack = heldBack }
-                people[row.cluster] = person
+                if people[row.cluster]?.heldBack == nil { people[row.cluster, default: PersonFacts()].heldBack = heldBack }
                 continue
             }
-            if person.firstSequence == nil { person.firstSequence = row.sequence }
-            if person.leadID.isEmpty { person.leadID = row.leadID }
-            if person.contactID.isEmpty { person.contactID = row.contactID }
-            people[row.cluster] = person
+            if !row.leadID.isEmpty || !row.contactID.isEmpty {
+                var person = people[row.cluster] ?? PersonFacts()
+                if person.leadID.isEmpty { person.leadID = row.leadID }
+                if person.contactID.isEmpty { person.contactID = row.contactID }
+                people[row.cluster] = person
+            }
             guard method == .buyingGroup, !row.accountID.isEmpty else { continue }
             var group = groups[row.accountID] ?? GroupFacts(firstSequence: row.sequence, creatorCluster: row.clusterLabel, leadID: "")
             if group.leadID.isEmpty { group.leadID = row.leadID }
@@ -146,8 +147,10 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
         if method == .buyingGroup, !facts.accountID.isEmpty, let group = groups[facts.accountID] {
             return decideInGroup(facts, group: group, role: BuyingRole(title: title))
         }
-        let person = people[facts.cluster] ?? PersonFacts(firstSequence: facts.sequence, leadID: facts.leadID, contactID: facts.contactID)
-        let isFirst = (person.firstSequence ?? facts.sequence) == facts.sequence
+        let person = people[facts.cluster] ?? PersonFacts(leadID: facts.leadID, contactID: facts.contactID)
+        // Rows come to `process` in input order: the person's first open row is the first one
+        // seen of their cluster.
+        let isFirst = started.insert(facts.cluster)
         let known = LeadDecision.Person(leadID: person.leadID, contactID: person.contactID, createdLead: isFirst ? "" : "new:\(Self.label(facts.cluster))")
         let (action, target) = LeadDecision.decide(method, for: known)
         var decision = Decision(action: action, target: target, reason: "")
@@ -181,6 +184,20 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
         }
         let target = "new:\(group.creatorCluster)"
         return Decision(action: .attachToLead, target: target, reason: "buying group of account \(facts.accountID): the lead its first response creates in this run (\(target))", role: role)
+    }
+
+    /// A growable set of cluster numbers, a bit each.
+    struct ClusterBits {
+        private var words: [UInt64] = []
+
+        /// Adds `cluster`; whether it was new.
+        mutating func insert(_ cluster: Int) -> Bool {
+            guard cluster >= 0 else { return true }
+            let (word, bit) = (cluster >> 6, UInt64(1) << UInt64(cluster & 63))
+            if word >= words.count { words.append(contentsOf: repeatElement(0, count: max(word + 1 - words.count, words.count))) }
+            defer { words[word] |= bit }
+            return words[word] & bit == 0
+        }
     }
 
     /// `C12` for cluster 12.
