@@ -77,6 +77,20 @@ import Testing
         return decided.sorted { $0.row < $1.row }
     }
 
+    /// Runs forms.csv through normalize, dedupe, match (suppress) and decide.
+    @discardableResult
+    func runForms(_ method: LeadMethod, rows: RowKind = .responses, references: String = "{contacts: contacts.csv, leads: leads.csv}", suppression: String? = nil) throws -> RunReport {
+        let yaml = """
+            inputs: [forms.csv]
+            references: \(references)
+            \(suppression.map { "suppression: \($0)\n" } ?? "")method: \(method.rawValue)
+            rows: \(rows.rawValue)
+            stages: [normalize, dedupe, match, \(suppression == nil ? "" : "suppress, ")decide]
+            output: {folder: out}
+            """
+        return try Runner(configuration: try PipelineConfiguration.load(path: scratch.write("p.yaml", yaml))).run()
+    }
+
     /// The first form creates the lead; the other three attach to it by `new:<its cluster>`.
     func expectCreatedThenAttached(_ rows: [Decided], contact: String = "") throws {
         try #require(rows.count == 4, "\(rows)")
@@ -169,14 +183,7 @@ import Testing
             """)
         scratch.write("contacts.csv", "Contact ID,First Name,Last Name,Email\n003X0009,Gavin,Belson,gavin@hooli.com\n")
         scratch.write("leads.csv", "Lead ID,First Name,Last Name,Email\n00QX0009,Kim,Nguyen,kim.nguyen@cyberdyne.com\n")
-        let configuration = try PipelineConfiguration.load(path: scratch.write("p.yaml", """
-            inputs: [forms.csv]
-            references: {contacts: contacts.csv, leads: leads.csv}
-            method: unique
-            stages: [normalize, dedupe, match, decide]
-            output: {folder: out}
-            """))
-        _ = try Runner(configuration: configuration).run()
+        try runForms(.unique)
         let load = try readCSV("\(scratch.path)/out/load.csv")
         let attach = try readCSV("\(scratch.path)/out/attach.csv")
         #expect(load.rows.count == 2, "Katherine at Initech and Katherine at Umbrella: \(load.rows)")
@@ -200,15 +207,7 @@ import Testing
 
     @Test func recordsMergeOnePersonIntoOneDecidedRow() throws {
         write(state: .contact)
-        let configuration = try PipelineConfiguration.load(path: scratch.write("p.yaml", """
-            inputs: [forms.csv]
-            references: {contacts: contacts.csv, leads: leads.csv}
-            method: hybrid
-            rows: records
-            stages: [normalize, dedupe, match, decide]
-            output: {folder: out}
-            """))
-        let report = try Runner(configuration: configuration).run()
+        let report = try runForms(.hybrid, rows: .records)
         #expect(report.totals.rowsOut["load"] == 1)
         #expect(report.totals.rowsOut["duplicate"] == 3)
         #expect(report.totals.rowsOut["attach", default: 0] == 0)
@@ -222,14 +221,7 @@ import Testing
     @Test func aLeadAndAContactWithOneEmailAttachToTheLead() throws {
         write(state: .lead)
         scratch.write("contacts.csv", "Contact ID,First Name,Last Name,Email,Account ID\n003X0001,Robert,Smith,bob.smith@acme.com,001X0001\n")
-        let configuration = try PipelineConfiguration.load(path: scratch.write("p.yaml", """
-            inputs: [forms.csv]
-            references: {contacts: contacts.csv, leads: leads.csv}
-            method: unique
-            stages: [normalize, dedupe, match, decide]
-            output: {folder: out}
-            """))
-        _ = try Runner(configuration: configuration).run()
+        try runForms(.unique)
         let attach = try readCSV("\(scratch.path)/out/attach.csv")
         let target = try #require(attach.header.firstIndex(of: "listwash_target_id"))
         let reason = try #require(attach.header.firstIndex(of: "listwash_reason"))
@@ -262,15 +254,7 @@ import Testing
         scratch.write("leads.csv", "Lead ID,First Name,Last Name,Email\n00QX0009,Kim,Nguyen,kim.nguyen@cyberdyne.com\n")
         scratch.write("lists/do-not-contact.csv", "# people who asked not to be contacted\nemail\ndana.scully@fbi-x.org\n")
         scratch.write("lists/role-accounts.csv", "local_part\ninfo\n")
-        let configuration = try PipelineConfiguration.load(path: scratch.write("p.yaml", """
-            inputs: [forms.csv]
-            references: {leads: leads.csv}
-            suppression: {folder: lists, lists: [do-not-contact.csv, role-accounts.csv]}
-            method: unique
-            stages: [normalize, dedupe, match, suppress, decide]
-            output: {folder: out}
-            """))
-        let report = try Runner(configuration: configuration).run()
+        let report = try runForms(.unique, references: "{leads: leads.csv}", suppression: "{folder: lists, lists: [do-not-contact.csv, role-accounts.csv]}")
         let suppressed = try readCSV("\(scratch.path)/out/suppressed.csv")
         let reason = try #require(suppressed.header.firstIndex(of: "listwash_reason"))
         let list = try #require(suppressed.header.firstIndex(of: "listwash_suppression_list"))
