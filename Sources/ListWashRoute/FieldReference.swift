@@ -1,0 +1,125 @@
+import ListWashCore
+
+/// A value of a row that a rule looks at: a field by its role (`title`, `campaign`), a
+/// `listwash_*` column (`listwash_state`), or a source column by its header (`Product Interest`).
+///
+/// ```swift
+/// FieldReference("campaign")          // .role(.campaign): the raw campaign field
+/// FieldReference("listwash_state")    // .output("listwash_state"): the normalized state
+/// FieldReference("Product Interest")  // .header("Product Interest")
+/// ```
+public enum FieldReference: Sendable, Hashable, CustomStringConvertible {
+    /// The source field mapped to a role.
+    case role(FieldRole)
+    /// A `listwash_*` column a stage filled.
+    case output(String)
+    /// A source column, by its header (matched exactly, else ignoring case, spaces and punctuation).
+    case header(String)
+
+    /// Reads a name as the rules file writes it: `listwash_` names a ListWash column, a role's
+    /// name a role, anything else a header.
+    public init(_ name: String) {
+        if name.hasPrefix("listwash_") {
+            self = .output(name)
+        } else if let role = FieldRole(rawValue: name) {
+            self = .role(role)
+        } else {
+            self = .header(name)
+        }
+    }
+
+    /// The name as written.
+    public var description: String {
+        switch self {
+        case .role(let role): role.rawValue
+        case .output(let name), .header(let name): name
+        }
+    }
+
+    /// Where this value lives in batches of `schema` and `layout`.
+    public func resolve(schema: Schema, layout: OutputLayout) -> ResolvedField {
+        switch self {
+        case .role(let role):
+            return schema.column(role).map(ResolvedField.source) ?? .missing
+        case .output(let name):
+            return layout.column(name).map(ResolvedField.output) ?? .missing
+        case .header(let name):
+            if let index = schema.columns.firstIndex(of: name) { return .source(index) }
+            let folded = FieldRole.foldHeader(name)
+            if let index = schema.columns.firstIndex(where: { FieldRole.foldHeader($0) == folded }) { return .source(index) }
+            return .missing
+        }
+    }
+}
+
+/// A ``FieldReference`` looked up in one batch's schema and layout.
+public enum ResolvedField: Sendable, Hashable {
+    /// A source column.
+    case source(Int)
+    /// A `listwash_*` column.
+    case output(OutputLayout.Column)
+    /// Neither the source nor the pipeline has it: the value is empty.
+    case missing
+
+    /// The value of record `row` (empty when missing).
+    @inline(__always)
+    public func value(_ batch: RecordBatch, _ row: Int) -> String {
+        switch self {
+        case .source(let column): batch.value(row, column: column)
+        case .output(let column): batch[row, column]
+        case .missing: ""
+        }
+    }
+}
+
+/// A test of one value: equal to one of a list (ignoring case and surrounding spaces), containing
+/// one of a list of words, or, with neither, present at all.
+///
+/// ```swift
+/// let test = FieldCondition(field: FieldReference("Product Interest"), values: ["Analytics"])
+/// test.matches(" analytics ") // true
+/// ```
+public struct FieldCondition: Sendable, Hashable {
+    /// The value tested.
+    public var field: FieldReference
+    /// Values that match (folded: lower case, trimmed).
+    public var values: Set<String>
+    /// Pieces of text any of which in the value matches (folded).
+    public var contains: [String]
+    /// Where the rules file states it.
+    public var location: SourceLocation?
+
+    /// A condition on `field`; with no `values` and no `contains` it asks for any non-empty value.
+    public init(field: FieldReference, values: [String] = [], contains: [String] = [], location: SourceLocation? = nil) {
+        self.field = field
+        self.values = Set(values.map(Self.fold))
+        self.contains = contains.map(Self.fold).filter { !$0.isEmpty }
+        self.location = location
+    }
+
+    /// Whether `value` passes.
+    public func matches(_ value: String) -> Bool {
+        let folded = Self.fold(value)
+        if values.isEmpty && contains.isEmpty { return !folded.isEmpty }
+        if values.contains(folded) { return true }
+        return contains.contains { folded.contains($0) }
+    }
+
+    /// Lower case without surrounding white space.
+    static func fold(_ text: String) -> String {
+        var slice = Substring(text)
+        while let first = slice.first, first.isWhitespace { slice.removeFirst() }
+        while let last = slice.last, last.isWhitespace { slice.removeLast() }
+        return slice.lowercased()
+    }
+
+    /// Whether every value this condition passes, `other` passes too (so `other` is no
+    /// narrower): same field, and `other` accepts a superset of values.
+    func isNarrower(than other: FieldCondition) -> Bool {
+        guard field == other.field else { return false }
+        if other.values.isEmpty && other.contains.isEmpty { return true }
+        guard contains.isEmpty || Set(contains).isSubset(of: Set(other.contains)) else { return false }
+        if values.isEmpty && contains.isEmpty { return false }
+        return values.allSatisfy { value in other.values.contains(value) || other.contains.contains { value.contains($0) } }
+    }
+}

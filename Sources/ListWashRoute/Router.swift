@@ -1,0 +1,134 @@
+import ListWashCore
+
+/// Decides who receives a row, in the documented order: 1. key accounts (account id, then
+/// company key) always win; 2. the rules in file order, first match wins, found through a
+/// ``TerritoryIndex``; 3. the default queue.
+///
+/// A router does not take turns within teams (``RoundRobin`` does, in row order); it says which
+/// rule decided and whom it names.
+///
+/// ```swift
+/// let router = Router(rules: routing, file: "rules.yaml")
+/// let decision = router.decide(batch, row: 0)
+/// decision?.assignee // .team("west")
+/// decision?.rule     // "rules.yaml:23 territory west"
+/// ```
+public struct Router: Sendable {
+    /// What decided a row.
+    public struct Decision: Sendable, Hashable {
+        /// Who receives it.
+        public var assignee: Assignee
+        /// The rule: `file:line name`.
+        public var rule: String
+    }
+
+    /// Where a batch keeps what the rules read.
+    public struct Columns: Sendable {
+        let state, zip, phone, account, companyKey, grade, product: ResolvedField
+        let conditions: [[ResolvedField]]
+    }
+
+    /// The rules.
+    public let rules: RoutingRules
+    private let index: TerritoryIndex
+    private let byAccountID: [String: Int]
+    private let byCompanyKey: [String: Int]
+    private let ruleLabels: [String]
+    private let keyAccountLabels: [String]
+    private let defaultLabel: String
+    private let products: [Set<String>]
+
+    /// A router for `rules` read from `file` (the labels name it).
+    public init(rules: RoutingRules, file: String) {
+        self.rules = rules
+        index = TerritoryIndex(rules.rules.map(\.territory))
+        var byAccountID: [String: Int] = [:], byCompanyKey: [String: Int] = [:]
+        for (position, account) in rules.keyAccounts.enumerated() {
+            if let id = account.accountID, byAccountID[id] == nil { byAccountID[id] = position }
+            if let key = account.companyKey, !key.isEmpty, byCompanyKey[key] == nil { byCompanyKey[key] = position }
+        }
+        self.byAccountID = byAccountID
+        self.byCompanyKey = byCompanyKey
+        func label(_ location: SourceLocation?, _ name: String) -> String {
+            let place = location.map { SourceLocation(file: file, line: $0.line).description } ?? file
+            return "\(place) \(name)"
+        }
+        ruleLabels = rules.rules.map { label($0.location, $0.name) }
+        keyAccountLabels = rules.keyAccounts.map { label($0.location, "key account \($0.name)") }
+        defaultLabel = label(rules.defaultLocation, "default queue")
+        products = rules.rules.map { Set($0.products.map(FieldCondition.fold)) }
+    }
+
+    /// Whether any rule looks at the grade (the row must be scored first).
+    public var needsGrade: Bool { rules.rules.contains { !$0.grades.isEmpty } }
+
+    /// Looks up, once per batch, the columns the rules read.
+    public func columns(for batch: RecordBatch) -> Columns {
+        let resolve = { (reference: FieldReference) in reference.resolve(schema: batch.schema, layout: batch.layout) }
+        return Columns(
+            state: resolve(.output("listwash_state")), zip: resolve(.output("listwash_zip")),
+            phone: resolve(.output("listwash_phone")), account: resolve(.output("listwash_account_id")),
+            companyKey: resolve(.output("listwash_company_key")), grade: resolve(.output(RouteColumns.grade)),
+            product: rules.productField.map(resolve) ?? .missing,
+            conditions: rules.rules.map { $0.conditions.map { resolve($0.field) } })
+    }
+
+    /// Who receives record `row`; `nil` only when no rule takes it and there is no default queue.
+    public func decide(_ batch: RecordBatch, row: Int, grade: Grade? = nil) -> Decision? {
+        decide(batch, row: row, columns: columns(for: batch), grade: grade)
+    }
+
+    /// Who receives record `row`, with the batch's columns. `grade` overrides the batch's
+    /// `listwash_grade` value.
+    public func decide(_ batch: RecordBatch, row: Int, columns: Columns, grade: Grade? = nil) -> Decision? {
+        if !byAccountID.isEmpty, let position = byAccountID[columns.account.value(batch, row)] {
+            return Decision(assignee: rules.keyAccounts[position].assignee, rule: keyAccountLabels[position])
+        }
+        if !byCompanyKey.isEmpty, let position = byCompanyKey[columns.companyKey.value(batch, row)] {
+            return Decision(assignee: rules.keyAccounts[position].assignee, rule: keyAccountLabels[position])
+        }
+        let grade = grade ?? Grade(rawValue: columns.grade.value(batch, row))
+        var product: String?
+        let found = index.first(state: columns.state.value(batch, row), zip: Self.zipCode(columns.zip.value(batch, row)),
+                                areaCode: Self.areaCode(columns.phone.value(batch, row))) { position in
+            let rule = rules.rules[position]
+            if !rule.grades.isEmpty {
+                guard let grade, rule.grades.contains(grade) else { return false }
+            }
+            if !products[position].isEmpty {
+                if product == nil { product = FieldCondition.fold(columns.product.value(batch, row)) }
+                guard let product, products[position].contains(product) else { return false }
+            }
+            for (condition, field) in zip(rule.conditions, columns.conditions[position]) where !condition.matches(field.value(batch, row)) {
+                return false
+            }
+            return true
+        }
+        if let found { return Decision(assignee: rules.rules[found].assignee, rule: ruleLabels[found]) }
+        return rules.defaultQueue.map { Decision(assignee: .queue($0), rule: defaultLabel) }
+    }
+
+    /// The five-digit ZIP code of a normalized ZIP (`02134` or `02134-1234`) as a number.
+    static func zipCode(_ text: String) -> Int? {
+        var value = 0, digits = 0
+        for byte in text.utf8 {
+            guard byte >= 48, byte <= 57 else { break }
+            value = value * 10 + Int(byte - 48)
+            digits += 1
+            if digits == 5 { return value }
+        }
+        return nil
+    }
+
+    /// The area code of a normalized North American number: digits 3 to 5 of `+1NXXNXXXXXX`.
+    static func areaCode(_ phone: String) -> Int? {
+        var utf8 = phone.utf8.makeIterator()
+        guard utf8.next() == UInt8(ascii: "+"), utf8.next() == UInt8(ascii: "1") else { return nil }
+        var value = 0
+        for _ in 0..<3 {
+            guard let byte = utf8.next(), byte >= 48, byte <= 57 else { return nil }
+            value = value * 10 + Int(byte - 48)
+        }
+        return value
+    }
+}
