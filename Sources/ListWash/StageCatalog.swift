@@ -1,6 +1,7 @@
 import ListWashCore
 import ListWashMatch
 import ListWashNormalize
+import ListWashRoute
 
 /// The stages a pipeline file can name, and how each reads its options.
 ///
@@ -13,6 +14,8 @@ enum StageCatalog {
         ("validate", buildValidate),
         ("dedupe", buildDedupe),
         ("match", buildMatch),
+        ("score", buildScore),
+        ("route", buildRoute),
     ]
 
     static var names: [String] { builders.map(\.name) }
@@ -94,5 +97,35 @@ enum StageCatalog {
             }
         }
         return stage
+    }
+
+    /// The rules file a `score` or `route` stage names: `- route: {rules: rules.yaml}`, relative
+    /// to the pipeline file.
+    private static func rules(_ entry: PipelineConfiguration.StageEntry, _ configuration: PipelineConfiguration) throws -> LeadRules {
+        guard let options = entry.options else {
+            throw ListWashError(.usage, "the \(entry.name) stage needs a rules file: - \(entry.name): {rules: rules.yaml}", at: entry.location)
+        }
+        var path: String?
+        for (key, _, value) in try options.mapping(entry.name, allowed: ["rules"]) where key == "rules" {
+            path = PathResolver(relativeTo: configuration.file ?? "./pipeline.yaml").resolve(try value.string("rules"))
+        }
+        guard let path else { throw options.error("the \(entry.name) stage needs rules: FILE") }
+        return try RulesFile.load(path: path)
+    }
+
+    private static func buildScore(_ entry: PipelineConfiguration.StageEntry, _ configuration: PipelineConfiguration) throws -> any Stage {
+        let rules = try rules(entry, configuration)
+        guard let scoring = rules.scoring else {
+            throw ListWashError(.usage, "\(rules.file) has no scoring: section for the score stage", at: entry.location)
+        }
+        return ScoreStage(rules: scoring)
+    }
+
+    private static func buildRoute(_ entry: PipelineConfiguration.StageEntry, _ configuration: PipelineConfiguration) throws -> any Stage {
+        let rules = try rules(entry, configuration)
+        guard rules.routing != nil else {
+            throw ListWashError(.usage, "\(rules.file) has no routing: section for the route stage", at: entry.location)
+        }
+        return RouteStage(rules: rules)
     }
 }
