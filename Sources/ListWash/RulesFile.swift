@@ -269,3 +269,8 @@ public enum RulesFile {
         return rule
     }
 }
+
+extension PipelineConfiguration {
+    /// The rules files its `score` and `route` stages name (resolved against the pipeline file).
+    public var rulesFiles: [String] { StageCatalog.rulesFiles(of: self) }
+}

@@ -99,6 +99,15 @@ enum StageCatalog {
         return stage
     }
 
+    /// The rules files the `score` and `route` stages of `configuration` name.
+    static func rulesFiles(of configuration: PipelineConfiguration) -> [String] {
+        configuration.stages.filter { ["score", "route"].contains($0.name) }.compactMap { entry in
+            guard let options = entry.options, let pairs = try? options.mapping(entry.name, allowed: ["rules"]),
+                  let value = pairs.first(where: { $0.key == "rules" })?.value, let path = value.scalar else { return nil }
+            return PathResolver(relativeTo: configuration.file ?? "./pipeline.yaml").resolve(path)
+        }
+    }
+
     /// The rules file a `score` or `route` stage names: `- route: {rules: rules.yaml}`, relative
     /// to the pipeline file.
     private static func rules(_ entry: PipelineConfiguration.StageEntry, _ configuration: PipelineConfiguration) throws -> LeadRules {

@@ -17,7 +17,7 @@ import ListWashCore
 /// ```
 /// - Complexity: O(*r*²) in the number of rules, with cheap tests per pair.
 public enum RulesCheck {
-    /// Every diagnostic about `rules`, in file order within each kind.
+    /// Every diagnostic about `rules`, in file order.
     public static func diagnostics(_ rules: LeadRules) -> [Diagnostic] {
         guard let routing = rules.routing else { return [] }
         var found: [Diagnostic] = []
@@ -66,7 +66,8 @@ public enum RulesCheck {
             }
         }
         found += shadowing(routing.rules, where_: where_)
-        return found
+        // Stable: diagnostics on one line keep the order they were found in.
+        return found.enumerated().sorted { ($0.element.location?.line ?? 0, $0.offset) < ($1.element.location?.line ?? 0, $1.offset) }.map(\.element)
     }
 
     /// Unreachable rules and territories claimed twice.
