@@ -72,6 +72,7 @@ let package = Package(
         .testTarget(name: "ListWashCoreTests", dependencies: ["ListWashCore"]),
         .testTarget(name: "ListWashNormalizeTests", dependencies: ["ListWashNormalize"]),
         .testTarget(name: "ListWashMatchTests", dependencies: ["ListWashMatch"]),
+        .testTarget(name: "ListWashRouteTests", dependencies: ["ListWashRoute"]),
         .testTarget(name: "ListWashTests", dependencies: ["ListWash"]),
         .testTarget(name: "ListWashNightlyTests", dependencies: ["ListWashNightly"]),
     ]

@@ -58,13 +58,18 @@ public enum TitleSeniority: String, CaseIterable, Sendable, Hashable {
     private static func classify(_ words: [String]) -> TitleSeniority {
         var best = TitleSeniority.unknown
         var assistant = false
-        for (index, word) in words.enumerated() {
+        var index = 0
+        while index < words.count {
+            let word = words[index]
             if Self.assistantWords.contains(word) { assistant = true }
             var level = Self.words[word]
+            // A phrase ("vice president") speaks for both its words.
             if index + 1 < words.count, let phrase = Self.phrases[word + " " + words[index + 1]] {
                 level = phrase
+                index += 1
             }
             if let level, level.rank > best.rank { best = level }
+            index += 1
         }
         if assistant, best.rank > TitleSeniority.individual.rank {
             return TitleSeniority.allCases.first { $0.rank == best.rank - 1 } ?? best
