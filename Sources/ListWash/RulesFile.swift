@@ -35,8 +35,8 @@ public enum RulesFile {
     /// - Throws: ``ListWashError`` (`.usage`) with file, line and column for the first problem
     ///   with its syntax or keys, or for the first error ``RulesCheck`` finds.
     public static func load(path: String) throws -> LeadRules {
-        let (rules, diagnostics) = try check(path: path)
-        if let error = diagnostics.first(where: { $0.severity == .error }) {
+        let rules = try parse(try read(path), file: path)
+        if let error = RulesCheck.diagnostics(rules, warnings: false).first {
             throw ListWashError(.usage, error.message, at: error.location)
         }
         return rules
@@ -48,14 +48,16 @@ public enum RulesFile {
     /// - Throws: ``ListWashError`` (`.usage`) for a file that cannot be read or is not a valid
     ///   rules file at all.
     public static func check(path: String) throws -> (LeadRules, [Diagnostic]) {
-        let text: String
+        let rules = try parse(try read(path), file: path)
+        return (rules, RulesCheck.diagnostics(rules))
+    }
+
+    private static func read(_ path: String) throws -> String {
         do {
-            text = try TextFile.read(path)
+            return try TextFile.read(path)
         } catch let error as ListWashError {
             throw ListWashError(.usage, error.diagnostic.message, at: error.diagnostic.location)
         }
-        let rules = try parse(text, file: path)
-        return (rules, RulesCheck.diagnostics(rules))
     }
 
     /// Whether the YAML file at `path` is a rules file rather than a pipeline (by its top-level keys).

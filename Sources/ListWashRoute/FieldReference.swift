@@ -83,11 +83,14 @@ public struct FieldCondition: Sendable, Hashable {
     /// The value tested.
     public var field: FieldReference
     /// Values that match (folded: lower case, trimmed).
-    public var values: Set<String>
+    public let values: Set<String>
     /// Pieces of text any of which in the value matches (folded).
-    public var contains: [String]
+    public let contains: [String]
     /// Where the rules file states it.
     public var location: SourceLocation?
+    /// ``values`` and ``contains`` as bytes, for the ASCII fast path.
+    private let valueBytes: [[UInt8]]
+    private let containsBytes: [[UInt8]]
 
     /// A condition on `field`; with no `values` and no `contains` it asks for any non-empty value.
     public init(field: FieldReference, values: [String] = [], contains: [String] = [], location: SourceLocation? = nil) {
@@ -95,14 +98,55 @@ public struct FieldCondition: Sendable, Hashable {
         self.values = Set(values.map(Self.fold))
         self.contains = contains.map(Self.fold).filter { !$0.isEmpty }
         self.location = location
+        valueBytes = self.values.sorted().map { Array($0.utf8) }
+        containsBytes = self.contains.map { Array($0.utf8) }
     }
 
     /// Whether `value` passes.
+    ///
+    /// - Complexity: O(*n* × *k*) for a value of *n* bytes and *k* listed values; no allocation
+    ///   for ASCII text.
     public func matches(_ value: String) -> Bool {
+        var value = value
+        let fast: Bool? = value.withUTF8 { bytes in
+            var start = 0, end = bytes.count
+            while start < end, Self.isSpace(bytes[start]) { start += 1 }
+            while end > start, Self.isSpace(bytes[end - 1]) { end -= 1 }
+            if valueBytes.isEmpty && containsBytes.isEmpty { return start < end }
+            for index in start..<end where bytes[index] >= 0x80 { _ = index; return nil }
+            let length = end - start
+            for candidate in valueBytes where candidate.count == length {
+                var equal = true
+                for offset in 0..<length where Self.lower(bytes[start + offset]) != candidate[offset] {
+                    equal = false
+                    break
+                }
+                if equal { return true }
+            }
+            for needle in containsBytes where needle.count <= length {
+                for origin in start...(end - needle.count) {
+                    var equal = true
+                    for offset in needle.indices where Self.lower(bytes[origin + offset]) != needle[offset] {
+                        equal = false
+                        break
+                    }
+                    if equal { return true }
+                }
+            }
+            return false
+        }
+        if let fast { return fast }
         let folded = Self.fold(value)
-        if values.isEmpty && contains.isEmpty { return !folded.isEmpty }
         if values.contains(folded) { return true }
         return contains.contains { folded.contains($0) }
+    }
+
+    @inline(__always) static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+    @inline(__always) static func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+
+    /// Whether `value` has anything but white space.
+    static func isFilled(_ value: String) -> Bool {
+        value.utf8.contains { !isSpace($0) }
     }
 
     /// Lower case without surrounding white space.

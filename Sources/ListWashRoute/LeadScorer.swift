@@ -34,6 +34,9 @@ public struct LeadScorer: Sendable {
     /// The rules.
     public let rules: ScoringRules
 
+    /// Finds the `email_freemail` flag in `listwash_flags` (see Docs/normalization.md).
+    private static let freeMailFlag = FieldCondition(field: .output("listwash_flags"), contains: ["email_freemail"])
+
     /// A scorer for `rules`.
     public init(rules: ScoringRules) {
         self.rules = rules
@@ -81,8 +84,7 @@ public struct LeadScorer: Sendable {
         if rules.corporateDomain != 0 || rules.freeMail != 0 {
             let domain = columns.domain.value(batch, row)
             if !domain.isEmpty {
-                let flags = columns.flags.value(batch, row)
-                if flags.utf8.count >= 14, flags.split(separator: ";").contains("email_freemail") {
+                if Self.freeMailFlag.matches(columns.flags.value(batch, row)) {
                     add(rules.freeMail, "free-mail domain")
                 } else {
                     add(rules.corporateDomain, "corporate domain")
@@ -91,7 +93,7 @@ public struct LeadScorer: Sendable {
         }
         if let completeness = rules.completeness, !completeness.fields.isEmpty {
             var filled = 0
-            for field in columns.completeness where !FieldCondition.fold(field.value(batch, row)).isEmpty { filled += 1 }
+            for field in columns.completeness where FieldCondition.isFilled(field.value(batch, row)) { filled += 1 }
             add(filled * completeness.pointsPerField, "\(filled)/\(completeness.fields.count) fields")
         }
         if rules.matchedAccount != 0, !columns.account.value(batch, row).isEmpty {

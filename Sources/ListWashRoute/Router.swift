@@ -36,7 +36,7 @@ public struct Router: Sendable {
     private let ruleLabels: [String]
     private let keyAccountLabels: [String]
     private let defaultLabel: String
-    private let products: [Set<String>]
+    private let products: [FieldCondition?]
 
     /// A router for `rules` read from `file` (the labels name it).
     public init(rules: RoutingRules, file: String) {
@@ -56,7 +56,9 @@ public struct Router: Sendable {
         ruleLabels = rules.rules.map { label($0.location, $0.name) }
         keyAccountLabels = rules.keyAccounts.map { label($0.location, "key account \($0.name)") }
         defaultLabel = label(rules.defaultLocation, "default queue")
-        products = rules.rules.map { Set($0.products.map(FieldCondition.fold)) }
+        products = rules.rules.map { rule in
+            rule.products.isEmpty ? nil : FieldCondition(field: rules.productField ?? .header(""), values: rule.products)
+        }
     }
 
     /// Whether any rule looks at the grade (the row must be scored first).
@@ -95,9 +97,9 @@ public struct Router: Sendable {
             if !rule.grades.isEmpty {
                 guard let grade, rule.grades.contains(grade) else { return false }
             }
-            if !products[position].isEmpty {
-                if product == nil { product = FieldCondition.fold(columns.product.value(batch, row)) }
-                guard let product, products[position].contains(product) else { return false }
+            if let wanted = products[position] {
+                if product == nil { product = columns.product.value(batch, row) }
+                guard let product, wanted.matches(product) else { return false }
             }
             for (condition, field) in zip(rule.conditions, columns.conditions[position]) where !condition.matches(field.value(batch, row)) {
                 return false

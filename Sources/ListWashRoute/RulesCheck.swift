@@ -17,8 +17,9 @@ import ListWashCore
 /// ```
 /// - Complexity: O(*r*²) in the number of rules, with cheap tests per pair.
 public enum RulesCheck {
-    /// Every diagnostic about `rules`, in file order.
-    public static func diagnostics(_ rules: LeadRules) -> [Diagnostic] {
+    /// Every diagnostic about `rules`, in file order; with `warnings: false` only the errors
+    /// (cheap: the O(*r*²) search for shadowed rules is skipped).
+    public static func diagnostics(_ rules: LeadRules, warnings: Bool = true) -> [Diagnostic] {
         guard let routing = rules.routing else { return [] }
         var found: [Diagnostic] = []
         let where_ = { (location: SourceLocation?) in location ?? SourceLocation(file: rules.file) }
@@ -65,7 +66,8 @@ public enum RulesCheck {
                 found.append(Diagnostic(.error, "rule '\(rule.name)' routes by products, but the file names no product_field: (the column holding product interest)", at: where_(rule.location)))
             }
         }
-        found += shadowing(routing.rules, where_: where_)
+        if warnings { found += shadowing(routing.rules, where_: where_) }
+        found = found.filter { warnings || $0.severity == .error }
         // Stable: diagnostics on one line keep the order they were found in.
         return found.enumerated().sorted { ($0.element.location?.line ?? 0, $0.offset) < ($1.element.location?.line ?? 0, $1.offset) }.map(\.element)
     }
@@ -74,11 +76,12 @@ public enum RulesCheck {
     private static func shadowing(_ rules: [RouteRule], where_: (SourceLocation?) -> SourceLocation) -> [Diagnostic] {
         var found: [Diagnostic] = []
         let keys = rules.map(conditionKey)
+        let shapes = rules.map { Shape($0.territory) }
         var unreachable = Set<Int>()
         for (later, rule) in rules.enumerated() {
             for earlier in 0..<later where !unreachable.contains(earlier) {
                 let first = rules[earlier]
-                if covers(first.territory, rule.territory), conditionsNoNarrower(first, than: rule) {
+                if shapes[earlier].covers(shapes[later]), conditionsNoNarrower(first, than: rule) {
                     found.append(Diagnostic(.warning, "rule '\(rule.name)' is unreachable: rule '\(first.name)' (\(where_(first.location))) comes first and takes every row it would; move it up or remove it", at: where_(rule.location)))
                     unreachable.insert(later)
                     break
@@ -113,13 +116,27 @@ public enum RulesCheck {
         return found
     }
 
-    /// Whether every row in `inner` is in `outer`.
-    static func covers(_ outer: Territory, _ inner: Territory) -> Bool {
-        if outer.isEverywhere { return true }
-        if inner.isEverywhere { return false }
-        guard Set(inner.states).isSubset(of: Set(outer.states)), Set(inner.areaCodes).isSubset(of: Set(outer.areaCodes)) else { return false }
-        let merged = merge(outer.zipIntervals)
-        return inner.zipIntervals.allSatisfy { range in merged.contains { $0.lowerBound <= range.lowerBound && range.upperBound <= $0.upperBound } }
+    /// A territory prepared for containment tests.
+    struct Shape {
+        let everywhere: Bool
+        let states: Set<String>
+        let areaCodes: Set<Int>
+        let zips: [ClosedRange<Int>]
+
+        init(_ territory: Territory) {
+            everywhere = territory.isEverywhere
+            states = Set(territory.states)
+            areaCodes = Set(territory.areaCodes)
+            zips = RulesCheck.merge(territory.zipIntervals)
+        }
+
+        /// Whether every row in `inner` is in this territory.
+        func covers(_ inner: Shape) -> Bool {
+            if everywhere { return true }
+            if inner.everywhere { return false }
+            guard inner.states.isSubset(of: states), inner.areaCodes.isSubset(of: areaCodes) else { return false }
+            return inner.zips.allSatisfy { range in zips.contains { $0.lowerBound <= range.lowerBound && range.upperBound <= $0.upperBound } }
+        }
     }
 
     /// Sorted, disjoint ranges covering the same numbers.
