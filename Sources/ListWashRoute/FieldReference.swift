@@ -70,6 +70,26 @@ public enum ResolvedField: Sendable, Hashable {
         case .missing: ""
         }
     }
+
+    /// Whether record `row`'s value passes `condition` (source fields are tested in place).
+    @inline(__always)
+    public func matches(_ condition: FieldCondition, _ batch: RecordBatch, _ row: Int) -> Bool {
+        switch self {
+        case .source(let column): batch.withField(row, column: column, condition.matches(utf8:))
+        case .output(let column): condition.matches(batch[row, column])
+        case .missing: condition.matches(utf8: UnsafeBufferPointer(start: nil, count: 0))
+        }
+    }
+
+    /// Whether record `row` has a value other than white space.
+    @inline(__always)
+    public func isFilled(_ batch: RecordBatch, _ row: Int) -> Bool {
+        switch self {
+        case .source(let column): batch.withField(row, column: column) { $0.contains { !FieldCondition.isSpace($0) } }
+        case .output(let column): FieldCondition.isFilled(batch[row, column])
+        case .missing: false
+        }
+    }
 }
 
 /// A test of one value: equal to one of a list (ignoring case and surrounding spaces), containing
@@ -108,37 +128,41 @@ public struct FieldCondition: Sendable, Hashable {
     ///   for ASCII text.
     public func matches(_ value: String) -> Bool {
         var value = value
-        let fast: Bool? = value.withUTF8 { bytes in
-            var start = 0, end = bytes.count
-            while start < end, Self.isSpace(bytes[start]) { start += 1 }
-            while end > start, Self.isSpace(bytes[end - 1]) { end -= 1 }
-            if valueBytes.isEmpty && containsBytes.isEmpty { return start < end }
-            for index in start..<end where bytes[index] >= 0x80 { _ = index; return nil }
-            let length = end - start
-            for candidate in valueBytes where candidate.count == length {
+        return value.withUTF8(matches(utf8:))
+    }
+
+    /// Whether the value with these UTF-8 bytes passes.
+    public func matches(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var start = 0, end = bytes.count
+        while start < end, Self.isSpace(bytes[start]) { start += 1 }
+        while end > start, Self.isSpace(bytes[end - 1]) { end -= 1 }
+        if valueBytes.isEmpty && containsBytes.isEmpty { return start < end }
+        for index in start..<end where bytes[index] >= 0x80 {
+            // Not ASCII: compare folded text.
+            _ = index
+            let folded = Self.fold(String(decoding: bytes, as: UTF8.self))
+            return values.contains(folded) || contains.contains { folded.contains($0) }
+        }
+        let length = end - start
+        for candidate in valueBytes where candidate.count == length {
+            var equal = true
+            for offset in 0..<length where Self.lower(bytes[start + offset]) != candidate[offset] {
+                equal = false
+                break
+            }
+            if equal { return true }
+        }
+        for needle in containsBytes where needle.count <= length {
+            for origin in start...(end - needle.count) {
                 var equal = true
-                for offset in 0..<length where Self.lower(bytes[start + offset]) != candidate[offset] {
+                for offset in needle.indices where Self.lower(bytes[origin + offset]) != needle[offset] {
                     equal = false
                     break
                 }
                 if equal { return true }
             }
-            for needle in containsBytes where needle.count <= length {
-                for origin in start...(end - needle.count) {
-                    var equal = true
-                    for offset in needle.indices where Self.lower(bytes[origin + offset]) != needle[offset] {
-                        equal = false
-                        break
-                    }
-                    if equal { return true }
-                }
-            }
-            return false
         }
-        if let fast { return fast }
-        let folded = Self.fold(value)
-        if values.contains(folded) { return true }
-        return contains.contains { folded.contains($0) }
+        return false
     }
 
     @inline(__always) static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }

@@ -52,14 +52,66 @@ public struct LeadScorer: Sendable {
             points: rules.points.map { resolve($0.condition.field) })
     }
 
-    /// The score of record `row`.
-    public func score(_ batch: RecordBatch, row: Int) -> Score {
+    /// What a scorer remembers between the rows of a batch: classified titles, and the score of
+    /// each combination of criteria seen (rows with the same combination share one score and one
+    /// reasons text).
+    public struct Cache {
         var titles: [String: TitleSeniority] = [:]
-        return score(batch, row: row, columns: columns(for: batch), titles: &titles)
+        var scores: [UInt64: Score] = [:]
+
+        /// An empty cache.
+        public init() {}
     }
 
-    /// The score of record `row`, with the batch's columns and a cache of classified titles.
-    public func score(_ batch: RecordBatch, row: Int, columns: Columns, titles: inout [String: TitleSeniority]) -> Score {
+    /// The score of record `row`.
+    public func score(_ batch: RecordBatch, row: Int) -> Score {
+        var cache = Cache()
+        return score(batch, row: row, columns: columns(for: batch), cache: &cache)
+    }
+
+    /// The score of record `row`, with the batch's columns and a cache for the batch.
+    ///
+    /// - Complexity: O(*c*) in the criteria; the reasons text is made once per combination of
+    ///   criteria that hold.
+    public func score(_ batch: RecordBatch, row: Int, columns: Columns, cache: inout Cache) -> Score {
+        // Which way each criterion went, packed into a key: seniority (3 bits), domain (2),
+        // filled fields (6), matched account (1), one bit per points rule (at most 52).
+        var key: UInt64 = 0
+        var seniority = TitleSeniority.unknown
+        if !rules.seniority.isEmpty {
+            let title = columns.title.value(batch, row)
+            if let known = cache.titles[title] {
+                seniority = known
+            } else {
+                seniority = TitleSeniority(title: title)
+                if cache.titles.count < 4096 { cache.titles[title] = seniority }
+            }
+            key = UInt64(TitleSeniority.allCases.firstIndex(of: seniority) ?? 0)
+        }
+        var domain: UInt64 = 0
+        if rules.corporateDomain != 0 || rules.freeMail != 0, columns.domain.isFilled(batch, row) {
+            domain = columns.flags.matches(Self.freeMailFlag, batch, row) ? 2 : 1
+        }
+        key |= domain << 3
+        var filled = 0
+        for field in columns.completeness where field.isFilled(batch, row) { filled += 1 }
+        key |= UInt64(min(filled, 63)) << 5
+        let matched = rules.matchedAccount != 0 && columns.account.isFilled(batch, row)
+        if matched { key |= 1 << 11 }
+        guard rules.points.count <= 52, columns.completeness.count <= 63 else {
+            return explain(batch, row: row, columns: columns, seniority: seniority, domain: domain, filled: filled, matched: matched)
+        }
+        for (index, item) in rules.points.enumerated() where columns.points[index].matches(item.condition, batch, row) {
+            key |= 1 << UInt64(12 + index)
+        }
+        if let known = cache.scores[key] { return known }
+        let score = explain(batch, row: row, columns: columns, seniority: seniority, domain: domain, filled: filled, matched: matched)
+        if cache.scores.count < 65_536 { cache.scores[key] = score }
+        return score
+    }
+
+    /// Adds up the criteria of record `row` and says what counted.
+    private func explain(_ batch: RecordBatch, row: Int, columns: Columns, seniority: TitleSeniority, domain: UInt64, filled: Int, matched: Bool) -> Score {
         var total = 0
         var reasons = ""
         func add(_ points: Int, _ label: String) {
@@ -70,36 +122,14 @@ public struct LeadScorer: Sendable {
             reasons += points > 0 ? " +" : " "
             reasons += String(points)
         }
-        if !rules.seniority.isEmpty {
-            let title = columns.title.value(batch, row)
-            let seniority: TitleSeniority
-            if let known = titles[title] {
-                seniority = known
-            } else {
-                seniority = TitleSeniority(title: title)
-                if titles.count < 4096 { titles[title] = seniority }
-            }
-            add(rules.seniority[seniority] ?? 0, "title " + seniority.rawValue)
-        }
-        if rules.corporateDomain != 0 || rules.freeMail != 0 {
-            let domain = columns.domain.value(batch, row)
-            if !domain.isEmpty {
-                if Self.freeMailFlag.matches(columns.flags.value(batch, row)) {
-                    add(rules.freeMail, "free-mail domain")
-                } else {
-                    add(rules.corporateDomain, "corporate domain")
-                }
-            }
-        }
+        if !rules.seniority.isEmpty { add(rules.seniority[seniority] ?? 0, "title " + seniority.rawValue) }
+        if domain == 2 { add(rules.freeMail, "free-mail domain") }
+        if domain == 1 { add(rules.corporateDomain, "corporate domain") }
         if let completeness = rules.completeness, !completeness.fields.isEmpty {
-            var filled = 0
-            for field in columns.completeness where FieldCondition.isFilled(field.value(batch, row)) { filled += 1 }
             add(filled * completeness.pointsPerField, "\(filled)/\(completeness.fields.count) fields")
         }
-        if rules.matchedAccount != 0, !columns.account.value(batch, row).isEmpty {
-            add(rules.matchedAccount, "matched account")
-        }
-        for (index, item) in rules.points.enumerated() where item.condition.matches(columns.points[index].value(batch, row)) {
+        if matched { add(rules.matchedAccount, "matched account") }
+        for (index, item) in rules.points.enumerated() where columns.points[index].matches(item.condition, batch, row) {
             add(item.points, item.name)
         }
         return Score(points: total, grade: rules.grades.grade(for: total), reasons: reasons)

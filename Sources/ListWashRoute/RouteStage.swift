@@ -51,33 +51,33 @@ public struct RouteStage: Stage {
         let columns = router.columns(for: batch)
         let gradeColumn = batch.layout.column(RouteColumns.grade)
         let scoring = router.needsGrade ? scorer.map { ($0, $0.columns(for: batch)) } : nil
-        var titles: [String: TitleSeniority] = [:]
+        var cache = LeadScorer.Cache()
         for row in 0..<batch.count where Disposition.isRouted(batch.dispositions[row]) {
             var grade: Grade?
             if let (scorer, scoringColumns) = scoring, gradeColumn.map({ batch[row, $0].isEmpty }) ?? true {
-                grade = scorer.score(batch, row: row, columns: scoringColumns, titles: &titles).grade
+                grade = scorer.score(batch, row: row, columns: scoringColumns, cache: &cache).grade
             }
             guard let decision = router.decide(batch, row: row, columns: columns, grade: grade) else {
                 throw ListWashError.orphan(source: batch.schema.source, row: batch.rows[row], rules: file)
             }
-            var rule = decision.rule
             switch decision.assignee {
             case .owner(let name):
                 batch[row, owner] = name
+                batch[row, ruleColumn] = decision.rule
             case .queue(let name):
                 batch[row, queue] = name
+                batch[row, ruleColumn] = decision.rule
             case .team(let name):
                 if let member = turns.next(in: name) {
                     batch[row, owner] = member
-                    rule += " (team \(name))"
+                    batch[row, ruleColumn] = decision.rule
                 } else if let fallback = router.rules.defaultQueue {
                     batch[row, queue] = fallback
-                    rule += " (team \(name) has no members: default queue)"
+                    batch[row, ruleColumn] = decision.rule + " has no members: default queue"
                 } else {
                     throw ListWashError.orphan(source: batch.schema.source, row: batch.rows[row], rules: file)
                 }
             }
-            batch[row, ruleColumn] = rule
         }
     }
 }

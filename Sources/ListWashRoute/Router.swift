@@ -18,7 +18,7 @@ public struct Router: Sendable {
     public struct Decision: Sendable, Hashable {
         /// Who receives it.
         public var assignee: Assignee
-        /// The rule: `file:line name`.
+        /// The rule: `file:line name`, and `(team NAME)` when it names a team.
         public var rule: String
     }
 
@@ -53,8 +53,12 @@ public struct Router: Sendable {
             let place = location.map { SourceLocation(file: file, line: $0.line).description } ?? file
             return "\(place) \(name)"
         }
-        ruleLabels = rules.rules.map { label($0.location, $0.name) }
-        keyAccountLabels = rules.keyAccounts.map { label($0.location, "key account \($0.name)") }
+        func team(_ assignee: Assignee) -> String {
+            if case .team(let name) = assignee { return " (team \(name))" }
+            return ""
+        }
+        ruleLabels = rules.rules.map { label($0.location, $0.name) + team($0.assignee) }
+        keyAccountLabels = rules.keyAccounts.map { label($0.location, "key account \($0.name)") + team($0.assignee) }
         defaultLabel = label(rules.defaultLocation, "default queue")
         products = rules.rules.map { rule in
             rule.products.isEmpty ? nil : FieldCondition(field: rules.productField ?? .header(""), values: rule.products)
@@ -90,18 +94,14 @@ public struct Router: Sendable {
             return Decision(assignee: rules.keyAccounts[position].assignee, rule: keyAccountLabels[position])
         }
         let grade = grade ?? Grade(rawValue: columns.grade.value(batch, row))
-        var product: String?
         let found = index.first(state: columns.state.value(batch, row), zip: Self.zipCode(columns.zip.value(batch, row)),
                                 areaCode: Self.areaCode(columns.phone.value(batch, row))) { position in
             let rule = rules.rules[position]
             if !rule.grades.isEmpty {
                 guard let grade, rule.grades.contains(grade) else { return false }
             }
-            if let wanted = products[position] {
-                if product == nil { product = columns.product.value(batch, row) }
-                guard let product, wanted.matches(product) else { return false }
-            }
-            for (condition, field) in zip(rule.conditions, columns.conditions[position]) where !condition.matches(field.value(batch, row)) {
+            if let wanted = products[position], !columns.product.matches(wanted, batch, row) { return false }
+            for (condition, field) in zip(rule.conditions, columns.conditions[position]) where !field.matches(condition, batch, row) {
                 return false
             }
             return true

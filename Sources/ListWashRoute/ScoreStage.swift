@@ -26,9 +26,9 @@ public struct ScoreStage: Stage {
         guard let score = batch.layout.column(RouteColumns.score), let grade = batch.layout.column(RouteColumns.grade),
               let reasons = batch.layout.column(RouteColumns.scoreReasons) else { return }
         let columns = scorer.columns(for: batch)
-        var titles: [String: TitleSeniority] = [:]
+        var cache = LeadScorer.Cache()
         for row in 0..<batch.count where Disposition.isRouted(batch.dispositions[row]) {
-            let result = scorer.score(batch, row: row, columns: columns, titles: &titles)
+            let result = scorer.score(batch, row: row, columns: columns, cache: &cache)
             batch[row, score] = String(result.points)
             batch[row, grade] = result.grade.rawValue
             batch[row, reasons] = result.reasons
