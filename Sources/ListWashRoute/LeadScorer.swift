@@ -19,6 +19,16 @@ public struct LeadScorer: Sendable {
         public var grade: Grade
         /// Each criterion that counted and its points, `; `-separated, in the file's order.
         public var reasons: String
+        /// ``points`` as text, made once per combination of criteria.
+        public var pointsText: String
+
+        /// A score of `points` with its grade and reasons.
+        public init(points: Int, grade: Grade, reasons: String) {
+            self.points = points
+            self.grade = grade
+            self.reasons = reasons
+            pointsText = String(points)
+        }
     }
 
     /// Where a batch keeps what the rules read.

@@ -68,7 +68,7 @@ public struct RouteStage: Stage {
                 batch[row, queue] = name
                 batch[row, ruleColumn] = decision.rule
             case .team(let name):
-                if let member = turns.next(in: name) {
+                if let member = decision.team.flatMap(turns.next(inTeamAt:)) ?? turns.next(in: name) {
                     batch[row, owner] = member
                     batch[row, ruleColumn] = decision.rule
                 } else if let fallback = router.rules.defaultQueue {

@@ -20,6 +20,8 @@ public struct Router: Sendable {
         public var assignee: Assignee
         /// The rule: `file:line name`, and `(team NAME)` when it names a team.
         public var rule: String
+        /// The team's position among the rules' teams, when the assignee is a team.
+        public var team: Int?
     }
 
     /// Where a batch keeps what the rules read.
@@ -37,6 +39,8 @@ public struct Router: Sendable {
     private let keyAccountLabels: [String]
     private let defaultLabel: String
     private let products: [FieldCondition?]
+    private let ruleTeams: [Int?]
+    private let keyAccountTeams: [Int?]
 
     /// A router for `rules` read from `file` (the labels name it).
     public init(rules: RoutingRules, file: String) {
@@ -57,6 +61,12 @@ public struct Router: Sendable {
             if case .team(let name) = assignee { return " (team \(name))" }
             return ""
         }
+        func teamIndex(_ assignee: Assignee) -> Int? {
+            if case .team(let name) = assignee { return rules.teams.firstIndex { $0.name == name } }
+            return nil
+        }
+        ruleTeams = rules.rules.map { teamIndex($0.assignee) }
+        keyAccountTeams = rules.keyAccounts.map { teamIndex($0.assignee) }
         ruleLabels = rules.rules.map { label($0.location, $0.name) + team($0.assignee) }
         keyAccountLabels = rules.keyAccounts.map { label($0.location, "key account \($0.name)") + team($0.assignee) }
         defaultLabel = label(rules.defaultLocation, "default queue")
@@ -87,11 +97,11 @@ public struct Router: Sendable {
     /// Who receives record `row`, with the batch's columns. `grade` overrides the batch's
     /// `listwash_grade` value.
     public func decide(_ batch: RecordBatch, row: Int, columns: Columns, grade: Grade? = nil) -> Decision? {
-        if !byAccountID.isEmpty, let position = byAccountID[columns.account.value(batch, row)] {
-            return Decision(assignee: rules.keyAccounts[position].assignee, rule: keyAccountLabels[position])
+        if !byAccountID.isEmpty, case let id = columns.account.value(batch, row), !id.isEmpty, let position = byAccountID[id] {
+            return Decision(assignee: rules.keyAccounts[position].assignee, rule: keyAccountLabels[position], team: keyAccountTeams[position])
         }
-        if !byCompanyKey.isEmpty, let position = byCompanyKey[columns.companyKey.value(batch, row)] {
-            return Decision(assignee: rules.keyAccounts[position].assignee, rule: keyAccountLabels[position])
+        if !byCompanyKey.isEmpty, case let key = columns.companyKey.value(batch, row), !key.isEmpty, let position = byCompanyKey[key] {
+            return Decision(assignee: rules.keyAccounts[position].assignee, rule: keyAccountLabels[position], team: keyAccountTeams[position])
         }
         let grade = grade ?? Grade(rawValue: columns.grade.value(batch, row))
         let found = index.first(state: columns.state.value(batch, row), zip: Self.zipCode(columns.zip.value(batch, row)),
@@ -106,7 +116,7 @@ public struct Router: Sendable {
             }
             return true
         }
-        if let found { return Decision(assignee: rules.rules[found].assignee, rule: ruleLabels[found]) }
+        if let found { return Decision(assignee: rules.rules[found].assignee, rule: ruleLabels[found], team: ruleTeams[found]) }
         return rules.defaultQueue.map { Decision(assignee: .queue($0), rule: defaultLabel) }
     }
 

@@ -29,7 +29,7 @@ public struct ScoreStage: Stage {
         var cache = LeadScorer.Cache()
         for row in 0..<batch.count where Disposition.isRouted(batch.dispositions[row]) {
             let result = scorer.score(batch, row: row, columns: columns, cache: &cache)
-            batch[row, score] = String(result.points)
+            batch[row, score] = result.pointsText
             batch[row, grade] = result.grade.rawValue
             batch[row, reasons] = result.reasons
         }
