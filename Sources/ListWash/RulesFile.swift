@@ -275,4 +275,11 @@ public enum RulesFile {
 extension PipelineConfiguration {
     /// The rules files its `score` and `route` stages name (resolved against the pipeline file).
     public var rulesFiles: [String] { StageCatalog.rulesFiles(of: self) }
+
+    /// The stages the file describes, built, in order (to run them on batches from Swift).
+    ///
+    /// - Throws: ``ListWashError`` (`.usage`) as ``load(path:)`` does for a stage's options.
+    public func pipelineStages() throws -> [any Stage] {
+        try StageCatalog.build(stages, configuration: self).stages
+    }
 }

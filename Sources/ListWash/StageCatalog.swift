@@ -114,12 +114,16 @@ enum StageCatalog {
         guard let options = entry.options else {
             throw ListWashError(.usage, "the \(entry.name) stage needs a rules file: - \(entry.name): {rules: rules.yaml}", at: entry.location)
         }
-        var path: String?
+        var path: String?, written = ""
         for (key, _, value) in try options.mapping(entry.name, allowed: ["rules"]) where key == "rules" {
-            path = PathResolver(relativeTo: configuration.file ?? "./pipeline.yaml").resolve(try value.string("rules"))
+            written = try value.string("rules")
+            path = PathResolver(relativeTo: configuration.file ?? "./pipeline.yaml").resolve(written)
         }
         guard let path else { throw options.error("the \(entry.name) stage needs rules: FILE") }
-        return try RulesFile.load(path: path)
+        var rules = try RulesFile.load(path: path)
+        // listwash_route_rule names the file as the pipeline does: `rules.yaml:23 territory west`.
+        rules.file = written
+        return rules
     }
 
     private static func buildScore(_ entry: PipelineConfiguration.StageEntry, _ configuration: PipelineConfiguration) throws -> any Stage {

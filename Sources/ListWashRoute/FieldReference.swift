@@ -74,10 +74,16 @@ public enum ResolvedField: Sendable, Hashable {
     /// Whether record `row`'s value passes `condition` (source fields are tested in place).
     @inline(__always)
     public func matches(_ condition: FieldCondition, _ batch: RecordBatch, _ row: Int) -> Bool {
+        matches(condition.matcher, batch, row)
+    }
+
+    /// Whether record `row`'s value passes `matcher`.
+    @inline(__always)
+    func matches(_ matcher: ValueMatcher, _ batch: RecordBatch, _ row: Int) -> Bool {
         switch self {
-        case .source(let column): batch.withField(row, column: column, condition.matches(utf8:))
-        case .output(let column): condition.matches(batch[row, column])
-        case .missing: condition.matches(utf8: UnsafeBufferPointer(start: nil, count: 0))
+        case .source(let column): batch.withField(row, column: column, matcher.matches(utf8:))
+        case .output(let column): matcher.matches(batch[row, column])
+        case .missing: matcher.matches(utf8: UnsafeBufferPointer(start: nil, count: 0))
         }
     }
 
@@ -85,8 +91,8 @@ public enum ResolvedField: Sendable, Hashable {
     @inline(__always)
     public func isFilled(_ batch: RecordBatch, _ row: Int) -> Bool {
         switch self {
-        case .source(let column): batch.withField(row, column: column) { $0.contains { !FieldCondition.isSpace($0) } }
-        case .output(let column): FieldCondition.isFilled(batch[row, column])
+        case .source(let column): batch.withField(row, column: column) { $0.contains { !ValueMatcher.isSpace($0) } }
+        case .output(let column): ValueMatcher.isFilled(batch[row, column])
         case .missing: false
         }
     }
@@ -103,82 +109,42 @@ public struct FieldCondition: Sendable, Hashable {
     /// The value tested.
     public var field: FieldReference
     /// Values that match (folded: lower case, trimmed).
-    public let values: Set<String>
+    public var values: Set<String> { matcher.values }
     /// Pieces of text any of which in the value matches (folded).
-    public let contains: [String]
+    public var contains: [String] { matcher.contains }
     /// Where the rules file states it.
     public var location: SourceLocation?
-    /// ``values`` and ``contains`` as bytes, for the ASCII fast path.
-    private let valueBytes: [[UInt8]]
-    private let containsBytes: [[UInt8]]
+    /// The test itself, shared by copies of the condition.
+    let matcher: ValueMatcher
 
     /// A condition on `field`; with no `values` and no `contains` it asks for any non-empty value.
     public init(field: FieldReference, values: [String] = [], contains: [String] = [], location: SourceLocation? = nil) {
         self.field = field
-        self.values = Set(values.map(Self.fold))
-        self.contains = contains.map(Self.fold).filter { !$0.isEmpty }
         self.location = location
-        valueBytes = self.values.sorted().map { Array($0.utf8) }
-        containsBytes = self.contains.map { Array($0.utf8) }
+        matcher = ValueMatcher(values: values, contains: contains)
     }
 
     /// Whether `value` passes.
     ///
     /// - Complexity: O(*n* × *k*) for a value of *n* bytes and *k* listed values; no allocation
     ///   for ASCII text.
-    public func matches(_ value: String) -> Bool {
-        var value = value
-        return value.withUTF8(matches(utf8:))
-    }
+    public func matches(_ value: String) -> Bool { matcher.matches(value) }
 
     /// Whether the value with these UTF-8 bytes passes.
-    public func matches(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var start = 0, end = bytes.count
-        while start < end, Self.isSpace(bytes[start]) { start += 1 }
-        while end > start, Self.isSpace(bytes[end - 1]) { end -= 1 }
-        if valueBytes.isEmpty && containsBytes.isEmpty { return start < end }
-        for index in start..<end where bytes[index] >= 0x80 {
-            // Not ASCII: compare folded text.
-            _ = index
-            let folded = Self.fold(String(decoding: bytes, as: UTF8.self))
-            return values.contains(folded) || contains.contains { folded.contains($0) }
-        }
-        let length = end - start
-        for candidate in valueBytes where candidate.count == length {
-            var equal = true
-            for offset in 0..<length where Self.lower(bytes[start + offset]) != candidate[offset] {
-                equal = false
-                break
-            }
-            if equal { return true }
-        }
-        for needle in containsBytes where needle.count <= length {
-            for origin in start...(end - needle.count) {
-                var equal = true
-                for offset in needle.indices where Self.lower(bytes[origin + offset]) != needle[offset] {
-                    equal = false
-                    break
-                }
-                if equal { return true }
-            }
-        }
-        return false
-    }
-
-    @inline(__always) static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
-    @inline(__always) static func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
-
-    /// Whether `value` has anything but white space.
-    static func isFilled(_ value: String) -> Bool {
-        value.utf8.contains { !isSpace($0) }
-    }
+    public func matches(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool { matcher.matches(utf8: bytes) }
 
     /// Lower case without surrounding white space.
-    static func fold(_ text: String) -> String {
-        var slice = Substring(text)
-        while let first = slice.first, first.isWhitespace { slice.removeFirst() }
-        while let last = slice.last, last.isWhitespace { slice.removeLast() }
-        return slice.lowercased()
+    static func fold(_ text: String) -> String { ValueMatcher.fold(text) }
+
+    public static func == (lhs: FieldCondition, rhs: FieldCondition) -> Bool {
+        lhs.field == rhs.field && lhs.values == rhs.values && lhs.contains == rhs.contains && lhs.location == rhs.location
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(field)
+        hasher.combine(values)
+        hasher.combine(contains)
+        hasher.combine(location)
     }
 
     /// Whether every value this condition passes, `other` passes too (so `other` is no

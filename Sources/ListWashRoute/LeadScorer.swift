@@ -43,6 +43,7 @@ public struct LeadScorer: Sendable {
 
     /// The rules.
     public let rules: ScoringRules
+    private let pointMatchers: [ValueMatcher]
 
     /// Finds the `email_freemail` flag in `listwash_flags` (see Docs/normalization.md).
     private static let freeMailFlag = FieldCondition(field: .output("listwash_flags"), contains: ["email_freemail"])
@@ -50,6 +51,7 @@ public struct LeadScorer: Sendable {
     /// A scorer for `rules`.
     public init(rules: ScoringRules) {
         self.rules = rules
+        pointMatchers = rules.points.map(\.condition.matcher)
     }
 
     /// Looks up, once per batch, the columns the rules read.
@@ -100,7 +102,7 @@ public struct LeadScorer: Sendable {
         }
         var domain: UInt64 = 0
         if rules.corporateDomain != 0 || rules.freeMail != 0, columns.domain.isFilled(batch, row) {
-            domain = columns.flags.matches(Self.freeMailFlag, batch, row) ? 2 : 1
+            domain = columns.flags.matches(Self.freeMailFlag.matcher, batch, row) ? 2 : 1
         }
         key |= domain << 3
         var filled = 0
@@ -111,7 +113,7 @@ public struct LeadScorer: Sendable {
         guard rules.points.count <= 52, columns.completeness.count <= 63 else {
             return explain(batch, row: row, columns: columns, seniority: seniority, domain: domain, filled: filled, matched: matched)
         }
-        for (index, item) in rules.points.enumerated() where columns.points[index].matches(item.condition, batch, row) {
+        for index in pointMatchers.indices where columns.points[index].matches(pointMatchers[index], batch, row) {
             key |= 1 << UInt64(12 + index)
         }
         if let known = cache.scores[key] { return known }

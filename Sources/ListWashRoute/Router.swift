@@ -13,7 +13,7 @@ import ListWashCore
 /// decision?.assignee // .team("west")
 /// decision?.rule     // "rules.yaml:23 territory west"
 /// ```
-public struct Router: Sendable {
+public final class Router: Sendable {
     /// What decided a row.
     public struct Decision: Sendable, Hashable {
         /// Who receives it.
@@ -38,7 +38,10 @@ public struct Router: Sendable {
     private let ruleLabels: [String]
     private let keyAccountLabels: [String]
     private let defaultLabel: String
-    private let products: [FieldCondition?]
+    private let products: [ValueMatcher?]
+    /// Per rule: the grades it takes as bits (1 hot, 2 warm, 4 cold), 0 for any.
+    private let gradeMasks: [UInt8]
+    private let conditionMatchers: [[ValueMatcher]]
     private let ruleTeams: [Int?]
     private let keyAccountTeams: [Int?]
 
@@ -70,13 +73,13 @@ public struct Router: Sendable {
         ruleLabels = rules.rules.map { label($0.location, $0.name) + team($0.assignee) }
         keyAccountLabels = rules.keyAccounts.map { label($0.location, "key account \($0.name)") + team($0.assignee) }
         defaultLabel = label(rules.defaultLocation, "default queue")
-        products = rules.rules.map { rule in
-            rule.products.isEmpty ? nil : FieldCondition(field: rules.productField ?? .header(""), values: rule.products)
-        }
+        products = rules.rules.map { $0.products.isEmpty ? nil : ValueMatcher(values: $0.products, contains: []) }
+        gradeMasks = rules.rules.map { rule in rule.grades.reduce(0) { $0 | Self.bit($1) } }
+        conditionMatchers = rules.rules.map { $0.conditions.map(\.matcher) }
     }
 
     /// Whether any rule looks at the grade (the row must be scored first).
-    public var needsGrade: Bool { rules.rules.contains { !$0.grades.isEmpty } }
+    public var needsGrade: Bool { gradeMasks.contains { $0 != 0 } }
 
     /// Looks up, once per batch, the columns the rules read.
     public func columns(for batch: RecordBatch) -> Columns {
@@ -103,21 +106,33 @@ public struct Router: Sendable {
         if !byCompanyKey.isEmpty, case let key = columns.companyKey.value(batch, row), !key.isEmpty, let position = byCompanyKey[key] {
             return Decision(assignee: rules.keyAccounts[position].assignee, rule: keyAccountLabels[position], team: keyAccountTeams[position])
         }
-        let grade = grade ?? Grade(rawValue: columns.grade.value(batch, row))
-        let found = index.first(state: columns.state.value(batch, row), zip: Self.zipCode(columns.zip.value(batch, row)),
-                                areaCode: Self.areaCode(columns.phone.value(batch, row))) { position in
-            let rule = rules.rules[position]
-            if !rule.grades.isEmpty {
-                guard let grade, rule.grades.contains(grade) else { return false }
+        let gradeBit = needsGrade ? Self.bit(grade ?? Grade(rawValue: columns.grade.value(batch, row))) : 0
+        // A loop rather than a closure: a closure would copy the batch for every row.
+        var cursor = index.candidates(state: columns.state.value(batch, row), zip: Self.zipCode(columns.zip.value(batch, row)),
+                                      areaCode: Self.areaCode(columns.phone.value(batch, row)))
+        var found: Int?
+        candidates: while let position = index.next(&cursor) {
+            if gradeMasks[position] != 0, gradeMasks[position] & gradeBit == 0 { continue }
+            if let wanted = products[position], !columns.product.matches(wanted, batch, row) { continue }
+            let matchers = conditionMatchers[position]
+            for (offset, field) in columns.conditions[position].enumerated() where !field.matches(matchers[offset], batch, row) {
+                continue candidates
             }
-            if let wanted = products[position], !columns.product.matches(wanted, batch, row) { return false }
-            for (condition, field) in zip(rule.conditions, columns.conditions[position]) where !field.matches(condition, batch, row) {
-                return false
-            }
-            return true
+            found = position
+            break
         }
         if let found { return Decision(assignee: rules.rules[found].assignee, rule: ruleLabels[found], team: ruleTeams[found]) }
         return rules.defaultQueue.map { Decision(assignee: .queue($0), rule: defaultLabel) }
+    }
+
+    /// A grade's bit in ``gradeMasks``; 0 for none.
+    private static func bit(_ grade: Grade?) -> UInt8 {
+        switch grade {
+        case .hot?: 1
+        case .warm?: 2
+        case .cold?: 4
+        case nil: 0
+        }
     }
 
     /// The five-digit ZIP code of a normalized ZIP (`02134` or `02134-1234`) as a number.

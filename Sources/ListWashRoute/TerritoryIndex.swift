@@ -13,8 +13,10 @@
 /// ```
 /// - Complexity: building O(*r* log *r* + 100,000); a lookup O(*k*) in the candidates it tries.
 public struct TerritoryIndex: Sendable {
-    /// Interned candidate lists; list 0 is empty.
-    private let lists: [[Int32]]
+    /// Interned candidate lists, end to end; list `i` is `flat[starts[i]..<starts[i + 1]]` and
+    /// list 0 is empty.
+    private let flat: [Int32]
+    private let starts: [Int32]
     private let byState: [Int32]
     private let byZip: [Int32]
     private let byArea: [Int32]
@@ -71,7 +73,10 @@ public struct TerritoryIndex: Sendable {
         }
         byZip = zips
         self.everywhere = everywhere
-        self.lists = lists
+        flat = lists.flatMap { $0 }
+        var starts: [Int32] = [0]
+        for list in lists { starts.append(starts[starts.count - 1] + Int32(list.count)) }
+        self.starts = starts
     }
 
     /// The table slot of a two-letter state code, or `nil` for anything else.
@@ -83,32 +88,50 @@ public struct TerritoryIndex: Sendable {
         return a * 26 + b
     }
 
-    /// Calls `accept` with the index of each rule whose territory holds the row, in rule order,
-    /// until it returns true; returns that rule, or `nil` when none is accepted.
+    /// Where a lookup stands in the candidate lists of one row (see ``candidates(state:zip:areaCode:)``).
+    public struct Cursor: Sendable {
+        var i: Int, iEnd: Int, j: Int, jEnd: Int, k: Int, kEnd: Int, l = 0
+    }
+
+    /// The candidate rules of a row, to walk with ``next(_:)`` in rule order.
     ///
     /// - Parameters:
     ///   - state: the row's two-letter state code (empty when unknown).
     ///   - zip: the row's five-digit ZIP code as a number, or `nil`.
     ///   - areaCode: the row's telephone area code, or `nil`.
     @inline(__always)
-    public func first(state: String, zip: Int?, areaCode: Int?, where accept: (Int) -> Bool) -> Int? {
-        let stateList = Self.stateSlot(state.utf8).map { lists[Int(byState[$0])] } ?? []
-        let zipList = zip.flatMap { (0..<100_000).contains($0) ? lists[Int(byZip[$0])] : nil } ?? []
-        let areaList = areaCode.flatMap { (0..<1000).contains($0) ? lists[Int(byArea[$0])] : nil } ?? []
-        var i = 0, j = 0, k = 0, l = 0
+    public func candidates(state: String, zip: Int?, areaCode: Int?) -> Cursor {
+        let stateList = Self.stateSlot(state.utf8).map { Int(byState[$0]) } ?? 0
+        let zipList = zip.flatMap { (0..<100_000).contains($0) ? Int(byZip[$0]) : nil } ?? 0
+        let areaList = areaCode.flatMap { (0..<1000).contains($0) ? Int(byArea[$0]) : nil } ?? 0
+        return Cursor(i: Int(starts[stateList]), iEnd: Int(starts[stateList + 1]), j: Int(starts[zipList]), jEnd: Int(starts[zipList + 1]),
+                      k: Int(starts[areaList]), kEnd: Int(starts[areaList + 1]))
+    }
+
+    /// The next candidate rule (the lowest index not yet returned), or `nil` when there is none.
+    @inline(__always)
+    public func next(_ cursor: inout Cursor) -> Int? {
         let none = Int32.max
-        while true {
-            let a = i < stateList.count ? stateList[i] : none
-            let b = j < zipList.count ? zipList[j] : none
-            let c = k < areaList.count ? areaList[k] : none
-            let d = l < everywhere.count ? everywhere[l] : none
-            let next = min(min(a, b), min(c, d))
-            if next == none { return nil }
-            if accept(Int(next)) { return Int(next) }
-            if a == next { i += 1 }
-            if b == next { j += 1 }
-            if c == next { k += 1 }
-            if d == next { l += 1 }
+        let a = cursor.i < cursor.iEnd ? flat[cursor.i] : none
+        let b = cursor.j < cursor.jEnd ? flat[cursor.j] : none
+        let c = cursor.k < cursor.kEnd ? flat[cursor.k] : none
+        let d = cursor.l < everywhere.count ? everywhere[cursor.l] : none
+        let next = min(min(a, b), min(c, d))
+        if next == none { return nil }
+        if a == next { cursor.i += 1 }
+        if b == next { cursor.j += 1 }
+        if c == next { cursor.k += 1 }
+        if d == next { cursor.l += 1 }
+        return Int(next)
+    }
+
+    /// Calls `accept` with the index of each rule whose territory holds the row, in rule order,
+    /// until it returns true; returns that rule, or `nil` when none is accepted.
+    public func first(state: String, zip: Int?, areaCode: Int?, where accept: (Int) -> Bool) -> Int? {
+        var cursor = candidates(state: state, zip: zip, areaCode: areaCode)
+        while let rule = next(&cursor) {
+            if accept(rule) { return rule }
         }
+        return nil
     }
 }

@@ -139,7 +139,7 @@ case "route":
     let rest = Array(arguments.dropFirst())
     let rows = rest.first.flatMap { Int($0) } ?? 1_000_000
     let runs = rest.dropFirst().first.flatMap { Int($0) } ?? 3
-    do { try RouteBenchmark(rows: rows, runs: max(1, runs)).run() } catch { fail("route: \(error)") }
+    do { try RouteBenchmark(rows: rows, runs: max(0, runs)).run() } catch { fail("route: \(error)") }
 case "accuracy":
     // accuracy OUTPUT.csv ID_COLUMN (TRUE_PAIRS.csv | --column TRUTH_COLUMN)
     let rest = Array(arguments.dropFirst())
