@@ -75,11 +75,12 @@ public final class Router: Sendable {
         defaultLabel = label(rules.defaultLocation, "default queue")
         products = rules.rules.map { $0.products.isEmpty ? nil : ValueMatcher(values: $0.products, contains: []) }
         gradeMasks = rules.rules.map { rule in rule.grades.reduce(0) { $0 | Self.bit($1) } }
+        needsGrade = gradeMasks.contains { $0 != 0 }
         conditionMatchers = rules.rules.map { $0.conditions.map(\.matcher) }
     }
 
     /// Whether any rule looks at the grade (the row must be scored first).
-    public var needsGrade: Bool { gradeMasks.contains { $0 != 0 } }
+    public let needsGrade: Bool
 
     /// Looks up, once per batch, the columns the rules read.
     public func columns(for batch: RecordBatch) -> Columns {
