@@ -3,6 +3,7 @@ import ListWashCore
 import ListWashDecide
 import ListWashMatch
 import ListWashNormalize
+import ListWashRoute
 
 /// The stages a pipeline file can name, and how each reads its options.
 ///
@@ -17,6 +18,8 @@ enum StageCatalog {
         ("match", buildMatch),
         ("suppress", buildSuppress),
         ("decide", buildDecide),
+        ("score", buildScore),
+        ("route", buildRoute),
     ]
 
     static var names: [String] { builders.map(\.name) }
@@ -145,5 +148,48 @@ enum StageCatalog {
             }
         }
         return stage
+    }
+
+    /// The rules files the `score` and `route` stages of `configuration` name.
+    static func rulesFiles(of configuration: PipelineConfiguration) -> [String] {
+        configuration.stages.filter { ["score", "route"].contains($0.name) }.compactMap { entry in
+            guard let options = entry.options, let pairs = try? options.mapping(entry.name, allowed: ["rules"]),
+                  let value = pairs.first(where: { $0.key == "rules" })?.value, let path = value.scalar else { return nil }
+            return PathResolver(relativeTo: configuration.file ?? "./pipeline.yaml").resolve(path)
+        }
+    }
+
+    /// The rules file a `score` or `route` stage names: `- route: {rules: rules.yaml}`, relative
+    /// to the pipeline file.
+    private static func rules(_ entry: PipelineConfiguration.StageEntry, _ configuration: PipelineConfiguration) throws -> LeadRules {
+        guard let options = entry.options else {
+            throw ListWashError(.usage, "the \(entry.name) stage needs a rules file: - \(entry.name): {rules: rules.yaml}", at: entry.location)
+        }
+        var path: String?, written = ""
+        for (key, _, value) in try options.mapping(entry.name, allowed: ["rules"]) where key == "rules" {
+            written = try value.string("rules")
+            path = PathResolver(relativeTo: configuration.file ?? "./pipeline.yaml").resolve(written)
+        }
+        guard let path else { throw options.error("the \(entry.name) stage needs rules: FILE") }
+        var rules = try RulesFile.load(path: path)
+        // listwash_route_rule names the file as the pipeline does: `rules.yaml:23 territory west`.
+        rules.file = written
+        return rules
+    }
+
+    private static func buildScore(_ entry: PipelineConfiguration.StageEntry, _ configuration: PipelineConfiguration) throws -> any Stage {
+        let rules = try rules(entry, configuration)
+        guard let scoring = rules.scoring else {
+            throw ListWashError(.usage, "\(rules.file) has no scoring: section for the score stage", at: entry.location)
+        }
+        return ScoreStage(rules: scoring)
+    }
+
+    private static func buildRoute(_ entry: PipelineConfiguration.StageEntry, _ configuration: PipelineConfiguration) throws -> any Stage {
+        let rules = try rules(entry, configuration)
+        guard rules.routing != nil else {
+            throw ListWashError(.usage, "\(rules.file) has no routing: section for the route stage", at: entry.location)
+        }
+        return RouteStage(rules: rules)
     }
 }

@@ -58,12 +58,13 @@ final class BatchExecutor: @unchecked Sendable {
             let result = (processed, digested)
             sinkQueue.async { [self] in
                 ready[sequence] = result
-                while let (next, digested) = ready.removeValue(forKey: nextToDeliver) {
+                // Bound as `var` straight from the dictionary: a `let` copied into a `var` would
+                // keep a second reference, and the first ordered stage's write would copy every
+                // value of the batch.
+                while var (next, digested) = ready.removeValue(forKey: nextToDeliver) {
                     nextToDeliver += 1
                     if self.error == nil {
                         do {
-                            var next = next
-                            var digested = digested
                             for stage in orderedStages { try stage.process(&next) }
                             if !orderedStages.isEmpty, let digest { digested = try digest(next) }
                             try deliver(next, digested)

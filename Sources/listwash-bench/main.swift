@@ -2,6 +2,7 @@
 //
 //   swift run -c release listwash-bench generate /tmp/leads.csv 1000000
 //   swift run -c release listwash-bench passthrough /tmp/leads.csv
+//   swift run -c release listwash-bench route 1000000 3
 //
 // Each benchmark prints rows, seconds, throughput and peak memory (max RSS).
 import Foundation
@@ -159,6 +160,12 @@ case "passthrough", "normalize":
     let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
     measure(command, bytes: size, rows: 0) { try Runner(configuration: configuration).run().totals.rowsIn }
     try? FileManager.default.removeItem(atPath: configuration.outputFolder)
+case "route":
+    // route [ROWS] [RUNS]: score + route overhead over a normalize run, 1,000 territory rules.
+    let rest = Array(arguments.dropFirst())
+    let rows = rest.first.flatMap { Int($0) } ?? 1_000_000
+    let runs = rest.dropFirst().first.flatMap { Int($0) } ?? 3
+    do { try RouteBenchmark(rows: rows, runs: max(0, runs)).run() } catch { fail("route: \(error)") }
 case "accuracy":
     // accuracy OUTPUT.csv ID_COLUMN (TRUE_PAIRS.csv | --column TRUTH_COLUMN)
     let rest = Array(arguments.dropFirst())

@@ -27,7 +27,7 @@ import Testing
         let rowsOut = try Disposition.allCases.map { try readCSV("\(scratch.path)/out/\($0.fileName())").rows.count }
         #expect(report.totals.rowsIn == 25)
         #expect(rowsOut.reduce(0, +) == report.totals.rowsIn)
-        #expect(report.stages == ["normalize", "validate", "dedupe", "match", "suppress", "decide"])
+        #expect(report.stages == ["normalize", "validate", "dedupe", "match", "suppress", "decide", "score", "route"])
     }
 
     @Test func theAccountARowMatchedCarriesCompetitorSuppression() throws {
