@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "ListWashNormalizeTests", dependencies: ["ListWashNormalize"]),
         .testTarget(name: "ListWashMatchTests", dependencies: ["ListWashMatch"]),
         .testTarget(name: "ListWashDecideTests", dependencies: ["ListWashDecide"]),
-        .testTarget(name: "ListWashRouteTests", dependencies: ["ListWashRoute"]),
+        .testTarget(name: "ListWashRouteTests", dependencies: ["ListWashRoute", "ListWashNormalize"]),
         .testTarget(name: "ListWashTests", dependencies: ["ListWash"]),
         .testTarget(name: "ListWashNightlyTests", dependencies: ["ListWashNightly"]),
     ]

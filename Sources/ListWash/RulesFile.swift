@@ -99,8 +99,8 @@ public enum RulesFile {
         for (name, nameValue, item) in try value.mapping("scoring", allowed: scoringKeys) {
             switch name {
             case "seniority":
-                for (level, levelKey, points) in try item.mapping("seniority", allowed: TitleSeniority.allCases.map(\.rawValue)) {
-                    guard let seniority = TitleSeniority(rawValue: level) else { throw levelKey.error("unknown seniority '\(level)'") }
+                for (level, levelKey, points) in try item.mapping("seniority", allowed: JobLevel.allCases.map(\.rawValue)) {
+                    guard let seniority = JobLevel(rawValue: level) else { throw levelKey.error("unknown seniority '\(level)'") }
                     scoring.seniority[seniority] = try points.integer("points for \(level)")
                 }
             case "email_domain":

@@ -1,83 +1,108 @@
-/// How senior a job title is, from the words it uses.
+/// How senior a job title is, read from its words with a small word list, and the buying-group
+/// role that seniority usually plays.
 ///
 /// ```swift
-/// JobLevel(title: "Chief Technology Officer")   // .executive
-/// JobLevel(title: "SVP, Sales")                 // .vicePresident
+/// JobLevel(title: "Chief Technology Officer")   // .cLevel
+/// JobLevel(title: "SVP, Sales")                 // .vp
+/// JobLevel(title: "V.P. of Engineering")        // .vp
 /// JobLevel(title: "Head of Marketing")          // .director
 /// JobLevel(title: "Assistant Director of IT")   // .manager (one step down)
 /// JobLevel(title: "Product Manager")            // .manager
 /// JobLevel(title: "Engineer")                   // .individual
-/// JobLevel(title: "")                           // .unknown
+/// JobLevel(title: "Ninja")                      // .unknown
 /// ```
-/// The most senior word decides ("Director, Office of the CEO" is an executive's title only in
-/// name: the rule is simple and documented, not clever). "Assistant", "Associate" or "Deputy"
-/// right before a level word lowers it one step; "Assistant to ..." is an individual's title.
-/// Words are compared case-insensitively after dropping punctuation, so "V.P." reads as "vp".
-public enum JobLevel: Int, CaseIterable, Comparable, Sendable {
-    /// No title, or one with no letters ("-", "N/A").
+/// Whole words are compared case-insensitively (dots and apostrophes inside a word vanish, so
+/// "V.P." reads as "vp"); the most senior level any word or two-word phrase names wins ("Founder
+/// & CEO" is C-level). "Assistant" in a title above individual lowers it one step ("Assistant
+/// Director" is a manager); "Assistant to ..." is an individual's title whatever follows. A title
+/// with no known word is ``unknown``.
+///
+/// - Complexity: O(*n*) in the length of the title.
+public enum JobLevel: String, CaseIterable, Comparable, Sendable, Hashable {
+    /// No title, or none of its words is known.
     case unknown
-    /// An individual contributor: engineer, analyst, agent, editor, ...
+    /// Individual contributors: engineers, analysts, specialists, agents, consultants.
     case individual
-    /// Manager, lead, supervisor.
+    /// Managers, team leads, supervisors.
     case manager
-    /// Director, head of a function.
+    /// Directors and heads of a function.
     case director
-    /// Vice president (VP, SVP, EVP, AVP).
-    case vicePresident
-    /// C-level, president, owner, founder, partner, chair, managing director.
-    case executive
+    /// Vice presidents (EVP, SVP, AVP) and general managers.
+    case vp
+    /// Chief officers, presidents, founders, owners, partners, managing directors.
+    case cLevel = "c_level"
 
     /// The level of `title`.
     public init(title: String) {
         let words = Self.words(title)
-        guard words.contains(where: { $0.contains(where: \.isLetter) }), !Self.placeholders.contains(words.joined(separator: " ")) else {
-            self = .unknown
-            return
-        }
-        let assistsSomeone = zip(words, words.dropFirst()).contains { (first, second) in
-            (first == "assistant" || first == "asst") && second == "to"
-        }
-        guard !assistsSomeone else {
+        let assistsSomeone = zip(words, words.dropFirst()).contains { Self.assistantWords.contains($0) && $1 == "to" }
+        if assistsSomeone {
             self = .individual
             return
         }
-        var level = JobLevel.individual
-        for (position, word) in words.enumerated() {
-            let previous = position > 0 ? words[position - 1] : ""
-            let next = position + 1 < words.count ? words[position + 1] : ""
-            guard var found = Self.level(of: word, previous: previous, next: next) else { continue }
-            if Self.lowering.contains(previous), let lower = JobLevel(rawValue: found.rawValue - 1) {
-                found = max(lower, .individual)
+        var best = JobLevel.unknown
+        var index = 0
+        while index < words.count {
+            var level = Self.levels[words[index]]
+            // A phrase ("vice president") speaks for both its words.
+            if index + 1 < words.count, let phrase = Self.phrases[words[index] + " " + words[index + 1]] {
+                level = phrase
+                index += 1
             }
-            level = max(level, found)
+            if let level, level > best { best = level }
+            index += 1
         }
-        self = level
+        if best > .individual, words.contains(where: Self.assistantWords.contains), let lower = best.oneStepDown {
+            best = lower
+        }
+        self = best
     }
 
-    public static func < (lhs: JobLevel, rhs: JobLevel) -> Bool { lhs.rawValue < rhs.rawValue }
+    /// The role a person at this level usually plays in a buying group: C-level and vice
+    /// presidents decide, directors and managers influence, individual contributors use.
+    public var buyingRole: BuyingRole {
+        switch self {
+        case .cLevel, .vp: .decisionMaker
+        case .director, .manager: .influencer
+        case .individual: .user
+        case .unknown: .unknown
+        }
+    }
 
-    private static let executiveWords: Set<String> = [
-        "ceo", "cto", "cfo", "coo", "cmo", "cio", "ciso", "cro", "cpo", "cso", "cdo", "cco", "chro",
-        "chief", "president", "owner", "founder", "cofounder", "chairman", "chairwoman", "chair",
-        "chairperson", "partner", "proprietor", "principal",
+    public static func < (lhs: JobLevel, rhs: JobLevel) -> Bool { lhs.rank < rhs.rank }
+
+    private var rank: Int { Self.allCases.firstIndex(of: self) ?? 0 }
+
+    private var oneStepDown: JobLevel? {
+        rank > 0 ? Self.allCases[rank - 1] : nil
+    }
+
+    /// Single words and the level they name.
+    static let levels: [String: JobLevel] = {
+        var table: [String: JobLevel] = [:]
+        for word in ["chief", "ceo", "cfo", "cto", "cio", "coo", "cmo", "cro", "cso", "ciso", "cdo", "cpo", "cco", "chro",
+                     "president", "founder", "cofounder", "owner", "partner", "principal", "proprietor",
+                     "chairman", "chairwoman", "chairperson", "chair"] { table[word] = .cLevel }
+        for word in ["vp", "svp", "evp", "avp", "gvp", "rvp", "gm"] { table[word] = .vp }
+        for word in ["director", "head", "dir"] { table[word] = .director }
+        for word in ["manager", "mgr", "lead", "supervisor", "coordinator", "superintendent", "foreman"] { table[word] = .manager }
+        for word in ["engineer", "analyst", "specialist", "agent", "consultant", "developer", "administrator", "admin",
+                     "associate", "representative", "rep", "technician", "designer", "architect", "scientist", "accountant",
+                     "buyer", "officer", "planner", "programmer", "assistant", "asst", "secretary", "clerk", "intern",
+                     "student", "staff", "member", "nurse", "teacher", "professor", "researcher", "writer", "editor",
+                     "marketer", "executive"] { table[word] = .individual }
+        return table
+    }()
+
+    /// Two-word phrases that name a level their words alone do not.
+    static let phrases: [String: JobLevel] = [
+        "vice president": .vp, "general manager": .vp, "managing director": .cLevel,
+        "managing partner": .cLevel, "executive director": .director, "team lead": .manager,
+        "team leader": .manager, "product owner": .individual, "business owner": .cLevel,
     ]
-    private static let vicePresidentWords: Set<String> = ["vp", "svp", "evp", "avp", "gvp", "rvp"]
-    private static let directorWords: Set<String> = ["director", "dir", "head"]
-    private static let managerWords: Set<String> = ["manager", "mgr", "lead", "supervisor", "teamlead", "foreman"]
-    private static let lowering: Set<String> = ["assistant", "asst", "associate", "assoc", "deputy"]
-    private static let placeholders: Set<String> = ["n a", "na", "none", "null", "unknown", "tbd", "self", "x"]
 
-    private static func level(of word: String, previous: String, next: String) -> JobLevel? {
-        if word == "managing", next == "director" { return .executive }
-        if word == "director", previous == "managing" { return .executive }
-        if word == "vice", next == "president" { return .vicePresident }
-        if word == "president" { return previous == "vice" ? .vicePresident : .executive }
-        if executiveWords.contains(word) { return .executive }
-        if vicePresidentWords.contains(word) { return .vicePresident }
-        if directorWords.contains(word) { return .director }
-        if managerWords.contains(word) { return .manager }
-        return nil
-    }
+    /// Words that make a title someone's assistant rather than the level itself.
+    static let assistantWords: Set<String> = ["assistant", "asst"]
 
     /// Lower-case words of `title`: letters and digits; dots and apostrophes inside a word
     /// vanish ("V.P." → "vp"), every other character separates words.
@@ -99,36 +124,26 @@ public enum JobLevel: Int, CaseIterable, Comparable, Sendable {
     }
 }
 
-/// The part a person plays in an account's buying group, from their title's ``JobLevel``.
+/// The part a person plays in an account's buying group (see ``JobLevel/buyingRole``).
 ///
 /// | level | role |
 /// | --- | --- |
-/// | executive, vice president | `decision_maker` |
+/// | C-level, vice president | `decision_maker` |
 /// | director, manager | `influencer` |
 /// | individual | `user` |
-/// | unknown (no title) | `unknown` |
-public enum BuyingRole: String, CaseIterable, Sendable {
-    /// Signs: C-level, owners, founders, vice presidents.
+/// | unknown | `unknown` |
+public enum BuyingRole: String, CaseIterable, Sendable, Hashable {
+    /// Signs off: C-level, vice presidents.
     case decisionMaker = "decision_maker"
-    /// Shapes the choice: directors, heads of functions, managers.
+    /// Shapes the decision: directors, heads of a function, managers.
     case influencer
-    /// Uses the product: individual contributors.
+    /// Works with the product: individual contributors.
     case user
-    /// No usable title.
+    /// No title to go by.
     case unknown
 
     /// The role of a person with `title`.
     public init(title: String) {
-        self.init(level: JobLevel(title: title))
-    }
-
-    /// The role of a person at `level`.
-    public init(level: JobLevel) {
-        switch level {
-        case .executive, .vicePresident: self = .decisionMaker
-        case .director, .manager: self = .influencer
-        case .individual: self = .user
-        case .unknown: self = .unknown
-        }
+        self = JobLevel(title: title).buyingRole
     }
 }

@@ -1,4 +1,5 @@
 import ListWashCore
+import ListWashNormalize
 
 /// Scores rows by ``ScoringRules``: the points of every criterion that holds, summed, graded,
 /// and explained.
@@ -68,7 +69,7 @@ public struct LeadScorer: Sendable {
     /// each combination of criteria seen (rows with the same combination share one score and one
     /// reasons text).
     public struct Cache {
-        var titles: [String: TitleSeniority] = [:]
+        var titles: [String: JobLevel] = [:]
         var scores: [UInt64: Score] = [:]
 
         /// An empty cache.
@@ -89,16 +90,16 @@ public struct LeadScorer: Sendable {
         // Which way each criterion went, packed into a key: seniority (3 bits), domain (2),
         // filled fields (6), matched account (1), one bit per points rule (at most 52).
         var key: UInt64 = 0
-        var seniority = TitleSeniority.unknown
+        var seniority = JobLevel.unknown
         if !rules.seniority.isEmpty {
             let title = columns.title.value(batch, row)
             if let known = cache.titles[title] {
                 seniority = known
             } else {
-                seniority = TitleSeniority(title: title)
+                seniority = JobLevel(title: title)
                 if cache.titles.count < 4096 { cache.titles[title] = seniority }
             }
-            key = UInt64(TitleSeniority.allCases.firstIndex(of: seniority) ?? 0)
+            key = UInt64(JobLevel.allCases.firstIndex(of: seniority) ?? 0)
         }
         var domain: UInt64 = 0
         if rules.corporateDomain != 0 || rules.freeMail != 0, columns.domain.isFilled(batch, row) {
@@ -123,7 +124,7 @@ public struct LeadScorer: Sendable {
     }
 
     /// Adds up the criteria of record `row` and says what counted.
-    private func explain(_ batch: RecordBatch, row: Int, columns: Columns, seniority: TitleSeniority, domain: UInt64, filled: Int, matched: Bool) -> Score {
+    private func explain(_ batch: RecordBatch, row: Int, columns: Columns, seniority: JobLevel, domain: UInt64, filled: Int, matched: Bool) -> Score {
         var total = 0
         var reasons = ""
         func add(_ points: Int, _ label: String) {

@@ -1,4 +1,5 @@
 import ListWashCore
+import ListWashNormalize
 
 /// How a lead is scored: points from its title, email domain, completeness, matched account and
 /// any field, summed, and graded by thresholds. The `scoring:` section of a rules file.
@@ -44,8 +45,8 @@ public struct ScoringRules: Sendable {
         }
     }
 
-    /// Points by the seniority of the title (``TitleSeniority``); levels not listed count 0.
-    public var seniority: [TitleSeniority: Int] = [:]
+    /// Points by the seniority of the title (``JobLevel``); levels not listed count 0.
+    public var seniority: [JobLevel: Int] = [:]
     /// Points for an email at a corporate domain (not on the free-mail list).
     public var corporateDomain = 0
     /// Points for a free-mail address (gmail.com, yahoo.com, ...), usually negative.

@@ -3,24 +3,33 @@ import ListWashNormalize
 
 @Suite struct JobTitleTests {
     @Test(arguments: [
-        ("Chief Technology Officer", JobLevel.executive), ("CEO & Founder", .executive), ("Owner", .executive),
-        ("Managing Director", .executive), ("President", .executive), ("Co-Founder", .executive),
-        ("VP Marketing", .vicePresident), ("SVP, Sales", .vicePresident), ("V.P. of Engineering", .vicePresident),
-        ("Vice President, Finance", .vicePresident), ("Director of IT", .director), ("Head of Growth", .director),
-        ("Assistant Director of IT", .manager), ("Product Manager", .manager), ("Team Lead", .manager),
-        ("Software Engineer", .individual), ("Special Agent", .individual), ("Assistant to the CEO", .individual),
-        ("Executive Assistant", .individual), ("", .unknown), ("  - ", .unknown), ("N/A", .unknown),
+        ("Chief Executive Officer", JobLevel.cLevel), ("CEO", .cLevel), ("cto", .cLevel), ("Co-Founder", .cLevel),
+        ("Founder & CEO", .cLevel), ("President", .cLevel), ("Owner", .cLevel), ("Managing Director", .cLevel), ("Chairman", .cLevel),
+        ("VP Marketing", .vp), ("vp marketing", .vp), ("SVP, Sales", .vp), ("V.P. of Engineering", .vp), ("Vice President of IT", .vp),
+        ("Executive Vice President", .vp), ("General Manager", .vp),
+        ("Director of IT", .director), ("Sr. Director, Operations", .director), ("Head of Sales", .director), ("Executive Director", .director),
+        ("Marketing Manager", .manager), ("Team Lead", .manager), ("Product Manager", .manager), ("Assistant Director of IT", .manager),
+        ("Engineer", .individual), ("Analyst", .individual), ("Purchasing Agent", .individual), ("Special Agent", .individual),
+        ("Executive Assistant", .individual), ("Assistant to the CEO", .individual), ("Consultant", .individual), ("Intern", .individual),
+        ("", .unknown), ("   ", .unknown), ("N/A", .unknown), ("Ninja", .unknown), ("???", .unknown), ("Directeur général", .unknown),
     ])
     func levels(title: String, level: JobLevel) {
         #expect(JobLevel(title: title) == level, "\(title)")
     }
 
     @Test func buyingRoles() {
-        #expect(BuyingRole(title: "CTO") == .decisionMaker)
-        #expect(BuyingRole(title: "VP Marketing") == .decisionMaker)
-        #expect(BuyingRole(title: "Director of Operations") == .influencer)
-        #expect(BuyingRole(title: "Marketing Manager") == .influencer)
-        #expect(BuyingRole(title: "Analyst") == .user)
+        #expect(BuyingRole(title: "CFO") == .decisionMaker)
+        #expect(BuyingRole(title: "VP Finance") == .decisionMaker)
+        #expect(BuyingRole(title: "Director of IT") == .influencer)
+        #expect(BuyingRole(title: "IT Manager") == .influencer)
+        #expect(BuyingRole(title: "Developer") == .user)
         #expect(BuyingRole(title: "") == .unknown)
+    }
+
+    @Test func neverCrashesOnOddText() {
+        for title in ["\u{0}", "💼 CEO 💼", "Ａｎａｌｙｓｔ", String(repeating: "manager ", count: 1000), "VP\u{301}", "-"] {
+            _ = JobLevel(title: title)
+        }
+        #expect(JobLevel(title: "💼 CEO 💼") == .cLevel)
     }
 }

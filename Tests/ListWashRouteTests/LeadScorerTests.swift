@@ -1,4 +1,5 @@
 import ListWashCore
+import ListWashNormalize
 import Testing
 @testable import ListWashRoute
 
