@@ -58,6 +58,17 @@ final class CountingBarrier: BarrierStage, @unchecked Sendable {
     }
 }
 
+/// An ordered stage that notes the order batches reach it in.
+final class OrderWitness: Stage, @unchecked Sendable {
+    let name = "witness"
+    private let lock = Lock()
+    private var seen: [Int] = []
+    var order: [Int] { lock.withLock { seen } }
+    func process(_ batch: inout RecordBatch) throws {
+        lock.withLock { seen.append(batch.firstSequence) }
+    }
+}
+
 @Suite struct RecordFlowTests {
     let folder = TemporaryFolder()
 
@@ -97,6 +108,25 @@ final class CountingBarrier: BarrierStage, @unchecked Sendable {
         let rejected = try readAll("\(folder.path)/out/rejected.csv")
         #expect(rejected.records.count == count / 2)
         #expect(FileSystem.contents(of: "\(folder.path)/out") == Disposition.allCases.map { $0.fileName() }.sorted())
+    }
+
+    /// Concurrent stages on both sides of an ordered one: the ordered stage sees batches in
+    /// input order, the trailing stage runs on the workers, the output keeps input order.
+    @Test func orderedStagesSeeBatchesInOrderBetweenConcurrentOnes() throws {
+        let count = 20_000
+        let input = folder.write("in.csv", "n\n" + (1...count).map { "\($0)\n" }.joined())
+        var options = CSVOptions()
+        options.batchSize = 300
+        let reader = try CSVReader(path: input, options: options)
+        let schema = Schema(source: input, columns: reader.header, roles: [:])
+        let witness = OrderWitness()
+        let pipeline = Pipeline([TagStage(), witness, RejectOddStage(), TagStage()])
+        let sink = try DispositionSink(directory: "\(folder.path)/out", columns: OutputColumns(headers: [(input, reader.header)]), layout: pipeline.layout)
+        try RecordFlow(pipeline: pipeline, workers: 4).run([SourceInput(reader: reader, schema: schema)], into: sink)
+        try sink.commit()
+        #expect(witness.order == stride(from: 0, to: count, by: 300).map { $0 })
+        let loaded = try readAll("\(folder.path)/out/load.csv")
+        #expect(loaded.records.map { $0[0] } == stride(from: 2, through: count, by: 2).map(String.init))
     }
 
     @Test(arguments: [256 << 20, 4096])
