@@ -68,12 +68,14 @@ let package = Package(
         ),
         // Release-build benchmarks with generated data: `swift run -c release listwash-bench`.
         .executableTarget(name: "listwash-bench", dependencies: ["ListWash", "ListWashMatch", "ListWashDecide"]),
-        .testTarget(name: "ListWashCoreTests", dependencies: ["ListWashCore"]),
+        // What the test targets share: a scratch folder, the package root, running `listwash`.
+        .target(name: "ListWashTestSupport", dependencies: ["ListWashCore"], path: "Tests/ListWashTestSupport"),
+        .testTarget(name: "ListWashCoreTests", dependencies: ["ListWashCore", "ListWashTestSupport"]),
         .testTarget(name: "ListWashNormalizeTests", dependencies: ["ListWashNormalize"]),
         .testTarget(name: "ListWashMatchTests", dependencies: ["ListWashMatch"]),
-        .testTarget(name: "ListWashDecideTests", dependencies: ["ListWashDecide"]),
+        .testTarget(name: "ListWashDecideTests", dependencies: ["ListWashDecide", "ListWashTestSupport"]),
         .testTarget(name: "ListWashRouteTests", dependencies: ["ListWashRoute", "ListWashNormalize"]),
-        .testTarget(name: "ListWashTests", dependencies: ["ListWash"]),
-        .testTarget(name: "ListWashNightlyTests", dependencies: ["ListWashNightly"]),
+        .testTarget(name: "ListWashTests", dependencies: ["ListWash", "ListWashTestSupport"]),
+        .testTarget(name: "ListWashNightlyTests", dependencies: ["ListWashNightly", "ListWashTestSupport"]),
     ]
 )

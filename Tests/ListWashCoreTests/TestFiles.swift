@@ -1,37 +1,9 @@
 import Foundation
+@_exported import ListWashTestSupport
 @testable import ListWashCore
 
-/// A temporary folder for one test, removed when the value goes away.
-final class TemporaryFolder {
-    let path: String
-
-    init() {
-        path = NSTemporaryDirectory() + "listwash-test-" + UUID().uuidString
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(atPath: path)
-    }
-
-    /// Writes `bytes` to `name` and returns its path.
-    @discardableResult
-    func write(_ name: String, bytes: [UInt8]) -> String {
-        let file = "\(path)/\(name)"
-        FileManager.default.createFile(atPath: file, contents: Data(bytes))
-        return file
-    }
-
-    /// Writes `text` as UTF-8 to `name` and returns its path.
-    @discardableResult
-    func write(_ name: String, _ text: String) -> String {
-        write(name, bytes: Array(text.utf8))
-    }
-
-    func read(_ name: String) -> String {
-        (try? String(contentsOfFile: "\(path)/\(name)", encoding: .utf8)) ?? ""
-    }
-}
+/// A temporary folder for one test (the shared scratch folder).
+typealias TemporaryFolder = Scratch
 
 /// Reads every record of a CSV file: header, fields per record, and each record's disposition
 /// and reason when the reader settled it.

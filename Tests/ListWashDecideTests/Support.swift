@@ -1,52 +1,13 @@
 import Foundation
+@_exported import ListWashTestSupport
 import ListWashCore
 import ListWashNormalize
 @testable import ListWashDecide
 
-/// The package's root folder, found from this file's path.
-let packageRoot: String = {
-    var url = URL(fileURLWithPath: #filePath)
-    for _ in 0..<3 { url.deleteLastPathComponent() }
-    return url.path
-}()
-
-/// A temporary folder for one test, removed when the value goes away.
-final class Scratch {
-    let path: String
-
-    init() {
-        path = NSTemporaryDirectory() + "listwash-test-" + UUID().uuidString
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(atPath: path)
-    }
-
-    /// Writes `text` to `name` and returns its path.
-    @discardableResult
-    func write(_ name: String, _ text: String) -> String {
-        let file = "\(path)/\(name)"
-        try? FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: file, contents: Data(text.utf8))
-        return file
-    }
-
+extension Scratch {
     /// Writes a list and reads it.
     func list(_ name: String, _ text: String) throws -> SuppressionList {
         try SuppressionList(path: write(name, text))
-    }
-}
-
-/// The error a throwing call raises, as the user reads it.
-func errorText(_ body: () throws -> Void) -> String? {
-    do {
-        try body()
-        return nil
-    } catch let error as ListWashError {
-        return error.description
-    } catch {
-        return "\(error)"
     }
 }
 
