@@ -48,11 +48,38 @@ final class ComparisonEvaluator: @unchecked Sendable {
         compiled.deallocate()
     }
 
+    /// The comparison-level pattern of records `i` of `left` and `j` of `right`: 4 bits per
+    /// comparison. Given `requirements`, the required (and then sufficient) comparisons go
+    /// first, and a pair that fails them gets only those levels.
+    @inline(__always)
+    func pattern(_ left: FeatureStore, _ i: Int, _ right: FeatureStore, _ j: Int, stoppingAt requirements: Requirements? = nil) -> UInt64 {
+        var pattern: UInt64 = 0
+        var done: UInt64 = 0
+        if let requirements, !requirements.required.isEmpty {
+            for requirement in requirements.required {
+                let k = requirement.comparison
+                pattern |= UInt64(level(k, left, i, right, j)) << UInt64(4 * k)
+                done |= 1 << UInt64(k)
+            }
+            if requirements.anyRequiredDisagrees(pattern) {
+                for k in requirements.sufficient where done & (1 << UInt64(k)) == 0 {
+                    pattern |= UInt64(level(k, left, i, right, j)) << UInt64(4 * k)
+                    done |= 1 << UInt64(k)
+                }
+                if requirements.fails(pattern) { return pattern }
+            }
+        }
+        for k in 0..<count where done & (1 << UInt64(k)) == 0 {
+            pattern |= UInt64(level(k, left, i, right, j)) << UInt64(4 * k)
+        }
+        return pattern
+    }
+
     /// The level of comparison `k` for records `i` of `left` and `j` of `right`.
     @inline(__always)
     func level(_ k: Int, _ left: FeatureStore, _ i: Int, _ right: FeatureStore, _ j: Int) -> Int {
         let c = compiled[k]
-        let x = left.columns[c.column].value(i), y = right.columns[c.column].value(j)
+        let x = left.value(c.column, i), y = right.value(c.column, j)
         if x.isEmpty || y.isEmpty { return 0 }
         return levelOf(k, c, x, y, left: left, i: i, right: right, j: j)
     }
@@ -87,7 +114,7 @@ final class ComparisonEvaluator: @unchecked Sendable {
                 if crossed(x, y, c.swapColumn, left: left, i: i, right: right, j: j) { return level }
                 level += 1
             }
-            if left.hasNameList[k], right.hasNameList[k], Metrics.shareToken(left.nameLists[k].value(i), right.nameLists[k].value(j)) {
+            if left.hasNameList(k), right.hasNameList(k), Metrics.shareToken(left.nameList(k, i), right.nameList(k, j)) {
                 return level
             }
             level += 1
@@ -133,7 +160,7 @@ extension ComparisonEvaluator {
     @inline(__always)
     func crossed(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>, _ swap: Int,
                  left: FeatureStore, i: Int, right: FeatureStore, j: Int) -> Bool {
-        Metrics.equal(y, left.columns[swap].value(i)) && Metrics.equal(x, right.columns[swap].value(j))
+        Metrics.equal(y, left.value(swap, i)) && Metrics.equal(x, right.value(swap, j))
     }
 }
 

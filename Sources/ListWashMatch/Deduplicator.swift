@@ -53,7 +53,8 @@ public struct Deduplicator: Sendable {
         public var model: MatchModel
         /// Candidate pairs, packed `i << 32 | j`.
         public var pairs: [UInt64]
-        /// Each pair's comparison-level pattern.
+        /// Each pair's comparison-level pattern. When the model does not train, a pair that
+        /// fails a requirement holds only the levels that decided so.
         public var patterns: [UInt64]
         /// Blocking figures.
         public var blocking: BlockingStatistics
@@ -80,7 +81,8 @@ public struct Deduplicator: Sendable {
         let generator = PairGenerator(keys: keys, maxBlockSize: model.maxBlockSize, window: model.window, sortColumn: sortColumn)
         let (pairs, blocking) = generator.generate(ruleNames: model.blocking.map(\.description))
         timer.mark("candidate pairs")
-        let patterns = parallelPatterns(pairs, evaluator: evaluator, features: store)
+        // Without EM, a pair that fails a requirement needs only the levels that decide so.
+        let patterns = parallelPatterns(pairs, evaluator: evaluator, features: store, requirements: model.train ? nil : Requirements(model: model))
         timer.mark("comparisons")
         if model.train {
             var counts: [UInt64: Int] = [:]
@@ -117,7 +119,7 @@ public struct Deduplicator: Sendable {
                 continue
             }
             let joined = clustering.join(i, j) { a, b in
-                let pattern = scorer.pattern(store, a, store, b)
+                let pattern = scorer.pattern(store, a, store, b, stopsEarly: true)
                 return !scorer.failsRequirement(pattern) && MatchModel.probability(weight: scorer.weight(pattern: pattern, leftRecord: a)) >= model.reviewThreshold
             }
             if joined {
@@ -140,7 +142,7 @@ public struct Deduplicator: Sendable {
         return result
     }
 
-    private func parallelPatterns(_ pairs: [UInt64], evaluator: ComparisonEvaluator, features: FeatureStore) -> [UInt64] {
+    private func parallelPatterns(_ pairs: [UInt64], evaluator: ComparisonEvaluator, features: FeatureStore, requirements: Requirements?) -> [UInt64] {
         var patterns = [UInt64](repeating: 0, count: pairs.count)
         let chunks = max(1, min(workers * 8, pairs.count / 4096 + 1))
         let chunkSize = (pairs.count + chunks - 1) / chunks
@@ -154,9 +156,7 @@ public struct Deduplicator: Sendable {
                     for index in start..<end {
                         let pair = source.value[index]
                         let i = Int(pair >> 32), j = Int(pair & 0xFFFF_FFFF)
-                        var pattern: UInt64 = 0
-                        for k in 0..<evaluator.count { pattern |= UInt64(evaluator.level(k, features, i, features, j)) << UInt64(4 * k) }
-                        out.value[index] = pattern
+                        out.value[index] = evaluator.pattern(features, i, features, j, stoppingAt: requirements)
                     }
                 }
             }

@@ -58,7 +58,9 @@ public final class ReferenceIndex: @unchecked Sendable {
         let normalize = NormalizeStage()
         let layout = Pipeline([normalize]).layout
         // Normalize and extract features on all cores, then check ids and merge in file order.
-        var features = FeatureSet(model: model)
+        let variants = NameVariantCache()
+        let names = NameNormalizer()
+        var features = FeatureSet(model: model, variants: variants)
         var seen: [String: Int] = [:]
         // A few batches at a time, so memory holds the features, not the export's rows.
         var chunk: [RecordBatch] = []
@@ -70,8 +72,8 @@ public final class ReferenceIndex: @unchecked Sendable {
             let parts = ParallelBatches.map(chunk) { batch -> (RecordBatch, FeatureSet) in
                 var batch = batch
                 try? normalize.process(&batch)
-                var part = FeatureSet(model: model)
-                part.add(batch, label: { batch, row in batch.value(row, column: idIndex).trimmingCharacters(in: " ") }, names: NameNormalizer())
+                var part = FeatureSet(model: model, variants: variants)
+                part.add(batch, label: { batch, row in batch.value(row, column: idIndex).trimmingCharacters(in: " ") }, names: names)
                 return (batch, part)
             }
             for (batch, part) in parts {
@@ -147,7 +149,7 @@ public final class ReferenceIndex: @unchecked Sendable {
         for candidate in candidates where seen.insert(candidate).inserted {
             let j = Int(candidate)
             // Term-frequency adjustments are the reference's (the right side of the pair).
-            let pattern = scorer.pattern(input, i, store, j)
+            let pattern = scorer.pattern(input, i, store, j, stopsEarly: true)
             if scorer.failsRequirement(pattern) { continue }
             let probability = MatchModel.probability(weight: scorer.weight(pattern: pattern, leftRecord: j))
             if probability >= model.reviewThreshold, probability > (best?.probability ?? 0) { best = (j, probability) }
