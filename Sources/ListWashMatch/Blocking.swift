@@ -33,13 +33,15 @@ struct BlockingKeys: Sendable {
     /// keys[rule][record]
     let keys: [[UInt64]]
 
-    /// Computes the keys on all cores: the records are cut into chunks, and every chunk of
-    /// every rule is one task (with its own cache of phonetic and nickname keys).
-    init(model: MatchModel, features: FeatureSet) {
-        let rules = model.blocking.map { rule in rule.keys.map { key -> (FeatureColumn?, KeyFunction) in (features.column(key.column), key.function) } }
+    /// Computes the keys on all cores: each rule's records are cut into one chunk per core, and
+    /// every chunk of every rule is one task (with its own cache of phonetic and nickname keys,
+    /// so few chunks keep those caches warm).
+    init(model: MatchModel, features: FeatureSet, store: FeatureStore, workers: Int = ProcessorInfo.activeCores) {
+        // Each rule as (column index in the store, or -1 when the set lacks it; key function).
+        let rules = model.blocking.map { rule in rule.keys.map { key in (features.columnNames.firstIndex(of: key.column) ?? -1, key.function) } }
         let count = features.count
-        let chunkSize = 1 << 15
-        let chunks = (count + chunkSize - 1) / chunkSize
+        let chunks = count < 4096 ? 1 : max(1, workers)
+        let chunkSize = (count + chunks - 1) / chunks
         let buffers = rules.map { _ in UnsafeMutableBufferPointer<UInt64>.allocate(capacity: max(count, 1)) }
         let shared = UncheckedSendable(buffers)
         DispatchQueue.concurrentPerform(iterations: rules.count * chunks) { task in
@@ -47,7 +49,7 @@ struct BlockingKeys: Sendable {
             let out = shared.value[rule], parts = rules[rule]
             var cache: [UInt64: UInt64] = [:]
             for record in (chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize) {
-                out[record] = Self.key(of: record, parts: parts, cache: &cache)
+                out[record] = Self.key(of: record, parts: parts, store: store, cache: &cache)
             }
         }
         keys = buffers.map { buffer in
@@ -57,12 +59,12 @@ struct BlockingKeys: Sendable {
     }
 
     /// One record's key hash under a rule made of `parts`.
-    private static func key(of record: Int, parts: [(FeatureColumn?, KeyFunction)], cache: inout [UInt64: UInt64]) -> UInt64 {
+    @inline(__always)
+    private static func key(of record: Int, parts: [(column: Int, function: KeyFunction)], store: FeatureStore, cache: inout [UInt64: UInt64]) -> UInt64 {
         var hash: UInt64 = 0x1234_5678
-        for (column, function) in parts {
-            guard let column else { return 0 }
-            let part = column.withValue(record) { BlockingKeys.key($0, function, cache: &cache) }
-            hash = FeatureHash.combine(hash, part)
+        for part in parts {
+            guard part.column >= 0 else { return 0 }
+            hash = FeatureHash.combine(hash, BlockingKeys.key(store.value(part.column, record), part.function, cache: &cache))
             if hash == 0 { return 0 }
         }
         return hash

@@ -75,7 +75,7 @@ public struct Deduplicator: Sendable {
             Training.estimateU(model: &model, features: store, evaluator: evaluator, sampleSize: uSampleSize)
         }
         timer.mark("u from random pairs")
-        let keys = BlockingKeys(model: model, features: features)
+        let keys = BlockingKeys(model: model, features: features, store: store)
         timer.mark("blocking keys")
         let sortColumn = model.comparisons.first.flatMap { features.column($0.column) }
         let generator = PairGenerator(keys: keys, maxBlockSize: model.maxBlockSize, window: model.window, sortColumn: sortColumn)

@@ -72,8 +72,8 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
         var features = FeatureSet(model: model, variants: variants)
         features.add(batch, names: names)
         let open = batch.openRows
-        let results = indexes.map { index in (index, index.keys(for: features)) }
         let store = features.store(model: model)
+        let results = indexes.map { index in (index, index.keys(for: features, store: store)) }
         let domain = batch.layout.column("listwash_domain"), company = batch.layout.column("listwash_company_key"), state = batch.layout.column("listwash_state")
         for (record, row) in open.enumerated() {
             var best: (index: ReferenceIndex, record: Int, probability: Double)?

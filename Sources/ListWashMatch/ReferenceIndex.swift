@@ -55,7 +55,8 @@ public final class ReferenceIndex: @unchecked Sendable {
         }
         let idIndex = try Self.idColumn(idColumn, in: reader.header, path: path)
         let accountIndex = schema.column(.accountID)
-        let normalize = NormalizeStage()
+        // Only the columns the model reads are worked out.
+        let normalize = NormalizeStage(reading: Set(model.columns))
         let layout = Pipeline([normalize]).layout
         // Normalize and extract features on all cores, then check ids and merge in file order.
         let variants = NameVariantCache()
@@ -102,7 +103,7 @@ public final class ReferenceIndex: @unchecked Sendable {
         self.model = model
         self.features = features
         scorer = PairScorer(model: model, evaluator: evaluator, features: features)
-        let keys = BlockingKeys(model: model, features: features)
+        let keys = BlockingKeys(model: model, features: features, store: store)
         for ruleKeys in keys.keys {
             let order = RadixSort.indicesByKey(ruleKeys)
             sortedRecords.append(order)
@@ -159,7 +160,12 @@ public final class ReferenceIndex: @unchecked Sendable {
 
     /// The blocking keys of every record of `input` under this index's model.
     public func keys(for input: FeatureSet) -> [[UInt64]] {
-        let keys = BlockingKeys(model: model, features: input)
+        keys(for: input, store: input.store(model: model))
+    }
+
+    /// The blocking keys of every record of `input`, read from its frozen copy `store`.
+    func keys(for input: FeatureSet, store: FeatureStore) -> [[UInt64]] {
+        let keys = BlockingKeys(model: model, features: input, store: store)
         return (0..<input.count).map { record in keys.keys.map { $0[record] } }
     }
 }
