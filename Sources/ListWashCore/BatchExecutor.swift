@@ -5,7 +5,7 @@ import Dispatch
 /// Concurrent stages (those that look at one record at a time) run on several batches at once;
 /// the remaining stages and the sink see batches one at a time in input order. At most
 /// `2 × workers` batches are in flight, so memory stays flat however long the input is.
-final class BatchExecutor: @unchecked Sendable {
+package final class BatchExecutor: @unchecked Sendable {
     private let concurrentStages: [any Stage]
     private let orderedStages: [any Stage]
     private let deliver: (RecordBatch, (any Sendable)?) throws -> Void
@@ -23,7 +23,7 @@ final class BatchExecutor: @unchecked Sendable {
     /// Splits `pipeline` into its leading concurrent stages and the rest. `digest`, when given,
     /// runs on each processed batch (on the workers when every stage is concurrent, else in
     /// order) and its result goes to `deliver` with the batch.
-    init(pipeline: Pipeline, workers: Int, digest: ((RecordBatch) throws -> (any Sendable)?)? = nil,
+    package init(pipeline: Pipeline, workers: Int, digest: ((RecordBatch) throws -> (any Sendable)?)? = nil,
          deliver: @escaping (RecordBatch, (any Sendable)?) throws -> Void) {
         let leading = pipeline.stages.prefix { $0.runsConcurrently }
         concurrentStages = Array(leading)
@@ -37,7 +37,7 @@ final class BatchExecutor: @unchecked Sendable {
     var error: (any Error)? { lock.withLock { firstError } }
 
     /// Hands a batch over; blocks while too many are in flight.
-    func submit(_ batch: consuming RecordBatch) throws {
+    package func submit(_ batch: consuming RecordBatch) throws {
         if let error { throw error }
         slots.wait()
         let sequence = nextToSubmit
@@ -79,7 +79,7 @@ final class BatchExecutor: @unchecked Sendable {
     }
 
     /// Waits until every submitted batch is delivered; rethrows the first error.
-    func finish() throws {
+    package func finish() throws {
         group.wait()
         if let error { throw error }
     }
