@@ -38,7 +38,9 @@ struct BlockingKeys: Sendable {
     /// so few chunks keep those caches warm).
     init(model: MatchModel, features: FeatureSet, store: FeatureStore, workers: Int = ProcessorInfo.activeCores) {
         // Each rule as (column index in the store, or -1 when the set lacks it; key function).
-        let rules = model.blocking.map { rule in rule.keys.map { key in (features.columnNames.firstIndex(of: key.column) ?? -1, key.function) } }
+        let rules: [[KeyPart]] = model.blocking.map { rule in
+            rule.keys.map { key in KeyPart(column: features.columnNames.firstIndex(of: key.column) ?? -1, function: key.function) }
+        }
         let count = features.count
         let chunks = count < 4096 ? 1 : max(1, workers)
         let chunkSize = (count + chunks - 1) / chunks
@@ -58,9 +60,15 @@ struct BlockingKeys: Sendable {
         }
     }
 
+    /// One part of a rule: a column of the store (-1 when the set lacks it) and a key function.
+    private struct KeyPart: Sendable {
+        let column: Int
+        let function: KeyFunction
+    }
+
     /// One record's key hash under a rule made of `parts`.
     @inline(__always)
-    private static func key(of record: Int, parts: [(column: Int, function: KeyFunction)], store: FeatureStore, cache: inout [UInt64: UInt64]) -> UInt64 {
+    private static func key(of record: Int, parts: [KeyPart], store: FeatureStore, cache: inout [UInt64: UInt64]) -> UInt64 {
         var hash: UInt64 = 0x1234_5678
         for part in parts {
             guard part.column >= 0 else { return 0 }

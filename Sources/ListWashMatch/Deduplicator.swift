@@ -101,11 +101,7 @@ public struct Deduplicator: Sendable {
         let scorer = PairScorer(model: model, evaluator: estimate.evaluator, features: features)
         timer.mark("term frequencies")
         let n = features.count
-        var scored: [(pair: UInt64, probability: Double)] = []
-        for (index, pair) in pairs.enumerated() where !scorer.failsRequirement(patterns[index]) {
-            let probability = MatchModel.probability(weight: scorer.weight(pattern: patterns[index], leftRecord: Int(pair >> 32)))
-            if probability >= model.reviewThreshold { scored.append((pair, probability)) }
-        }
+        var scored = parallelScores(pairs, patterns: patterns, scorer: scorer, threshold: model.reviewThreshold)
         timer.mark("scores")
         scored.sort { $0.probability != $1.probability ? $0.probability > $1.probability : $0.pair < $1.pair }
         var clustering = Clustering(count: n)
@@ -140,6 +136,26 @@ public struct Deduplicator: Sendable {
             if (result.possibleMatches[late]?.probability ?? 0) < probability { result.possibleMatches[late] = (early, probability) }
         }
         return result
+    }
+
+    /// The pairs at or above `threshold` with their match probabilities, in pair order,
+    /// scored on all cores.
+    private func parallelScores(_ pairs: [UInt64], patterns: [UInt64], scorer: PairScorer, threshold: Double) -> [(pair: UInt64, probability: Double)] {
+        let chunks = max(1, min(workers * 4, pairs.count / 65536 + 1))
+        let chunkSize = (pairs.count + chunks - 1) / chunks
+        var parts = [[(pair: UInt64, probability: Double)]](repeating: [], count: chunks)
+        parts.withUnsafeMutableBufferPointer { buffer in
+            let out = UncheckedSendable(buffer)
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                var part: [(pair: UInt64, probability: Double)] = []
+                for index in (chunk * chunkSize)..<min(pairs.count, (chunk + 1) * chunkSize) where !scorer.failsRequirement(patterns[index]) {
+                    let probability = MatchModel.probability(weight: scorer.weight(pattern: patterns[index], leftRecord: Int(pairs[index] >> 32)))
+                    if probability >= threshold { part.append((pairs[index], probability)) }
+                }
+                out.value[chunk] = part
+            }
+        }
+        return Array(parts.joined())
     }
 
     private func parallelPatterns(_ pairs: [UInt64], evaluator: ComparisonEvaluator, features: FeatureStore, requirements: Requirements?) -> [UInt64] {
