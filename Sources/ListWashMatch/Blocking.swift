@@ -1,9 +1,6 @@
 import ListWashCore
 import ListWashNormalize
 import Dispatch
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// What blocking produced, for the run report: how many candidate pairs each rule gave and how
 /// many oversize blocks were compared by sorted neighbourhood instead of every pair.
@@ -222,16 +219,7 @@ struct PairGenerator {
     /// Whether record `a`'s value sorts before record `b`'s (prepared values are ASCII, so byte
     /// order is the strings' order).
     private static func precedes(_ column: FeatureColumn, _ a: Int, _ b: Int) -> Bool {
-        column.withValue(a) { x in
-            column.withValue(b) { y in
-                let common = min(x.count, y.count)
-                if common > 0, let p = x.baseAddress, let q = y.baseAddress {
-                    let order = memcmp(p, q, common)
-                    if order != 0 { return order < 0 }
-                }
-                return x.count < y.count
-            }
-        }
+        column.withValue(a) { x in column.withValue(b) { y in Metrics.compare(x, y) < 0 } }
     }
 
     /// Whether an earlier rule put `i` and `j` in one block that it compared in full.

@@ -178,29 +178,52 @@ enum Metrics {
         return Similarity.levenshtein(a, b, maximum: maximum) ?? maximum + 1
     }
 
-    /// Whether two `|a|b|` lists share a name.
+    /// Whether two `|a|b|` lists share a name. Both lists are sorted (see
+    /// ``FeatureSet/variantList(_:names:)``), so one walk through both decides.
     static func shareToken(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
         guard a.count > 2, b.count > 2 else { return false }
-        var start = 1
-        while start < a.count {
-            var end = start
-            while end < a.count, a[end] != UInt8(ascii: "|") { end += 1 }
-            let token = UnsafeBufferPointer(rebasing: a[(start - 1)...min(end, a.count - 1)])
-            if token.count > 2, contains(b, token) { return true }
-            start = end + 1
+        var x = TokenCursor(a), y = TokenCursor(b)
+        while let left = x.token, let right = y.token {
+            let order = compare(left, right)
+            if order == 0 { return true }
+            if order < 0 { x.advance() } else { y.advance() }
         }
         return false
     }
 
-    /// Whether `haystack` contains `needle`.
-    static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard needle.count <= haystack.count, let first = needle.first else { return false }
-        var index = 0
-        while index + needle.count <= haystack.count {
-            if haystack[index] == first, equal(UnsafeBufferPointer(rebasing: haystack[index..<(index + needle.count)]), needle) { return true }
-            index += 1
+    /// Walks the non-empty names of a `|a|b|` list.
+    private struct TokenCursor {
+        let list: UnsafeBufferPointer<UInt8>
+        /// The current name, or `nil` past the end.
+        private(set) var token: UnsafeBufferPointer<UInt8>?
+        private var next = 0
+
+        init(_ list: UnsafeBufferPointer<UInt8>) {
+            self.list = list
+            advance()
         }
-        return false
+
+        mutating func advance() {
+            token = nil
+            while next < list.count, token == nil {
+                while next < list.count, list[next] == UInt8(ascii: "|") { next += 1 }
+                var end = next
+                while end < list.count, list[end] != UInt8(ascii: "|") { end += 1 }
+                if end > next { token = UnsafeBufferPointer(rebasing: list[next..<end]) }
+                next = end
+            }
+        }
+    }
+
+    /// Byte order of two values: negative, zero or positive.
+    @inline(__always)
+    static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+        let common = min(a.count, b.count)
+        if common > 0, let x = a.baseAddress, let y = b.baseAddress {
+            let order = memcmp(x, y, common)
+            if order != 0 { return Int(order) }
+        }
+        return a.count - b.count
     }
 
     static func number(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Int? {
