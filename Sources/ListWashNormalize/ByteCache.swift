@@ -21,7 +21,7 @@ struct ByteCache<Value> {
     /// The most entries kept before the cache starts over.
     let limit: Int
 
-    init(capacity: Int = 64, limit: Int = 1 << 16) {
+    init(capacity: Int = 64, limit: Int = 1 << 14) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
         slots = Array(repeating: -1, count: size)

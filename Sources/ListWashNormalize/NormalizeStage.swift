@@ -243,10 +243,12 @@ struct BatchNormalizer {
 
     private let shared: Shared
     private let output: Output
-    private var places = ByteCache<Normalizer.PlaceAndPostal>()
+    // Places and email domains have working sets of tens of thousands of values (ZIP codes,
+    // employers' domains) that repeat all through a list: their caches hold enough to keep them.
+    private var places = ByteCache<Normalizer.PlaceAndPostal>(limit: 1 << 16)
     private var firstNames = ByteCache<NameNormalizer.NamePart>()
     private var lastNames = ByteCache<NameNormalizer.NamePart>()
-    private var emailDomains = ByteCache<EmailNormalizer.DomainFacts>()
+    private var emailDomains = ByteCache<EmailNormalizer.DomainFacts>(limit: 1 << 16)
     private var companies = ByteCache<FlaggedCompany>()
     private let emptyName = ByteCache<NameNormalizer.NamePart>.Entry(NameNormalizer.NamePart())
     private let emptyCompany = ByteCache<FlaggedCompany>.Entry(FlaggedCompany(CompanyResult()))
