@@ -7,7 +7,7 @@ import Dispatch
 /// at a time in input order; the trailing concurrent stages and `digest` (for a run, encoding
 /// the output) run on all cores again; `deliver` sees batches in input order. At most
 /// `2 × workers` batches are in flight, so memory stays flat however long the input is.
-final class BatchExecutor: @unchecked Sendable {
+package final class BatchExecutor: @unchecked Sendable {
     private let leadingStages: [any Stage]
     private let orderedStages: [any Stage]
     private let trailingStages: [any Stage]
@@ -29,7 +29,7 @@ final class BatchExecutor: @unchecked Sendable {
     /// Splits `pipeline` into its leading concurrent stages, its ordered middle and its trailing
     /// concurrent stages. `digest`, when given, runs on each processed batch on the workers and
     /// its result goes to `deliver` with the batch.
-    init(pipeline: Pipeline, workers: Int, digest: ((RecordBatch) throws -> (any Sendable)?)? = nil,
+    package init(pipeline: Pipeline, workers: Int, digest: ((RecordBatch) throws -> (any Sendable)?)? = nil,
          deliver: @escaping (RecordBatch, (any Sendable)?) throws -> Void) {
         let stages = pipeline.stages
         let firstOrdered = stages.firstIndex { !$0.runsConcurrently } ?? stages.endIndex
@@ -46,7 +46,7 @@ final class BatchExecutor: @unchecked Sendable {
     var error: (any Error)? { lock.withLock { firstError } }
 
     /// Hands a batch over; blocks while too many are in flight.
-    func submit(_ batch: consuming RecordBatch) throws {
+    package func submit(_ batch: consuming RecordBatch) throws {
         if let error { throw error }
         slots.wait()
         let sequence = nextToSubmit
@@ -66,7 +66,7 @@ final class BatchExecutor: @unchecked Sendable {
     }
 
     /// Waits until every submitted batch is delivered; rethrows the first error.
-    func finish() throws {
+    package func finish() throws {
         group.wait()
         if let error { throw error }
     }

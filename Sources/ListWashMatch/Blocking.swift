@@ -1,3 +1,4 @@
+import ListWashCore
 import ListWashNormalize
 import Dispatch
 
@@ -29,21 +30,49 @@ struct BlockingKeys: Sendable {
     /// keys[rule][record]
     let keys: [[UInt64]]
 
-    init(model: MatchModel, features: FeatureSet) {
-        keys = model.blocking.map { rule in
-            let parts = rule.keys.map { key -> (FeatureColumn?, KeyFunction) in (features.column(key.column), key.function) }
+    /// Computes the keys on all cores: each rule's records are cut into one chunk per core, and
+    /// every chunk of every rule is one task (with its own cache of phonetic and nickname keys,
+    /// so few chunks keep those caches warm).
+    init(model: MatchModel, features: FeatureSet, store: FeatureStore, workers: Int = ProcessorInfo.activeCores) {
+        // Each rule as (column index in the store, or -1 when the set lacks it; key function).
+        let rules: [[KeyPart]] = model.blocking.map { rule in
+            rule.keys.map { key in KeyPart(column: features.columnNames.firstIndex(of: key.column) ?? -1, function: key.function) }
+        }
+        let count = features.count
+        let chunks = count < 4096 ? 1 : max(1, workers)
+        let chunkSize = (count + chunks - 1) / chunks
+        let buffers = rules.map { _ in UnsafeMutableBufferPointer<UInt64>.allocate(capacity: max(count, 1)) }
+        let shared = UncheckedSendable(buffers)
+        DispatchQueue.concurrentPerform(iterations: rules.count * chunks) { task in
+            let rule = task / chunks, chunk = task % chunks
+            let out = shared.value[rule], parts = rules[rule]
             var cache: [UInt64: UInt64] = [:]
-            return (0..<features.count).map { record in
-                var hash: UInt64 = 0x1234_5678
-                for (column, function) in parts {
-                    guard let column else { return 0 }
-                    let part = column.withValue(record) { BlockingKeys.key($0, function, cache: &cache) }
-                    hash = FeatureHash.combine(hash, part)
-                    if hash == 0 { return 0 }
-                }
-                return hash
+            for record in (chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize) {
+                out[record] = Self.key(of: record, parts: parts, store: store, cache: &cache)
             }
         }
+        keys = buffers.map { buffer in
+            defer { buffer.deallocate() }
+            return Array(UnsafeBufferPointer(rebasing: buffer[0..<count]))
+        }
+    }
+
+    /// One part of a rule: a column of the store (-1 when the set lacks it) and a key function.
+    private struct KeyPart: Sendable {
+        let column: Int
+        let function: KeyFunction
+    }
+
+    /// One record's key hash under a rule made of `parts`.
+    @inline(__always)
+    private static func key(of record: Int, parts: [KeyPart], store: FeatureStore, cache: inout [UInt64: UInt64]) -> UInt64 {
+        var hash: UInt64 = 0x1234_5678
+        for part in parts {
+            guard part.column >= 0 else { return 0 }
+            hash = FeatureHash.combine(hash, BlockingKeys.key(store.value(part.column, record), part.function, cache: &cache))
+            if hash == 0 { return 0 }
+        }
+        return hash
     }
 
     static let names = NameNormalizer()
@@ -96,48 +125,101 @@ struct PairGenerator {
     let sortColumn: FeatureColumn?
 
     /// Every candidate pair (i < j), packed as `i << 32 | j`, and the figures per rule.
+    ///
+    /// The rules are sorted, then their pairs made, on all cores; the pairs come out rule by
+    /// rule, in the same order as one rule after another would give them.
     func generate(ruleNames: [String]) -> (pairs: [UInt64], statistics: BlockingStatistics) {
+        let rules = keys.keys.count
+        // Each rule's records in key order, and the keys of its oversize blocks.
+        var blocks = [(order: [Int32], oversize: Set<UInt64>, figures: BlockingStatistics.Rule)?](repeating: nil, count: rules)
+        blocks.withUnsafeMutableBufferPointer { buffer in
+            let out = UncheckedSendable(buffer)
+            DispatchQueue.concurrentPerform(iterations: rules) { rule in
+                out.value[rule] = sortedBlocks(rule, name: ruleNames[rule])
+            }
+        }
+        let sorted = blocks.compactMap { $0 }
+        let oversize = sorted.map(\.oversize)
+        var parts = [[UInt64]](repeating: [], count: rules)
+        parts.withUnsafeMutableBufferPointer { buffer in
+            let out = UncheckedSendable(buffer)
+            DispatchQueue.concurrentPerform(iterations: rules) { rule in
+                out.value[rule] = rulePairs(rule, order: sorted[rule].order, oversize: oversize)
+            }
+        }
         var statistics = BlockingStatistics()
         var pairs: [UInt64] = []
-        var oversize: [Set<UInt64>] = []
-        for (ruleIndex, ruleKeys) in keys.keys.enumerated() {
-            let order = RadixSort.indicesByKey(ruleKeys)
-            var figures = BlockingStatistics.Rule(rule: ruleNames[ruleIndex], pairs: 0, oversizeBlocks: 0, largestBlock: 0)
-            var oversizeKeys = Set<UInt64>()
-            let before = pairs.count
-            var start = 0
-            while start < order.count {
-                let key = ruleKeys[Int(order[start])]
-                var end = start + 1
-                while end < order.count, ruleKeys[Int(order[end])] == key { end += 1 }
-                let size = end - start
-                figures.largestBlock = max(figures.largestBlock, size)
-                if size > 1 {
-                    var members = order[start..<end]
-                    var neighbours = size
-                    if size > maxBlockSize {
-                        figures.oversizeBlocks += 1
-                        oversizeKeys.insert(key)
-                        if let sortColumn { members = ArraySlice(members.sorted { sortColumn[Int($0)] < sortColumn[Int($1)] }) }
-                        neighbours = window
-                    }
-                    let base = members.startIndex
-                    for a in 0..<size {
-                        for b in (a + 1)..<min(size, a + 1 + neighbours) {
-                            let x = Int(members[base + a]), y = Int(members[base + b])
-                            let i = min(x, y), j = max(x, y)
-                            if ruleIndex > 0, seenByEarlierRule(i, j, before: ruleIndex, oversize: oversize) { continue }
-                            pairs.append(UInt64(i) << 32 | UInt64(j))
-                        }
-                    }
-                }
-                start = end
-            }
-            oversize.append(oversizeKeys)
-            figures.pairs = pairs.count - before
+        pairs.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+        for rule in 0..<rules {
+            var figures = sorted[rule].figures
+            figures.pairs = parts[rule].count
             statistics.rules.append(figures)
+            pairs.append(contentsOf: parts[rule])
+            parts[rule] = []
         }
         return (pairs, statistics)
+    }
+
+    /// Rule `rule`'s records sorted by key, the keys of its blocks larger than the cap, and its
+    /// figures (without pairs).
+    private func sortedBlocks(_ rule: Int, name: String) -> (order: [Int32], oversize: Set<UInt64>, figures: BlockingStatistics.Rule) {
+        let ruleKeys = keys.keys[rule]
+        let order = RadixSort.indicesByKey(ruleKeys)
+        var figures = BlockingStatistics.Rule(rule: name, pairs: 0, oversizeBlocks: 0, largestBlock: 0)
+        var oversize = Set<UInt64>()
+        forEachBlock(order, ruleKeys) { key, block in
+            figures.largestBlock = max(figures.largestBlock, block.count)
+            if block.count > maxBlockSize {
+                figures.oversizeBlocks += 1
+                oversize.insert(key)
+            }
+        }
+        return (order, oversize, figures)
+    }
+
+    /// Calls `body` with each run of equal keys in `order`.
+    private func forEachBlock(_ order: [Int32], _ ruleKeys: [UInt64], _ body: (UInt64, ArraySlice<Int32>) -> Void) {
+        var start = 0
+        while start < order.count {
+            let key = ruleKeys[Int(order[start])]
+            var end = start + 1
+            while end < order.count, ruleKeys[Int(order[end])] == key { end += 1 }
+            body(key, order[start..<end])
+            start = end
+        }
+    }
+
+    /// The pairs rule `rule` adds: every pair of a block up to the cap, each record's next
+    /// `window` neighbours (by the sort column) in a larger one, leaving out pairs an earlier
+    /// rule compared in full.
+    private func rulePairs(_ rule: Int, order: [Int32], oversize: [Set<UInt64>]) -> [UInt64] {
+        var pairs: [UInt64] = []
+        forEachBlock(order, keys.keys[rule]) { key, block in
+            let size = block.count
+            guard size > 1 else { return }
+            var members = block
+            var neighbours = size
+            if size > maxBlockSize {
+                if let sortColumn { members = ArraySlice(members.sorted { Self.precedes(sortColumn, Int($0), Int($1)) }) }
+                neighbours = window
+            }
+            let base = members.startIndex
+            for a in 0..<size {
+                for b in (a + 1)..<min(size, a + 1 + neighbours) {
+                    let x = Int(members[base + a]), y = Int(members[base + b])
+                    let i = min(x, y), j = max(x, y)
+                    if rule > 0, seenByEarlierRule(i, j, before: rule, oversize: oversize) { continue }
+                    pairs.append(UInt64(i) << 32 | UInt64(j))
+                }
+            }
+        }
+        return pairs
+    }
+
+    /// Whether record `a`'s value sorts before record `b`'s (prepared values are ASCII, so byte
+    /// order is the strings' order).
+    private static func precedes(_ column: FeatureColumn, _ a: Int, _ b: Int) -> Bool {
+        column.withValue(a) { x in column.withValue(b) { y in Metrics.compare(x, y) < 0 } }
     }
 
     /// Whether an earlier rule put `i` and `j` in one block that it compared in full.

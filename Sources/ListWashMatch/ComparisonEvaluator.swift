@@ -48,11 +48,38 @@ final class ComparisonEvaluator: @unchecked Sendable {
         compiled.deallocate()
     }
 
+    /// The comparison-level pattern of records `i` of `left` and `j` of `right`: 4 bits per
+    /// comparison. Given `requirements`, the required (and then sufficient) comparisons go
+    /// first, and a pair that fails them gets only those levels.
+    @inline(__always)
+    func pattern(_ left: FeatureStore, _ i: Int, _ right: FeatureStore, _ j: Int, stoppingAt requirements: Requirements? = nil) -> UInt64 {
+        var pattern: UInt64 = 0
+        var done: UInt64 = 0
+        if let requirements, !requirements.required.isEmpty {
+            for requirement in requirements.required {
+                let k = requirement.comparison
+                pattern |= UInt64(level(k, left, i, right, j)) << UInt64(4 * k)
+                done |= 1 << UInt64(k)
+            }
+            if requirements.anyRequiredDisagrees(pattern) {
+                for k in requirements.sufficient where done & (1 << UInt64(k)) == 0 {
+                    pattern |= UInt64(level(k, left, i, right, j)) << UInt64(4 * k)
+                    done |= 1 << UInt64(k)
+                }
+                if requirements.fails(pattern) { return pattern }
+            }
+        }
+        for k in 0..<count where done & (1 << UInt64(k)) == 0 {
+            pattern |= UInt64(level(k, left, i, right, j)) << UInt64(4 * k)
+        }
+        return pattern
+    }
+
     /// The level of comparison `k` for records `i` of `left` and `j` of `right`.
     @inline(__always)
     func level(_ k: Int, _ left: FeatureStore, _ i: Int, _ right: FeatureStore, _ j: Int) -> Int {
         let c = compiled[k]
-        let x = left.columns[c.column].value(i), y = right.columns[c.column].value(j)
+        let x = left.value(c.column, i), y = right.value(c.column, j)
         if x.isEmpty || y.isEmpty { return 0 }
         return levelOf(k, c, x, y, left: left, i: i, right: right, j: j)
     }
@@ -87,7 +114,7 @@ final class ComparisonEvaluator: @unchecked Sendable {
                 if crossed(x, y, c.swapColumn, left: left, i: i, right: right, j: j) { return level }
                 level += 1
             }
-            if left.hasNameList[k], right.hasNameList[k], Metrics.shareToken(left.nameLists[k].value(i), right.nameLists[k].value(j)) {
+            if left.hasNameList(k), right.hasNameList(k), Metrics.shareToken(left.nameList(k, i), right.nameList(k, j)) {
                 return level
             }
             level += 1
@@ -133,7 +160,7 @@ extension ComparisonEvaluator {
     @inline(__always)
     func crossed(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>, _ swap: Int,
                  left: FeatureStore, i: Int, right: FeatureStore, j: Int) -> Bool {
-        Metrics.equal(y, left.columns[swap].value(i)) && Metrics.equal(x, right.columns[swap].value(j))
+        Metrics.equal(y, left.value(swap, i)) && Metrics.equal(x, right.value(swap, j))
     }
 }
 
@@ -151,29 +178,52 @@ enum Metrics {
         return Similarity.levenshtein(a, b, maximum: maximum) ?? maximum + 1
     }
 
-    /// Whether two `|a|b|` lists share a name.
+    /// Whether two `|a|b|` lists share a name. Both lists are sorted (see
+    /// ``FeatureSet/variantList(_:names:)``), so one walk through both decides.
     static func shareToken(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
         guard a.count > 2, b.count > 2 else { return false }
-        var start = 1
-        while start < a.count {
-            var end = start
-            while end < a.count, a[end] != UInt8(ascii: "|") { end += 1 }
-            let token = UnsafeBufferPointer(rebasing: a[(start - 1)...min(end, a.count - 1)])
-            if token.count > 2, contains(b, token) { return true }
-            start = end + 1
+        var x = TokenCursor(a), y = TokenCursor(b)
+        while let left = x.token, let right = y.token {
+            let order = compare(left, right)
+            if order == 0 { return true }
+            if order < 0 { x.advance() } else { y.advance() }
         }
         return false
     }
 
-    /// Whether `haystack` contains `needle`.
-    static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard needle.count <= haystack.count, let first = needle.first else { return false }
-        var index = 0
-        while index + needle.count <= haystack.count {
-            if haystack[index] == first, equal(UnsafeBufferPointer(rebasing: haystack[index..<(index + needle.count)]), needle) { return true }
-            index += 1
+    /// Walks the non-empty names of a `|a|b|` list.
+    private struct TokenCursor {
+        let list: UnsafeBufferPointer<UInt8>
+        /// The current name, or `nil` past the end.
+        private(set) var token: UnsafeBufferPointer<UInt8>?
+        private var next = 0
+
+        init(_ list: UnsafeBufferPointer<UInt8>) {
+            self.list = list
+            advance()
         }
-        return false
+
+        mutating func advance() {
+            token = nil
+            while next < list.count, token == nil {
+                while next < list.count, list[next] == UInt8(ascii: "|") { next += 1 }
+                var end = next
+                while end < list.count, list[end] != UInt8(ascii: "|") { end += 1 }
+                if end > next { token = UnsafeBufferPointer(rebasing: list[next..<end]) }
+                next = end
+            }
+        }
+    }
+
+    /// Byte order of two values: negative, zero or positive.
+    @inline(__always)
+    static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+        let common = min(a.count, b.count)
+        if common > 0, let x = a.baseAddress, let y = b.baseAddress {
+            let order = memcmp(x, y, common)
+            if order != 0 { return Int(order) }
+        }
+        return a.count - b.count
     }
 
     static func number(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Int? {

@@ -21,6 +21,8 @@ public final class DedupeStage: BarrierStage, @unchecked Sendable {
     public let survivorship: Survivorship
 
     private let names = NameNormalizer()
+    /// Related-name lists, shared by the batches digested on every core.
+    private let variants = NameVariantCache()
     private var features: FeatureSet
     private var denseBySequence: [Int32] = []
     private var completeness: [Int16] = []
@@ -34,7 +36,7 @@ public final class DedupeStage: BarrierStage, @unchecked Sendable {
         self.model = model
         self.rows = rows
         self.survivorship = survivorship
-        features = FeatureSet(model: model)
+        features = FeatureSet(model: model, variants: variants)
     }
 
     /// The result, once the stage has seen every row.
@@ -42,7 +44,7 @@ public final class DedupeStage: BarrierStage, @unchecked Sendable {
 
     /// Extracts the batch's comparison values (on any core).
     public func digest(_ batch: RecordBatch) throws -> (any Sendable)? {
-        var part = FeatureSet(model: model)
+        var part = FeatureSet(model: model, variants: variants)
         part.add(batch, names: names)
         return part
     }

@@ -53,7 +53,8 @@ public struct Deduplicator: Sendable {
         public var model: MatchModel
         /// Candidate pairs, packed `i << 32 | j`.
         public var pairs: [UInt64]
-        /// Each pair's comparison-level pattern.
+        /// Each pair's comparison-level pattern. When the model does not train, a pair that
+        /// fails a requirement holds only the levels that decided so.
         public var patterns: [UInt64]
         /// Blocking figures.
         public var blocking: BlockingStatistics
@@ -74,13 +75,14 @@ public struct Deduplicator: Sendable {
             Training.estimateU(model: &model, features: store, evaluator: evaluator, sampleSize: uSampleSize)
         }
         timer.mark("u from random pairs")
-        let keys = BlockingKeys(model: model, features: features)
+        let keys = BlockingKeys(model: model, features: features, store: store)
         timer.mark("blocking keys")
         let sortColumn = model.comparisons.first.flatMap { features.column($0.column) }
         let generator = PairGenerator(keys: keys, maxBlockSize: model.maxBlockSize, window: model.window, sortColumn: sortColumn)
         let (pairs, blocking) = generator.generate(ruleNames: model.blocking.map(\.description))
         timer.mark("candidate pairs")
-        let patterns = parallelPatterns(pairs, evaluator: evaluator, features: store)
+        // Without EM, a pair that fails a requirement needs only the levels that decide so.
+        let patterns = parallelPatterns(pairs, evaluator: evaluator, features: store, requirements: model.train ? nil : Requirements(model: model))
         timer.mark("comparisons")
         if model.train {
             var counts: [UInt64: Int] = [:]
@@ -99,11 +101,7 @@ public struct Deduplicator: Sendable {
         let scorer = PairScorer(model: model, evaluator: estimate.evaluator, features: features)
         timer.mark("term frequencies")
         let n = features.count
-        var scored: [(pair: UInt64, probability: Double)] = []
-        for (index, pair) in pairs.enumerated() where !scorer.failsRequirement(patterns[index]) {
-            let probability = MatchModel.probability(weight: scorer.weight(pattern: patterns[index], leftRecord: Int(pair >> 32)))
-            if probability >= model.reviewThreshold { scored.append((pair, probability)) }
-        }
+        var scored = parallelScores(pairs, patterns: patterns, scorer: scorer, threshold: model.reviewThreshold)
         timer.mark("scores")
         scored.sort { $0.probability != $1.probability ? $0.probability > $1.probability : $0.pair < $1.pair }
         var clustering = Clustering(count: n)
@@ -117,7 +115,7 @@ public struct Deduplicator: Sendable {
                 continue
             }
             let joined = clustering.join(i, j) { a, b in
-                let pattern = scorer.pattern(store, a, store, b)
+                let pattern = scorer.pattern(store, a, store, b, stopsEarly: true)
                 return !scorer.failsRequirement(pattern) && MatchModel.probability(weight: scorer.weight(pattern: pattern, leftRecord: a)) >= model.reviewThreshold
             }
             if joined {
@@ -140,7 +138,27 @@ public struct Deduplicator: Sendable {
         return result
     }
 
-    private func parallelPatterns(_ pairs: [UInt64], evaluator: ComparisonEvaluator, features: FeatureStore) -> [UInt64] {
+    /// The pairs at or above `threshold` with their match probabilities, in pair order,
+    /// scored on all cores.
+    private func parallelScores(_ pairs: [UInt64], patterns: [UInt64], scorer: PairScorer, threshold: Double) -> [(pair: UInt64, probability: Double)] {
+        let chunks = max(1, min(workers * 4, pairs.count / 65536 + 1))
+        let chunkSize = (pairs.count + chunks - 1) / chunks
+        var parts = [[(pair: UInt64, probability: Double)]](repeating: [], count: chunks)
+        parts.withUnsafeMutableBufferPointer { buffer in
+            let out = UncheckedSendable(buffer)
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                var part: [(pair: UInt64, probability: Double)] = []
+                for index in (chunk * chunkSize)..<min(pairs.count, (chunk + 1) * chunkSize) where !scorer.failsRequirement(patterns[index]) {
+                    let probability = MatchModel.probability(weight: scorer.weight(pattern: patterns[index], leftRecord: Int(pairs[index] >> 32)))
+                    if probability >= threshold { part.append((pairs[index], probability)) }
+                }
+                out.value[chunk] = part
+            }
+        }
+        return Array(parts.joined())
+    }
+
+    private func parallelPatterns(_ pairs: [UInt64], evaluator: ComparisonEvaluator, features: FeatureStore, requirements: Requirements?) -> [UInt64] {
         var patterns = [UInt64](repeating: 0, count: pairs.count)
         let chunks = max(1, min(workers * 8, pairs.count / 4096 + 1))
         let chunkSize = (pairs.count + chunks - 1) / chunks
@@ -154,9 +172,7 @@ public struct Deduplicator: Sendable {
                     for index in start..<end {
                         let pair = source.value[index]
                         let i = Int(pair >> 32), j = Int(pair & 0xFFFF_FFFF)
-                        var pattern: UInt64 = 0
-                        for k in 0..<evaluator.count { pattern |= UInt64(evaluator.level(k, features, i, features, j)) << UInt64(4 * k) }
-                        out.value[index] = pattern
+                        out.value[index] = evaluator.pattern(features, i, features, j, stoppingAt: requirements)
                     }
                 }
             }

@@ -26,6 +26,25 @@ public struct FeatureColumn: Sendable {
         ends.append(UInt32(truncatingIfNeeded: bytes.count))
     }
 
+    /// Appends `value` prepared for `method` (see ``FeaturePreparation/prepare(_:for:)``),
+    /// straight from its bytes when it is ASCII, and returns the prepared value's bytes' range.
+    @discardableResult
+    public mutating func appendPrepared(_ value: UnsafeBufferPointer<UInt8>, for method: ComparisonMethod) -> Range<Int> {
+        let start = bytes.count
+        if !FeaturePreparation.prepareASCII(value, for: method, into: &bytes) {
+            bytes.removeSubrange(start...)
+            var prepared = FeaturePreparation.prepare(String(decoding: value, as: UTF8.self), for: method)
+            prepared.withUTF8 { bytes.append(contentsOf: $0) }
+        }
+        ends.append(UInt32(truncatingIfNeeded: bytes.count))
+        return start..<bytes.count
+    }
+
+    /// Calls `body` with the bytes at `range` (as returned by ``appendPrepared(_:for:)``).
+    func withBytes<T>(_ range: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[range])) }
+    }
+
     /// Appends every value of `other`.
     public mutating func append(contentsOf other: FeatureColumn) {
         let base = UInt32(truncatingIfNeeded: bytes.count)
@@ -42,6 +61,12 @@ public struct FeatureColumn: Sendable {
     /// The value of record `index`.
     public subscript(index: Int) -> String {
         withValue(index) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The byte count of record `index`'s value.
+    @inline(__always)
+    func length(_ index: Int) -> Int {
+        Int(ends[index]) - (index == 0 ? 0 : Int(ends[index - 1]))
     }
 
     /// Whether record `index` has no value.
@@ -65,15 +90,6 @@ public struct FeatureColumn: Sendable {
 
     /// Bytes held.
     public var byteCount: Int { bytes.count + ends.count * 4 }
-
-    /// Copies the column into `store`'s memory, as a pointer view.
-    func frozen(in store: FeatureStore) -> FeatureStore.Column {
-        let bytesCopy = store.allocate(UInt8.self, count: max(bytes.count, 1))
-        _ = bytes.withUnsafeBufferPointer { bytesCopy.initialize(from: $0) }
-        let endsCopy = store.allocate(UInt32.self, count: max(ends.count, 1))
-        _ = ends.withUnsafeBufferPointer { endsCopy.initialize(from: $0) }
-        return FeatureStore.Column(bytes: UnsafePointer(bytesCopy.baseAddress!), ends: UnsafePointer(endsCopy.baseAddress!))
-    }
 }
 
 /// Hashes of byte strings for blocking keys and frequency tables.

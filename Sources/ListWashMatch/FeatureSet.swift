@@ -15,12 +15,20 @@ public struct FeatureSet: Sendable {
     public private(set) var sequences: [Int] = []
     /// Each record's id (reference exports) or source row, for output.
     public private(set) var labels: [String] = []
-    private let methods: [String: ComparisonMethod]
-    private var variantCache: [String: String] = [:]
-    private let nameColumns: Set<String>
+    /// Per column: how it is compared (its values are prepared for that).
+    private let methods: [ComparisonMethod]
+    /// Per column: whether a name comparison reads it (it then gets related-name lists).
+    private let isNameColumn: [Bool]
+    private let variants: NameVariantCache
 
     /// An empty set for `model`.
     public init(model: MatchModel) {
+        self.init(model: model, variants: NameVariantCache())
+    }
+
+    /// An empty set for `model` whose related-name lists come from `variants` (shared by the
+    /// sets a stage builds batch by batch, on any thread).
+    init(model: MatchModel, variants: NameVariantCache) {
         columnNames = model.columns
         columns = Array(repeating: FeatureColumn(), count: columnNames.count)
         var methods: [String: ComparisonMethod] = [:]
@@ -28,9 +36,11 @@ public struct FeatureSet: Sendable {
             methods[comparison.column] = comparison.method
             if let swap = comparison.swapColumn, methods[swap] == nil { methods[swap] = comparison.method == .name ? .jaroWinkler : comparison.method }
         }
-        self.methods = methods
-        nameColumns = Set(model.comparisons.filter { $0.method == .name }.map(\.column))
+        self.methods = columnNames.map { methods[$0] ?? .exact }
+        let nameColumns = Set(model.comparisons.filter { $0.method == .name }.map(\.column))
+        isNameColumn = columnNames.map { nameColumns.contains($0) }
         for column in nameColumns { nameKeys[column] = FeatureColumn() }
+        self.variants = variants
     }
 
     /// The number of records.
@@ -46,24 +56,15 @@ public struct FeatureSet: Sendable {
     /// - Parameter label: the text that identifies a record in outputs (an id column's value).
     public mutating func add(_ batch: RecordBatch, includeSettled: Bool = false, label: ((RecordBatch, Int) -> String)? = nil, names: NameNormalizer) {
         let sources = columnNames.map { ColumnSource.resolve($0, in: batch) }
+        for index in columns.indices { columns[index].reserve(columns[index].count + batch.count) }
         for row in 0..<batch.count where includeSettled || batch.isOpen(row) {
             for (index, source) in sources.enumerated() {
-                let method = methods[columnNames[index]] ?? .exact
-                let value = FeaturePreparation.prepare(source.value(in: batch, row: row), for: method)
-                columns[index].append(value)
-                if nameColumns.contains(columnNames[index]) {
-                    var list = ""
-                    if !value.isEmpty {
-                        // Given names repeat heavily: look each one up once.
-                        if let cached = variantCache[value] {
-                            list = cached
-                        } else {
-                            list = Self.variantList(value, names: names)
-                            if variantCache.count < 100_000 { variantCache[value] = list }
-                        }
-                    }
-                    nameKeys[columnNames[index]]?.append(list)
-                }
+                let method = methods[index]
+                let range = source.withValue(in: batch, row: row) { columns[index].appendPrepared($0, for: method) }
+                guard isNameColumn[index] else { continue }
+                // Given names repeat heavily: each one is looked up once per stage.
+                let list = range.isEmpty ? "" : columns[index].withBytes(range) { variants.list(for: String(decoding: $0, as: UTF8.self), names: names) }
+                nameKeys[columnNames[index]]?.append(list)
             }
             sequences.append(batch.sequence(row))
             labels.append(label?(batch, row) ?? String(batch.rows[row]))
@@ -96,6 +97,23 @@ public struct FeatureSet: Sendable {
     }
 }
 
+/// Related-name lists (see ``FeatureSet/variantList(_:names:)``) by prepared given name, looked
+/// up once and shared by every batch of a stage, on any thread.
+final class NameVariantCache: @unchecked Sendable {
+    private var lists: [String: String] = [:]
+    private let lock = PThreadLock()
+    /// The most names remembered.
+    static let limit = 100_000
+
+    /// The list of `name` (a non-empty prepared value).
+    func list(for name: String, names: NameNormalizer) -> String {
+        if let list = lock.withLock({ lists[name] }) { return list }
+        let list = FeatureSet.variantList(name, names: names)
+        lock.withLock { if lists.count < Self.limit { lists[name] = list } }
+        return list
+    }
+}
+
 /// Where a model column's values come from in a batch.
 enum ColumnSource {
     case layout(OutputLayout.Column)
@@ -112,6 +130,18 @@ enum ColumnSource {
         return .missing
     }
 
+    /// Calls `body` with the value's UTF-8 bytes, without copying them.
+    @inline(__always)
+    func withValue<T>(in batch: RecordBatch, row: Int, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        switch self {
+        case .layout(let column):
+            var text = batch[row, column]
+            return text.withUTF8(body)
+        case .source(let index): return batch.withField(row, column: index, body)
+        case .missing: return body(UnsafeBufferPointer(start: nil, count: 0))
+        }
+    }
+
     func value(in batch: RecordBatch, row: Int) -> String {
         switch self {
         case .layout(let column): batch[row, column]
@@ -126,33 +156,57 @@ enum ColumnSource {
 public enum FeaturePreparation {
     /// The comparison form of `value` for `method`.
     public static func prepare(_ value: String, for method: ComparisonMethod) -> String {
-        switch method {
-        case .phone, .date:
-            return String(decoding: value.utf8.filter { $0 >= 0x30 && $0 <= 0x39 }, as: UTF8.self)
-        case .postcode:
-            return fold(value).filter { $0 != " " }
-        default:
-            return fold(value)
+        var value = value
+        return value.withUTF8 { utf8 in
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(utf8.count)
+            if prepareASCII(utf8, for: method, into: &bytes) { return String(decoding: bytes, as: UTF8.self) }
+            let folded = foldNonASCII(String(decoding: utf8, as: UTF8.self))
+            return method == .postcode ? folded.filter { $0 != " " } : folded
         }
     }
 
     /// Lower-case ASCII with single spaces; `""` for a value that is only spaces or noise.
     public static func fold(_ value: String) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(value.utf8.count)
-        var ascii = true
-        var pendingSpace = false
-        for byte in value.utf8 {
-            if byte >= 0x80 { ascii = false; break }
-            if byte <= 0x20 {
-                pendingSpace = !bytes.isEmpty
-                continue
+        prepare(value, for: .exact)
+    }
+
+    /// Appends the comparison form of `value` for `method` to `out` when `value` is ASCII (or
+    /// the method keeps only digits) and returns `true`; returns `false` on other text, leaving
+    /// `out` partly written (the caller takes the general path).
+    @inline(__always)
+    static func prepareASCII(_ value: UnsafeBufferPointer<UInt8>, for method: ComparisonMethod, into out: inout [UInt8]) -> Bool {
+        switch method {
+        case .phone, .date:
+            for byte in value where byte >= 0x30 && byte <= 0x39 { out.append(byte) }
+            return true
+        default:
+            let keepsSpaces = method != .postcode
+            let start = out.count
+            var pendingSpace = false
+            for byte in value {
+                if byte >= 0x80 { return false }
+                if byte <= 0x20 {
+                    pendingSpace = out.count > start
+                    continue
+                }
+                if pendingSpace && keepsSpaces { out.append(0x20) }
+                pendingSpace = false
+                out.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
             }
-            if pendingSpace { bytes.append(0x20); pendingSpace = false }
-            bytes.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+            return true
         }
-        if ascii { return String(decoding: bytes, as: UTF8.self) }
+    }
+
+    /// The folded form of text that is not ASCII: transliterated, then folded as ASCII.
+    private static func foldNonASCII(_ value: String) -> String {
         let folded = ICU.foldToASCII(value) ?? value.lowercased()
-        return fold(folded.unicodeScalars.allSatisfy(\.isASCII) ? folded : String(folded.unicodeScalars.filter(\.isASCII)))
+        let ascii = folded.unicodeScalars.allSatisfy(\.isASCII) ? folded : String(folded.unicodeScalars.filter(\.isASCII))
+        var bytes: [UInt8] = []
+        var copy = ascii
+        return copy.withUTF8 { utf8 in
+            _ = prepareASCII(utf8, for: .exact, into: &bytes)
+            return String(decoding: bytes, as: UTF8.self)
+        }
     }
 }

@@ -1,56 +1,85 @@
+import Dispatch
+
 /// A frozen copy of a ``FeatureSet`` in plain memory, for the comparison hot loop: reading a
 /// value is pointer arithmetic, with no reference counting on the millions of pairs a dedupe
 /// scores.
+///
+/// Values are stored record by record: each record's values (and its related-name lists) sit
+/// together, after a small table of where each ends. A candidate pair touches two records
+/// scattered over a large set, so this costs a few cache misses per pair rather than two per
+/// value.
 final class FeatureStore: @unchecked Sendable {
-    /// One column's values: all bytes, and where each value ends.
-    struct Column {
-        let bytes: UnsafePointer<UInt8>
-        let ends: UnsafePointer<UInt32>
-
-        @inline(__always)
-        func value(_ index: Int) -> UnsafeBufferPointer<UInt8> {
-            let start = index == 0 ? 0 : Int(ends[index - 1])
-            return UnsafeBufferPointer(start: bytes + start, count: Int(ends[index]) - start)
-        }
-    }
-
-    /// The model's columns, in ``FeatureSet/columnNames`` order.
-    let columns: UnsafeMutableBufferPointer<Column>
-    /// Per comparison: the related-names lists of a name comparison's column (else unused).
-    let nameLists: UnsafeMutableBufferPointer<Column>
-    /// Per comparison: whether `nameLists` holds a column for it.
-    let hasNameList: UnsafeMutableBufferPointer<Bool>
     /// The number of records.
     let count: Int
-    private var allocations: [UnsafeMutableRawPointer] = []
+    /// Values per record: the model's columns, then the related-name lists.
+    private let slots: Int
+    /// Where each record starts in `arena`.
+    private let starts: UnsafeMutableBufferPointer<Int>
+    /// Per record: `slots` end offsets (UInt32, from the record's start), then the values' bytes.
+    private let arena: UnsafeMutableRawPointer
+    /// Per comparison: the slot of its column's related-name lists, or -1.
+    private let nameListSlots: UnsafeMutableBufferPointer<Int>
 
     init(_ features: FeatureSet, model: MatchModel) {
         count = features.count
-        columns = .allocate(capacity: max(features.columns.count, 1))
-        nameLists = .allocate(capacity: max(model.comparisons.count, 1))
-        hasNameList = .allocate(capacity: max(model.comparisons.count, 1))
-        for (index, column) in features.columns.enumerated() { columns[index] = column.frozen(in: self) }
+        var sources = features.columns
+        nameListSlots = .allocate(capacity: max(model.comparisons.count, 1))
+        nameListSlots.initialize(repeating: -1)
         for (k, comparison) in model.comparisons.enumerated() {
             if let list = features.nameKeys[comparison.column] {
-                nameLists[k] = list.frozen(in: self)
-                hasNameList[k] = true
-            } else {
-                nameLists[k] = columns[0]
-                hasNameList[k] = false
+                nameListSlots[k] = sources.count
+                sources.append(list)
+            }
+        }
+        slots = sources.count
+        starts = .allocate(capacity: count + 1)
+        let header = 4 * slots
+        var total = 0
+        for record in 0..<count {
+            starts[record] = total
+            total += header
+            for column in sources { total += column.length(record) }
+        }
+        starts[count] = total
+        arena = .allocate(byteCount: max(total, 1), alignment: 16)
+        // Fill the records on all cores, a chunk each.
+        let chunkSize = 1 << 14, chunks = (count + chunkSize - 1) / chunkSize
+        let (arena, starts, columns) = (UncheckedSendable(arena), UncheckedSendable(starts), sources)
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            for record in (chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize) {
+                let base = arena.value + starts.value[record]
+                var offset = header
+                for (slot, column) in columns.enumerated() {
+                    column.withValue(record) { bytes in
+                        if let source = bytes.baseAddress { (base + offset).copyMemory(from: source, byteCount: bytes.count) }
+                        offset += bytes.count
+                    }
+                    base.storeBytes(of: UInt32(truncatingIfNeeded: offset), toByteOffset: 4 * slot, as: UInt32.self)
+                }
             }
         }
     }
 
     deinit {
-        columns.deallocate()
-        nameLists.deallocate()
-        hasNameList.deallocate()
-        for pointer in allocations { pointer.deallocate() }
+        arena.deallocate()
+        starts.deallocate()
+        nameListSlots.deallocate()
     }
 
-    func allocate<T>(_ type: T.Type, count: Int) -> UnsafeMutableBufferPointer<T> {
-        let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: count)
-        allocations.append(UnsafeMutableRawPointer(buffer.baseAddress!))
-        return buffer
+    /// The value of column `column` (in ``FeatureSet/columnNames`` order) for `record`.
+    @inline(__always)
+    func value(_ column: Int, _ record: Int) -> UnsafeBufferPointer<UInt8> {
+        let base = arena + starts[record]
+        let start = column == 0 ? 4 * slots : Int(base.loadUnaligned(fromByteOffset: 4 * (column - 1), as: UInt32.self))
+        let end = Int(base.loadUnaligned(fromByteOffset: 4 * column, as: UInt32.self))
+        return UnsafeBufferPointer(start: (base + start).assumingMemoryBound(to: UInt8.self), count: end - start)
     }
+
+    /// Whether comparison `k` has related-name lists.
+    @inline(__always)
+    func hasNameList(_ k: Int) -> Bool { nameListSlots[k] >= 0 }
+
+    /// Comparison `k`'s related-name list for `record` (see ``hasNameList(_:)``).
+    @inline(__always)
+    func nameList(_ k: Int, _ record: Int) -> UnsafeBufferPointer<UInt8> { value(nameListSlots[k], record) }
 }

@@ -34,6 +34,8 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
     private var leadIndex: ReferenceIndex?
     private var accountIndex: AccountIndex?
     private let names = NameNormalizer()
+    /// Related-name lists, shared by the batches matched on every core.
+    private let variants = NameVariantCache()
 
     public var outputColumns: [String] {
         ["listwash_match_type", "listwash_contact_id", "listwash_lead_id", "listwash_account_id", "listwash_match_reason"]
@@ -67,11 +69,11 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
         guard let type = batch.layout.column("listwash_match_type"), let contactColumn = batch.layout.column("listwash_contact_id"),
               let leadColumn = batch.layout.column("listwash_lead_id"), let accountColumn = batch.layout.column("listwash_account_id"),
               let reasonColumn = batch.layout.column("listwash_match_reason") else { return }
-        var features = FeatureSet(model: model)
+        var features = FeatureSet(model: model, variants: variants)
         features.add(batch, names: names)
         let open = batch.openRows
-        let results = indexes.map { index in (index, index.keys(for: features)) }
         let store = features.store(model: model)
+        let results = indexes.map { index in (index, index.keys(for: features, store: store)) }
         let domain = batch.layout.column("listwash_domain"), company = batch.layout.column("listwash_company_key"), state = batch.layout.column("listwash_state")
         for (record, row) in open.enumerated() {
             var best: (index: ReferenceIndex, record: Int, probability: Double)?

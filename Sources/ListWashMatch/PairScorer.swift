@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Dispatch
 
 /// Scores pairs under a model: each comparison's level weight, term-frequency adjustments for
 /// exact agreement on rare or common values, and the prior, summed into a match weight.
@@ -15,10 +16,8 @@ final class PairScorer: @unchecked Sendable {
     private let hasAdjustments: UnsafeMutableBufferPointer<Bool>
     private let comparisonCount: Int
     private let priorWeight: Double
-    /// For each required comparison: its index and its "else" level.
-    private let requirements: [(comparison: Int, elseLevel: UInt64)]
-    /// Comparisons whose exact agreement lifts the requirements.
-    private let sufficient: [Int]
+    /// The required and sufficient comparisons.
+    let requirements: Requirements
 
     init(model: MatchModel, evaluator: ComparisonEvaluator, features: FeatureSet, frequencies: TermFrequencies? = nil) {
         self.model = model
@@ -39,26 +38,27 @@ final class PairScorer: @unchecked Sendable {
         }
         let table = frequencies ?? TermFrequencies(model: model, sets: [features])
         var adjustments: [UnsafeMutableBufferPointer<Float>] = []
+        var tasks: [Int] = []
         for (k, comparison) in model.comparisons.enumerated() {
-            guard comparison.termFrequency, let column = features.column(comparison.column), let uExact = comparison.levels.first?.u else {
-                adjustments.append(.allocate(capacity: 1))
-                continue
-            }
-            let values = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(features.count, 1))
+            let applies = comparison.termFrequency && features.column(comparison.column) != nil && comparison.levels.first != nil
+            adjustments.append(.allocate(capacity: applies ? max(features.count, 1) : 1))
+            hasAdjustments[k] = applies
+            if applies { tasks.append(k) }
+        }
+        // One comparison per core.
+        let shared = UncheckedSendable(adjustments), applying = tasks
+        DispatchQueue.concurrentPerform(iterations: applying.count) { task in
+            let k = applying[task], comparison = model.comparisons[k], values = shared.value[k]
+            guard let column = features.column(comparison.column), let uExact = comparison.levels.first?.u else { return }
             for record in 0..<features.count {
                 let frequency = table.frequency(k, hash: column.hash(record))
                 // Rare values count for more, common ones for less, within bounds: even a rare
                 // name alone must not outweigh disagreement everywhere else.
                 values[record] = Float(min(max(log2(max(uExact, 1e-9) / max(frequency, 1e-9)), -5), 3))
             }
-            adjustments.append(values)
-            hasAdjustments[k] = true
         }
         frequencyAdjustments = adjustments
-        sufficient = model.sufficient.compactMap { name in model.comparisons.firstIndex { $0.name == name } }
-        requirements = model.required.compactMap { name in
-            model.comparisons.firstIndex { $0.name == name }.map { ($0, UInt64(model.comparisons[$0].levels.count)) }
-        }
+        requirements = Requirements(model: model)
     }
 
     deinit {
@@ -71,22 +71,14 @@ final class PairScorer: @unchecked Sendable {
     /// be neither a match nor a possible match).
     @inline(__always)
     func failsRequirement(_ pattern: UInt64) -> Bool {
-        for requirement in requirements where (pattern >> UInt64(4 * requirement.comparison)) & 0xF == requirement.elseLevel {
-            // Exact agreement on a sufficient comparison (the same email) lifts the requirement.
-            for k in sufficient where (pattern >> UInt64(4 * k)) & 0xF == 1 { return false }
-            return true
-        }
-        return false
+        requirements.fails(pattern)
     }
 
-    /// The comparison-level pattern of a pair: 4 bits per comparison.
+    /// The comparison-level pattern of a pair: 4 bits per comparison. With `stopsEarly`, a pair
+    /// that fails a requirement gets only the levels that decided so.
     @inline(__always)
-    func pattern(_ left: FeatureStore, _ i: Int, _ right: FeatureStore, _ j: Int) -> UInt64 {
-        var pattern: UInt64 = 0
-        for k in 0..<comparisonCount {
-            pattern |= UInt64(evaluator.level(k, left, i, right, j)) << UInt64(4 * k)
-        }
-        return pattern
+    func pattern(_ left: FeatureStore, _ i: Int, _ right: FeatureStore, _ j: Int, stopsEarly: Bool = false) -> UInt64 {
+        evaluator.pattern(left, i, right, j, stoppingAt: stopsEarly ? requirements : nil)
     }
 
     /// The match weight of a pair with `pattern`, where `record` indexes the scored set (the
@@ -109,24 +101,68 @@ final class PairScorer: @unchecked Sendable {
     func adjustment(_ k: Int, record: Int) -> Double? { hasAdjustments[k] ? Double(frequencyAdjustments[k][record]) : nil }
 }
 
+/// A model's required comparisons (see ``MatchModel/required``) and the sufficient ones that
+/// lift them: a pair at the "else" level of a required comparison can be no match, unless it
+/// agrees exactly on a sufficient one.
+struct Requirements: Sendable {
+    /// For each required comparison: its index and its "else" level.
+    let required: [(comparison: Int, elseLevel: UInt64)]
+    /// Comparisons whose exact agreement lifts the requirements.
+    let sufficient: [Int]
+
+    init(model: MatchModel) {
+        sufficient = model.sufficient.compactMap { name in model.comparisons.firstIndex { $0.name == name } }
+        required = model.required.compactMap { name in
+            model.comparisons.firstIndex { $0.name == name }.map { ($0, UInt64(model.comparisons[$0].levels.count)) }
+        }
+    }
+
+    /// Whether some required comparison is at its "else" level in `pattern`.
+    @inline(__always)
+    func anyRequiredDisagrees(_ pattern: UInt64) -> Bool {
+        for requirement in required where (pattern >> UInt64(4 * requirement.comparison)) & 0xF == requirement.elseLevel { return true }
+        return false
+    }
+
+    /// Whether a pair with `pattern` fails: a required comparison disagrees outright and no
+    /// sufficient comparison agrees exactly.
+    @inline(__always)
+    func fails(_ pattern: UInt64) -> Bool {
+        guard anyRequiredDisagrees(pattern) else { return false }
+        for k in sufficient where (pattern >> UInt64(4 * k)) & 0xF == 1 { return false }
+        return true
+    }
+}
+
 /// How often each value of a term-frequency comparison occurs, over one or more record sets.
 struct TermFrequencies: Sendable {
     private var counts: [Int: [UInt64: Int]] = [:]
     private var totals: [Int: Int] = [:]
 
+    /// Counts the values of every term-frequency comparison, one comparison per core.
     init(model: MatchModel, sets: [FeatureSet]) {
-        for (k, comparison) in model.comparisons.enumerated() where comparison.termFrequency {
-            var table: [UInt64: Int] = [:]
-            var total = 0
-            for set in sets {
-                guard let column = set.column(comparison.column) else { continue }
-                for record in 0..<set.count {
-                    let hash = column.hash(record)
-                    if hash != 0 { table[hash, default: 0] += 1; total += 1 }
+        let comparisons = model.comparisons.indices.filter { model.comparisons[$0].termFrequency }
+        var tables = [(table: [UInt64: Int], total: Int)](repeating: ([:], 0), count: comparisons.count)
+        tables.withUnsafeMutableBufferPointer { buffer in
+            let out = UncheckedSendable(buffer)
+            DispatchQueue.concurrentPerform(iterations: comparisons.count) { index in
+                let column = model.comparisons[comparisons[index]].column
+                var table: [UInt64: Int] = [:]
+                var total = 0
+                for set in sets {
+                    guard let column = set.column(column) else { continue }
+                    table.reserveCapacity(table.count + set.count / 4)
+                    for record in 0..<set.count {
+                        let hash = column.hash(record)
+                        if hash != 0 { table[hash, default: 0] += 1; total += 1 }
+                    }
                 }
+                out.value[index] = (table, total)
             }
-            counts[k] = table
-            totals[k] = total
+        }
+        for (index, k) in comparisons.enumerated() {
+            counts[k] = tables[index].table
+            totals[k] = tables[index].total
         }
     }
 

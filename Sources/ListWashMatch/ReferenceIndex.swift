@@ -55,43 +55,48 @@ public final class ReferenceIndex: @unchecked Sendable {
         }
         let idIndex = try Self.idColumn(idColumn, in: reader.header, path: path, spellings: Self.idSpellings(kind))
         let accountIndex = schema.column(.accountID)
-        let normalize = NormalizeStage()
+        // Only the columns the model reads are worked out.
+        let normalize = NormalizeStage(reading: Set(model.columns))
         let layout = Pipeline([normalize]).layout
-        // Normalize and extract features on all cores, then check ids and merge in file order.
-        var features = FeatureSet(model: model)
-        var seen: [String: Int] = [:]
-        // A few batches at a time, so memory holds the features, not the export's rows.
-        var chunk: [RecordBatch] = []
-        var done = false
-        while !done {
-            chunk.removeAll(keepingCapacity: true)
-            while chunk.count < 4 * ProcessorInfo.activeCores, let batch = try reader.nextBatch(schema: schema, layout: layout) { chunk.append(batch) }
-            done = chunk.isEmpty
-            let parts = ParallelBatches.map(chunk) { batch -> (RecordBatch, FeatureSet) in
-                var batch = batch
-                try? normalize.process(&batch)
-                var part = FeatureSet(model: model)
-                part.add(batch, label: { batch, row in batch.value(row, column: idIndex).trimmingCharacters(in: " ") }, names: NameNormalizer())
-                return (batch, part)
-            }
-            for (batch, part) in parts {
-                for row in 0..<batch.count where batch.isOpen(row) {
-                    let id = batch.value(row, column: idIndex).trimmingCharacters(in: " ")
-                    guard !id.isEmpty else {
-                        throw ListWashError(.referenceData, "record \(batch.rows[row]) has an empty id in column '\(reader.header[idIndex])'", at: SourceLocation(file: path, line: batch.lines[row], column: idIndex + 1))
-                    }
-                    if let first = seen[id] {
-                        throw ListWashError(.referenceData, "id '\(id)' repeats (first on line \(first)); ids in a CRM export must be unique", at: SourceLocation(file: path, line: batch.lines[row], column: idIndex + 1))
-                    }
-                    seen[id] = batch.lines[row]
-                    accountIDs.append(accountIndex.map { batch.value(row, column: $0) } ?? "")
+        // Normalize and extract features on all cores while the file is read; check ids and
+        // merge in file order as the batches come back.
+        let variants = NameVariantCache()
+        let names = NameNormalizer()
+        let loaded = Loaded(model: model, variants: variants)
+        let label: (RecordBatch, Int) -> String = { batch, row in batch.value(row, column: idIndex).trimmingCharacters(in: " ") }
+        let executor = BatchExecutor(pipeline: Pipeline([]), workers: ProcessorInfo.activeCores, digest: { [model] batch in
+            var batch = batch
+            try? normalize.process(&batch)
+            var part = FeatureSet(model: model, variants: variants)
+            part.add(batch, label: label, names: names)
+            return (batch, part)
+        }, deliver: { [kind] _, digest in
+            guard let (batch, part) = digest as? (RecordBatch, FeatureSet) else { return }
+            for row in 0..<batch.count where batch.isOpen(row) {
+                let id = label(batch, row)
+                guard !id.isEmpty else {
+                    throw ListWashError(.referenceData, "record \(batch.rows[row]) has an empty id in column '\(reader.header[idIndex])'", at: SourceLocation(file: path, line: batch.lines[row], column: idIndex + 1))
                 }
-                for row in 0..<batch.count where !batch.isOpen(row) {
-                    log?.warn("\(kind.rawValue) record \(batch.rows[row]) skipped: \(batch.reasons[row])", at: SourceLocation(file: path, line: batch.lines[row]))
+                if let first = loaded.seen[id] {
+                    throw ListWashError(.referenceData, "id '\(id)' repeats (first on line \(first)); ids in a CRM export must be unique", at: SourceLocation(file: path, line: batch.lines[row], column: idIndex + 1))
                 }
-                features.append(contentsOf: part)
+                loaded.seen[id] = batch.lines[row]
+                loaded.accountIDs.append(accountIndex.map { batch.value(row, column: $0) } ?? "")
             }
+            for row in 0..<batch.count where !batch.isOpen(row) {
+                log?.warn("\(kind.rawValue) record \(batch.rows[row]) skipped: \(batch.reasons[row])", at: SourceLocation(file: path, line: batch.lines[row]))
+            }
+            loaded.features.append(contentsOf: part)
+        })
+        do {
+            while let batch = try reader.nextBatch(schema: schema, layout: layout) { try executor.submit(batch) }
+        } catch {
+            try? executor.finish()
+            throw error
         }
+        try executor.finish()
+        let features = loaded.features
+        accountIDs = loaded.accountIDs
         evaluator = ComparisonEvaluator(model: model, columns: features.columnNames)
         store = features.store(model: model)
         if model.estimateU {
@@ -100,7 +105,7 @@ public final class ReferenceIndex: @unchecked Sendable {
         self.model = model
         self.features = features
         scorer = PairScorer(model: model, evaluator: evaluator, features: features)
-        let keys = BlockingKeys(model: model, features: features)
+        let keys = BlockingKeys(model: model, features: features, store: store)
         for ruleKeys in keys.keys {
             let order = RadixSort.indicesByKey(ruleKeys)
             sortedRecords.append(order)
@@ -154,7 +159,7 @@ public final class ReferenceIndex: @unchecked Sendable {
         for candidate in candidates where seen.insert(candidate).inserted {
             let j = Int(candidate)
             // Term-frequency adjustments are the reference's (the right side of the pair).
-            let pattern = scorer.pattern(input, i, store, j)
+            let pattern = scorer.pattern(input, i, store, j, stopsEarly: true)
             if scorer.failsRequirement(pattern) { continue }
             let probability = MatchModel.probability(weight: scorer.weight(pattern: pattern, leftRecord: j))
             if probability >= model.reviewThreshold, probability > (best?.probability ?? 0) { best = (j, probability) }
@@ -164,8 +169,24 @@ public final class ReferenceIndex: @unchecked Sendable {
 
     /// The blocking keys of every record of `input` under this index's model.
     public func keys(for input: FeatureSet) -> [[UInt64]] {
-        let keys = BlockingKeys(model: model, features: input)
+        keys(for: input, store: input.store(model: model))
+    }
+
+    /// The blocking keys of every record of `input`, read from its frozen copy `store`.
+    func keys(for input: FeatureSet, store: FeatureStore) -> [[UInt64]] {
+        let keys = BlockingKeys(model: model, features: input, store: store)
         return (0..<input.count).map { record in keys.keys.map { $0[record] } }
+    }
+}
+
+/// What loading an export gathers, batch by batch, in file order (touched by one thread at a time).
+private final class Loaded: @unchecked Sendable {
+    var features: FeatureSet
+    var seen: [String: Int] = [:]
+    var accountIDs: [String] = []
+
+    init(model: MatchModel, variants: NameVariantCache) {
+        features = FeatureSet(model: model, variants: variants)
     }
 }
 

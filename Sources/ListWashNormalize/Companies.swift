@@ -59,21 +59,24 @@ public struct CompanyNormalizer: Sendable {
     /// The matching key of a company name (see the type's description).
     /// - Complexity: O(*n*); ICU only for non-ASCII text.
     public static func matchingKey(_ raw: String) -> String {
-        var words = TextCleaning.foldedWords(raw)
-        if words.count > 1, words[0] == Array("the".utf8) { words.removeFirst() }
-        while words.count > 1 {
-            let last = words[words.count - 1]
-            if words.count > 2, last.count == 1, words[words.count - 2].count == 1,
-                legalSuffixes.contains(String(decoding: words[words.count - 2] + last, as: UTF8.self))
-            {
-                words.removeLast(2)  // "S. A." read as "s a"
-            } else if legalSuffixes.contains(String(decoding: last, as: UTF8.self)) || last == Array("and".utf8) {
-                words.removeLast()
-            } else {
-                break
+        TextCleaning.foldedKeyBytes(raw).withUnsafeBufferPointer { key in
+            let words = TextCleaning.words(key)
+            var first = 0, last = words.count
+            func text(_ word: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: key[word]), as: UTF8.self) }
+            if words.count > 1, text(words[0]) == "the" { first = 1 }
+            while last - first > 1 {
+                let word = words[last - 1], previous = words[last - 2]
+                if last - first > 2, word.count == 1, previous.count == 1, legalSuffixes.contains(text(previous) + text(word)) {
+                    last -= 2  // "S. A." read as "s a"
+                } else if legalSuffixes.contains(text(word)) || text(word) == "and" {
+                    last -= 1
+                } else {
+                    break
+                }
             }
+            // The words are separated by single spaces: the key is one slice.
+            return first < last ? text(words[first].lowerBound..<words[last - 1].upperBound) : ""
         }
-        return words.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")
     }
 
     /// Legal-form words the key drops from the end of a name, as folded keys.

@@ -45,8 +45,14 @@ public struct NormalizeStage: Stage, SetUpStage {
 
     /// A normalize stage over `normalizer` (the bundled reference data by default).
     public init(normalizer: Normalizer = Normalizer()) {
+        self.init(normalizer: normalizer, reading: Set(Self.columns))
+    }
+
+    /// A normalize stage for a reader of only the `listwash_*` columns in `reading` (a matcher
+    /// indexing a CRM export): `listwash_domain` and `listwash_flags` stay empty unless read.
+    package init(normalizer: Normalizer = Normalizer(), reading: Set<String>) {
         self.normalizer = normalizer
-        workspaces = WorkspacePool(normalizer)
+        workspaces = WorkspacePool(normalizer, output: .init(domain: reading.contains("listwash_domain"), flags: reading.contains("listwash_flags")))
     }
 
     /// Checks before the run that the reference data was found.
@@ -93,11 +99,13 @@ public struct NormalizeStage: Stage, SetUpStage {
 /// processed at the same time.
 final class WorkspacePool: @unchecked Sendable {
     private let normalizer: Normalizer
+    private let output: BatchNormalizer.Output
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private var idle: [BatchNormalizer] = []
 
-    init(_ normalizer: Normalizer) {
+    init(_ normalizer: Normalizer, output: BatchNormalizer.Output) {
         self.normalizer = normalizer
+        self.output = output
         mutex = .allocate(capacity: 1)
         pthread_mutex_init(mutex, nil)
     }
@@ -112,7 +120,7 @@ final class WorkspacePool: @unchecked Sendable {
         pthread_mutex_lock(mutex)
         let workspace = idle.popLast()
         pthread_mutex_unlock(mutex)
-        return workspace ?? BatchNormalizer(normalizer)
+        return workspace ?? BatchNormalizer(normalizer, output: output)
     }
 
     /// Returns a workspace for later batches.
@@ -225,11 +233,22 @@ struct BatchNormalizer {
         init(_ normalizer: Normalizer) { self.normalizer = normalizer }
     }
 
+    /// Which of the optional outputs are worked out (the others stay empty).
+    struct Output {
+        /// `listwash_domain`: the website's domain, else the employer's domain from the email.
+        var domain = true
+        /// `listwash_flags`.
+        var flags = true
+    }
+
     private let shared: Shared
-    private var places = ByteCache<Normalizer.PlaceAndPostal>()
+    private let output: Output
+    // Places and email domains have working sets of tens of thousands of values (ZIP codes,
+    // employers' domains) that repeat all through a list: their caches hold enough to keep them.
+    private var places = ByteCache<Normalizer.PlaceAndPostal>(limit: 1 << 16)
     private var firstNames = ByteCache<NameNormalizer.NamePart>()
     private var lastNames = ByteCache<NameNormalizer.NamePart>()
-    private var emailDomains = ByteCache<EmailNormalizer.DomainFacts>()
+    private var emailDomains = ByteCache<EmailNormalizer.DomainFacts>(limit: 1 << 16)
     private var companies = ByteCache<FlaggedCompany>()
     private let emptyName = ByteCache<NameNormalizer.NamePart>.Entry(NameNormalizer.NamePart())
     private let emptyCompany = ByteCache<FlaggedCompany>.Entry(FlaggedCompany(CompanyResult()))
@@ -239,8 +258,9 @@ struct BatchNormalizer {
     private var local: [UInt8] = []
     private var noOrder: [NormalizationFlag] = []
 
-    init(_ normalizer: Normalizer) {
+    init(_ normalizer: Normalizer, output: Output = Output()) {
         shared = Shared(normalizer)
+        self.output = output
         key.reserveCapacity(256)
         local.reserveCapacity(128)
     }
@@ -259,7 +279,7 @@ struct BatchNormalizer {
         _ slots: FieldSlots, field: (FieldSlots.Slot) -> UnsafeBufferPointer<UInt8>,
         into batch: inout RecordBatch, row: Int, columns: [OutputLayout.Column]
     ) {
-        let shared = self.shared
+        let shared = self.shared, output = self.output
         var flags = FlagSet()
 
         // State, country, ZIP and city, as one key: each field's length, then its bytes.
@@ -315,7 +335,7 @@ struct BatchNormalizer {
             let domainBytes = UnsafeBufferPointer(rebasing: rawEmail[(at + 1)...])
             let facts = emailDomains.value(for: domainBytes) { written in
                 var facts = shared.normalizer.emails.domainFacts(written)
-                if facts.valid {
+                if facts.valid && output.domain {
                     facts.employerDomain = shared.normalizer.employerDomain(
                         facts.domain, isFreemail: facts.isFreemail, isDisposable: facts.isDisposable) ?? ""
                 }
@@ -344,7 +364,7 @@ struct BatchNormalizer {
                 flags.formUnion(FlagSet(result.flags))
                 email = result.email
                 emailKey = result.key
-                if !result.domain.isEmpty {
+                if !result.domain.isEmpty && output.domain {
                     employerDomain = shared.normalizer.employerDomain(
                         result.domain, isFreemail: result.isFreemail, isDisposable: result.isDisposable) ?? ""
                 }
@@ -363,7 +383,7 @@ struct BatchNormalizer {
         flags.formUnion(company.value.flags)
 
         var domain = ""
-        if slots.isMapped(.website) {
+        if slots.isMapped(.website) && output.domain {
             let site = websites.value(for: field(.website)) { shared.normalizer.websiteDomain(Self.string($0)) }.value
             domain = site.domain
             if site.invalid { flags.insert(.domainInvalid) }
@@ -387,7 +407,7 @@ struct BatchNormalizer {
         batch[row, columns[11]] = company.value.name
         batch[row, columns[12]] = company.value.key
         batch[row, columns[13]] = domain
-        batch[row, columns[14]] = flagText(flags)
+        batch[row, columns[14]] = output.flags ? flagText(flags) : ""
     }
 
     /// A company result with its flags as a set.

@@ -117,10 +117,23 @@ enum TextCleaning {
         return String(decoding: keyBytes(folded.utf8), as: UTF8.self)
     }
 
-    /// Folded words of `text` (see ``foldedKey(_:)``), each as its bytes.
-    static func foldedWords(_ text: String) -> [[UInt8]] {
+    /// The bytes of ``foldedKey(_:)``: words separated by single spaces.
+    static func foldedKeyBytes(_ text: String) -> [UInt8] {
         let folded = isASCII(text) ? text : (ICU.foldToASCII(text) ?? "")
-        return keyBytes(folded.utf8).split(separator: space).map(Array.init)
+        return keyBytes(folded.utf8)
+    }
+
+    /// Where each space-separated word of `bytes` is.
+    static func words(_ bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        var words: [Range<Int>] = []
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count, bytes[end] != space { end += 1 }
+            if end > start { words.append(start..<end) }
+            start = end + 1
+        }
+        return words
     }
 
     private static func keyBytes(_ bytes: String.UTF8View) -> [UInt8] {
