@@ -17,7 +17,8 @@ import ListWashNormalize
 /// person's lead or contact is the first one any of their open rows matched, and their first
 /// open row is the one that creates a lead when the table says so. A person whom a suppression
 /// list holds back by email or phone (do-not-contact, opt-out) in one row is held back in all
-/// their rows. It is a barrier: it sees every row before deciding any.
+/// their rows. It is a barrier: it sees every row, in input order, before deciding any; then it
+/// decides each row on its own, on all cores.
 public final class DecideStage: BarrierStage, @unchecked Sendable {
     public let name = "decide"
     /// The lead management method.
@@ -29,8 +30,11 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
 
     /// Person facts by cluster number (`C12` is 12), for people with a CRM match or held back.
     private var people: [Int: PersonFacts] = [:]
-    /// The clusters whose first open row has been decided (a bit per cluster number).
-    private var started = ClusterBits()
+    /// The clusters whose first open row has been seen (a bit per cluster number).
+    private var started = NumberSet()
+    /// The rows (by sequence) that are the first open row of their cluster: the ones that
+    /// create a lead when the table says so.
+    private var firstRows = NumberSet()
     /// Buying groups by account id.
     private var groups: [String: GroupFacts] = [:]
 
@@ -41,6 +45,9 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
     ]
 
     public var outputColumns: [String] { Self.columns }
+
+    /// Once every row has been observed, each row is decided on its own: on all cores.
+    public var runsConcurrently: Bool { true }
 
     /// A decide stage for `method`.
     public init(method: LeadMethod, campaign: String = "", defaultDate: String) {
@@ -93,6 +100,7 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
                 if people[row.cluster]?.heldBack == nil { people[row.cluster, default: PersonFacts()].heldBack = heldBack }
                 continue
             }
+            if started.insert(row.cluster) { firstRows.insert(row.sequence) }
             if !row.leadID.isEmpty || !row.contactID.isEmpty {
                 var person = people[row.cluster] ?? PersonFacts()
                 if person.leadID.isEmpty { person.leadID = row.leadID }
@@ -148,9 +156,7 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
             return decideInGroup(facts, group: group, role: BuyingRole(title: title))
         }
         let person = people[facts.cluster] ?? PersonFacts(leadID: facts.leadID, contactID: facts.contactID)
-        // Rows come to `process` in input order: the person's first open row is the first one
-        // seen of their cluster.
-        let isFirst = started.insert(facts.cluster)
+        let isFirst = firstRows.contains(facts.sequence)
         let known = LeadDecision.Person(leadID: person.leadID, contactID: person.contactID, createdLead: isFirst ? "" : "new:\(Self.label(facts.cluster))")
         let (action, target) = LeadDecision.decide(method, for: known)
         var decision = Decision(action: action, target: target, reason: "")
@@ -186,17 +192,24 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
         return Decision(action: .attachToLead, target: target, reason: "buying group of account \(facts.accountID): the lead its first response creates in this run (\(target))", role: role)
     }
 
-    /// A growable set of cluster numbers, a bit each.
-    struct ClusterBits {
+    /// A growable set of small non-negative numbers (cluster numbers, row sequences), a bit each.
+    struct NumberSet {
         private var words: [UInt64] = []
 
-        /// Adds `cluster`; whether it was new.
-        mutating func insert(_ cluster: Int) -> Bool {
-            guard cluster >= 0 else { return true }
-            let (word, bit) = (cluster >> 6, UInt64(1) << UInt64(cluster & 63))
+        /// Adds `number`; whether it was new.
+        @discardableResult
+        mutating func insert(_ number: Int) -> Bool {
+            guard number >= 0 else { return true }
+            let (word, bit) = (number >> 6, UInt64(1) << UInt64(number & 63))
             if word >= words.count { words.append(contentsOf: repeatElement(0, count: max(word + 1 - words.count, words.count))) }
             defer { words[word] |= bit }
             return words[word] & bit == 0
+        }
+
+        /// Whether `number` is in the set.
+        func contains(_ number: Int) -> Bool {
+            let word = number >> 6
+            return number >= 0 && word < words.count && words[word] & (UInt64(1) << UInt64(number & 63)) != 0
         }
     }
 
