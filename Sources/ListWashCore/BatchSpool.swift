@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -16,6 +17,8 @@ final class BatchSpool {
     private var filePath: String { "\(directory)/.listwash-spool-\(FileSystem.processID)-\(ObjectIdentifier(self).hashValue & 0xFFFFFF)" }
     private var schemas: [Schema] = []
     private var onDisk = 0
+    /// Whether batches now go to the file (read by the workers, see ``encodeIfSpilling(_:)``).
+    private let spilling = Atomic<Bool>(false)
     /// Batches written so far.
     private(set) var count = 0
 
@@ -28,7 +31,19 @@ final class BatchSpool {
         FileSystem.remove(filePath)
     }
 
-    func append(_ batch: RecordBatch) throws {
+    /// The file form of `batch` once the spool has started writing to its file, else `nil`.
+    /// Safe to call from any thread: workers encode batches so that ``append(_:encoded:)``,
+    /// which runs in order on one thread, only writes bytes.
+    func encodeIfSpilling(_ batch: RecordBatch) -> [UInt8]? {
+        guard spilling.load(ordering: .acquiring) else { return nil }
+        var encoder = SpoolEncoder()
+        encoder.encode(batch, schemaIndex: 0)
+        return encoder.bytes
+    }
+
+    /// Keeps `batch` (in memory, or in the file past the budget). `encoded` is its file form
+    /// from ``encodeIfSpilling(_:)``, when a worker made it.
+    func append(_ batch: RecordBatch, encoded: [UInt8]? = nil) throws {
         count += 1
         let size = batch.bytes.count + batch.values.count * 16 + batch.count * 64
         if file == nil, memoryBytes + size <= memoryBudget {
@@ -36,12 +51,19 @@ final class BatchSpool {
             memoryBytes += size
             return
         }
-        if file == nil { file = try ByteOutput(path: filePath) }
+        if file == nil {
+            file = try ByteOutput(path: filePath)
+            spilling.store(true, ordering: .releasing)
+        }
         guard let file else { return }
-        var encoder = SpoolEncoder()
         let schemaIndex = schemas.firstIndex(where: { $0.source == batch.schema.source }) ?? { schemas.append(batch.schema); return schemas.count - 1 }()
-        encoder.encode(batch, schemaIndex: schemaIndex)
-        encoder.bytes.withUnsafeBufferPointer { file.append($0) }
+        var bytes = encoded ?? {
+            var encoder = SpoolEncoder()
+            encoder.encode(batch, schemaIndex: schemaIndex)
+            return encoder.bytes
+        }()
+        SpoolEncoder.setSchemaIndex(schemaIndex, in: &bytes)
+        bytes.withUnsafeBufferPointer { file.append($0) }
         try file.flushIfFull()
         onDisk += 1
     }
@@ -93,6 +115,13 @@ private struct SpoolEncoder {
     mutating func string(_ value: String) {
         int(value.utf8.count)
         bytes.append(contentsOf: value.utf8)
+    }
+
+    /// Writes the schema index of an encoded batch (the second eight bytes).
+    static func setSchemaIndex(_ index: Int, in bytes: inout [UInt8]) {
+        withUnsafeBytes(of: Int64(index).littleEndian) { raw in
+            for (offset, byte) in raw.enumerated() where 8 + offset < bytes.count { bytes[8 + offset] = byte }
+        }
     }
 
     mutating func encode(_ batch: RecordBatch, schemaIndex: Int) {

@@ -69,9 +69,14 @@ public struct RecordFlow {
         while let barrierIndex = remaining[searchFrom...].firstIndex(where: { $0 is any BarrierStage }),
               let barrier = remaining[barrierIndex] as? any BarrierStage {
             let spool = BatchSpool(directory: sink.stagingDirectory, memoryBudget: spoolMemoryBudget)
-            try drive(Pipeline(Array(remaining[..<barrierIndex])), from: next, digest: { try barrier.digest($0) }) { batch, digest in
-                try barrier.observe(batch, digest: digest)
-                try spool.append(batch)
+            // The workers digest each batch for the barrier and, once the spool writes to its
+            // file, encode it for the file too: in order, only observing and writing remain.
+            try drive(Pipeline(Array(remaining[..<barrierIndex])), from: next, digest: { batch in
+                BarrierDigest(stage: try barrier.digest(batch), spooled: spool.encodeIfSpilling(batch))
+            }) { batch, digest in
+                let digest = digest as? BarrierDigest
+                try barrier.observe(batch, digest: digest?.stage)
+                try spool.append(batch, encoded: digest?.spooled)
             }
             try barrier.prepare()
             next = try spool.replay(layout: layout)
@@ -111,6 +116,14 @@ public struct RecordFlow {
         }
         try executor.finish()
     }
+}
+
+/// What the workers make of a batch before a barrier stage observes it.
+private struct BarrierDigest: Sendable {
+    /// The barrier stage's own digest.
+    var stage: (any Sendable)?
+    /// The batch encoded for the spool file, once the spool writes to its file.
+    var spooled: [UInt8]?
 }
 
 #if canImport(Glibc)
