@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import ListWashCore
 import ListWashNormalize
 import ListWashRoute
@@ -35,12 +36,24 @@ public enum RulesFile {
     /// - Throws: ``ListWashError`` (`.usage`) with file, line and column for the first problem
     ///   with its syntax or keys, or for the first error ``RulesCheck`` finds.
     public static func load(path: String) throws -> LeadRules {
-        let rules = try parse(try read(path), file: path)
+        let text = try read(path)
+        let key = path + "\u{0}" + text
+        if let rules = loaded.withLock({ $0[key] }) { return rules }
+        let rules = try parse(text, file: path)
         if let error = RulesCheck.diagnostics(rules, warnings: false).first {
             throw ListWashError(.usage, error.message, at: error.location)
         }
+        loaded.withLock { cache in
+            if cache.count >= 16 { cache.removeAll() }
+            cache[key] = rules
+        }
         return rules
     }
+
+    /// Rules already read, by path and text: a pipeline's `score` and `route` stages name the
+    /// same file, and the pipeline is checked before it runs, so one file would be parsed four
+    /// times (a tenth of a second each for a thousand rules).
+    private static let loaded = Mutex<[String: LeadRules]>([:])
 
     /// Reads the rules file at `path` and returns it with every diagnostic about it (errors and
     /// warnings; see ``RulesCheck``).
