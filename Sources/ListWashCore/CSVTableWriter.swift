@@ -35,12 +35,7 @@ public final class CSVTableWriter {
 
     private func encode(_ fields: [String]) {
         line.removeAll(keepingCapacity: true)
-        for (index, field) in fields.enumerated() {
-            if index > 0 { line.append(UInt8(ascii: ",")) }
-            var field = field
-            field.withUTF8 { CSVWriter.appendField($0, to: &line) }
-        }
-        line.append(UInt8(ascii: "\n"))
+        CSVWriter.appendLine(fields, to: &line)
         line.withUnsafeBufferPointer { output.append($0) }
     }
 }

@@ -24,13 +24,18 @@ public final class CSVWriter: RecordWriter, @unchecked Sendable {
         var header = columns.names + layout.names
         if includeRawText { header.append("listwash_raw") }
         var line: [UInt8] = []
-        for (index, name) in header.enumerated() {
+        Self.appendLine(header, to: &line)
+        line.withUnsafeBufferPointer { output.append($0) }
+    }
+
+    /// Appends `fields` as one CSV line (quoted where needed, then a line feed) to `line`.
+    static func appendLine(_ fields: [String], to line: inout [UInt8]) {
+        for (index, field) in fields.enumerated() {
             if index > 0 { line.append(UInt8(ascii: ",")) }
-            var name = name
-            name.withUTF8 { Self.appendField($0, to: &line) }
+            var field = field
+            field.withUTF8 { appendField($0, to: &line) }
         }
         line.append(UInt8(ascii: "\n"))
-        line.withUnsafeBufferPointer { output.append($0) }
     }
 
     /// Appends records already encoded by ``encode(_:rows:)``.
