@@ -52,14 +52,32 @@ enum StageCatalog {
         let base = PathResolver(relativeTo: configuration.file ?? "./pipeline.yaml")
         let (model, rest) = try MatchModelReader.read(entry.options, base: base)
         var survivorship = Survivorship.mostComplete
+        var fieldMerge = FieldMerge()
         for (key, value) in rest where key == "survivorship" {
-            let spelling = try value.string("survivorship")
-            guard let parsed = Survivorship(rawValue: spelling) else {
-                throw value.error(YAMLValue.unknown("survivorship", spelling, in: "dedupe", allowed: Survivorship.allCases.map(\.rawValue)))
+            if value.scalar != nil {
+                survivorship = try readSurvivorship(value, in: "dedupe")
+                continue
             }
-            survivorship = parsed
+            // survivorship: {row: most_complete, fields: {phone: most_recent}}
+            for (key, _, item) in try value.mapping("survivorship", allowed: ["row", "fields"]) {
+                if key == "row" {
+                    survivorship = try readSurvivorship(item, in: "survivorship")
+                } else {
+                    for (field, _, rule) in try item.mapping("fields", allowed: FieldMerge.fields.map(\.name)) {
+                        fieldMerge.rules[field] = try readSurvivorship(rule, in: "fields")
+                    }
+                }
+            }
         }
-        return DedupeStage(model: model, rows: configuration.rows, survivorship: survivorship)
+        return DedupeStage(model: model, rows: configuration.rows, survivorship: survivorship, fieldMerge: fieldMerge)
+    }
+
+    private static func readSurvivorship(_ value: YAMLValue, in context: String) throws -> Survivorship {
+        let spelling = try value.string("survivorship")
+        guard let parsed = Survivorship(rawValue: spelling) else {
+            throw value.error(YAMLValue.unknown("survivorship", spelling, in: context, allowed: Survivorship.allCases.map(\.rawValue)))
+        }
+        return parsed
     }
 
     private static func buildMatch(_ entry: PipelineConfiguration.StageEntry, _ configuration: PipelineConfiguration) throws -> any Stage {

@@ -19,6 +19,8 @@ public final class DedupeStage: BarrierStage, @unchecked Sendable {
     public let rows: RowKind
     /// How the surviving row of a cluster is chosen when rows are records.
     public let survivorship: Survivorship
+    /// Which row each normalized field of a surviving record comes from.
+    public let fieldMerge: FieldMerge
 
     private let names = NameNormalizer()
     /// Related-name lists, shared by the batches digested on every core.
@@ -30,14 +32,23 @@ public final class DedupeStage: BarrierStage, @unchecked Sendable {
     private var sourceRows: [(source: String, row: Int)] = []
     private var result: DedupeResult?
     private var survivors: [Int: Int] = [:]
+    /// The merge columns' values of every record (records only; ``FieldMerge/stride`` each).
+    private var mergeValues: [String] = []
+    /// The fields each surviving record takes from another row of its cluster.
+    private var merges: [Int: [(field: Int, record: Int)]] = [:]
 
     /// A dedupe stage applying `model`.
-    public init(model: MatchModel = .leadList, rows: RowKind = .responses, survivorship: Survivorship = .mostComplete) {
+    public init(model: MatchModel = .leadList, rows: RowKind = .responses, survivorship: Survivorship = .mostComplete,
+                fieldMerge: FieldMerge = FieldMerge()) {
         self.model = model
         self.rows = rows
         self.survivorship = survivorship
+        self.fieldMerge = fieldMerge
         features = FeatureSet(model: model, variants: variants)
     }
+
+    /// With `rows: records`, `listwash_merged`: the fields a surviving row took from its duplicates.
+    public var outputColumns: [String] { rows == .records ? [FieldMerge.column] : [] }
 
     /// The result, once the stage has seen every row.
     public var outcome: DedupeResult? { result }
@@ -65,6 +76,7 @@ public final class DedupeStage: BarrierStage, @unchecked Sendable {
             batch.forEachField(row) { _, bytes in if !bytes.isEmpty { filled += 1 } }
             completeness.append(filled)
             recency.append(dateColumn.map { batch.value(row, column: $0) } ?? "")
+            if rows == .records { FieldMerge.append(batch, row: row, to: &mergeValues) }
         }
     }
 
@@ -79,6 +91,17 @@ public final class DedupeStage: BarrierStage, @unchecked Sendable {
             if survivorship.prefers(record, over: current, completeness: completeness, recency: recency) { best[cluster] = record }
         }
         survivors = best
+        var duplicates: [Int: [Int]] = [:]
+        for record in 0..<features.count where best[outcome.cluster[record]] != record {
+            duplicates[outcome.cluster[record], default: []].append(record)
+        }
+        for (cluster, others) in duplicates {
+            guard let survivor = best[cluster] else { continue }
+            let all = (others + [survivor]).sorted()
+            let chosen = fieldMerge.sources(survivor: survivor, members: all, values: mergeValues, rowRule: survivorship,
+                                            completeness: completeness, recency: recency)
+            if !chosen.isEmpty { merges[survivor] = chosen }
+        }
     }
 
     public func process(_ batch: inout RecordBatch) throws {
@@ -94,7 +117,12 @@ public final class DedupeStage: BarrierStage, @unchecked Sendable {
             if rows == .records, let survivor = survivors[cluster], survivor != record {
                 let (source, sourceRow) = sourceRows[survivor]
                 batch.settle(row, as: .duplicate, reason: "duplicate of row \(sourceRow) of \(source) (cluster C\(features.sequences[cluster] + 1), p=\(Self.format(result.score[record])))")
-            } else if let possible = result.possibleMatches[record] {
+                continue
+            }
+            if let chosen = merges[record] {
+                FieldMerge.apply(chosen, values: mergeValues, sources: sourceRows, to: &batch, row: row)
+            }
+            if let possible = result.possibleMatches[record] {
                 let (source, sourceRow) = sourceRows[possible.partner]
                 batch.settle(row, as: .review, reason: "possible duplicate of row \(sourceRow) of \(source) (p=\(Self.format(possible.probability)), below the match threshold \(Self.format(result.model.matchThreshold)))")
             }
