@@ -131,6 +131,11 @@ public struct PipelineConfiguration: Sendable {
     /// The least severe log level written: `debug`, `info`, `warning` or `error`.
     public var logLevel: String?
 
+    /// Set while a file is checked as it is read: the CRM exports and the suppression folder may
+    /// still come from flags (`--contacts`, `--suppression`), so stages that need them are
+    /// checked for them only when the run builds them.
+    var dataMayComeFromFlags = false
+
     /// An empty configuration (no inputs, no stages).
     public init() {}
 
@@ -189,8 +194,18 @@ public struct PipelineConfiguration: Sendable {
             default: break
             }
         }
-        try StageCatalog.check(configuration)
+        var beforeFlags = configuration
+        beforeFlags.dataMayComeFromFlags = true
+        try StageCatalog.check(beforeFlags)
         return configuration
+    }
+
+    /// Checks every stage's name and options, and that the stages have the data they need
+    /// (references, suppression folder), as a run would; `listwash check` calls it.
+    ///
+    /// - Throws: ``ListWashError`` (`.usage`) naming the stage's line.
+    public func checkStages() throws {
+        try StageCatalog.check(self)
     }
 
     private static func readInput(_ value: YAMLValue, base: PathResolver) throws -> Input {

@@ -82,7 +82,8 @@ enum StageCatalog {
 
     private static func buildMatch(_ entry: PipelineConfiguration.StageEntry, _ configuration: PipelineConfiguration) throws -> any Stage {
         let (model, _) = try MatchModelReader.read(entry.options, base: PathResolver(relativeTo: configuration.file ?? "./pipeline.yaml"))
-        if configuration.file != nil, configuration.contacts == nil, configuration.leads == nil, configuration.accounts == nil {
+        if configuration.file != nil, !configuration.dataMayComeFromFlags,
+           configuration.contacts == nil, configuration.leads == nil, configuration.accounts == nil {
             throw ListWashError(.usage, "the match stage needs references: contacts, leads or accounts (or --contacts, --leads, --accounts)", at: entry.location)
         }
         func reference(_ reference: PipelineConfiguration.Reference?) -> MatchStage.Reference? {
@@ -131,6 +132,7 @@ enum StageCatalog {
             }
         }
         guard let folder else {
+            if configuration.dataMayComeFromFlags { return SuppressStage(lists: []) }
             throw ListWashError(.usage, "the suppress stage needs a folder of suppression lists: suppression: {folder: suppression-lists} (or --suppression DIR)", at: entry.location)
         }
         return SuppressStage(

@@ -21,6 +21,7 @@ struct CheckCommand: ParsableCommand {
                 return
             }
             let configuration = try PipelineConfiguration.load(path: file)
+            try configuration.checkStages()
             let stages = configuration.stages.map(\.name).joined(separator: " | ")
             let inputs = configuration.inbox.map { "inbox \($0.path)" }
                 ?? "\(configuration.inputs.count) input\(configuration.inputs.count == 1 ? "" : "s")"

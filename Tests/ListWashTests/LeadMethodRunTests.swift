@@ -269,6 +269,24 @@ import Testing
         #expect(report.totals.rowsOut["load"] == 1, "Tom Baker loads from his own address")
     }
 
+    /// One pipeline file serves many runs: the CRM exports and the suppression folder may come
+    /// from flags alone; without them the run stops with the stage's line.
+    @Test func flagsSupplyTheExportsAndTheSuppressionFolder() throws {
+        write(state: .lead)
+        scratch.write("lists/opt-outs.csv", "email\nnobody@example.com\n")
+        let path = scratch.write("p.yaml", "inputs: [forms.csv]\nmethod: unique\nstages: [normalize, dedupe, match, suppress, decide]\noutput: {folder: out}\n")
+        let configuration = try PipelineConfiguration.load(path: path)
+        var overrides = RunOverrides()
+        overrides.leads = "\(scratch.path)/leads.csv"
+        overrides.suppression = "\(scratch.path)/lists"
+        let report = try Runner(configuration: configuration.applying(overrides)).run()
+        #expect(report.totals.rowsOut["attach"] == 4, "every form attaches to the lead from --leads")
+        let withoutFlags = errorText { _ = try Runner(configuration: configuration).run() }
+        #expect(withoutFlags?.contains("p.yaml:3") == true, "\(withoutFlags ?? "no error")")
+        #expect(withoutFlags?.contains("--contacts") == true, "\(withoutFlags ?? "no error")")
+        #expect(errorText { try configuration.checkStages() } != nil, "listwash check still asks for them")
+    }
+
     @Test func aMisspelledMethodIsCaughtWithItsLine() throws {
         let path = scratch.write("p.yaml", "inputs: [forms.csv]\nmethod: hybird\n")
         let text = errorText { _ = try PipelineConfiguration.load(path: path) }

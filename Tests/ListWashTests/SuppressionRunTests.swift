@@ -84,7 +84,9 @@ import Testing
     }
 
     @Test func aSuppressStageNeedsAFolderAndAFolderNeedsTheStage() throws {
-        #expect(errorText { _ = try PipelineConfiguration.parse("inputs: [in.csv]\nstages: [suppress]", file: "\(scratch.path)/p.yaml") } == "\(scratch.path)/p.yaml:2:10: error: the suppress stage needs a folder of suppression lists: suppression: {folder: suppression-lists} (or --suppression DIR)")
+        // Reading the file leaves room for --suppression; checking it (or running it) does not.
+        let withoutFolder = try PipelineConfiguration.parse("inputs: [in.csv]\nstages: [suppress]", file: "\(scratch.path)/p.yaml")
+        #expect(errorText { try withoutFolder.checkStages() } == "\(scratch.path)/p.yaml:2:10: error: the suppress stage needs a folder of suppression lists: suppression: {folder: suppression-lists} (or --suppression DIR)")
         scratch.write("in.csv", "Email\na@b.com\n")
         scratch.write("lists/l.csv", "domain\nb.com\n")
         let log = DiagnosticLog()
