@@ -78,9 +78,9 @@ package final class BatchExecutor: @unchecked Sendable {
             ordering.put(sequence, box.take(), nil)
             // Bound as `var` straight from the buffer: a `let` copied into a `var` would keep a
             // second reference, and the first ordered stage's write would copy every value.
-            while var (position, next, _) = ordering.takeNext() {
-                run(orderedStages, on: &next)
-                let (sequence, handOver) = (position, BatchBox(next))
+            while var entry = ordering.takeNext() {
+                run(orderedStages, on: &entry.batch)
+                let (sequence, handOver) = (entry.sequence, BatchBox(entry.batch))
                 workQueue.async { [self] in
                     var processed = handOver.take()
                     run(trailingStages, on: &processed)
@@ -140,7 +140,7 @@ private struct Reorder {
     }
 
     /// The next batch in order, with its position, once it has arrived.
-    mutating func takeNext() -> (Int, RecordBatch, (any Sendable)?)? {
+    mutating func takeNext() -> (sequence: Int, batch: RecordBatch, digested: (any Sendable)?)? {
         guard let (batch, digested) = waiting.removeValue(forKey: next) else { return nil }
         next += 1
         return (next - 1, batch, digested)
