@@ -45,7 +45,7 @@ final class BatchSpool {
     /// from ``encodeIfSpilling(_:)``, when a worker made it.
     func append(_ batch: RecordBatch, encoded: [UInt8]? = nil) throws {
         count += 1
-        let size = batch.bytes.count + batch.values.count * 16 + batch.count * 64
+        let size = batch.bytes.count + batch.valueByteCount + batch.count * 64
         if file == nil, memoryBytes + size <= memoryBudget {
             inMemory.append(batch)
             memoryBytes += size
@@ -70,7 +70,8 @@ final class BatchSpool {
 
     /// A reader that gives the batches back in the order they were appended.
     func replay(layout: OutputLayout) throws -> () throws -> RecordBatch? {
-        try file?.finish()
+        // Written only to be read back by this run: no fsync.
+        try file?.flush()
         var memory = inMemory[...]
         inMemory = []
         let input = onDisk > 0 ? try ByteInput(path: filePath) : nil
@@ -94,8 +95,13 @@ private struct SpoolEncoder {
     }
 
     mutating func ints(_ values: [Int]) {
+        array(values)
+    }
+
+    /// An array of plain values: its count, then its memory as is.
+    mutating func array<Element: BitwiseCopyable>(_ values: [Element]) {
         int(values.count)
-        for value in values { int(value) }
+        values.withUnsafeBytes { bytes.append(contentsOf: $0) }
     }
 
     /// Many strings at once: their lengths (4 bytes each), then all their bytes.
@@ -145,7 +151,8 @@ private struct SpoolEncoder {
             int(row)
             string(text)
         }
-        strings(batch.values)
+        array(batch.valueBytes)
+        array(batch.valueSpans)
         let total = Int64(bytes.count - start).littleEndian
         withUnsafeBytes(of: total) { raw in
             for (offset, byte) in raw.enumerated() { bytes[start + offset] = byte }
@@ -183,7 +190,8 @@ private enum SpoolDecoder {
             let row = cursor.int()
             batch.rawText[row] = cursor.string()
         }
-        batch.values = cursor.strings()
+        batch.valueBytes = cursor.array()
+        batch.valueSpans = cursor.array()
         input.start += total
         return batch
     }
@@ -207,10 +215,19 @@ private enum SpoolDecoder {
         }
 
         mutating func ints() -> [Int] {
+            array()
+        }
+
+        /// What ``SpoolEncoder/array(_:)`` wrote.
+        mutating func array<Element: BitwiseCopyable>() -> [Element] {
             let count = int()
-            var values = [Int](repeating: 0, count: count)
-            for index in 0..<count { values[index] = int() }
-            return values
+            let size = count * MemoryLayout<Element>.stride
+            let source = UnsafeRawPointer(base + offset)
+            offset += size
+            return [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(start: source, count: size))
+                initialized = count
+            }
         }
 
         mutating func bytes(_ count: Int) -> [UInt8] {

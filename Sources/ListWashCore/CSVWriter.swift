@@ -86,9 +86,7 @@ public final class CSVWriter: RecordWriter, @unchecked Sendable {
                 switch column.index {
                 case 0: Self.appendNumber(batch.rows[row], to: &out)
                 case 1: out.append(contentsOf: sourceField)
-                default:
-                    var value = batch[row, column]
-                    if !value.isEmpty { value.withUTF8 { Self.appendField($0, to: &out) } }
+                default: batch.withValue(row, column) { if !$0.isEmpty { Self.appendField($0, to: &out) } }
                 }
             }
             if includeRawText {

@@ -40,6 +40,8 @@ public struct OutputLayout: Sendable, Equatable {
 
     /// Columns whose values live in the batch's own metadata rather than in its value table.
     static let row = Column(index: 0), source = Column(index: 1), disposition = Column(index: 2), reason = Column(index: 3)
+    /// How many columns live in the batch's metadata (the ones above).
+    static let fixedCount = 4
     /// The standard columns that stages fill.
     public static let cluster = Column(index: 4), matchID = Column(index: 5), matchScore = Column(index: 6)
 }

@@ -37,9 +37,12 @@ public struct RecordBatch: Sendable {
     public internal(set) var reasons: [String] = []
     /// The original text of records whose fields do not fit the header (ragged or broken lines).
     public internal(set) var rawText: [Int: String] = [:]
-    /// `listwash_*` values, row-major: `layout.names.count` per record (empty until a stage
-    /// writes one).
-    var values: [String] = []
+    /// `listwash_*` values' UTF-8 bytes, one after another (a value written again leaves its
+    /// old bytes behind).
+    var valueBytes: [UInt8] = []
+    /// Where each `listwash_*` value is in `valueBytes`, row-major: `layout.names.count` per
+    /// record (empty until a stage writes one).
+    var valueSpans: [ValueSpan] = []
     /// The position of the batch's first record among all records of the run (0-based), so that
     /// stages that index the whole run can refer to a record.
     public internal(set) var firstSequence = 0
@@ -144,7 +147,7 @@ public struct RecordBatch: Sendable {
         dispositions.append(nil)
         reasons.append("")
         // The value table is made on the first write (a batch no stage writes to never has one).
-        if !values.isEmpty { values.append(contentsOf: repeatElement("", count: layout.names.count)) }
+        if !valueSpans.isEmpty { valueSpans.append(contentsOf: repeatElement(ValueSpan(start: 0, count: 0), count: layout.names.count)) }
     }
 
     // MARK: Reading source fields
@@ -208,19 +211,50 @@ public struct RecordBatch: Sendable {
             case OutputLayout.source: schema.source
             case OutputLayout.disposition: dispositions[row]?.rawValue ?? ""
             case OutputLayout.reason: reasons[row]
-            default: values.isEmpty ? "" : values[row * layout.names.count + column.index]
+            default: withValue(row, column) { String(decoding: $0, as: UTF8.self) }
             }
         }
         set {
-            switch column {
-            case OutputLayout.row, OutputLayout.source, OutputLayout.disposition: return
-            case OutputLayout.reason: reasons[row] = newValue
-            default:
-                if values.isEmpty { values = Array(repeating: "", count: count * layout.names.count) }
-                values[row * layout.names.count + column.index] = newValue
-            }
+            var value = newValue
+            value.withUTF8 { setValue(row, column, $0) }
         }
     }
+
+    /// Calls `body` with the UTF-8 bytes of a `listwash_*` value of record `row`, without
+    /// making a string.
+    @inline(__always)
+    public func withValue<T>(_ row: Int, _ column: OutputLayout.Column, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        guard column.index >= OutputLayout.fixedCount else {
+            var text = self[row, column]
+            return try text.withUTF8(body)
+        }
+        guard !valueSpans.isEmpty else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
+        let span = valueSpans[row * layout.names.count + column.index]
+        return try valueBytes.withUnsafeBufferPointer { all in
+            try body(UnsafeBufferPointer(rebasing: all[Int(span.start)..<Int(span.start) + Int(span.count)]))
+        }
+    }
+
+    /// Sets a `listwash_*` value of record `row` to the UTF-8 text `bytes`. The first four
+    /// columns (row, source, disposition, reason) are set by settling a record, except the
+    /// reason, which may be written here too.
+    public mutating func setValue(_ row: Int, _ column: OutputLayout.Column, _ bytes: UnsafeBufferPointer<UInt8>) {
+        switch column {
+        case OutputLayout.row, OutputLayout.source, OutputLayout.disposition: return
+        case OutputLayout.reason: reasons[row] = String(decoding: bytes, as: UTF8.self)
+        default:
+            if valueSpans.isEmpty {
+                valueSpans = Array(repeating: ValueSpan(start: 0, count: 0), count: count * layout.names.count)
+                valueBytes.reserveCapacity(count * layout.names.count * 8)
+            }
+            let start = valueBytes.count
+            valueBytes.append(contentsOf: bytes)
+            valueSpans[row * layout.names.count + column.index] = ValueSpan(start: UInt32(truncatingIfNeeded: start), count: UInt32(truncatingIfNeeded: bytes.count))
+        }
+    }
+
+    /// Bytes the `listwash_*` values take (for memory budgets).
+    var valueByteCount: Int { valueBytes.count + valueSpans.count * MemoryLayout<ValueSpan>.stride }
 
     // MARK: Dispositions
 
@@ -253,4 +287,10 @@ struct FieldSpan {
     var end: Int
     /// The field was quoted and holds doubled quotes to unescape.
     var hasEscapedQuotes: Bool
+}
+
+/// Where one `listwash_*` value is in a batch's value bytes (internal).
+struct ValueSpan: Equatable {
+    var start: UInt32
+    var count: UInt32
 }

@@ -134,9 +134,7 @@ enum ColumnSource {
     @inline(__always)
     func withValue<T>(in batch: RecordBatch, row: Int, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
         switch self {
-        case .layout(let column):
-            var text = batch[row, column]
-            return text.withUTF8(body)
+        case .layout(let column): return batch.withValue(row, column, body)
         case .source(let index): return batch.withField(row, column: index, body)
         case .missing: return body(UnsafeBufferPointer(start: nil, count: 0))
         }
