@@ -34,7 +34,7 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         // Fuzzy matching: similarity, blocking, Fellegi-Sunter scoring, EM, clustering, linking.
-        .target(name: "ListWashMatch", dependencies: ["ListWashCore", "ListWashNormalize", "ListWashText"]),
+        .target(name: "ListWashMatch", dependencies: ["ListWashCore", "ListWashNormalize", "ListWashText", "CListWashMemory"]),
         // Suppression lists and the lead management decision: who is held back, what the CRM does.
         .target(name: "ListWashDecide", dependencies: ["ListWashCore", "ListWashNormalize", "ListWashMatch"]),
         // Business rules: lead scoring and routing by territory, product and key account.
@@ -49,6 +49,8 @@ let package = Package(
         ),
         // SHA-256 block compression with the processor's SHA extensions (portable code in Swift).
         .target(name: "CListWashSHA"),
+        // Cache prefetch for the comparison loop (a compiler builtin Swift does not expose).
+        .target(name: "CListWashMemory"),
         // Nightly runs: inbox, lock, run history in SQLite, report.html, logging.
         .target(
             name: "ListWashNightly",

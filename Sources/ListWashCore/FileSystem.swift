@@ -12,6 +12,12 @@ public enum FileSystem {
         return stat(path, &info) == 0
     }
 
+    /// The size in bytes of the file at `path`, or `nil` when it cannot be read.
+    public static func size(_ path: String) -> Int? {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : nil
+    }
+
     /// Whether `path` is a folder.
     public static func isDirectory(_ path: String) -> Bool {
         var info = stat()

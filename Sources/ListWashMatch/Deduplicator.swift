@@ -170,6 +170,13 @@ public struct Deduplicator: Sendable {
                     let start = chunk * chunkSize, end = min(pairs.count, start + chunkSize)
                     guard start < end else { return }
                     for index in start..<end {
+                        // The records of pairs a little ahead are scattered: start loading them.
+                        if index + 16 < end { features.prefetchStart(Int(source.value[index + 16] & 0xFFFF_FFFF)) }
+                        if index + 8 < end {
+                            let ahead = source.value[index + 8]
+                            features.prefetch(Int(ahead >> 32))
+                            features.prefetch(Int(ahead & 0xFFFF_FFFF))
+                        }
                         let pair = source.value[index]
                         let i = Int(pair >> 32), j = Int(pair & 0xFFFF_FFFF)
                         out.value[index] = evaluator.pattern(features, i, features, j, stoppingAt: requirements)

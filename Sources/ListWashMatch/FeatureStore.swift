@@ -1,3 +1,4 @@
+import CListWashMemory
 import Dispatch
 
 /// A frozen copy of a ``FeatureSet`` in plain memory, for the comparison hot loop: reading a
@@ -73,6 +74,22 @@ final class FeatureStore: @unchecked Sendable {
         let start = column == 0 ? 4 * slots : Int(base.loadUnaligned(fromByteOffset: 4 * (column - 1), as: UInt32.self))
         let end = Int(base.loadUnaligned(fromByteOffset: 4 * column, as: UInt32.self))
         return UnsafeBufferPointer(start: (base + start).assumingMemoryBound(to: UInt8.self), count: end - start)
+    }
+
+    /// Starts loading `record`'s values into the processor's cache (its first three lines), for
+    /// a loop that will compare it soon.
+    @inline(__always)
+    func prefetch(_ record: Int) {
+        let base = arena + starts[record]
+        listwash_prefetch(base)
+        listwash_prefetch(base + 64)
+        listwash_prefetch(base + 128)
+    }
+
+    /// Starts loading where `record` starts (see ``prefetch(_:)``, which reads it).
+    @inline(__always)
+    func prefetchStart(_ record: Int) {
+        listwash_prefetch(starts.baseAddress.map { UnsafeRawPointer($0 + record) })
     }
 
     /// Whether comparison `k` has related-name lists.

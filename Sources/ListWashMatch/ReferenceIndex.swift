@@ -1,3 +1,4 @@
+import Dispatch
 import ListWashCore
 import ListWashNormalize
 
@@ -54,6 +55,7 @@ public final class ReferenceIndex: @unchecked Sendable {
             throw ListWashError(.referenceData, error.diagnostic.message, at: error.diagnostic.location)
         }
         let idIndex = try Self.idColumn(idColumn, in: reader.header, path: path, spellings: Self.idSpellings(kind))
+        let fileSize = FileSystem.size(path) ?? 0
         let accountIndex = schema.column(.accountID)
         // Only the columns the model reads are worked out.
         let normalize = NormalizeStage(reading: Set(model.columns))
@@ -72,8 +74,13 @@ public final class ReferenceIndex: @unchecked Sendable {
             return (batch, part)
         }, deliver: { [kind] _, digest in
             guard let (batch, part) = digest as? (RecordBatch, FeatureSet) else { return }
-            for row in 0..<batch.count where batch.isOpen(row) {
-                let id = label(batch, row)
+            if loaded.seen.isEmpty, batch.byteCount > 0 {
+                // Room for the whole export's ids, estimated from this first batch's bytes a row.
+                loaded.seen.reserveCapacity(Int(Double(fileSize) / Double(batch.byteCount) * Double(batch.count) * 1.1))
+            }
+            // `part` holds the open rows in order, with their ids as labels.
+            for (record, row) in (0..<batch.count).filter(batch.isOpen).enumerated() {
+                let id = part.labels[record]
                 guard !id.isEmpty else {
                     throw ListWashError(.referenceData, "record \(batch.rows[row]) has an empty id in column '\(reader.header[idIndex])'", at: SourceLocation(file: path, line: batch.lines[row], column: idIndex + 1))
                 }
@@ -106,11 +113,18 @@ public final class ReferenceIndex: @unchecked Sendable {
         self.features = features
         scorer = PairScorer(model: model, evaluator: evaluator, features: features)
         let keys = BlockingKeys(model: model, features: features, store: store)
-        for ruleKeys in keys.keys {
-            let order = RadixSort.indicesByKey(ruleKeys)
-            sortedRecords.append(order)
-            sortedKeys.append(order.map { ruleKeys[Int($0)] })
+        // Each rule's records sorted by key, the rules on all cores.
+        var sorted = [(records: [Int32], keys: [UInt64])](repeating: ([], []), count: keys.keys.count)
+        sorted.withUnsafeMutableBufferPointer { buffer in
+            let out = UncheckedSendable(buffer)
+            DispatchQueue.concurrentPerform(iterations: keys.keys.count) { rule in
+                let ruleKeys = keys.keys[rule]
+                let order = RadixSort.indicesByKey(ruleKeys)
+                out.value[rule] = (order, order.map { ruleKeys[Int($0)] })
+            }
         }
+        sortedRecords = sorted.map(\.records)
+        sortedKeys = sorted.map(\.keys)
     }
 
     /// The records whose key for `rule` is `key` (at most `maxBlockSize`; a larger block is cut
@@ -149,14 +163,21 @@ public final class ReferenceIndex: @unchecked Sendable {
     }
 
     /// The best match at or above the review threshold for record `i` of `input`: the
-    /// reference record, its probability.
+    /// reference record, its probability. Of equally likely records, the first in the export.
     func bestMatch(for input: FeatureStore, record i: Int, keys: [UInt64]) -> (record: Int, probability: Double)? {
         var candidates: [Int32] = []
+        candidates.reserveCapacity(keys.count * model.maxBlockSize)
         for (rule, key) in keys.enumerated() where key != 0 { candidates.append(contentsOf: block(rule, key)) }
         guard !candidates.isEmpty else { return nil }
+        // In export order: a record several rules found is scored once, and memory is read forwards.
+        candidates.sort()
         var best: (record: Int, probability: Double)?
-        var seen = Set<Int32>()
-        for candidate in candidates where seen.insert(candidate).inserted {
+        var previous: Int32 = -1
+        for (position, candidate) in candidates.enumerated() where candidate != previous {
+            previous = candidate
+            // The candidates are scattered over the export: start loading the next few.
+            if position + 8 < candidates.count { store.prefetchStart(Int(candidates[position + 8])) }
+            if position + 4 < candidates.count { store.prefetch(Int(candidates[position + 4])) }
             let j = Int(candidate)
             // Term-frequency adjustments are the reference's (the right side of the pair).
             let pattern = scorer.pattern(input, i, store, j, stopsEarly: true)

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A small hash map from byte strings to values, for remembering normalized results of raw field
 /// values that repeat (company names, states, email domains) within one batch (internal).
 ///
@@ -12,9 +18,12 @@ struct ByteCache<Value> {
         init(_ value: Value) { self.value = value }
     }
 
-    private var slots: [Int32]
-    private var hashes: [UInt64] = []
-    private var keyEnds: [Int] = []
+    /// The hash table: per slot, the top 32 bits of the key's hash and the entry's index plus
+    /// one (0 = empty), so that a probe rarely touches anything but this array.
+    private var slots: [UInt64]
+    /// Per entry: where its key starts in `arena`, and its length.
+    private var keyStarts: [Int] = []
+    private var keyCounts: [Int] = []
     private var arena: [UInt8] = []
     private var values: [Entry] = []
     private var mask: Int
@@ -24,7 +33,7 @@ struct ByteCache<Value> {
     init(capacity: Int = 64, limit: Int = 1 << 14) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = Array(repeating: -1, count: size)
+        slots = Array(repeating: 0, count: size)
         mask = size - 1
         self.limit = limit
     }
@@ -36,11 +45,15 @@ struct ByteCache<Value> {
     @inline(__always)
     mutating func value(for key: UnsafeBufferPointer<UInt8>, _ make: (UnsafeBufferPointer<UInt8>) -> Value) -> Entry {
         let hash = Self.hash(key)
+        let tag = hash & 0xFFFF_FFFF_0000_0000
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
-            let index = Int(slots[slot])
-            if index < 0 { break }
-            if hashes[index] == hash && keyMatches(index, key) { return values[index] }
+            let stored = slots[slot]
+            if stored == 0 { break }
+            if stored & 0xFFFF_FFFF_0000_0000 == tag {
+                let index = Int(stored & 0xFFFF_FFFF) - 1
+                if keyMatches(index, key) { return values[index] }
+            }
             slot = (slot + 1) & mask
         }
         let value = Entry(make(key))
@@ -48,16 +61,14 @@ struct ByteCache<Value> {
         return value
     }
 
+    @inline(__always)
     private func keyMatches(_ index: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
-        let start = index == 0 ? 0 : keyEnds[index - 1]
-        guard keyEnds[index] - start == key.count else { return false }
+        guard keyCounts[index] == key.count else { return false }
+        guard let keyBase = key.baseAddress else { return true }
+        let start = keyStarts[index]
         return arena.withUnsafeBufferPointer { stored in
-            var offset = 0
-            while offset < key.count {
-                if stored[start + offset] != key[offset] { return false }
-                offset += 1
-            }
-            return true
+            guard let base = stored.baseAddress else { return false }
+            return memcmp(base + start, keyBase, key.count) == 0
         }
     }
 
@@ -67,37 +78,43 @@ struct ByteCache<Value> {
             insertFresh(key, hash: hash, value: value)
             return
         }
-        slots[slot] = Int32(values.count)
-        hashes.append(hash)
-        arena.append(contentsOf: key)
-        keyEnds.append(arena.count)
         values.append(value)
+        slots[slot] = hash & 0xFFFF_FFFF_0000_0000 | UInt64(values.count)
+        keyStarts.append(arena.count)
+        keyCounts.append(key.count)
+        arena.append(contentsOf: key)
         if values.count * 2 > slots.count { grow() }
     }
 
     private mutating func insertFresh(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64, value: Entry) {
         var slot = Int(truncatingIfNeeded: hash) & mask
-        while slots[slot] >= 0 { slot = (slot + 1) & mask }
+        while slots[slot] != 0 { slot = (slot + 1) & mask }
         insert(key, hash: hash, value: value, slot: slot)
     }
 
     private mutating func removeAll() {
-        for index in slots.indices { slots[index] = -1 }
-        hashes.removeAll(keepingCapacity: true)
-        keyEnds.removeAll(keepingCapacity: true)
+        for index in slots.indices { slots[index] = 0 }
+        keyStarts.removeAll(keepingCapacity: true)
+        keyCounts.removeAll(keepingCapacity: true)
         arena.removeAll(keepingCapacity: true)
         values.removeAll(keepingCapacity: true)
     }
 
     private mutating func grow() {
         let size = slots.count * 2
-        slots = Array(repeating: -1, count: size)
-        mask = size - 1
-        for (index, hash) in hashes.enumerated() {
-            var slot = Int(truncatingIfNeeded: hash) & mask
-            while slots[slot] >= 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(index)
+        var larger = [UInt64](repeating: 0, count: size)
+        let mask = size - 1
+        arena.withUnsafeBufferPointer { arena in
+            for index in values.indices {
+                let key = UnsafeBufferPointer(rebasing: arena[keyStarts[index]..<keyStarts[index] + keyCounts[index]])
+                let hash = Self.hash(key)
+                var slot = Int(truncatingIfNeeded: hash) & mask
+                while larger[slot] != 0 { slot = (slot + 1) & mask }
+                larger[slot] = hash & 0xFFFF_FFFF_0000_0000 | UInt64(index + 1)
+            }
         }
+        slots = larger
+        self.mask = mask
     }
 
     /// A fast 64-bit hash of a byte string, eight bytes at a time.
