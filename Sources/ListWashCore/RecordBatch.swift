@@ -214,10 +214,16 @@ public struct RecordBatch: Sendable {
             default: withValue(row, column) { String(decoding: $0, as: UTF8.self) }
             }
         }
-        set {
-            var value = newValue
-            value.withUTF8 { setValue(row, column, $0) }
-        }
+        set { setValue(row, column, newValue) }
+    }
+
+    /// Sets a `listwash_*` value of record `row` to `text` (as the byte form of this method does),
+    /// reading the string's bytes in place.
+    @inline(__always)
+    public mutating func setValue(_ row: Int, _ column: OutputLayout.Column, _ text: String) {
+        if text.utf8.withContiguousStorageIfAvailable({ setValue(row, column, $0) }) != nil { return }
+        var copy = text
+        copy.withUTF8 { setValue(row, column, $0) }
     }
 
     /// Calls `body` with the UTF-8 bytes of a `listwash_*` value of record `row`, without

@@ -217,6 +217,11 @@ public struct NameNormalizer: Sendable {
     /// - Complexity: O(*n*).
     public static func properCased(_ text: String) -> String {
         guard needsCaseFix(text) else { return text }
+        return properCasedASCII(text) ?? properCasedUnicode(text)
+    }
+
+    /// ``properCased(_:)`` of text that needs a case fix, by Unicode scalars.
+    static func properCasedUnicode(_ text: String) -> String {
         let lowered = text.lowercased()
         let words = lowered.utf8.split(separator: TextCleaning.space).map { Substring($0) }
         var out: [String] = []
@@ -232,6 +237,65 @@ public struct NameNormalizer: Sendable {
             }
         }
         return out.joined(separator: " ")
+    }
+
+    /// ``properCased(_:)`` of ASCII text that needs a case fix, on bytes (the same rules as
+    /// ``properCasedUnicode(_:)`` and ``capitalized(_:)``); `nil` for other text.
+    static func properCasedASCII(_ text: String) -> String? {
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+            var words: [Range<Int>] = []
+            var start = 0
+            for index in 0...bytes.count where index == bytes.count || bytes[index] == TextCleaning.space {
+                if index > start { words.append(start..<index) }
+                start = index + 1
+            }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            for (number, range) in words.enumerated() {
+                if number > 0 { out.append(TextCleaning.space) }
+                let wordStart = out.count
+                for index in range { out.append(TextCleaning.lower(bytes[index])) }
+                let word = out[wordStart...]
+                let isInner = number > 0 && number < words.count - 1
+                if isInner || word.allSatisfy({ $0 == UInt8(ascii: "i") || $0 == UInt8(ascii: "v") }) {
+                    let lowered = String(decoding: word, as: UTF8.self)
+                    if isInner && particles.contains(lowered) { continue }
+                    if let display = romanNumerals[lowered] {
+                        out.replaceSubrange(wordStart..., with: display.utf8)
+                        continue
+                    }
+                }
+                capitalizeASCII(&out, from: wordStart)
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    /// Capitalizes the lower-case ASCII word at `out[start...]` by the rules of ``capitalized(_:)``
+    /// (in place: a part's first letter is already upper case when its "Mc" is checked).
+    private static func capitalizeASCII(_ out: inout [UInt8], from start: Int) {
+        let count = out.count - start
+        var partStart = 0, lettersInPart = 0
+        for offset in 0..<count {
+            let byte = out[start + offset]
+            let letter = TextCleaning.isLetter(byte)
+            let isMc = offset == partStart + 2 && lettersInPart == 2 && count > offset + 1
+                && out[start + partStart] | 0x20 == UInt8(ascii: "m") && out[start + partStart + 1] == UInt8(ascii: "c")
+            if letter && (lettersInPart == 0 || isMc) { out[start + offset] = TextCleaning.upper(byte) }
+            if byte == UInt8(ascii: "-") {
+                partStart = offset + 1
+                lettersInPart = 0
+            } else if byte == UInt8(ascii: "'") {
+                if lettersInPart == 1 {
+                    partStart = offset + 1
+                    lettersInPart = 0
+                }
+            } else if letter {
+                lettersInPart += 1
+            }
+        }
     }
 
     /// `true` when the text has letters and they are all upper case or all lower case.

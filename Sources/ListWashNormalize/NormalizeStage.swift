@@ -393,21 +393,21 @@ struct BatchNormalizer {
             flags.insert(.domainFromEmail)
         }
 
-        batch[row, columns[0]] = firstName
-        batch[row, columns[1]] = lastName
-        batch[row, columns[2]] = email
-        batch[row, columns[3]] = emailKey
-        batch[row, columns[4]] = phone.e164
-        batch[row, columns[5]] = phone.phoneExtension
-        batch[row, columns[6]] = phone.region
-        batch[row, columns[7]] = place.value.zip
-        batch[row, columns[8]] = place.value.city
-        batch[row, columns[9]] = place.value.state
-        batch[row, columns[10]] = place.value.country
-        batch[row, columns[11]] = company.value.name
-        batch[row, columns[12]] = company.value.key
-        batch[row, columns[13]] = domain
-        batch[row, columns[14]] = output.flags ? flagText(flags) : ""
+        batch.setValue(row, columns[0], firstName)
+        batch.setValue(row, columns[1], lastName)
+        batch.setValue(row, columns[2], email)
+        batch.setValue(row, columns[3], emailKey)
+        batch.setValue(row, columns[4], phone.e164)
+        batch.setValue(row, columns[5], phone.phoneExtension)
+        batch.setValue(row, columns[6], phone.region)
+        batch.setValue(row, columns[7], place.value.zip)
+        batch.setValue(row, columns[8], place.value.city)
+        batch.setValue(row, columns[9], place.value.state)
+        batch.setValue(row, columns[10], place.value.country)
+        batch.setValue(row, columns[11], company.value.name)
+        batch.setValue(row, columns[12], company.value.key)
+        batch.setValue(row, columns[13], domain)
+        batch.setValue(row, columns[14], output.flags ? flagText(flags) : "")
     }
 
     /// A company result with its flags as a set.

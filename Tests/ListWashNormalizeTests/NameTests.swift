@@ -1,4 +1,5 @@
 import Testing
+import ListWashCore
 @testable import ListWashNormalize
 
 @Suite struct NameTests {
@@ -27,6 +28,24 @@ import Testing
     ])
     func properCase(input: String, expected: String) {
         #expect(NameNormalizer.properCased(input) == expected)
+    }
+
+    /// The byte-level path for ASCII names gives what the Unicode path gives, on names built
+    /// from the pieces the rules care about (hyphens, apostrophes, Mc, particles, numerals).
+    @Test func asciiCasingAgreesWithTheUnicodePath() {
+        let pieces = ["mc", "mcdonald", "o'", "d'angelo", "-", "'", "van", "der", "iii", "iv", "ii", "x", "smith", "le", "a", "ab", "7", "jean-luc", "o'brien", "m", "c"]
+        var random = SeededRandom(seed: 7)
+        for _ in 0..<3_000 {
+            var text = ""
+            for _ in 0..<Int.random(in: 1...4, using: &random) {
+                if !text.isEmpty { text += Bool.random(using: &random) ? " " : "" }
+                text += pieces.randomElement(using: &random) ?? ""
+            }
+            for variant in [text.uppercased(), text.lowercased()] where NameNormalizer.needsCaseFix(variant) {
+                #expect(NameNormalizer.properCasedASCII(variant) == NameNormalizer.properCasedUnicode(variant), "\(variant)")
+            }
+        }
+        #expect(NameNormalizer.properCasedASCII("JOSÉ") == nil)
     }
 
     @Test(arguments: [
