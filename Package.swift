@@ -26,7 +26,7 @@ let package = Package(
         // Swift face of the ICU wrappers; imports no Foundation (Foundation bundles its own ICU).
         .target(name: "ListWashText", dependencies: ["CListWashICU"]),
         // Records, batches, stages, composition, CSV and JSON Lines I/O, diagnostics.
-        .target(name: "ListWashCore", dependencies: ["CListWashSHA"]),
+        .target(name: "ListWashCore", dependencies: ["CListWashSHA", "CListWashSystem"]),
         // Normalizers for names, emails, ZIP codes, phones, states, countries, companies.
         .target(
             name: "ListWashNormalize",
@@ -34,7 +34,7 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         // Fuzzy matching: similarity, blocking, Fellegi-Sunter scoring, EM, clustering, linking.
-        .target(name: "ListWashMatch", dependencies: ["ListWashCore", "ListWashNormalize", "ListWashText", "CListWashMemory"]),
+        .target(name: "ListWashMatch", dependencies: ["ListWashCore", "ListWashNormalize", "ListWashText", "CListWashSystem"]),
         // Suppression lists and the lead management decision: who is held back, what the CRM does.
         .target(name: "ListWashDecide", dependencies: ["ListWashCore", "ListWashNormalize", "ListWashMatch"]),
         // Business rules: lead scoring and routing by territory, product and key account.
@@ -50,7 +50,7 @@ let package = Package(
         // SHA-256 block compression with the processor's SHA extensions (portable code in Swift).
         .target(name: "CListWashSHA"),
         // Cache prefetch for the comparison loop (a compiler builtin Swift does not expose).
-        .target(name: "CListWashMemory"),
+        .target(name: "CListWashSystem"),
         // Nightly runs: inbox, lock, run history in SQLite, report.html, logging.
         .target(
             name: "ListWashNightly",

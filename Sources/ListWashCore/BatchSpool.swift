@@ -52,7 +52,7 @@ final class BatchSpool {
             return
         }
         if file == nil {
-            file = try ByteOutput(path: filePath)
+            file = try ByteOutput(path: filePath, durable: false)
             spilling.store(true, ordering: .releasing)
         }
         guard let file else { return }

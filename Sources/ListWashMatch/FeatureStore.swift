@@ -1,4 +1,4 @@
-import CListWashMemory
+import CListWashSystem
 import Dispatch
 
 /// A frozen copy of a ``FeatureSet`` in plain memory, for the comparison hot loop: reading a

@@ -1,0 +1,17 @@
+#ifndef CLISTWASHSYSTEM_H
+#define CLISTWASHSYSTEM_H
+
+/// Asks the processor to start loading the cache line at `address` for reading, so that a
+/// hot loop that will soon touch scattered memory (a candidate pair's second record) finds it
+/// there. It has no effect on the program's results.
+static inline void listwash_prefetch(const void *address) {
+    __builtin_prefetch(address, 0, 3);
+}
+
+/// Starts writing the `count` bytes at `offset` of the open file `descriptor` back to disk
+/// without waiting for it (Linux `sync_file_range` with `SYNC_FILE_RANGE_WRITE`), so that a
+/// later `fsync` has little left to do. Returns 0, or -1 with `errno` set; elsewhere it does
+/// nothing and returns 0.
+int listwash_start_writeback(int descriptor, long long offset, long long count);
+
+#endif
