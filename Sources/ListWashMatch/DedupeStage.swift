@@ -111,9 +111,9 @@ public final class DedupeStage: BarrierStage, @unchecked Sendable {
             guard sequence < denseBySequence.count, denseBySequence[sequence] >= 0 else { continue }
             let record = Int(denseBySequence[sequence])
             let cluster = result.cluster[record]
-            batch[row, OutputLayout.cluster] = "C\(features.sequences[cluster] + 1)"
+            ClusterLabel.withBytes(features.sequences[cluster]) { batch.setValue(row, OutputLayout.cluster, $0) }
             let score = result.score[record]
-            batch[row, OutputLayout.matchScore] = score > 0 ? Self.format(score) : ""
+            if score > 0 { ProbabilityText.withBytes(score) { batch.setValue(row, OutputLayout.matchScore, $0) } }
             if rows == .records, let survivor = survivors[cluster], survivor != record {
                 let (source, sourceRow) = sourceRows[survivor]
                 batch.settle(row, as: .duplicate, reason: "duplicate of row \(sourceRow) of \(source) (cluster C\(features.sequences[cluster] + 1), p=\(Self.format(result.score[record])))")
@@ -130,8 +130,7 @@ public final class DedupeStage: BarrierStage, @unchecked Sendable {
     }
 
     static func format(_ probability: Double) -> String {
-        let scaled = (probability * 10000).rounded() / 10000
-        return String(scaled)
+        ProbabilityText.text(probability)
     }
 }
 

@@ -112,6 +112,6 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
     }
 
     static func format(_ probability: Double) -> String {
-        String((probability * 10000).rounded() / 10000)
+        ProbabilityText.text(probability)
     }
 }
