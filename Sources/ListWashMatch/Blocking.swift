@@ -140,11 +140,15 @@ struct PairGenerator {
         }
         let sorted = blocks.compactMap { $0 }
         let oversize = sorted.map(\.oversize)
-        var parts = [[UInt64]](repeating: [], count: rules)
+        // Each rule's records cut into pieces at block boundaries, so that a large rule is
+        // shared out over the cores too; the pieces come back in order.
+        let pieces = (0..<rules).flatMap { rule in self.pieces(of: sorted[rule].order, rule: rule, count: 8).map { (rule, $0) } }
+        var parts = [[UInt64]](repeating: [], count: pieces.count)
         parts.withUnsafeMutableBufferPointer { buffer in
             let out = UncheckedSendable(buffer)
-            DispatchQueue.concurrentPerform(iterations: rules) { rule in
-                out.value[rule] = rulePairs(rule, order: sorted[rule].order, oversize: oversize)
+            DispatchQueue.concurrentPerform(iterations: pieces.count) { index in
+                let (rule, range) = pieces[index]
+                out.value[index] = rulePairs(rule, order: sorted[rule].order[range], oversize: oversize)
             }
         }
         var statistics = BlockingStatistics()
@@ -152,12 +156,29 @@ struct PairGenerator {
         pairs.reserveCapacity(parts.reduce(0) { $0 + $1.count })
         for rule in 0..<rules {
             var figures = sorted[rule].figures
-            figures.pairs = parts[rule].count
+            for (index, piece) in pieces.enumerated() where piece.0 == rule {
+                figures.pairs += parts[index].count
+                pairs.append(contentsOf: parts[index])
+                parts[index] = []
+            }
             statistics.rules.append(figures)
-            pairs.append(contentsOf: parts[rule])
-            parts[rule] = []
         }
         return (pairs, statistics)
+    }
+
+    /// `order` cut into about `count` ranges that do not split a block of equal keys.
+    private func pieces(of order: [Int32], rule: Int, count: Int) -> [Range<Int>] {
+        let ruleKeys = keys.keys[rule]
+        var ranges: [Range<Int>] = []
+        var start = 0
+        let size = max(1, order.count / count)
+        while start < order.count {
+            var end = min(order.count, start + size)
+            while end < order.count, ruleKeys[Int(order[end])] == ruleKeys[Int(order[end - 1])] { end += 1 }
+            ranges.append(start..<end)
+            start = end
+        }
+        return ranges
     }
 
     /// Rule `rule`'s records sorted by key, the keys of its blocks larger than the cap, and its
@@ -167,7 +188,7 @@ struct PairGenerator {
         let order = RadixSort.indicesByKey(ruleKeys)
         var figures = BlockingStatistics.Rule(rule: name, pairs: 0, oversizeBlocks: 0, largestBlock: 0)
         var oversize = Set<UInt64>()
-        forEachBlock(order, ruleKeys) { key, block in
+        forEachBlock(order[...], ruleKeys) { key, block in
             figures.largestBlock = max(figures.largestBlock, block.count)
             if block.count > maxBlockSize {
                 figures.oversizeBlocks += 1
@@ -178,12 +199,12 @@ struct PairGenerator {
     }
 
     /// Calls `body` with each run of equal keys in `order`.
-    private func forEachBlock(_ order: [Int32], _ ruleKeys: [UInt64], _ body: (UInt64, ArraySlice<Int32>) -> Void) {
-        var start = 0
-        while start < order.count {
+    private func forEachBlock(_ order: ArraySlice<Int32>, _ ruleKeys: [UInt64], _ body: (UInt64, ArraySlice<Int32>) -> Void) {
+        var start = order.startIndex
+        while start < order.endIndex {
             let key = ruleKeys[Int(order[start])]
             var end = start + 1
-            while end < order.count, ruleKeys[Int(order[end])] == key { end += 1 }
+            while end < order.endIndex, ruleKeys[Int(order[end])] == key { end += 1 }
             body(key, order[start..<end])
             start = end
         }
@@ -192,7 +213,7 @@ struct PairGenerator {
     /// The pairs rule `rule` adds: every pair of a block up to the cap, each record's next
     /// `window` neighbours (by the sort column) in a larger one, leaving out pairs an earlier
     /// rule compared in full.
-    private func rulePairs(_ rule: Int, order: [Int32], oversize: [Set<UInt64>]) -> [UInt64] {
+    private func rulePairs(_ rule: Int, order: ArraySlice<Int32>, oversize: [Set<UInt64>]) -> [UInt64] {
         var pairs: [UInt64] = []
         forEachBlock(order, keys.keys[rule]) { key, block in
             let size = block.count
