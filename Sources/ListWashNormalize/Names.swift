@@ -123,12 +123,14 @@ public struct NameNormalizer: Sendable {
         case .first: Self.movePrefix(from: &value, to: &part.moved)
         case .last: Self.moveSuffix(from: &value, to: &part.moved)
         }
-        if !value.isEmpty && !Self.isPlausibleName(value) {
+        var key = Self.matchingKey(value)
+        if !value.isEmpty && !Self.isPlausibleName(value, key: key) {
             value = ""
+            key = ""
             part.invalid = true
         }
         part.value = value
-        part.key = Self.matchingKey(value)
+        part.key = key
         part.isGivenName = nicknames.givenNames.contains(part.key)
         part.isOneWord = !part.key.isEmpty && !part.key.utf8.contains(TextCleaning.space)
         return part
@@ -468,9 +470,14 @@ public struct NameNormalizer: Sendable {
 
     /// `true` when a name value has a letter and is not a placeholder such as "N/A" or "unknown".
     static func isPlausibleName(_ value: String) -> Bool {
+        isPlausibleName(value, key: nil)
+    }
+
+    /// ``isPlausibleName(_:)`` given the value's matching key when it is already known.
+    static func isPlausibleName(_ value: String, key: String?) -> Bool {
         guard TextCleaning.isASCII(value) else { return value.contains(where: \.isLetter) }
         guard value.utf8.contains(where: TextCleaning.isLetter) else { return false }
-        return value.utf8.count > 12 || !placeholders.contains(TextCleaning.foldedKey(value))
+        return value.utf8.count > 12 || !placeholders.contains(key ?? TextCleaning.foldedKey(value))
     }
 
     // MARK: Keys and nicknames

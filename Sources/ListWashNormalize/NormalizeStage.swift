@@ -247,9 +247,9 @@ struct BatchNormalizer {
     // employers' domains) that repeat all through a list: their caches hold enough to keep them.
     private var places = ByteCache<Normalizer.PlaceAndPostal>(limit: 1 << 16)
     private var firstNames = ByteCache<NameNormalizer.NamePart>(limit: 1 << 16)
-    private var lastNames = ByteCache<NameNormalizer.NamePart>(limit: 1 << 17)
+    private var lastNames = ByteCache<NameNormalizer.NamePart>(limit: 1 << 18)
     private var emailDomains = ByteCache<EmailNormalizer.DomainFacts>(limit: 1 << 16)
-    private var companies = ByteCache<FlaggedCompany>(limit: 1 << 17)
+    private var companies = ByteCache<FlaggedCompany>(limit: 1 << 18)
     private let emptyName = ByteCache<NameNormalizer.NamePart>.Entry(NameNormalizer.NamePart())
     private let emptyCompany = ByteCache<FlaggedCompany>.Entry(FlaggedCompany(CompanyResult()))
     private var websites = ByteCache<(domain: String, invalid: Bool)>()
