@@ -29,9 +29,8 @@ public final class ReferenceIndex: @unchecked Sendable {
     private let evaluator: ComparisonEvaluator
     /// The records' values in plain memory for scoring.
     let store: FeatureStore
-    /// Per blocking rule: the records sorted by key, and their keys in the same order.
-    private var sortedRecords: [[Int32]] = []
-    private var sortedKeys: [[UInt64]] = []
+    /// Per blocking rule: the records by key.
+    private var blocks: [KeyedBlocks] = []
 
     /// Reads, normalizes and indexes the export at `path`.
     ///
@@ -114,31 +113,19 @@ public final class ReferenceIndex: @unchecked Sendable {
         scorer = PairScorer(model: model, evaluator: evaluator, features: features)
         let keys = BlockingKeys(model: model, features: features, store: store)
         // Each rule's records sorted by key, the rules on all cores.
-        var sorted = [(records: [Int32], keys: [UInt64])](repeating: ([], []), count: keys.keys.count)
-        sorted.withUnsafeMutableBufferPointer { buffer in
+        var indexed = [KeyedBlocks?](repeating: nil, count: keys.keys.count)
+        indexed.withUnsafeMutableBufferPointer { buffer in
             let out = UncheckedSendable(buffer)
             DispatchQueue.concurrentPerform(iterations: keys.keys.count) { rule in
-                let ruleKeys = keys.keys[rule]
-                let order = RadixSort.indicesByKey(ruleKeys)
-                out.value[rule] = (order, order.map { ruleKeys[Int($0)] })
+                out.value[rule] = KeyedBlocks(keys: keys.keys[rule])
             }
         }
-        sortedRecords = sorted.map(\.records)
-        sortedKeys = sorted.map(\.keys)
+        blocks = indexed.compactMap { $0 }
     }
 
-    /// The records whose key for `rule` is `key` (at most `maxBlockSize`; a larger block is cut
-    /// and counted).
+    /// The records whose key for `rule` is `key` (at most `maxBlockSize`; a larger block is cut).
     private func block(_ rule: Int, _ key: UInt64) -> ArraySlice<Int32> {
-        let keys = sortedKeys[rule]
-        var low = 0, high = keys.count
-        while low < high {
-            let middle = (low + high) / 2
-            if keys[middle] < key { low = middle + 1 } else { high = middle }
-        }
-        var end = low
-        while end < keys.count, keys[end] == key, end - low < model.maxBlockSize { end += 1 }
-        return sortedRecords[rule][low..<end]
+        blocks[rule].records(for: key, limit: model.maxBlockSize)
     }
 
     /// The id column of an export: `name` when the pipeline names one, else the first header
@@ -217,5 +204,49 @@ extension String {
         while text.first == set { text = text.dropFirst() }
         while text.last == set { text = text.dropLast() }
         return String(text)
+    }
+}
+
+/// One blocking rule's records grouped by key, for lookups by key: the records sorted by key,
+/// and a table from each key's top bits to where its keys start, so that a lookup reads a few
+/// cache lines rather than binary-searching a million keys.
+struct KeyedBlocks: Sendable {
+    private let records: [Int32]
+    private let keys: [UInt64]
+    /// Per value of a key's top `bits` bits: the position of the first key with those bits or
+    /// higher (plus one final entry).
+    private let starts: [Int32]
+    private let bits: Int
+
+    /// Groups the records (by index) whose key in `keys` is not 0.
+    init(keys all: [UInt64]) {
+        records = RadixSort.indicesByKey(all)
+        keys = records.map { all[Int($0)] }
+        var bits = 1
+        while (1 << bits) < keys.count && bits < 24 { bits += 1 }
+        self.bits = bits
+        var starts = [Int32](repeating: 0, count: (1 << bits) + 1)
+        var position = 0
+        for bucket in 0..<(1 << bits) {
+            starts[bucket] = Int32(position)
+            while position < keys.count, Int(keys[position] >> UInt64(64 - bits)) == bucket { position += 1 }
+        }
+        starts[1 << bits] = Int32(keys.count)
+        self.starts = starts
+    }
+
+    /// The records with `key`, the first `limit` of them.
+    func records(for key: UInt64, limit: Int) -> ArraySlice<Int32> {
+        let bucket = Int(key >> UInt64(64 - bits))
+        // Binary search within the bucket: one large block must not make the others slow.
+        var low = Int(starts[bucket]), upper = Int(starts[bucket + 1])
+        let high = upper
+        while low < upper {
+            let middle = (low + upper) / 2
+            if keys[middle] < key { low = middle + 1 } else { upper = middle }
+        }
+        var end = low
+        while end < high, keys[end] == key, end - low < limit { end += 1 }
+        return records[low..<end]
     }
 }
