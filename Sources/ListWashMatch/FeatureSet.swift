@@ -101,7 +101,7 @@ public struct FeatureSet: Sendable {
 /// up once and shared by every batch of a stage, on any thread.
 final class NameVariantCache: @unchecked Sendable {
     private var lists: [String: String] = [:]
-    private let lock = PThreadLock()
+    private let lock = Lock()
     /// The most names remembered.
     static let limit = 100_000
 

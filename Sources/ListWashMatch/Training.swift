@@ -52,7 +52,7 @@ enum Training {
     /// Per-worker level counts, added up at the end.
     private final class Tallies: @unchecked Sendable {
         private var perWorker: [[[Int]]]
-        private let lock = PThreadLock()
+        private let lock = Lock()
 
         init(workers: Int, comparisons: [Int]) {
             perWorker = Array(repeating: comparisons.map { [Int](repeating: 0, count: $0) }, count: workers)
@@ -118,19 +118,5 @@ enum Training {
         }
         model.prior = lambda
         return iterations
-    }
-}
-
-/// A mutex for the few places matching shares state between threads.
-final class PThreadLock: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-
-    init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
-
-    func withLock<T>(_ body: () throws -> T) rethrows -> T {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return try body()
     }
 }

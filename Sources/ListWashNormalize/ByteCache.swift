@@ -4,19 +4,23 @@ import Glibc
 import Darwin
 #endif
 
+import ListWashCore
+
+/// A normalized result kept in a cache: boxed, so that a hit costs at most one reference
+/// count rather than a copy of every field (internal).
+final class Boxed<Value> {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
 /// A small hash map from byte strings to values, for remembering normalized results of raw field
-/// values that repeat (company names, states, email domains) within one batch (internal).
+/// values that repeat (company names, states, email domains) (internal).
 ///
 /// Open addressing with linear probing; keys are copied into one byte arena. It is a value
-/// owned by one thread at a time (the normalize stage keeps one per batch), so it needs no lock.
-/// When it holds ``limit`` entries it starts over empty, so memory stays bounded. Values are
-/// kept boxed, so a hit costs one reference count rather than a copy of every field.
-struct ByteCache<Value> {
-    /// A cached value.
-    final class Entry {
-        let value: Value
-        init(_ value: Value) { self.value = value }
-    }
+/// owned by one thread at a time (a normalize workspace, or a shard of a ``SharedByteCache``
+/// under its lock), so it needs no lock of its own. Through ``value(for:_:)``, when it holds
+/// ``limit`` entries it starts over empty, so memory stays bounded.
+struct ByteCache<Stored> {
 
     /// The hash table: per slot, the top 32 bits of the key's hash and the entry's index plus
     /// one (0 = empty), so that a probe rarely touches anything but this array.
@@ -25,7 +29,7 @@ struct ByteCache<Value> {
     private var keyStarts: [Int] = []
     private var keyCounts: [Int] = []
     private var arena: [UInt8] = []
-    private var values: [Entry] = []
+    private var values: [Stored] = []
     private var mask: Int
     /// The most entries kept before the cache starts over.
     let limit: Int
@@ -43,7 +47,7 @@ struct ByteCache<Value> {
 
     /// The value for `key`, computing it with `make` (from the key's bytes) the first time.
     @inline(__always)
-    mutating func value(for key: UnsafeBufferPointer<UInt8>, _ make: (UnsafeBufferPointer<UInt8>) -> Value) -> Entry {
+    mutating func value(for key: UnsafeBufferPointer<UInt8>, _ make: (UnsafeBufferPointer<UInt8>) -> Stored) -> Stored {
         let hash = Self.hash(key)
         let tag = hash & 0xFFFF_FFFF_0000_0000
         var slot = Int(truncatingIfNeeded: hash) & mask
@@ -56,9 +60,40 @@ struct ByteCache<Value> {
             }
             slot = (slot + 1) & mask
         }
-        let value = Entry(make(key))
+        let value = make(key)
         insert(key, hash: hash, value: value, slot: slot)
         return value
+    }
+
+    /// The value stored for `key` (whose ``hash(_:)`` is `hash`), if any.
+    @inline(__always)
+    func lookup(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Stored? {
+        let tag = hash & 0xFFFF_FFFF_0000_0000
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let stored = slots[slot]
+            if stored == 0 { return nil }
+            if stored & 0xFFFF_FFFF_0000_0000 == tag {
+                let index = Int(stored & 0xFFFF_FFFF) - 1
+                if keyMatches(index, key) { return values[index] }
+            }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// Calls `body` with every stored value.
+    func forEachValue(_ body: (Stored) -> Void) {
+        for value in values { body(value) }
+    }
+
+    /// Stores `value` for `key` (not yet stored) unless the cache holds ``limit`` entries;
+    /// whether it did. Entries are never dropped, so what others read from it stays valid.
+    mutating func insertIfRoom(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64, value: Stored) -> Bool {
+        guard values.count < limit else { return false }
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while slots[slot] != 0 { slot = (slot + 1) & mask }
+        insert(key, hash: hash, value: value, slot: slot)
+        return true
     }
 
     @inline(__always)
@@ -72,7 +107,7 @@ struct ByteCache<Value> {
         }
     }
 
-    private mutating func insert(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64, value: Entry, slot: Int) {
+    private mutating func insert(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64, value: Stored, slot: Int) {
         if values.count >= limit {
             removeAll()
             insertFresh(key, hash: hash, value: value)
@@ -86,7 +121,7 @@ struct ByteCache<Value> {
         if values.count * 2 > slots.count { grow() }
     }
 
-    private mutating func insertFresh(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64, value: Entry) {
+    private mutating func insertFresh(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64, value: Stored) {
         var slot = Int(truncatingIfNeeded: hash) & mask
         while slots[slot] != 0 { slot = (slot + 1) & mask }
         insert(key, hash: hash, value: value, slot: slot)
@@ -140,5 +175,54 @@ struct ByteCache<Value> {
         hash = (hash ^ tail) &* 0x94D0_49BB_1331_11EB
         hash ^= hash >> 29
         return hash
+    }
+}
+
+/// A cache of normalized results shared by the batches a stage normalizes on every core, for
+/// fields with many distinct values (last names, companies), where a cache per batch
+/// workspace would work each value out once per workspace (internal).
+///
+/// Sixteen shards, each a ``ByteCache`` behind its own lock; a value is worked out outside the
+/// lock. Entries are never dropped while the cache lives (past ``ByteCache/limit`` a value is
+/// worked out each time instead), so a hit is handed out without reference counting: the
+/// cache keeps it alive.
+final class SharedByteCache<Value>: @unchecked Sendable {
+    typealias Entry = Boxed<Value>
+
+    private final class Shard {
+        let lock = Lock()
+        var table: ByteCache<Unmanaged<Entry>>
+        init(limit: Int) { table = ByteCache(limit: limit) }
+    }
+
+    private let shards: [Shard]
+
+    /// A cache of at most `limit` values.
+    init(limit: Int) {
+        shards = (0..<16).map { _ in Shard(limit: max(1, limit / 16)) }
+    }
+
+    deinit {
+        for shard in shards {
+            shard.table.forEachValue { $0.release() }
+        }
+    }
+
+    /// Calls `body` with the value for `key`, working it out with `make` the first time.
+    @inline(__always)
+    func withValue<T>(for key: UnsafeBufferPointer<UInt8>, _ make: (UnsafeBufferPointer<UInt8>) -> Value, _ body: (Value) -> T) -> T {
+        let hash = ByteCache<Unmanaged<Entry>>.hash(key)
+        let shard = shards[Int(truncatingIfNeeded: hash >> 60)]
+        if let found = shard.lock.withLock({ shard.table.lookup(key, hash: hash) }) {
+            return found._withUnsafeGuaranteedRef { body($0.value) }
+        }
+        let made = Entry(make(key))
+        shard.lock.withLock {
+            // Another core may have stored the same value meanwhile: the first one stays.
+            guard shard.table.lookup(key, hash: hash) == nil else { return }
+            let retained = Unmanaged.passRetained(made)
+            if !shard.table.insertIfRoom(key, hash: hash, value: retained) { retained.release() }
+        }
+        return body(made.value)
     }
 }

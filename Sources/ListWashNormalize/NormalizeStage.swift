@@ -100,34 +100,26 @@ public struct NormalizeStage: Stage, SetUpStage {
 final class WorkspacePool: @unchecked Sendable {
     private let normalizer: Normalizer
     private let output: BatchNormalizer.Output
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private let lock = Lock()
     private var idle: [BatchNormalizer] = []
+    /// The caches every workspace shares.
+    private let lastNames = SharedByteCache<NameNormalizer.NamePart>(limit: 1 << 19)
+    private let companies = SharedByteCache<BatchNormalizer.FlaggedCompany>(limit: 1 << 19)
 
     init(_ normalizer: Normalizer, output: BatchNormalizer.Output) {
         self.normalizer = normalizer
         self.output = output
-        mutex = .allocate(capacity: 1)
-        pthread_mutex_init(mutex, nil)
-    }
-
-    deinit {
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
     }
 
     /// An idle workspace, or a new one.
     func take() -> BatchNormalizer {
-        pthread_mutex_lock(mutex)
-        let workspace = idle.popLast()
-        pthread_mutex_unlock(mutex)
-        return workspace ?? BatchNormalizer(normalizer, output: output)
+        lock.withLock { idle.popLast() }
+            ?? BatchNormalizer(normalizer, output: output, lastNames: lastNames, companies: companies)
     }
 
     /// Returns a workspace for later batches.
     func give(_ workspace: BatchNormalizer) {
-        pthread_mutex_lock(mutex)
-        if idle.count < 16 { idle.append(workspace) }
-        pthread_mutex_unlock(mutex)
+        lock.withLock { if idle.count < 16 { idle.append(workspace) } }
     }
 }
 
@@ -245,22 +237,23 @@ struct BatchNormalizer {
     private let output: Output
     // Places and email domains have working sets of tens of thousands of values (ZIP codes,
     // employers' domains) that repeat all through a list: their caches hold enough to keep them.
-    private var places = ByteCache<Normalizer.PlaceAndPostal>(limit: 1 << 16)
-    private var firstNames = ByteCache<NameNormalizer.NamePart>(limit: 1 << 16)
-    private var lastNames = ByteCache<NameNormalizer.NamePart>(limit: 1 << 18)
-    private var emailDomains = ByteCache<EmailNormalizer.DomainFacts>(limit: 1 << 16)
-    private var companies = ByteCache<FlaggedCompany>(limit: 1 << 18)
-    private let emptyName = ByteCache<NameNormalizer.NamePart>.Entry(NameNormalizer.NamePart())
-    private let emptyCompany = ByteCache<FlaggedCompany>.Entry(FlaggedCompany(CompanyResult()))
-    private var websites = ByteCache<(domain: String, invalid: Bool)>()
-    private var flagTexts = ByteCache<String>()
+    private var places = ByteCache<Boxed<Normalizer.PlaceAndPostal>>(limit: 1 << 16)
+    private var firstNames = ByteCache<Boxed<NameNormalizer.NamePart>>(limit: 1 << 16)
+    private var emailDomains = ByteCache<Boxed<EmailNormalizer.DomainFacts>>(limit: 1 << 16)
+    private var websites = ByteCache<Boxed<(domain: String, invalid: Bool)>>()
+    private var flagTexts = ByteCache<Boxed<String>>()
+    /// Last names and companies take many distinct values: one cache for all workspaces.
+    private let lastNames: SharedByteCache<NameNormalizer.NamePart>
+    private let companies: SharedByteCache<FlaggedCompany>
     private var key: [UInt8] = []
     private var local: [UInt8] = []
     private var noOrder: [NormalizationFlag] = []
 
-    init(_ normalizer: Normalizer, output: Output = Output()) {
+    init(_ normalizer: Normalizer, output: Output = Output(), lastNames: SharedByteCache<NameNormalizer.NamePart>, companies: SharedByteCache<FlaggedCompany>) {
         shared = Shared(normalizer)
         self.output = output
+        self.lastNames = lastNames
+        self.companies = companies
         key.reserveCapacity(256)
         local.reserveCapacity(128)
     }
@@ -290,39 +283,39 @@ struct BatchNormalizer {
         appendKeyPart(field(.city))
         let place = key.withUnsafeBufferPointer { placeKey in
             places.value(for: placeKey) { _ in
-                shared.normalizer.placeAndPostal(
+                Boxed(shared.normalizer.placeAndPostal(
                     state: Self.string(field(.state)), country: Self.string(field(.country)),
-                    zip: Self.string(field(.zip)), city: Self.string(field(.city)))
+                    zip: Self.string(field(.zip)), city: Self.string(field(.city))))
             }
         }
         flags.formUnion(place.value.flags)
 
         // Names: each column's value once per batch, then combined per record.
         let firstPart = slots.isMapped(.firstName)
-            ? firstNames.value(for: field(.firstName)) { shared.normalizer.names.part(Self.string($0), role: .first) }
-            : emptyName
+            ? firstNames.value(for: field(.firstName)) { Boxed(shared.normalizer.names.part(Self.string($0), role: .first)) }.value
+            : NameNormalizer.NamePart()
         let lastPart = slots.isMapped(.lastName)
-            ? lastNames.value(for: field(.lastName)) { shared.normalizer.names.part(Self.string($0), role: .last) }
-            : emptyName
+            ? lastNames.withValue(for: field(.lastName), { shared.normalizer.names.part(Self.string($0), role: .last) }, { $0 })
+            : NameNormalizer.NamePart()
         let full = field(.fullName)
         let firstName: String, lastName: String
-        if firstPart.value.isEmpty && lastPart.value.isEmpty && slots.isMapped(.fullName) {
+        if firstPart.isEmpty && lastPart.isEmpty && slots.isMapped(.fullName) {
             // Both columns empty: the full name may be split (the general path).
             let name = shared.normalizer.names.combine(
-                firstPart.value, lastPart.value, fullByteCount: full.count,
+                firstPart, lastPart, fullByteCount: full.count,
                 fullText: { TextCleaning.cleaned(Self.string(full)) }, flags: &flags, order: &noOrder, recordsOrder: false)
             firstName = name.name.first
             lastName = name.name.last
         } else {
             // What `combine` does when it does not split, without building the name and keys.
-            if firstPart.value.tooLong || lastPart.value.tooLong
+            if firstPart.tooLong || lastPart.tooLong
                 || (slots.isMapped(.fullName) && full.count > TextCleaning.MaximumLength.name)
             {
                 flags.insert(.nameInvalid)
             }
-            shared.normalizer.names.columnFlags(firstPart.value, lastPart.value) { flags.insert($0) }
-            firstName = firstPart.value.value
-            lastName = lastPart.value.value
+            shared.normalizer.names.columnFlags(firstPart, lastPart) { flags.insert($0) }
+            firstName = firstPart.value
+            lastName = lastPart.value
         }
 
         // Email: the common plain address without strings, its domain's facts once per batch.
@@ -339,7 +332,7 @@ struct BatchNormalizer {
                     facts.employerDomain = shared.normalizer.employerDomain(
                         facts.domain, isFreemail: facts.isFreemail, isDisposable: facts.isDisposable) ?? ""
                 }
-                return facts
+                return Boxed(facts)
             }
             guard facts.value.valid, local.count + 1 + facts.value.writtenLength <= 254 else {
                 flags.insert(.emailInvalid)
@@ -378,13 +371,13 @@ struct BatchNormalizer {
         flags.formUnion(FlagSet(phone.flags))
 
         let company = slots.isMapped(.company)
-            ? companies.value(for: field(.company)) { FlaggedCompany(shared.normalizer.companies.normalize(Self.string($0))) }
-            : emptyCompany
-        flags.formUnion(company.value.flags)
+            ? companies.withValue(for: field(.company), { FlaggedCompany(shared.normalizer.companies.normalize(Self.string($0))) }, { $0 })
+            : FlaggedCompany(CompanyResult())
+        flags.formUnion(company.flags)
 
         var domain = ""
         if slots.isMapped(.website) && output.domain {
-            let site = websites.value(for: field(.website)) { shared.normalizer.websiteDomain(Self.string($0)) }.value
+            let site = websites.value(for: field(.website)) { Boxed(shared.normalizer.websiteDomain(Self.string($0))) }.value
             domain = site.domain
             if site.invalid { flags.insert(.domainInvalid) }
         }
@@ -404,8 +397,8 @@ struct BatchNormalizer {
         batch.setValue(row, columns[8], place.value.city)
         batch.setValue(row, columns[9], place.value.state)
         batch.setValue(row, columns[10], place.value.country)
-        batch.setValue(row, columns[11], company.value.name)
-        batch.setValue(row, columns[12], company.value.key)
+        batch.setValue(row, columns[11], company.name)
+        batch.setValue(row, columns[12], company.key)
         batch.setValue(row, columns[13], domain)
         batch.setValue(row, columns[14], output.flags ? flagText(flags) : "")
     }
@@ -433,7 +426,7 @@ struct BatchNormalizer {
         if flags.isEmpty { return "" }
         var mask = flags.mask
         return withUnsafeBytes(of: &mask) { raw in
-            flagTexts.value(for: raw.bindMemory(to: UInt8.self)) { _ in flags.text }.value
+            flagTexts.value(for: raw.bindMemory(to: UInt8.self)) { _ in Boxed(flags.text) }.value
         }
     }
 
