@@ -16,9 +16,10 @@ import ListWashCore
 /// ```
 /// The values are those of ``Normalizer/normalize(_:)`` for each record. Lead lists repeat
 /// states, ZIP codes, companies, websites, email domains and names heavily, so each distinct raw
-/// value of those is worked out once and remembered in a small cache. A batch borrows a whole
+/// value of those is worked out once and remembered in a cache. A batch borrows a whole
 /// workspace of caches for as long as it is processed, so batches on different cores never
-/// touch the same cache.
+/// touch the same one; last names and companies, which take many distinct values, share one
+/// locked cache (``SharedByteCache``) so that each is worked out once for all cores.
 ///
 /// It throws ``ListWashError`` (`.referenceData`, exit status 66) when the reference data could
 /// not be found (see ``ReferenceData/requireComplete()``).
