@@ -50,53 +50,56 @@ public final class CSVWriter: RecordWriter, @unchecked Sendable {
     public func encode(_ batch: RecordBatch, rows: [Int]) -> [UInt8] {
         let map = columns.columnMap(for: batch.schema.source)
         let width = columns.names.count
-        // Rows are formatted into a local buffer (no shared state in the loop), then handed over.
-        var out: [UInt8] = []
-        out.reserveCapacity(min(rows.count * 256, 1 << 22))
         var source = batch.schema.source
         let sourceField: [UInt8] = source.withUTF8 { bytes in
             var field: [UInt8] = []
             Self.appendField(bytes, to: &field)
             return field
         }
-        for row in rows {
-            if let map {
-                for column in 0..<width {
-                    if column > 0 { out.append(UInt8(ascii: ",")) }
-                    if map[column] >= 0 { batch.withField(row, column: map[column]) { Self.appendField($0, to: &out) } }
+        // Sized once from a bound, then written through a pointer: no capacity check per byte.
+        let bound = rows.reduce(0) { $0 + batch.encodedSizeBound($1) + 3 * width }
+        return [UInt8](unsafeUninitializedCapacity: bound) { buffer, written in
+            guard let base = buffer.baseAddress else { written = 0; return }
+            var out = ByteCursor(base)
+            for row in rows {
+                if let map {
+                    for column in 0..<width {
+                        if column > 0 { out.put(UInt8(ascii: ",")) }
+                        if map[column] >= 0 { batch.withField(row, column: map[column]) { out.putField($0) } }
+                    }
+                } else if batch.withCommaSeparatedText(row, { text in
+                    guard let text else { return false }
+                    out.put(text)
+                    return true
+                }) {
+                    // The record's own text, copied as read.
+                } else {
+                    let fields = batch.fieldCount(row)
+                    batch.forEachField(row) { column, bytes in
+                        if column > 0 { out.put(UInt8(ascii: ",")) }
+                        out.putField(bytes)
+                    }
+                    // A rejected record may have fewer fields than the header.
+                    for _ in fields..<max(fields, width) { out.put(UInt8(ascii: ",")) }
+                    if fields == 0 && width > 0 { out.unput() }
                 }
-            } else if batch.withCommaSeparatedText(row, { text in
-                guard let text else { return false }
-                out.append(contentsOf: text)
-                return true
-            }) {
-                // The record's own text, copied as read.
-            } else {
-                let fields = batch.fieldCount(row)
-                batch.forEachField(row) { column, bytes in
-                    if column > 0 { out.append(UInt8(ascii: ",")) }
-                    Self.appendField(bytes, to: &out)
+                for column in layoutColumns {
+                    out.put(UInt8(ascii: ","))
+                    switch column.index {
+                    case 0: out.putNumber(batch.rows[row])
+                    case 1: sourceField.withUnsafeBufferPointer { out.put($0) }
+                    default: batch.withValue(row, column) { out.putField($0) }
+                    }
                 }
-                // A rejected record may have fewer fields than the header.
-                for _ in fields..<max(fields, width) { out.append(UInt8(ascii: ",")) }
-                if fields == 0 && width > 0 { out.removeLast() }
-            }
-            for column in layoutColumns {
-                out.append(UInt8(ascii: ","))
-                switch column.index {
-                case 0: Self.appendNumber(batch.rows[row], to: &out)
-                case 1: out.append(contentsOf: sourceField)
-                default: batch.withValue(row, column) { if !$0.isEmpty { Self.appendField($0, to: &out) } }
+                if includeRawText {
+                    out.put(UInt8(ascii: ","))
+                    var raw = batch.rawText[row] ?? ""
+                    raw.withUTF8 { out.putField($0) }
                 }
+                out.put(UInt8(ascii: "\n"))
             }
-            if includeRawText {
-                out.append(UInt8(ascii: ","))
-                var raw = batch.rawText[row] ?? ""
-                raw.withUTF8 { Self.appendField($0, to: &out) }
-            }
-            out.append(UInt8(ascii: "\n"))
+            written = out.position - base
         }
-        return out
     }
 
     /// Flushes and syncs the file.
@@ -175,5 +178,56 @@ extension RecordWriter {
     /// Writes records `rows` of `batch`: encodes them, then appends the bytes.
     public func write(_ batch: RecordBatch, rows: [Int]) throws {
         try append(encoded: encode(batch, rows: rows), records: rows.count)
+    }
+}
+
+/// Writes bytes through a pointer into memory sized beforehand (see
+/// ``RecordBatch/encodedSizeBound(_:)``), for the CSV encoder's hot loop.
+struct ByteCursor {
+    private(set) var position: UnsafeMutablePointer<UInt8>
+
+    init(_ start: UnsafeMutablePointer<UInt8>) { position = start }
+
+    @inline(__always)
+    mutating func put(_ byte: UInt8) {
+        position.pointee = byte
+        position += 1
+    }
+
+    @inline(__always)
+    mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+        position.update(from: source, count: bytes.count)
+        position += bytes.count
+    }
+
+    /// Takes back the last byte written.
+    mutating func unput() { position -= 1 }
+
+    /// A field, quoted (its quotes doubled) when it holds a comma, quote or line break.
+    @inline(__always)
+    mutating func putField(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard CSVWriter.needsQuotes(bytes) else { return put(bytes) }
+        put(UInt8(ascii: "\""))
+        for byte in bytes {
+            if byte == UInt8(ascii: "\"") { put(byte) }
+            put(byte)
+        }
+        put(UInt8(ascii: "\""))
+    }
+
+    /// A decimal number.
+    mutating func putNumber(_ number: Int) {
+        if number < 0 { put(UInt8(ascii: "-")) }
+        var value = number.magnitude, count = 0, rest = value
+        repeat {
+            count += 1
+            rest /= 10
+        } while rest > 0
+        for index in stride(from: count - 1, through: 0, by: -1) {
+            position[index] = UInt8(ascii: "0") + UInt8(value % 10)
+            value /= 10
+        }
+        position += count
     }
 }

@@ -194,6 +194,19 @@ public struct RecordBatch: Sendable {
         }
     }
 
+    /// An upper bound on the bytes record `row` takes written as a CSV line, every field and
+    /// value quoted with all its quotes doubled (for sizing an encoder's output once).
+    func encodedSizeBound(_ row: Int) -> Int {
+        var total = 0
+        for index in recordStarts[row]..<recordStarts[row + 1] { total += 2 * (fieldEnds[index] - fieldStarts[index]) + 3 }
+        let width = layout.names.count
+        if !valueSpans.isEmpty {
+            for index in (row * width)..<((row + 1) * width) { total += 2 * Int(valueSpans[index].count) }
+        }
+        total += 3 * width + 2 * (schema.source.utf8.count + reasons[row].utf8.count + (rawText[row]?.utf8.count ?? 0)) + 64
+        return total
+    }
+
     /// Calls `body` with record `row`'s text as read when it is a comma-separated line of
     /// exactly the header's fields (so a CSV writer can copy it as is), else with `nil`.
     func withCommaSeparatedText<T>(_ row: Int, _ body: (UnsafeBufferPointer<UInt8>?) throws -> T) rethrows -> T {
