@@ -51,6 +51,32 @@ import Testing
             """)
     }
 
+    /// The worst case for the encoder's size bound: every field, value, reason and raw text
+    /// all quotes (each doubled, then quoted), a ragged rejected row, and a long source name.
+    @Test func writesFieldsOfOnlyQuotesWhole() throws {
+        let quotes = String(repeating: "\"", count: 9)
+        let schema = Schema(source: String(repeating: "\"s,", count: 20), columns: ["a", "b", "c"], roles: [:])
+        let layout = OutputLayout(adding: ["listwash_email"])
+        var batch = RecordBatch(schema: schema, layout: layout, rows: [[quotes, quotes, quotes], [quotes]])
+        batch[0, layout.column("listwash_email")!] = quotes
+        batch.settle(1, as: .rejected, reason: quotes)
+        batch.keepRawText(1, quotes + "," + quotes)
+        let path = "\(folder.path)/q.csv"
+        let writer = try CSVWriter(path: path, columns: OutputColumns(headers: [(schema.source, schema.columns)]), layout: layout, includeRawText: true)
+        try writer.write(batch, rows: [0, 1])
+        try writer.finish()
+        var options = CSVOptions()
+        options.delimiter = UInt8(ascii: ",")
+        let result = try readAll(path, options: options)
+        #expect(result.rejected.isEmpty)
+        #expect(result.records.count == 2)
+        #expect(Array(result.records[0].prefix(3)) == [quotes, quotes, quotes])
+        #expect(result.records[0][4] == schema.source)
+        #expect(result.records[0][10] == quotes)
+        #expect(result.records[1][0] == quotes && result.records[1][1] == "")
+        #expect(result.records[1][6] == quotes && result.records[1][11] == quotes + "," + quotes)
+    }
+
     @Test func unitesTheColumnsOfSourcesWithDifferentHeaders() {
         let columns = OutputColumns(headers: [("a.csv", ["Email", "Name", "Name"]), ("b.csv", ["Name", "Phone", "Email"])])
         #expect(columns.names == ["Email", "Name", "Name", "Phone"])
