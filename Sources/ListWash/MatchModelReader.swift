@@ -34,6 +34,10 @@ enum MatchModelReader {
             case "estimate_u": model.estimateU = try value.boolean("estimate_u")
             case "comparisons":
                 model.comparisons = try value.list().map(readComparison)
+                // A pair's levels are packed 4 bits a comparison into 64 bits.
+                guard model.comparisons.count <= MatchModel.maximumComparisons else {
+                    throw value.error("a model compares at most \(MatchModel.maximumComparisons) columns; this one lists \(model.comparisons.count)")
+                }
                 model.required = model.required.filter { name in model.comparisons.contains { $0.name == name } }
             case "required":
                 model.required = try value.list().map { item in
@@ -77,11 +81,16 @@ enum MatchModelReader {
         } catch let error as ListWashError {
             throw value.error("model '\(name)': \(error.diagnostic.message)")
         }
+        let model: MatchModel
         do {
-            return try YAMLDecoder().decode(MatchModel.self, from: text)
+            model = try YAMLDecoder().decode(MatchModel.self, from: text)
         } catch {
             throw ListWashError(.usage, "\(path) is not a ListWash model file (write one with `listwash train`): \(error)", at: SourceLocation(file: path, line: 1))
         }
+        guard model.comparisons.count <= MatchModel.maximumComparisons else {
+            throw ListWashError(.usage, "\(path): a model compares at most \(MatchModel.maximumComparisons) columns; this one lists \(model.comparisons.count)", at: SourceLocation(file: path, line: 1))
+        }
+        return model
     }
 
     static func readComparison(_ value: YAMLValue) throws -> Comparison {

@@ -253,6 +253,10 @@ public struct MatchModel: Codable, Sendable {
     /// The prior as a match weight: log2(prior / (1 - prior)).
     public var priorWeight: Double { log2(prior / (1 - prior)) }
 
+    /// The most comparisons a model may have: a pair's levels are packed 4 bits each into a
+    /// 64-bit pattern.
+    public static let maximumComparisons = 16
+
     /// The match probability for a total match weight.
     public static func probability(weight: Double) -> Double {
         1 / (1 + exp2(-weight))

@@ -136,4 +136,15 @@ import ListWashMatch
         #expect(abs(model.comparisons[0].levels[0].m - trained.model.comparisons[0].levels[0].m) < 1e-9)
         #expect(!model.train)
     }
+
+    /// A pair's levels take 4 bits a comparison in 64 bits: a 17th comparison is refused with
+    /// its place in the file, not scored wrongly.
+    @Test func aModelWithMoreThanSixteenComparisonsIsRefused() throws {
+        let comparisons = (1...17).map { "{column: c\($0)}" }.joined(separator: ", ")
+        let text = errorText { _ = try PipelineConfiguration.parse("stages:\n  - dedupe: {comparisons: [\(comparisons)]}\n", file: "p.yaml").matchModel() }
+        #expect(text?.contains("p.yaml:2:") == true, "\(text ?? "")")
+        #expect(text?.contains("at most 16") == true)
+        let sixteen = (1...16).map { "{column: c\($0)}" }.joined(separator: ", ")
+        #expect(throws: Never.self) { _ = try PipelineConfiguration.parse("stages:\n  - dedupe: {comparisons: [\(sixteen)]}\n", file: "p.yaml").matchModel() }
+    }
 }
