@@ -300,5 +300,5 @@ public struct MatchModel: Codable, Sendable {
             BlockingRule([BlockingKey(column: "listwash_zip"), BlockingKey(column: "listwash_last_name", function: .prefix3)]),
             BlockingRule([BlockingKey(column: "listwash_company_key"), BlockingKey(column: "listwash_last_name", function: .initial)]),
         ],
-        prior: 0.05, matchThreshold: 0.9, reviewThreshold: 0.5, train: false, required: ["first_name", "last_name"], sufficient: ["email"])
+        prior: 0.05, matchThreshold: 0.9, reviewThreshold: 0.5, maxBlockSize: 40, train: false, required: ["first_name", "last_name"], sufficient: ["email"])
 }
