@@ -222,8 +222,9 @@ struct KeyedBlocks: Sendable {
     init(keys all: [UInt64]) {
         records = RadixSort.indicesByKey(all)
         keys = records.map { all[Int($0)] }
+        // About two keys a bucket: a table of half as many entries as keys.
         var bits = 1
-        while (1 << bits) < keys.count && bits < 24 { bits += 1 }
+        while (2 << bits) < keys.count && bits < 24 { bits += 1 }
         self.bits = bits
         var starts = [Int32](repeating: 0, count: (1 << bits) + 1)
         var position = 0
