@@ -8,6 +8,7 @@ import Darwin
 package final class Lock: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
+    /// An unlocked lock.
     package init() {
         mutex = .allocate(capacity: 1)
         pthread_mutex_init(mutex, nil)
@@ -18,6 +19,7 @@ package final class Lock: @unchecked Sendable {
         mutex.deallocate()
     }
 
+    /// Runs `body` while holding the lock.
     package func withLock<T>(_ body: () throws -> T) rethrows -> T {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
