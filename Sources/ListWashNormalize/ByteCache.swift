@@ -21,7 +21,6 @@ final class Boxed<Value> {
 /// under its lock), so it needs no lock of its own. Through ``value(for:_:)``, when it holds
 /// ``limit`` entries it starts over empty, so memory stays bounded.
 struct ByteCache<Stored> {
-
     /// The hash table: per slot, the top 32 bits of the key's hash and the entry's index plus
     /// one (0 = empty), so that a probe rarely touches anything but this array.
     private var slots: [UInt64]
@@ -49,17 +48,8 @@ struct ByteCache<Stored> {
     @inline(__always)
     mutating func value(for key: UnsafeBufferPointer<UInt8>, _ make: (UnsafeBufferPointer<UInt8>) -> Stored) -> Stored {
         let hash = Self.hash(key)
-        let tag = hash & 0xFFFF_FFFF_0000_0000
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let stored = slots[slot]
-            if stored == 0 { break }
-            if stored & 0xFFFF_FFFF_0000_0000 == tag {
-                let index = Int(stored & 0xFFFF_FFFF) - 1
-                if keyMatches(index, key) { return values[index] }
-            }
-            slot = (slot + 1) & mask
-        }
+        let (index, slot) = probe(key, hash: hash)
+        if let index { return values[index] }
         let value = make(key)
         insert(key, hash: hash, value: value, slot: slot)
         return value
@@ -68,17 +58,7 @@ struct ByteCache<Stored> {
     /// The value stored for `key` (whose ``hash(_:)`` is `hash`), if any.
     @inline(__always)
     func lookup(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Stored? {
-        let tag = hash & 0xFFFF_FFFF_0000_0000
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let stored = slots[slot]
-            if stored == 0 { return nil }
-            if stored & 0xFFFF_FFFF_0000_0000 == tag {
-                let index = Int(stored & 0xFFFF_FFFF) - 1
-                if keyMatches(index, key) { return values[index] }
-            }
-            slot = (slot + 1) & mask
-        }
+        probe(key, hash: hash).index.map { values[$0] }
     }
 
     /// Calls `body` with every stored value.
@@ -90,10 +70,24 @@ struct ByteCache<Stored> {
     /// whether it did. Entries are never dropped, so what others read from it stays valid.
     mutating func insertIfRoom(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64, value: Stored) -> Bool {
         guard values.count < limit else { return false }
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while slots[slot] != 0 { slot = (slot + 1) & mask }
-        insert(key, hash: hash, value: value, slot: slot)
+        insert(key, hash: hash, value: value, slot: probe(key, hash: hash).slot)
         return true
+    }
+
+    /// The entry holding `key`, or `nil` and the empty slot where it would go.
+    @inline(__always)
+    private func probe(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (index: Int?, slot: Int) {
+        let tag = hash & 0xFFFF_FFFF_0000_0000
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let stored = slots[slot]
+            if stored == 0 { return (nil, slot) }
+            if stored & 0xFFFF_FFFF_0000_0000 == tag {
+                let index = Int(stored & 0xFFFF_FFFF) - 1
+                if keyMatches(index, key) { return (index, slot) }
+            }
+            slot = (slot + 1) & mask
+        }
     }
 
     @inline(__always)
