@@ -37,7 +37,9 @@ public final class JSONLinesReader: RecordReader {
     /// Reads the next batch, or `nil` at end of input.
     public func nextBatch(schema: Schema, layout: OutputLayout) throws -> RecordBatch? {
         var batch = RecordBatch(schema: schema, layout: layout, capacity: batchSize)
-        while batch.count < batchSize {
+        // Like the CSV reader: a batch also ends past 4 MiB, so that long records keep memory
+        // flat (and a batch's value offsets small).
+        while batch.count < batchSize, batch.byteCount < 4 << 20 {
             let next: (fields: [(String, String)], line: Int, text: String, error: String?)
             if let pending {
                 next = pending

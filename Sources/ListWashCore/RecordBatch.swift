@@ -308,7 +308,9 @@ struct FieldSpan {
     var hasEscapedQuotes: Bool
 }
 
-/// Where one `listwash_*` value is in a batch's value bytes (internal).
+/// Where one `listwash_*` value is in a batch's value bytes (internal). 32-bit offsets suffice:
+/// readers end a batch past 4 MiB of records (one record is at most 64 MiB), and the values
+/// stages write are a small multiple of those bytes at most.
 struct ValueSpan: Equatable {
     var start: UInt32
     var count: UInt32
