@@ -264,10 +264,10 @@ public struct RecordBatch: Sendable {
         default:
             if valueSpans.isEmpty {
                 valueSpans = Array(repeating: ValueSpan(start: 0, count: 0), count: count * layout.names.count)
-                valueBytes.reserveCapacity(count * layout.names.count * 8)
+                valueBytes.reserveCapacity(count * layout.names.count * 16)
             }
             let start = valueBytes.count
-            valueBytes.append(contentsOf: bytes)
+            if !bytes.isEmpty { valueBytes.append(contentsOf: bytes) }
             valueSpans[row * layout.names.count + column.index] = ValueSpan(start: UInt32(truncatingIfNeeded: start), count: UInt32(truncatingIfNeeded: bytes.count))
         }
     }

@@ -46,7 +46,7 @@ struct BlockingKeys: Sendable {
         DispatchQueue.concurrentPerform(iterations: rules.count * chunks) { task in
             let rule = task / chunks, chunk = task % chunks
             let out = shared.value[rule], parts = rules[rule]
-            var cache: [UInt64: UInt64] = [:]
+            var cache = HashedKeyMap<UInt64>(capacity: 1 << 12, filler: 0)
             for record in (chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize) {
                 out[record] = Self.key(of: record, parts: parts, store: store, cache: &cache)
             }
@@ -65,7 +65,7 @@ struct BlockingKeys: Sendable {
 
     /// One record's key hash under a rule made of `parts`.
     @inline(__always)
-    private static func key(of record: Int, parts: [KeyPart], store: FeatureStore, cache: inout [UInt64: UInt64]) -> UInt64 {
+    private static func key(of record: Int, parts: [KeyPart], store: FeatureStore, cache: inout HashedKeyMap<UInt64>) -> UInt64 {
         var hash: UInt64 = 0x1234_5678
         for part in parts {
             guard part.column >= 0 else { return 0 }
@@ -78,7 +78,7 @@ struct BlockingKeys: Sendable {
     static let names = NameNormalizer()
 
     /// The key hash of one part.
-    static func key(_ value: UnsafeBufferPointer<UInt8>, _ function: KeyFunction, cache: inout [UInt64: UInt64]) -> UInt64 {
+    static func key(_ value: UnsafeBufferPointer<UInt8>, _ function: KeyFunction, cache: inout HashedKeyMap<UInt64>) -> UInt64 {
         guard !value.isEmpty else { return 0 }
         switch function {
         case .exact: return FeatureHash.of(value)
@@ -94,7 +94,7 @@ struct BlockingKeys: Sendable {
             let whole = FeatureHash.of(value) ^ 0x6E69_636B
             if let cached = cache[whole] { return cached }
             let hash = FeatureHash.of(Self.names.firstNameKey(String(decoding: value, as: UTF8.self)))
-            cache[whole] = hash
+            if whole != 0 { cache.set(whole, hash) }
             return hash
         case .metaphone, .soundex:
             let whole = FeatureHash.of(value) ^ (function == .metaphone ? 0x6D65_7461 : 0x736F_756E)
@@ -102,7 +102,7 @@ struct BlockingKeys: Sendable {
             let text = String(decoding: value, as: UTF8.self)
             let code = function == .metaphone ? Phonetic.doubleMetaphone(text).primary : Phonetic.soundex(text)
             let hash = FeatureHash.of(code)
-            cache[whole] = hash
+            if whole != 0 { cache.set(whole, hash) }
             return hash
         case .sortedWords:
             let words = value.split(separator: 0x20).map { String(decoding: $0, as: UTF8.self) }.sorted()
@@ -130,8 +130,8 @@ struct PairGenerator {
     /// rule, in the same order as one rule after another would give them.
     func generate(ruleNames: [String]) -> (pairs: [UInt64], statistics: BlockingStatistics) {
         let rules = keys.keys.count
-        // Each rule's records in key order, and the keys of its oversize blocks.
-        var blocks = [(order: [Int32], oversize: Set<UInt64>, figures: BlockingStatistics.Rule)?](repeating: nil, count: rules)
+        // Each rule's records in key order, and the records in its oversize blocks.
+        var blocks = [(order: [Int32], oversize: [Int32], figures: BlockingStatistics.Rule)?](repeating: nil, count: rules)
         blocks.withUnsafeMutableBufferPointer { buffer in
             let out = UncheckedSendable(buffer)
             DispatchQueue.concurrentPerform(iterations: rules) { rule in
@@ -139,7 +139,7 @@ struct PairGenerator {
             }
         }
         let sorted = blocks.compactMap { $0 }
-        let oversize = sorted.map(\.oversize)
+        let compared = ComparedBlocks(keys: keys, oversize: sorted.map(\.oversize))
         // Each rule's records cut into pieces at block boundaries, so that a large rule is
         // shared out over the cores too; the pieces come back in order.
         let pieces = (0..<rules).flatMap { rule in self.pieces(of: sorted[rule].order, rule: rule, count: 8).map { (rule, $0) } }
@@ -148,7 +148,7 @@ struct PairGenerator {
             let out = UncheckedSendable(buffer)
             DispatchQueue.concurrentPerform(iterations: pieces.count) { index in
                 let (rule, range) = pieces[index]
-                out.value[index] = rulePairs(rule, order: sorted[rule].order[range], oversize: oversize)
+                out.value[index] = rulePairs(rule, order: sorted[rule].order[range], compared: compared)
             }
         }
         var statistics = BlockingStatistics()
@@ -181,18 +181,18 @@ struct PairGenerator {
         return ranges
     }
 
-    /// Rule `rule`'s records sorted by key, the keys of its blocks larger than the cap, and its
-    /// figures (without pairs).
-    private func sortedBlocks(_ rule: Int, name: String) -> (order: [Int32], oversize: Set<UInt64>, figures: BlockingStatistics.Rule) {
+    /// Rule `rule`'s records sorted by key, the records in its blocks larger than the cap, and
+    /// its figures (without pairs).
+    private func sortedBlocks(_ rule: Int, name: String) -> (order: [Int32], oversize: [Int32], figures: BlockingStatistics.Rule) {
         let ruleKeys = keys.keys[rule]
         let order = RadixSort.indicesByKey(ruleKeys)
         var figures = BlockingStatistics.Rule(rule: name, pairs: 0, oversizeBlocks: 0, largestBlock: 0)
-        var oversize = Set<UInt64>()
-        forEachBlock(order[...], ruleKeys) { key, block in
+        var oversize: [Int32] = []
+        forEachBlock(order[...], ruleKeys) { _, block in
             figures.largestBlock = max(figures.largestBlock, block.count)
             if block.count > maxBlockSize {
                 figures.oversizeBlocks += 1
-                oversize.insert(key)
+                oversize.append(contentsOf: block)
             }
         }
         return (order, oversize, figures)
@@ -213,9 +213,9 @@ struct PairGenerator {
     /// The pairs rule `rule` adds: every pair of a block up to the cap, each record's next
     /// `window` neighbours (by the sort column) in a larger one, leaving out pairs an earlier
     /// rule compared in full.
-    private func rulePairs(_ rule: Int, order: ArraySlice<Int32>, oversize: [Set<UInt64>]) -> [UInt64] {
+    private func rulePairs(_ rule: Int, order: ArraySlice<Int32>, compared: ComparedBlocks) -> [UInt64] {
         var pairs: [UInt64] = []
-        forEachBlock(order, keys.keys[rule]) { key, block in
+        forEachBlock(order, keys.keys[rule]) { _, block in
             let size = block.count
             guard size > 1 else { return }
             var members = block
@@ -229,7 +229,7 @@ struct PairGenerator {
                 for b in (a + 1)..<min(size, a + 1 + neighbours) {
                     let x = Int(members[base + a]), y = Int(members[base + b])
                     let i = min(x, y), j = max(x, y)
-                    if rule > 0, seenByEarlierRule(i, j, before: rule, oversize: oversize) { continue }
+                    if rule > 0, compared.together(i, j, before: rule) { continue }
                     pairs.append(UInt64(i) << 32 | UInt64(j))
                 }
             }
@@ -242,13 +242,44 @@ struct PairGenerator {
     private static func precedes(_ column: FeatureColumn, _ a: Int, _ b: Int) -> Bool {
         column.withValue(a) { x in column.withValue(b) { y in Metrics.compare(x, y) < 0 } }
     }
+}
 
-    /// Whether an earlier rule put `i` and `j` in one block that it compared in full.
+/// Per record, the keys of the blocks each rule but the last compared in full (0 for none:
+/// no key, or an oversize block), record by record, so that asking whether an earlier rule
+/// already gave a pair reads two short runs of memory (internal).
+private final class ComparedBlocks: @unchecked Sendable {
+    private let stride: Int
+    private let table: UnsafeMutableBufferPointer<UInt64>
+
+    init(keys: BlockingKeys, oversize: [[Int32]]) {
+        let rules = keys.keys.count, count = keys.keys.first?.count ?? 0
+        stride = max(rules - 1, 1)
+        table = .allocate(capacity: max(count * stride, 1))
+        let (table, stride) = (UncheckedSendable(table), self.stride)
+        let chunkSize = 1 << 16, chunks = (count + chunkSize - 1) / chunkSize
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            for rule in 0..<(rules - 1) {
+                keys.keys[rule].withUnsafeBufferPointer { ruleKeys in
+                    for record in (chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize) {
+                        table.value[record * stride + rule] = ruleKeys[record]
+                    }
+                }
+            }
+        }
+        for rule in 0..<max(rules - 1, 0) {
+            for record in oversize[rule] { table.value[Int(record) * stride + rule] = 0 }
+        }
+    }
+
+    deinit { table.deallocate() }
+
+    /// Whether a rule before `rule` put `i` and `j` in one block that it compared in full.
     @inline(__always)
-    private func seenByEarlierRule(_ i: Int, _ j: Int, before rule: Int, oversize: [Set<UInt64>]) -> Bool {
+    func together(_ i: Int, _ j: Int, before rule: Int) -> Bool {
+        let left = i * stride, right = j * stride
         for earlier in 0..<rule {
-            let key = keys.keys[earlier][i]
-            if key != 0, key == keys.keys[earlier][j], !oversize[earlier].contains(key) { return true }
+            let key = table[left + earlier]
+            if key != 0, key == table[right + earlier] { return true }
         }
         return false
     }

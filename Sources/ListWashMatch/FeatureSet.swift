@@ -13,7 +13,8 @@ public struct FeatureSet: Sendable {
     public private(set) var nameKeys: [String: FeatureColumn] = [:]
     /// The run-wide sequence number of each record (see ``RecordBatch/sequence(_:)``).
     public private(set) var sequences: [Int] = []
-    /// Each record's id (reference exports) or source row, for output.
+    /// Each record's id (reference exports), when the set was built with labels (see
+    /// ``add(_:includeSettled:label:names:)``); empty otherwise.
     public private(set) var labels: [String] = []
     /// Per column: how it is compared (its values are prepared for that).
     private let methods: [ComparisonMethod]
@@ -57,6 +58,11 @@ public struct FeatureSet: Sendable {
     public mutating func add(_ batch: RecordBatch, includeSettled: Bool = false, label: ((RecordBatch, Int) -> String)? = nil, names: NameNormalizer) {
         let sources = columnNames.map { ColumnSource.resolve($0, in: batch) }
         for index in columns.indices { columns[index].reserve(columns[index].count + batch.count) }
+        // The related-name columns by column index, out of their dictionary while records are added.
+        var lists = columnNames.indices.map { isNameColumn[$0] ? nameKeys.removeValue(forKey: columnNames[$0]) : nil }
+        defer {
+            for (index, list) in lists.enumerated() { if let list { nameKeys[columnNames[index]] = list } }
+        }
         for row in 0..<batch.count where includeSettled || batch.isOpen(row) {
             for (index, source) in sources.enumerated() {
                 let method = methods[index]
@@ -64,10 +70,10 @@ public struct FeatureSet: Sendable {
                 guard isNameColumn[index] else { continue }
                 // Given names repeat heavily: each one is looked up once per stage.
                 let list = range.isEmpty ? "" : columns[index].withBytes(range) { variants.list(for: String(decoding: $0, as: UTF8.self), names: names) }
-                nameKeys[columnNames[index]]?.append(list)
+                lists[index]?.append(list)
             }
             sequences.append(batch.sequence(row))
-            labels.append(label?(batch, row) ?? String(batch.rows[row]))
+            if let label { labels.append(label(batch, row)) }
         }
     }
 
@@ -171,27 +177,38 @@ public enum FeaturePreparation {
 
     /// Appends the comparison form of `value` for `method` to `out` when `value` is ASCII (or
     /// the method keeps only digits) and returns `true`; returns `false` on other text, leaving
-    /// `out` partly written (the caller takes the general path).
+    /// `out` as it was (the caller takes the general path). The form is never longer than
+    /// `value`, so it is built in a scratch buffer and appended at once.
     @inline(__always)
     static func prepareASCII(_ value: UnsafeBufferPointer<UInt8>, for method: ComparisonMethod, into out: inout [UInt8]) -> Bool {
-        switch method {
-        case .phone, .date:
-            for byte in value where byte >= 0x30 && byte <= 0x39 { out.append(byte) }
-            return true
-        default:
-            let keepsSpaces = method != .postcode
-            let start = out.count
-            var pendingSpace = false
-            for byte in value {
-                if byte >= 0x80 { return false }
-                if byte <= 0x20 {
-                    pendingSpace = out.count > start
-                    continue
+        guard !value.isEmpty else { return true }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: value.count) { buffer in
+            var count = 0
+            switch method {
+            case .phone, .date:
+                for byte in value where byte >= 0x30 && byte <= 0x39 {
+                    buffer[count] = byte
+                    count += 1
                 }
-                if pendingSpace && keepsSpaces { out.append(0x20) }
-                pendingSpace = false
-                out.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+            default:
+                let keepsSpaces = method != .postcode
+                var pendingSpace = false
+                for byte in value {
+                    if byte >= 0x80 { return false }
+                    if byte <= 0x20 {
+                        pendingSpace = count > 0
+                        continue
+                    }
+                    if pendingSpace && keepsSpaces {
+                        buffer[count] = 0x20
+                        count += 1
+                    }
+                    pendingSpace = false
+                    buffer[count] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+                    count += 1
+                }
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[0..<count]))
             return true
         }
     }

@@ -136,39 +136,36 @@ struct Requirements: Sendable {
 
 /// How often each value of a term-frequency comparison occurs, over one or more record sets.
 struct TermFrequencies: Sendable {
-    private var counts: [Int: [UInt64: Int]] = [:]
-    private var totals: [Int: Int] = [:]
+    /// Per comparison (by index), its values' counts, or `nil` when it has none.
+    private var counts: [(table: HashedKeyMap<Int>, total: Int)?] = []
 
     /// Counts the values of every term-frequency comparison, one comparison per core.
     init(model: MatchModel, sets: [FeatureSet]) {
         let comparisons = model.comparisons.indices.filter { model.comparisons[$0].termFrequency }
-        var tables = [(table: [UInt64: Int], total: Int)](repeating: ([:], 0), count: comparisons.count)
+        var tables = [(table: HashedKeyMap<Int>, total: Int)?](repeating: nil, count: comparisons.count)
         tables.withUnsafeMutableBufferPointer { buffer in
             let out = UncheckedSendable(buffer)
             DispatchQueue.concurrentPerform(iterations: comparisons.count) { index in
                 let column = model.comparisons[comparisons[index]].column
-                var table: [UInt64: Int] = [:]
+                var table = HashedKeyMap<Int>(capacity: sets.reduce(0) { $0 + $1.count } / 4, filler: 0)
                 var total = 0
                 for set in sets {
                     guard let column = set.column(column) else { continue }
-                    table.reserveCapacity(table.count + set.count / 4)
                     for record in 0..<set.count {
                         let hash = column.hash(record)
-                        if hash != 0 { table[hash, default: 0] += 1; total += 1 }
+                        if hash != 0 { table.update(hash, initial: 0) { $0 += 1 }; total += 1 }
                     }
                 }
                 out.value[index] = (table, total)
             }
         }
-        for (index, k) in comparisons.enumerated() {
-            counts[k] = tables[index].table
-            totals[k] = tables[index].total
-        }
+        counts = Array(repeating: nil, count: model.comparisons.count)
+        for (index, k) in comparisons.enumerated() { counts[k] = tables[index] }
     }
 
     /// The share of records holding the value with `hash` (at least one record's share).
     func frequency(_ k: Int, hash: UInt64) -> Double {
-        let total = max(totals[k] ?? 1, 1)
-        return Double(max(counts[k]?[hash] ?? 1, 1)) / Double(total)
+        guard k < counts.count, let (table, total) = counts[k] else { return 1 }
+        return Double(max(hash == 0 ? 1 : table[hash] ?? 1, 1)) / Double(max(total, 1))
     }
 }

@@ -21,14 +21,19 @@ final class Boxed<Value> {
 /// under its lock), so it needs no lock of its own. Through ``value(for:_:)``, when it holds
 /// ``limit`` entries it starts over empty, so memory stays bounded.
 struct ByteCache<Stored> {
+    /// An entry: where its key starts in `arena`, the key's length, and its value, together so
+    /// that a hit touches one place after the slot.
+    private struct Entry {
+        var keyStart: Int
+        var keyCount: Int
+        var value: Stored
+    }
+
     /// The hash table: per slot, the top 32 bits of the key's hash and the entry's index plus
     /// one (0 = empty), so that a probe rarely touches anything but this array.
     private var slots: [UInt64]
-    /// Per entry: where its key starts in `arena`, and its length.
-    private var keyStarts: [Int] = []
-    private var keyCounts: [Int] = []
+    private var entries: [Entry] = []
     private var arena: [UInt8] = []
-    private var values: [Stored] = []
     private var mask: Int
     /// The most entries kept before the cache starts over.
     let limit: Int
@@ -42,14 +47,14 @@ struct ByteCache<Stored> {
     }
 
     /// The number of entries.
-    var count: Int { values.count }
+    var count: Int { entries.count }
 
     /// The value for `key`, computing it with `make` (from the key's bytes) the first time.
     @inline(__always)
     mutating func value(for key: UnsafeBufferPointer<UInt8>, _ make: (UnsafeBufferPointer<UInt8>) -> Stored) -> Stored {
         let hash = Self.hash(key)
         let (index, slot) = probe(key, hash: hash)
-        if let index { return values[index] }
+        if let index { return entries[index].value }
         let value = make(key)
         insert(key, hash: hash, value: value, slot: slot)
         return value
@@ -58,18 +63,18 @@ struct ByteCache<Stored> {
     /// The value stored for `key` (whose ``hash(_:)`` is `hash`), if any.
     @inline(__always)
     func lookup(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Stored? {
-        probe(key, hash: hash).index.map { values[$0] }
+        probe(key, hash: hash).index.map { entries[$0].value }
     }
 
     /// Calls `body` with every stored value.
     func forEachValue(_ body: (Stored) -> Void) {
-        for value in values { body(value) }
+        for entry in entries { body(entry.value) }
     }
 
     /// Stores `value` for `key` (not yet stored) unless the cache holds ``limit`` entries;
     /// whether it did. Entries are never dropped, so what others read from it stays valid.
     mutating func insertIfRoom(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64, value: Stored) -> Bool {
-        guard values.count < limit else { return false }
+        guard entries.count < limit else { return false }
         insert(key, hash: hash, value: value, slot: probe(key, hash: hash).slot)
         return true
     }
@@ -92,9 +97,9 @@ struct ByteCache<Stored> {
 
     @inline(__always)
     private func keyMatches(_ index: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard keyCounts[index] == key.count else { return false }
+        let (start, count) = entries.withUnsafeBufferPointer { ($0[index].keyStart, $0[index].keyCount) }
+        guard count == key.count else { return false }
         guard let keyBase = key.baseAddress else { return true }
-        let start = keyStarts[index]
         return arena.withUnsafeBufferPointer { stored in
             guard let base = stored.baseAddress else { return false }
             return memcmp(base + start, keyBase, key.count) == 0
@@ -102,17 +107,15 @@ struct ByteCache<Stored> {
     }
 
     private mutating func insert(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64, value: Stored, slot: Int) {
-        if values.count >= limit {
+        if entries.count >= limit {
             removeAll()
             insertFresh(key, hash: hash, value: value)
             return
         }
-        values.append(value)
-        slots[slot] = hash & 0xFFFF_FFFF_0000_0000 | UInt64(values.count)
-        keyStarts.append(arena.count)
-        keyCounts.append(key.count)
+        entries.append(Entry(keyStart: arena.count, keyCount: key.count, value: value))
+        slots[slot] = hash & 0xFFFF_FFFF_0000_0000 | UInt64(entries.count)
         arena.append(contentsOf: key)
-        if values.count * 2 > slots.count { grow() }
+        if entries.count * 2 > slots.count { grow() }
     }
 
     private mutating func insertFresh(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64, value: Stored) {
@@ -123,10 +126,8 @@ struct ByteCache<Stored> {
 
     private mutating func removeAll() {
         for index in slots.indices { slots[index] = 0 }
-        keyStarts.removeAll(keepingCapacity: true)
-        keyCounts.removeAll(keepingCapacity: true)
+        entries.removeAll(keepingCapacity: true)
         arena.removeAll(keepingCapacity: true)
-        values.removeAll(keepingCapacity: true)
     }
 
     private mutating func grow() {
@@ -134,8 +135,8 @@ struct ByteCache<Stored> {
         var larger = [UInt64](repeating: 0, count: size)
         let mask = size - 1
         arena.withUnsafeBufferPointer { arena in
-            for index in values.indices {
-                let key = UnsafeBufferPointer(rebasing: arena[keyStarts[index]..<keyStarts[index] + keyCounts[index]])
+            for (index, entry) in entries.enumerated() {
+                let key = UnsafeBufferPointer(rebasing: arena[entry.keyStart..<entry.keyStart + entry.keyCount])
                 let hash = Self.hash(key)
                 var slot = Int(truncatingIfNeeded: hash) & mask
                 while larger[slot] != 0 { slot = (slot + 1) & mask }

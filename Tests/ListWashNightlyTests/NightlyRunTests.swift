@@ -84,7 +84,7 @@ import Testing
 
     @Test func aFailedRunWritesNothingAndIsRecordedWithItsStatus() throws {
         scratch.write("inbox/good.csv", "email\na@b.com\n")
-        FileManager.default.createFile(atPath: "\(scratch.path)/inbox/utf16.csv", contents: Data([0xFF, 0xFE, 0x61, 0x00]))
+        scratch.write("inbox/utf16.csv", bytes: [0xFF, 0xFE, 0x61, 0x00])
         let configuration = try configuration(after: "move")
         do {
             _ = try run(configuration)

@@ -28,7 +28,9 @@ public final class Scratch {
     public func write(_ name: String, bytes: [UInt8]) -> String {
         let file = "\(path)/\(name)"
         try? FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: file, contents: Data(bytes))
+        // Not `FileManager.createFile`: on Linux it writes through a temporary
+        // folder that it leaves behind in /tmp.
+        try? Data(bytes).write(to: URL(fileURLWithPath: file))
         return file
     }
 

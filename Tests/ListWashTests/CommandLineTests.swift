@@ -31,7 +31,7 @@ import Testing
         scratch.write("broken.yaml", "inputs: [in.csv]\nstagse: []")
         scratch.write("missing.yaml", "inputs: [nothere.csv]")
         scratch.write("utf16.csv", "\u{FEFF}x")
-        FileManager.default.createFile(atPath: "\(scratch.path)/utf16.csv", contents: Data([0xFF, 0xFE, 0x61, 0x00]))
+        scratch.write("utf16.csv", bytes: [0xFF, 0xFE, 0x61, 0x00])
         scratch.write("u.yaml", "inputs: [utf16.csv]")
         scratch.write("blocker", "x")
 

@@ -78,6 +78,35 @@ import ListWashMatch
         #expect(estimate.pairs.count <= 300 * 5)
     }
 
+    /// A later rule leaves out the pairs an earlier rule compared in full, but not those of an
+    /// earlier oversize block (compared only by neighbourhood there).
+    @Test func laterRulesSkipOnlyPairsAnEarlierRuleComparedInFull() {
+        var model = MatchModel.leadList
+        model.maxBlockSize = 4
+        model.window = 1
+        model.blocking = [BlockingRule([BlockingKey(column: "listwash_last_name")]), BlockingRule([BlockingKey(column: "listwash_zip")])]
+        let schema = Schema(source: "s", columns: [], roles: [:])
+        let layout = OutputLayout(adding: model.columns)
+        let last = layout.column("listwash_last_name")!, first = layout.column("listwash_first_name")!, zip = layout.column("listwash_zip")!
+        let rows: [(String, String, String)] = [
+            ("smith", "al", "10000"), ("smith", "bo", "10000"), ("smith", "cy", "30000"),    // one full block
+            ("jones", "a", "20000"), ("jones", "b", "40001"), ("jones", "c", "20000"),       // an oversize block
+            ("jones", "d", "40002"), ("jones", "e", "40003"), ("jones", "f", "40004"),
+            ("brown", "zed", "30000"),
+        ]
+        var batch = RecordBatch(schema: schema, layout: layout, rows: Array(repeating: [], count: rows.count))
+        for (row, values) in rows.enumerated() {
+            batch[row, last] = values.0
+            batch[row, first] = values.1
+            batch[row, zip] = values.2
+        }
+        var features = FeatureSet(model: model)
+        features.add(batch, names: .init())
+        let pairs = Deduplicator(model: model).estimate(features).pairs.map { (Int($0 >> 32), Int($0 & 0xFFFF_FFFF)) }
+        let expected = [(0, 1), (0, 2), (1, 2), (3, 4), (4, 5), (5, 6), (6, 7), (7, 8), (3, 5), (2, 9)]
+        #expect(pairs.map { "\($0.0)-\($0.1)" } == expected.map { "\($0.0)-\($0.1)" })
+    }
+
     @Test func explainShowsEachComparisonTheTotalAndTheDecision() throws {
         scratch.write("p.yaml", "stages: [normalize, dedupe]")
         let workbench = try MatchWorkbench(configuration: try PipelineConfiguration.load(path: "\(scratch.path)/p.yaml"))
