@@ -30,7 +30,7 @@ let package = Package(
         // Normalizers for names, emails, ZIP codes, phones, states, countries, companies.
         .target(
             name: "ListWashNormalize",
-            dependencies: ["ListWashCore", "ListWashText"],
+            dependencies: ["ListWashCore", "ListWashText", "CListWashSystem"],
             resources: [.copy("Resources")]
         ),
         // Fuzzy matching: similarity, blocking, Fellegi-Sunter scoring, EM, clustering, linking.

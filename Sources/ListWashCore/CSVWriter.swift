@@ -118,10 +118,22 @@ public final class CSVWriter: RecordWriter, @unchecked Sendable {
             let x = word ^ (ones &* UInt64(byte))
             return (x &- ones) & ~x & high != 0
         }
-        while index + 8 <= count {
-            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-            if hasByte(word, 0x2C) || hasByte(word, 0x22) || hasByte(word, 0x0A) || hasByte(word, 0x0D) { return true }
-            index += 8
+        @inline(__always) func hasAny(_ word: UInt64) -> Bool {
+            hasByte(word, 0x2C) || hasByte(word, 0x22) || hasByte(word, 0x0A) || hasByte(word, 0x0D)
+        }
+        let raw = UnsafeRawPointer(base)
+        if count >= 8 {
+            while index + 8 <= count {
+                if hasAny(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) { return true }
+                index += 8
+            }
+            // The tail as the last eight bytes (some looked at twice).
+            return index < count && hasAny(raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
+        }
+        if count >= 4 {
+            // The first and the last four bytes (overlapping); the other half of the word is 0.
+            let word = UInt64(raw.loadUnaligned(as: UInt32.self)) | UInt64(raw.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)) << 32
+            return hasAny(word)
         }
         while index < count {
             let byte = base[index]
@@ -194,11 +206,27 @@ struct ByteCursor {
         position += 1
     }
 
+    /// Copies `bytes`; up to 16 of them with two overlapping loads and stores rather than a
+    /// call to `memmove` (most fields are short).
     @inline(__always)
     mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress, bytes.count > 0 else { return }
-        position.update(from: source, count: bytes.count)
-        position += bytes.count
+        let count = bytes.count, from = UnsafeRawPointer(source), to = UnsafeMutableRawPointer(position)
+        switch count {
+        case 8...16:
+            let first = from.loadUnaligned(as: UInt64.self), last = from.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            to.storeBytes(of: first, as: UInt64.self)
+            to.storeBytes(of: last, toByteOffset: count - 8, as: UInt64.self)
+        case 4..<8:
+            let first = from.loadUnaligned(as: UInt32.self), last = from.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+            to.storeBytes(of: first, as: UInt32.self)
+            to.storeBytes(of: last, toByteOffset: count - 4, as: UInt32.self)
+        case 1..<4:
+            for index in 0..<count { position[index] = source[index] }
+        default:
+            position.update(from: source, count: count)
+        }
+        position += count
     }
 
     /// Takes back the last byte written.

@@ -113,7 +113,7 @@ struct BlockingKeys: Sendable {
 
 /// Generates candidate pairs from blocking keys within one record set (dedupe).
 ///
-/// Each rule's records are sorted by key (radix sort); a run of equal keys is a block. A block
+/// Each rule's records are sorted by key (``KeySort``); a run of equal keys is a block. A block
 /// up to `maxBlockSize` yields every pair; a larger one is sorted by its records' first
 /// comparison value and yields each record with its next `window` neighbours (sorted
 /// neighbourhood), so no block explodes into quadratic work. A pair an earlier rule already
@@ -185,7 +185,7 @@ struct PairGenerator {
     /// its figures (without pairs).
     private func sortedBlocks(_ rule: Int, name: String) -> (order: [Int32], oversize: [Int32], figures: BlockingStatistics.Rule) {
         let ruleKeys = keys.keys[rule]
-        let order = RadixSort.indicesByKey(ruleKeys)
+        let order = KeySort.indicesByKey(ruleKeys)
         var figures = BlockingStatistics.Rule(rule: name, pairs: 0, oversizeBlocks: 0, largestBlock: 0)
         var oversize: [Int32] = []
         forEachBlock(order[...], ruleKeys) { _, block in
@@ -285,30 +285,49 @@ private final class ComparedBlocks: @unchecked Sendable {
     }
 }
 
-/// LSD radix sort of record indices by 64-bit key, leaving out records whose key is 0.
-enum RadixSort {
+/// Sorts record indices by 64-bit key, leaving out records whose key is 0; records with equal
+/// keys stay in index order.
+///
+/// One pass spreads the records over 65,536 buckets by their key's top 16 bits; each bucket
+/// (a handful of records: keys are hashes) is then sorted in place. That moves each record
+/// twice, where a sort by all 64 bits, 16 at a time, moves it four times over scattered memory.
+enum KeySort {
     static func indicesByKey(_ keys: [UInt64]) -> [Int32] {
-        var items: [(key: UInt64, index: Int32)] = []
-        items.reserveCapacity(keys.count)
-        for (index, key) in keys.enumerated() where key != 0 { items.append((key, Int32(index))) }
-        var scratch = items
-        var counts = [Int](repeating: 0, count: 1 << 16)
-        for pass in 0..<4 {
-            let shift = UInt64(pass * 16)
-            for index in counts.indices { counts[index] = 0 }
-            for item in items { counts[Int((item.key >> shift) & 0xFFFF)] += 1 }
-            var total = 0
-            for index in counts.indices {
-                let count = counts[index]
-                counts[index] = total
-                total += count
+        var starts = [Int](repeating: 0, count: (1 << 16) + 1)
+        var total = 0
+        for key in keys where key != 0 {
+            starts[Int(key >> 48) + 1] += 1
+            total += 1
+        }
+        for bucket in 1..<starts.count { starts[bucket] += starts[bucket - 1] }
+        var items = [(key: UInt64, index: Int32)](repeating: (0, 0), count: total)
+        var next = starts
+        for (index, key) in keys.enumerated() where key != 0 {
+            let bucket = Int(key >> 48)
+            items[next[bucket]] = (key, Int32(truncatingIfNeeded: index))
+            next[bucket] += 1
+        }
+        items.withUnsafeMutableBufferPointer { items in
+            for bucket in 0..<(1 << 16) {
+                let start = starts[bucket], end = starts[bucket + 1]
+                if end - start < 2 { continue }
+                if end - start > 64 {
+                    // Many records: a block of one key, or keys that share their top bits.
+                    let sorted = items[start..<end].sorted { $0.key != $1.key ? $0.key < $1.key : $0.index < $1.index }
+                    for (offset, item) in sorted.enumerated() { items[start + offset] = item }
+                    continue
+                }
+                // Insertion sort, which keeps equal keys in index order.
+                for i in (start + 1)..<end {
+                    let item = items[i]
+                    var j = i
+                    while j > start && items[j - 1].key > item.key {
+                        items[j] = items[j - 1]
+                        j -= 1
+                    }
+                    items[j] = item
+                }
             }
-            for item in items {
-                let digit = Int((item.key >> shift) & 0xFFFF)
-                scratch[counts[digit]] = item
-                counts[digit] += 1
-            }
-            swap(&items, &scratch)
         }
         return items.map(\.index)
     }

@@ -31,7 +31,7 @@ public struct DedupeResult: Sendable {
 /// let result = Deduplicator(model: .leadList).run(features)
 /// result.cluster   // records sharing a value are one person
 /// ```
-/// - Complexity: O(n) to block (radix sort per rule), plus O(pairs × comparisons) to score.
+/// - Complexity: O(n) to block (a bucket sort by key per rule), plus O(pairs × comparisons) to score.
 public struct Deduplicator: Sendable {
     /// The model to apply (its u values, and with `train` its m values, are re-estimated).
     public var model: MatchModel

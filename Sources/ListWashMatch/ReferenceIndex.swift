@@ -220,7 +220,7 @@ struct KeyedBlocks: Sendable {
 
     /// Groups the records (by index) whose key in `keys` is not 0.
     init(keys all: [UInt64]) {
-        records = RadixSort.indicesByKey(all)
+        records = KeySort.indicesByKey(all)
         keys = records.map { all[Int($0)] }
         // About two keys a bucket: a table of half as many entries as keys.
         var bits = 1

@@ -17,8 +17,7 @@ final class Boxed<Value> {
 /// values that repeat (company names, states, email domains) (internal).
 ///
 /// Open addressing with linear probing; keys are copied into one byte arena. It is a value
-/// owned by one thread at a time (a normalize workspace, or a shard of a ``SharedByteCache``
-/// under its lock), so it needs no lock of its own. Through ``value(for:_:)``, when it holds
+/// owned by one thread at a time (a normalize workspace), so it needs no lock. When it holds
 /// ``limit`` entries it starts over empty, so memory stays bounded.
 struct ByteCache<Stored> {
     /// An entry: where its key starts in `arena`, the key's length, and its value, together so
@@ -58,25 +57,6 @@ struct ByteCache<Stored> {
         let value = make(key)
         insert(key, hash: hash, value: value, slot: slot)
         return value
-    }
-
-    /// The value stored for `key` (whose ``hash(_:)`` is `hash`), if any.
-    @inline(__always)
-    func lookup(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Stored? {
-        probe(key, hash: hash).index.map { entries[$0].value }
-    }
-
-    /// Calls `body` with every stored value.
-    func forEachValue(_ body: (Stored) -> Void) {
-        for entry in entries { body(entry.value) }
-    }
-
-    /// Stores `value` for `key` (not yet stored) unless the cache holds ``limit`` entries;
-    /// whether it did. Entries are never dropped, so what others read from it stays valid.
-    mutating func insertIfRoom(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64, value: Stored) -> Bool {
-        guard entries.count < limit else { return false }
-        insert(key, hash: hash, value: value, slot: probe(key, hash: hash).slot)
-        return true
     }
 
     /// The entry holding `key`, or `nil` and the empty slot where it would go.
@@ -170,54 +150,5 @@ struct ByteCache<Stored> {
         hash = (hash ^ tail) &* 0x94D0_49BB_1331_11EB
         hash ^= hash >> 29
         return hash
-    }
-}
-
-/// A cache of normalized results shared by the batches a stage normalizes on every core, for
-/// fields with many distinct values (last names, companies), where a cache per batch
-/// workspace would work each value out once per workspace (internal).
-///
-/// Sixteen shards, each a ``ByteCache`` behind its own lock; a value is worked out outside the
-/// lock. Entries are never dropped while the cache lives (past ``ByteCache/limit`` a value is
-/// worked out each time instead), so a hit is handed out without reference counting: the
-/// cache keeps it alive.
-final class SharedByteCache<Value>: @unchecked Sendable {
-    typealias Entry = Boxed<Value>
-
-    private final class Shard {
-        let lock = Lock()
-        var table: ByteCache<Unmanaged<Entry>>
-        init(limit: Int) { table = ByteCache(limit: limit) }
-    }
-
-    private let shards: [Shard]
-
-    /// A cache of at most `limit` values.
-    init(limit: Int) {
-        shards = (0..<16).map { _ in Shard(limit: max(1, limit / 16)) }
-    }
-
-    deinit {
-        for shard in shards {
-            shard.table.forEachValue { $0.release() }
-        }
-    }
-
-    /// Calls `body` with the value for `key`, working it out with `make` the first time.
-    @inline(__always)
-    func withValue<T>(for key: UnsafeBufferPointer<UInt8>, _ make: (UnsafeBufferPointer<UInt8>) -> Value, _ body: (Value) -> T) -> T {
-        let hash = ByteCache<Unmanaged<Entry>>.hash(key)
-        let shard = shards[Int(truncatingIfNeeded: hash >> 60)]
-        if let found = shard.lock.withLock({ shard.table.lookup(key, hash: hash) }) {
-            return found._withUnsafeGuaranteedRef { body($0.value) }
-        }
-        let made = Entry(make(key))
-        shard.lock.withLock {
-            // Another core may have stored the same value meanwhile: the first one stays.
-            guard shard.table.lookup(key, hash: hash) == nil else { return }
-            let retained = Unmanaged.passRetained(made)
-            if !shard.table.insertIfRoom(key, hash: hash, value: retained) { retained.release() }
-        }
-        return body(made.value)
     }
 }

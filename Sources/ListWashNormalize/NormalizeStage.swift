@@ -19,7 +19,7 @@ import ListWashCore
 /// value of those is worked out once and remembered in a cache. A batch borrows a whole
 /// workspace of caches for as long as it is processed, so batches on different cores never
 /// touch the same one; last names and companies, which take many distinct values, share one
-/// locked cache (``SharedByteCache``) so that each is worked out once for all cores.
+/// cache (``SharedByteCache``, read without locks) so that each is worked out once for all cores.
 ///
 /// It throws ``ListWashError`` (`.referenceData`, exit status 66) when the reference data could
 /// not be found (see ``ReferenceData/requireComplete()``).

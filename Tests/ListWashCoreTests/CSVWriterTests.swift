@@ -34,6 +34,36 @@ import Testing
         #expect(result.records.map { $0[4] } == (1...2_000).map(String.init))
     }
 
+    /// The word-at-a-time quote check and the short-copy paths, at every length up to 40 and
+    /// every position of a byte that needs quotes: the field comes back whole.
+    @Test func fieldsOfEveryShortLengthRoundTrip() throws {
+        var rows: [[String]] = []
+        for length in 0...40 {
+            let plain = String((0..<length).map { Character(UnicodeScalar(UInt8(ascii: "a") + UInt8($0 % 26))) })
+            rows.append([plain, "x"])
+            for position in 0..<length {
+                for special in [",", "\"", "\n", "\r"] {
+                    var field = Array(plain)
+                    field[position] = Character(special)
+                    rows.append([String(field), "x"])
+                    let needs = String(field).utf8.withContiguousStorageIfAvailable { CSVWriter.needsQuotes($0) }
+                    #expect(needs == true, "\(length) \(position) \(special)")
+                }
+            }
+            #expect(plain.utf8.withContiguousStorageIfAvailable { CSVWriter.needsQuotes($0) } == false)
+        }
+        let schema = Schema(source: "in.csv", columns: ["a", "b"], roles: [:])
+        let batch = RecordBatch(schema: schema, rows: rows)
+        let path = "\(folder.path)/short.csv"
+        let writer = try CSVWriter(path: path, columns: OutputColumns(headers: [("in.csv", ["a", "b"])]), layout: OutputLayout())
+        try writer.write(batch, rows: Array(0..<batch.count))
+        try writer.finish()
+        var options = CSVOptions()
+        options.delimiter = UInt8(ascii: ",")
+        let result = try readAll(path, options: options)
+        #expect(result.records.map { Array($0.prefix(2)) } == rows)
+    }
+
     @Test func appendsListWashColumnsAfterTheInputColumns() throws {
         let schema = Schema(source: "in.csv", columns: ["Email", "Name"], roles: [:])
         let layout = OutputLayout(adding: ["listwash_email"])

@@ -8,6 +8,18 @@ static inline void listwash_prefetch(const void *address) {
     __builtin_prefetch(address, 0, 3);
 }
 
+/// Reads `*address` so that what another thread wrote before publishing it there with
+/// `listwash_store_release` is visible after (an acquire load).
+static inline unsigned long long listwash_load_acquire(const unsigned long long *address) {
+    return __atomic_load_n(address, __ATOMIC_ACQUIRE);
+}
+
+/// Writes `value` to `*address` after everything this thread wrote before (a release store),
+/// for readers that use `listwash_load_acquire`.
+static inline void listwash_store_release(unsigned long long *address, unsigned long long value) {
+    __atomic_store_n(address, value, __ATOMIC_RELEASE);
+}
+
 /// Starts writing the `count` bytes at `offset` of the open file `descriptor` back to disk
 /// without waiting for it (Linux `sync_file_range` with `SYNC_FILE_RANGE_WRITE`), so that a
 /// later `fsync` has little left to do. Returns 0, or -1 with `errno` set; elsewhere it does

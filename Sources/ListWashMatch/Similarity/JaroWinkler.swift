@@ -80,8 +80,8 @@ enum JaroKernel {
         let n1 = s1.count, n2 = s2.count
         if n1 == 0 || n2 == 0 { return 0 }
         let common: Int, transpositions: Int
-        if n1 <= 64 && n2 <= 64 && T.bitWidth == 8 && TextUnits.isASCII(s1, s2) {
-            (common, transpositions) = matchBitParallel(s1, s2)
+        if n1 <= 64 && n2 <= 64 && T.bitWidth == 8, let matched = matchBitParallel(s1, s2) {
+            (common, transpositions) = matched
         } else if n1 <= 64 && n2 <= 64 {
             (common, transpositions) = matchShort(s1, s2)
         } else {
@@ -108,36 +108,41 @@ enum JaroKernel {
 
     /// Matching with the flags in two 64-bit masks and, per character of `s1`, the free
     /// positions of that character in `s2`'s window found in one step from a table of position
-    /// masks (ASCII units only: the table has 128 entries, 1 KiB on the stack).
+    /// masks (the table has 128 entries, 1 KiB on the stack). `nil` when a unit is not ASCII.
+    /// Both strings must be 1...64 units long; shifts are then always below 64, so they need
+    /// no checks.
     @inlinable @inline(__always)
     static func matchBitParallel<T: FixedWidthInteger>(
         _ s1: UnsafeBufferPointer<T>, _ s2: UnsafeBufferPointer<T>
-    ) -> (common: Int, transpositions: Int) {
+    ) -> (common: Int, transpositions: Int)? {
         let n1 = s1.count, n2 = s2.count
         let range = max(n1, n2) / 2 >= 1 ? max(n1, n2) / 2 - 1 : 0
-        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 128) { positions in
-            for c in s1 { positions[Int(truncatingIfNeeded: c)] = 0 }
-            for c in s2 { positions[Int(truncatingIfNeeded: c)] = 0 }
-            for j in 0..<n2 { positions[Int(truncatingIfNeeded: s2[j])] |= 1 << UInt64(j) }
+        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 128) { positions -> (common: Int, transpositions: Int)? in
+            var units: T = 0
+            for c in s1 { units |= c; positions[Int(truncatingIfNeeded: c) & 127] = 0 }
+            for c in s2 { units |= c; positions[Int(truncatingIfNeeded: c) & 127] = 0 }
+            guard units < 0x80 else { return nil }
+            for j in 0..<n2 { positions[Int(truncatingIfNeeded: s2[j])] |= 1 &<< UInt64(truncatingIfNeeded: j) }
             var f1: UInt64 = 0, f2: UInt64 = 0
             var common = 0
             for i in 0..<n1 {
-                let lo = i > range ? i - range : 0
-                let hi = min(i + range, n2 - 1)
-                if lo > hi { break }  // windows only move right
-                let width = UInt64(hi - lo + 1)
-                let window: UInt64 = (width == 64 ? ~0 : (1 << width) &- 1) << UInt64(lo)
-                let candidates = positions[Int(truncatingIfNeeded: s1[i])] & ~f2 & window
+                // The window is i - range ... i + range; positions past the end of s2 have no
+                // bits, so only its two ends need masks.
+                let lo = i &- range, end = i &+ range &+ 1
+                if lo >= n2 { break }  // windows only move right
+                let below: UInt64 = end >= 64 ? ~0 : (1 &<< UInt64(truncatingIfNeeded: end)) &- 1
+                let before: UInt64 = lo <= 0 ? 0 : (1 &<< UInt64(truncatingIfNeeded: lo)) &- 1
+                let candidates = positions[Int(truncatingIfNeeded: s1[i])] & ~f2 & below & ~before
                 if candidates != 0 {
                     f2 |= candidates & (0 &- candidates)  // the first free match
-                    f1 |= 1 << UInt64(i)
-                    common += 1
+                    f1 |= 1 &<< UInt64(truncatingIfNeeded: i)
+                    common &+= 1
                 }
             }
             var transpositions = 0
             var m1 = f1, m2 = f2
             while m1 != 0 {
-                if s1[m1.trailingZeroBitCount] != s2[m2.trailingZeroBitCount] { transpositions += 1 }
+                if s1[m1.trailingZeroBitCount] != s2[m2.trailingZeroBitCount] { transpositions &+= 1 }
                 m1 &= m1 &- 1
                 m2 &= m2 &- 1
             }

@@ -1,0 +1,126 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+import CListWashSystem
+import ListWashCore
+
+/// A cache of normalized results shared by the batches a stage normalizes on every core, for
+/// fields with many distinct values (last names, companies), where a cache per batch
+/// workspace would work each value out once per workspace (internal).
+///
+/// Sixteen shards of fixed size, each a hash table with linear probing. Lookups take no lock:
+/// an entry (its key bytes, length and value) is written completely before its slot is
+/// published with a release store, and a lookup reads the slot with an acquire load. Inserts
+/// take the shard's lock; a value is worked out outside it. Entries are never dropped or
+/// moved while the cache lives (once a shard is full, a value is worked out each time
+/// instead), so a hit is handed out without reference counting: the cache keeps it alive.
+/// Bytes of keys a shard of a ``SharedByteCache`` allocates at a time.
+private let sharedCacheChunkSize = 1 << 16
+
+final class SharedByteCache<Value>: @unchecked Sendable {
+    typealias Entry = Boxed<Value>
+
+    /// One entry: its key's bytes (in the shard's arena) and its value.
+    private struct Stored {
+        let key: UnsafePointer<UInt8>?
+        let count: Int
+        let value: Unmanaged<Entry>
+    }
+
+    private final class Shard {
+        let lock = Lock()
+        /// Per slot, the top 32 bits of the key's hash and the entry's index plus one (0 = empty),
+        /// read with acquire loads.
+        let slots: UnsafeMutablePointer<UInt64>
+        let mask: Int
+        let capacity: Int
+        let entries: UnsafeMutablePointer<Stored>
+        /// Entries written so far (under `lock`).
+        var count = 0
+        /// Key bytes, in chunks that never move.
+        var chunks: [UnsafeMutableRawPointer] = []
+        var chunkFree = 0
+
+        init(capacity: Int) {
+            self.capacity = capacity
+            var size = 16
+            while size < capacity * 2 { size <<= 1 }
+            slots = .allocate(capacity: size)
+            slots.initialize(repeating: 0, count: size)
+            mask = size - 1
+            entries = .allocate(capacity: max(capacity, 1))
+        }
+
+        deinit {
+            for index in 0..<count { entries[index].value.release() }
+            entries.deallocate()
+            slots.deallocate()
+            for chunk in chunks { chunk.deallocate() }
+        }
+
+        /// A lasting copy of `key` (under `lock`).
+        func store(_ key: UnsafeBufferPointer<UInt8>) -> UnsafePointer<UInt8>? {
+            guard let source = key.baseAddress, key.count > 0 else { return nil }
+            if key.count > chunkFree {
+                chunks.append(.allocate(byteCount: max(sharedCacheChunkSize, key.count), alignment: 8))
+                chunkFree = max(sharedCacheChunkSize, key.count)
+            }
+            guard let chunk = chunks.last else { return nil }
+            let target = chunk + (max(sharedCacheChunkSize, key.count) - chunkFree)
+            target.copyMemory(from: source, byteCount: key.count)
+            chunkFree -= key.count
+            return UnsafePointer(target.assumingMemoryBound(to: UInt8.self))
+        }
+    }
+
+    private let shards: [Shard]
+
+    /// A cache of at most about `limit` values.
+    init(limit: Int) {
+        shards = (0..<16).map { _ in Shard(capacity: max(1, limit / 16)) }
+    }
+
+    /// Calls `body` with the value for `key`, working it out with `make` the first time.
+    @inline(__always)
+    func withValue<T>(for key: UnsafeBufferPointer<UInt8>, _ make: (UnsafeBufferPointer<UInt8>) -> Value, _ body: (Value) -> T) -> T {
+        let hash = ByteCache<Entry>.hash(key)
+        let shard = shards[Int(truncatingIfNeeded: hash >> 60)]
+        if let found = Self.lookup(key, hash: hash, in: shard) {
+            return found._withUnsafeGuaranteedRef { body($0.value) }
+        }
+        let made = Entry(make(key))
+        shard.lock.withLock {
+            // Another core may have stored the same value meanwhile: the first one stays.
+            guard Self.lookup(key, hash: hash, in: shard) == nil, shard.count < shard.capacity else { return }
+            let index = shard.count
+            (shard.entries + index).initialize(to: Stored(key: shard.store(key), count: key.count, value: .passRetained(made)))
+            shard.count += 1
+            var slot = Int(truncatingIfNeeded: hash) & shard.mask
+            while shard.slots[slot] != 0 { slot = (slot + 1) & shard.mask }
+            listwash_store_release(shard.slots + slot, hash & 0xFFFF_FFFF_0000_0000 | UInt64(index + 1))
+        }
+        return body(made.value)
+    }
+
+    /// The value stored for `key` (whose hash is `hash`) in `shard`, if any, without a lock.
+    @inline(__always)
+    private static func lookup(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64, in shard: Shard) -> Unmanaged<Entry>? {
+        let tag = hash & 0xFFFF_FFFF_0000_0000
+        var slot = Int(truncatingIfNeeded: hash) & shard.mask
+        while true {
+            let stored = listwash_load_acquire(shard.slots + slot)
+            if stored == 0 { return nil }
+            if stored & 0xFFFF_FFFF_0000_0000 == tag {
+                let entry = shard.entries[Int(stored & 0xFFFF_FFFF) - 1]
+                if entry.count == key.count {
+                    guard let stored = entry.key, let wanted = key.baseAddress else { return entry.value }
+                    if memcmp(stored, wanted, key.count) == 0 { return entry.value }
+                }
+            }
+            slot = (slot + 1) & shard.mask
+        }
+    }
+}
