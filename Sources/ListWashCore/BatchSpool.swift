@@ -100,8 +100,13 @@ private struct SpoolEncoder {
 
     /// An array of plain values: its count, then its memory as is.
     mutating func array<Element: BitwiseCopyable>(_ values: [Element]) {
-        int(values.count)
-        values.withUnsafeBytes { bytes.append(contentsOf: $0) }
+        array(values, count: values.count)
+    }
+
+    /// The first `count` values of an array.
+    mutating func array<Element: BitwiseCopyable>(_ values: [Element], count: Int) {
+        int(count)
+        values.withUnsafeBytes { bytes.append(contentsOf: $0.prefix(count * MemoryLayout<Element>.stride)) }
     }
 
     /// Many strings at once: their lengths (4 bytes each), then all their bytes.
@@ -151,7 +156,7 @@ private struct SpoolEncoder {
             int(row)
             string(text)
         }
-        array(batch.valueBytes)
+        array(batch.valueBytes, count: batch.valueBytesUsed)
         array(batch.valueSpans)
         let total = Int64(bytes.count - start).littleEndian
         withUnsafeBytes(of: total) { raw in
@@ -191,6 +196,7 @@ private enum SpoolDecoder {
             batch.rawText[row] = cursor.string()
         }
         batch.valueBytes = cursor.array()
+        batch.valueBytesUsed = batch.valueBytes.count
         batch.valueSpans = cursor.array()
         input.start += total
         return batch

@@ -193,6 +193,32 @@ extension RecordWriter {
     }
 }
 
+/// Copies of short byte strings (most fields and values are short).
+enum ByteCopy {
+    /// Copies `count` bytes; up to 16 with two overlapping loads and stores rather than a call
+    /// to `memmove`.
+    @inline(__always)
+    static func copy(from source: UnsafePointer<UInt8>, to target: UnsafeMutablePointer<UInt8>, count: Int) {
+        let from = UnsafeRawPointer(source), to = UnsafeMutableRawPointer(target)
+        switch count {
+        case 8...16:
+            let first = from.loadUnaligned(as: UInt64.self), last = from.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            to.storeBytes(of: first, as: UInt64.self)
+            to.storeBytes(of: last, toByteOffset: count - 8, as: UInt64.self)
+        case 4..<8:
+            let first = from.loadUnaligned(as: UInt32.self), last = from.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+            to.storeBytes(of: first, as: UInt32.self)
+            to.storeBytes(of: last, toByteOffset: count - 4, as: UInt32.self)
+        case 1..<4:
+            for index in 0..<count { target[index] = source[index] }
+        case 0:
+            return
+        default:
+            target.update(from: source, count: count)
+        }
+    }
+}
+
 /// Writes bytes through a pointer into memory sized beforehand (see
 /// ``RecordBatch/encodedSizeBound(_:)``), for the CSV encoder's hot loop.
 struct ByteCursor {
@@ -206,27 +232,12 @@ struct ByteCursor {
         position += 1
     }
 
-    /// Copies `bytes`; up to 16 of them with two overlapping loads and stores rather than a
-    /// call to `memmove` (most fields are short).
+    /// Copies `bytes` (see ``ByteCopy/copy(from:to:count:)``).
     @inline(__always)
     mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress, bytes.count > 0 else { return }
-        let count = bytes.count, from = UnsafeRawPointer(source), to = UnsafeMutableRawPointer(position)
-        switch count {
-        case 8...16:
-            let first = from.loadUnaligned(as: UInt64.self), last = from.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
-            to.storeBytes(of: first, as: UInt64.self)
-            to.storeBytes(of: last, toByteOffset: count - 8, as: UInt64.self)
-        case 4..<8:
-            let first = from.loadUnaligned(as: UInt32.self), last = from.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
-            to.storeBytes(of: first, as: UInt32.self)
-            to.storeBytes(of: last, toByteOffset: count - 4, as: UInt32.self)
-        case 1..<4:
-            for index in 0..<count { position[index] = source[index] }
-        default:
-            position.update(from: source, count: count)
-        }
-        position += count
+        ByteCopy.copy(from: source, to: position, count: bytes.count)
+        position += bytes.count
     }
 
     /// Takes back the last byte written.

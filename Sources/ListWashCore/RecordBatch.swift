@@ -38,8 +38,10 @@ public struct RecordBatch: Sendable {
     /// The original text of records whose fields do not fit the header (ragged or broken lines).
     public internal(set) var rawText: [Int: String] = [:]
     /// `listwash_*` values' UTF-8 bytes, one after another (a value written again leaves its
-    /// old bytes behind).
+    /// old bytes behind): the first `valueBytesUsed`; the rest is room for more, so that a
+    /// value is copied in without growing the array.
     var valueBytes: [UInt8] = []
+    var valueBytesUsed = 0
     /// Where each `listwash_*` value is in `valueBytes`, row-major: `layout.names.count` per
     /// record (empty until a stage writes one).
     var valueSpans: [ValueSpan] = []
@@ -264,10 +266,17 @@ public struct RecordBatch: Sendable {
         default:
             if valueSpans.isEmpty {
                 valueSpans = Array(repeating: ValueSpan(start: 0, count: 0), count: count * layout.names.count)
-                valueBytes.reserveCapacity(count * layout.names.count * 16)
             }
-            let start = valueBytes.count
-            if !bytes.isEmpty { valueBytes.append(contentsOf: bytes) }
+            let start = valueBytesUsed
+            if let source = bytes.baseAddress, bytes.count > 0 {
+                if valueBytes.count - start < bytes.count {
+                    valueBytes.append(contentsOf: repeatElement(0, count: max(valueBytes.count, bytes.count, count * layout.names.count * 12)))
+                }
+                valueBytes.withUnsafeMutableBufferPointer { room in
+                    if let base = room.baseAddress { ByteCopy.copy(from: source, to: base + start, count: bytes.count) }
+                }
+                valueBytesUsed += bytes.count
+            }
             valueSpans[row * layout.names.count + column.index] = ValueSpan(start: UInt32(truncatingIfNeeded: start), count: UInt32(truncatingIfNeeded: bytes.count))
         }
     }

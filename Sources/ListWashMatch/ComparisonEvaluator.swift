@@ -50,18 +50,21 @@ final class ComparisonEvaluator: @unchecked Sendable {
 
     /// The comparison-level pattern of records `i` of `left` and `j` of `right`: 4 bits per
     /// comparison. Given `requirements`, the required (and then sufficient) comparisons go
-    /// first, and a pair that fails them gets only those levels.
+    /// first, and a pair that fails them gets only the levels that decided so.
     @inline(__always)
     func pattern(_ left: FeatureStore, _ i: Int, _ right: FeatureStore, _ j: Int, stoppingAt requirements: Requirements? = nil) -> UInt64 {
         var pattern: UInt64 = 0
         var done: UInt64 = 0
         if let requirements, !requirements.required.isEmpty {
+            // Required comparisons one at a time: the first that disagrees outright decides,
+            // unless a sufficient one agrees (the rest of a failing pair is never looked at).
             for requirement in requirements.required {
                 let k = requirement.comparison
-                pattern |= UInt64(level(k, left, i, right, j)) << UInt64(4 * k)
+                guard done & (1 << UInt64(k)) == 0 else { continue }
+                let found = UInt64(level(k, left, i, right, j))
+                pattern |= found << UInt64(4 * k)
                 done |= 1 << UInt64(k)
-            }
-            if requirements.anyRequiredDisagrees(pattern) {
+                guard found == requirement.elseLevel else { continue }
                 for k in requirements.sufficient where done & (1 << UInt64(k)) == 0 {
                     pattern |= UInt64(level(k, left, i, right, j)) << UInt64(4 * k)
                     done |= 1 << UInt64(k)

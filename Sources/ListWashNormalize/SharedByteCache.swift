@@ -30,19 +30,45 @@ final class SharedByteCache<Value>: @unchecked Sendable {
         let value: Unmanaged<Entry>
     }
 
+    /// One shard. Its fields never change after `init`, so the cache line holding them is
+    /// never invalidated by another core's insert; what inserts change lives in `writer`.
     private final class Shard {
-        let lock = Lock()
         /// Per slot, the top 32 bits of the key's hash and the entry's index plus one (0 = empty),
         /// read with acquire loads.
         let slots: UnsafeMutablePointer<UInt64>
         let mask: Int
         let capacity: Int
         let entries: UnsafeMutablePointer<Stored>
-        /// Entries written so far (under `lock`).
-        var count = 0
-        /// Key bytes, in chunks that never move.
-        var chunks: [UnsafeMutableRawPointer] = []
-        var chunkFree = 0
+        let writer = Writer()
+
+        /// What inserts change, under `lock`.
+        final class Writer {
+            let lock = Lock()
+            /// Entries written so far.
+            var count = 0
+            /// Key bytes, in chunks that never move.
+            var chunks: [UnsafeMutableRawPointer] = []
+            var chunkFree = 0
+
+            /// A lasting copy of `key`.
+            func store(_ key: UnsafeBufferPointer<UInt8>) -> UnsafePointer<UInt8>? {
+                guard let source = key.baseAddress, key.count > 0 else { return nil }
+                let size = max(sharedCacheChunkSize, key.count)
+                if key.count > chunkFree {
+                    chunks.append(.allocate(byteCount: size, alignment: 8))
+                    chunkFree = size
+                }
+                guard let chunk = chunks.last else { return nil }
+                let target = chunk + (size - chunkFree)
+                target.copyMemory(from: source, byteCount: key.count)
+                chunkFree -= key.count
+                return UnsafePointer(target.assumingMemoryBound(to: UInt8.self))
+            }
+
+            deinit {
+                for chunk in chunks { chunk.deallocate() }
+            }
+        }
 
         init(capacity: Int) {
             self.capacity = capacity
@@ -55,24 +81,9 @@ final class SharedByteCache<Value>: @unchecked Sendable {
         }
 
         deinit {
-            for index in 0..<count { entries[index].value.release() }
+            for index in 0..<writer.count { entries[index].value.release() }
             entries.deallocate()
             slots.deallocate()
-            for chunk in chunks { chunk.deallocate() }
-        }
-
-        /// A lasting copy of `key` (under `lock`).
-        func store(_ key: UnsafeBufferPointer<UInt8>) -> UnsafePointer<UInt8>? {
-            guard let source = key.baseAddress, key.count > 0 else { return nil }
-            if key.count > chunkFree {
-                chunks.append(.allocate(byteCount: max(sharedCacheChunkSize, key.count), alignment: 8))
-                chunkFree = max(sharedCacheChunkSize, key.count)
-            }
-            guard let chunk = chunks.last else { return nil }
-            let target = chunk + (max(sharedCacheChunkSize, key.count) - chunkFree)
-            target.copyMemory(from: source, byteCount: key.count)
-            chunkFree -= key.count
-            return UnsafePointer(target.assumingMemoryBound(to: UInt8.self))
         }
     }
 
@@ -92,12 +103,13 @@ final class SharedByteCache<Value>: @unchecked Sendable {
             return found._withUnsafeGuaranteedRef { body($0.value) }
         }
         let made = Entry(make(key))
-        shard.lock.withLock {
+        let writer = shard.writer
+        writer.lock.withLock {
             // Another core may have stored the same value meanwhile: the first one stays.
-            guard Self.lookup(key, hash: hash, in: shard) == nil, shard.count < shard.capacity else { return }
-            let index = shard.count
-            (shard.entries + index).initialize(to: Stored(key: shard.store(key), count: key.count, value: .passRetained(made)))
-            shard.count += 1
+            guard Self.lookup(key, hash: hash, in: shard) == nil, writer.count < shard.capacity else { return }
+            let index = writer.count
+            (shard.entries + index).initialize(to: Stored(key: writer.store(key), count: key.count, value: .passRetained(made)))
+            writer.count += 1
             var slot = Int(truncatingIfNeeded: hash) & shard.mask
             while shard.slots[slot] != 0 { slot = (slot + 1) & shard.mask }
             listwash_store_release(shard.slots + slot, hash & 0xFFFF_FFFF_0000_0000 | UInt64(index + 1))
