@@ -104,8 +104,8 @@ final class WorkspacePool: @unchecked Sendable {
     private let lock = Lock()
     private var idle: [BatchNormalizer] = []
     /// The caches every workspace shares.
-    private let lastNames = SharedByteCache<NameNormalizer.NamePart>(limit: 1 << 19)
-    private let companies = SharedByteCache<BatchNormalizer.FlaggedCompany>(limit: 1 << 19)
+    private let lastNames = SharedByteCache(limit: 1 << 19)
+    private let companies = SharedByteCache(limit: 1 << 19)
 
     init(_ normalizer: Normalizer, output: BatchNormalizer.Output) {
         self.normalizer = normalizer
@@ -243,14 +243,15 @@ struct BatchNormalizer {
     private var emailDomains = ByteCache<Boxed<EmailNormalizer.DomainFacts>>(limit: 1 << 16)
     private var websites = ByteCache<Boxed<(domain: String, invalid: Bool)>>()
     private var flagTexts = ByteCache<Boxed<String>>()
-    /// Last names and companies take many distinct values: one cache for all workspaces.
-    private let lastNames: SharedByteCache<NameNormalizer.NamePart>
-    private let companies: SharedByteCache<FlaggedCompany>
+    /// Last names and companies take many distinct values: one cache for all workspaces, of
+    /// their results as bytes (see ``CachedLastName`` and ``CachedCompany``).
+    private let lastNames: SharedByteCache
+    private let companies: SharedByteCache
     private var key: [UInt8] = []
     private var local: [UInt8] = []
     private var noOrder: [NormalizationFlag] = []
 
-    init(_ normalizer: Normalizer, output: Output = Output(), lastNames: SharedByteCache<NameNormalizer.NamePart>, companies: SharedByteCache<FlaggedCompany>) {
+    init(_ normalizer: Normalizer, output: Output = Output(), lastNames: SharedByteCache, companies: SharedByteCache) {
         shared = Shared(normalizer)
         self.output = output
         self.lastNames = lastNames
@@ -295,18 +296,29 @@ struct BatchNormalizer {
         let firstPart = slots.isMapped(.firstName)
             ? firstNames.value(for: field(.firstName)) { Boxed(shared.normalizer.names.part(Self.string($0), role: .first)) }.value
             : NameNormalizer.NamePart()
-        let lastPart = slots.isMapped(.lastName)
-            ? lastNames.withValue(for: field(.lastName), { shared.normalizer.names.part(Self.string($0), role: .last) }, { $0 })
-            : NameNormalizer.NamePart()
+        // The last name's value is written as soon as it is read from the shared cache (its
+        // bytes are valid only then), unless the full name is to be split instead.
+        var lastPart = NameNormalizer.NamePart()
         let full = field(.fullName)
-        let firstName: String, lastName: String
-        if firstPart.isEmpty && lastPart.isEmpty && slots.isMapped(.fullName) {
-            // Both columns empty: the full name may be split (the general path).
+        let splitsFullName = { (last: NameNormalizer.NamePart) in firstPart.isEmpty && last.isEmpty && slots.isMapped(.fullName) }
+        if slots.isMapped(.lastName) {
+            lastNames.withValue(for: field(.lastName), { raw, out in
+                CachedLastName.encode(shared.normalizer.names.part(Self.string(raw), role: .last), into: &out)
+            }) { cached in
+                lastPart = CachedLastName.part(cached)
+                if !splitsFullName(lastPart) { batch.setValue(row, columns[1], CachedLastName.value(cached)) }
+            }
+        }
+        let firstName: String
+        if splitsFullName(lastPart) {
+            // Both columns empty: the full name may be split (the general path), with the last
+            // name's whole result worked out again.
+            let last = slots.isMapped(.lastName) ? shared.normalizer.names.part(Self.string(field(.lastName)), role: .last) : lastPart
             let name = shared.normalizer.names.combine(
-                firstPart, lastPart, fullByteCount: full.count,
+                firstPart, last, fullByteCount: full.count,
                 fullText: { TextCleaning.cleaned(Self.string(full)) }, flags: &flags, order: &noOrder, recordsOrder: false)
             firstName = name.name.first
-            lastName = name.name.last
+            batch.setValue(row, columns[1], name.name.last)
         } else {
             // What `combine` does when it does not split, without building the name and keys.
             if firstPart.tooLong || lastPart.tooLong
@@ -316,7 +328,6 @@ struct BatchNormalizer {
             }
             shared.normalizer.names.columnFlags(firstPart, lastPart) { flags.insert($0) }
             firstName = firstPart.value
-            lastName = lastPart.value
         }
 
         // Email: the common plain address without strings, its domain's facts once per batch.
@@ -371,10 +382,15 @@ struct BatchNormalizer {
         let phone = shared.normalizer.phones.normalize(utf8: rawPhone)
         flags.formUnion(FlagSet(phone.flags))
 
-        let company = slots.isMapped(.company)
-            ? companies.withValue(for: field(.company), { FlaggedCompany(shared.normalizer.companies.normalize(Self.string($0))) }, { $0 })
-            : FlaggedCompany(CompanyResult())
-        flags.formUnion(company.flags)
+        if slots.isMapped(.company) {
+            companies.withValue(for: field(.company), { raw, out in
+                CachedCompany.encode(shared.normalizer.companies.normalize(Self.string(raw)), into: &out)
+            }) { cached in
+                flags.formUnion(CachedCompany.flags(cached))
+                batch.setValue(row, columns[11], CachedCompany.name(cached))
+                batch.setValue(row, columns[12], CachedCompany.key(cached))
+            }
+        }
 
         var domain = ""
         if slots.isMapped(.website) && output.domain {
@@ -388,7 +404,6 @@ struct BatchNormalizer {
         }
 
         batch.setValue(row, columns[0], firstName)
-        batch.setValue(row, columns[1], lastName)
         batch.setValue(row, columns[2], email)
         batch.setValue(row, columns[3], emailKey)
         batch.setValue(row, columns[4], phone.e164)
@@ -398,21 +413,65 @@ struct BatchNormalizer {
         batch.setValue(row, columns[8], place.value.city)
         batch.setValue(row, columns[9], place.value.state)
         batch.setValue(row, columns[10], place.value.country)
-        batch.setValue(row, columns[11], company.name)
-        batch.setValue(row, columns[12], company.key)
         batch.setValue(row, columns[13], domain)
         batch.setValue(row, columns[14], output.flags ? flagText(flags) : "")
     }
 
-    /// A company result with its flags as a set.
-    struct FlaggedCompany {
-        let name: String
-        let key: String
-        let flags: FlagSet
-        init(_ result: CompanyResult) {
-            name = result.name
-            key = result.key
-            flags = FlagSet(result.flags)
+    /// A last name's result as the shared cache keeps it: one byte of flags, then its value.
+    enum CachedLastName {
+        static func encode(_ part: NameNormalizer.NamePart, into out: inout [UInt8]) {
+            var bits: UInt8 = 0
+            for (index, flag) in [part.tooLong, part.isEmpty, part.caseFixed, part.invalid, part.isOneWord, part.isGivenName].enumerated() where flag {
+                bits |= 1 << UInt8(index)
+            }
+            out.append(bits)
+            out.append(contentsOf: part.value.utf8)
+        }
+
+        /// The part's flags (its value, key and moved text left empty).
+        static func part(_ cached: UnsafeBufferPointer<UInt8>) -> NameNormalizer.NamePart {
+            let bits = cached.first ?? 0
+            var part = NameNormalizer.NamePart()
+            part.tooLong = bits & 1 != 0
+            part.isEmpty = bits & 2 != 0
+            part.caseFixed = bits & 4 != 0
+            part.invalid = bits & 8 != 0
+            part.isOneWord = bits & 16 != 0
+            part.isGivenName = bits & 32 != 0
+            return part
+        }
+
+        static func value(_ cached: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(rebasing: cached.dropFirst())
+        }
+    }
+
+    /// A company's result as the shared cache keeps it: its flags (8 bytes), the name's length
+    /// (4 bytes), the name, then the key.
+    enum CachedCompany {
+        static func encode(_ result: CompanyResult, into out: inout [UInt8]) {
+            withUnsafeBytes(of: FlagSet(result.flags).mask.littleEndian) { out.append(contentsOf: $0) }
+            withUnsafeBytes(of: UInt32(truncatingIfNeeded: result.name.utf8.count).littleEndian) { out.append(contentsOf: $0) }
+            out.append(contentsOf: result.name.utf8)
+            out.append(contentsOf: result.key.utf8)
+        }
+
+        static func flags(_ cached: UnsafeBufferPointer<UInt8>) -> FlagSet {
+            var flags = FlagSet()
+            flags.mask = UInt64(littleEndian: UnsafeRawBufferPointer(cached).loadUnaligned(as: UInt64.self))
+            return flags
+        }
+
+        private static func nameCount(_ cached: UnsafeBufferPointer<UInt8>) -> Int {
+            Int(UInt32(littleEndian: UnsafeRawBufferPointer(cached).loadUnaligned(fromByteOffset: 8, as: UInt32.self)))
+        }
+
+        static func name(_ cached: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(rebasing: cached[12..<(12 + nameCount(cached))])
+        }
+
+        static func key(_ cached: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(rebasing: cached[(12 + nameCount(cached))...])
         }
     }
 

@@ -7,38 +7,26 @@ import Darwin
 import CListWashSystem
 import ListWashCore
 
-/// A cache of normalized results shared by the batches a stage normalizes on every core, for
-/// fields with many distinct values (last names, companies), where a cache per batch
+/// A cache of normalized results as bytes, shared by the batches a stage normalizes on every
+/// core, for fields with many distinct values (last names, companies), where a cache per batch
 /// workspace would work each value out once per workspace (internal).
 ///
-/// Sixteen shards of fixed size, each a hash table with linear probing. Lookups take no lock:
-/// an entry (its key bytes, length and value) is written completely before its slot is
-/// published with a release store, and a lookup reads the slot with an acquire load. Inserts
-/// take the shard's lock; a value is worked out outside it. Entries are never dropped or
-/// moved while the cache lives (once a shard is full, a value is worked out each time
-/// instead), so a hit is handed out without reference counting: the cache keeps it alive.
-/// Bytes of keys a shard of a ``SharedByteCache`` allocates at a time.
-private let sharedCacheChunkSize = 1 << 16
-
-final class SharedByteCache<Value>: @unchecked Sendable {
-    typealias Entry = Boxed<Value>
-
-    /// One entry: its key's bytes (in the shard's arena) and its value.
-    private struct Stored {
-        let key: UnsafePointer<UInt8>?
-        let count: Int
-        let value: Unmanaged<Entry>
-    }
-
-    /// One shard. Its fields never change after `init`, so the cache line holding them is
-    /// never invalidated by another core's insert; what inserts change lives in `writer`.
+/// Sixteen shards of fixed size, each a hash table with linear probing whose slot holds 16 bits
+/// of the key's hash and the address of its entry: the key's and the value's lengths, then
+/// their bytes, side by side, so that a hit reads two places (slot and entry). Lookups take no
+/// lock: an entry is written completely before its slot is published with a release store,
+/// and a lookup reads the slot with an acquire load. Inserts take the shard's lock; a value is
+/// worked out outside it. Entries never move and are never dropped while the cache lives (once
+/// a shard is full, a value is worked out each time instead).
+final class SharedByteCache: @unchecked Sendable {
+    /// One shard. Its fields never change after `init`, so the cache line holding them is never
+    /// invalidated by another core's insert; what inserts change lives in `writer`.
     private final class Shard {
-        /// Per slot, the top 32 bits of the key's hash and the entry's index plus one (0 = empty),
-        /// read with acquire loads.
+        /// Per slot, 16 bits of the key's hash above the entry's address (0 = empty), read with
+        /// acquire loads.
         let slots: UnsafeMutablePointer<UInt64>
         let mask: Int
         let capacity: Int
-        let entries: UnsafeMutablePointer<Stored>
         let writer = Writer()
 
         /// What inserts change, under `lock`.
@@ -46,23 +34,26 @@ final class SharedByteCache<Value>: @unchecked Sendable {
             let lock = Lock()
             /// Entries written so far.
             var count = 0
-            /// Key bytes, in chunks that never move.
+            /// Entries' bytes, in chunks that never move.
             var chunks: [UnsafeMutableRawPointer] = []
             var chunkFree = 0
+            var chunkSize = 0
 
-            /// A lasting copy of `key`.
-            func store(_ key: UnsafeBufferPointer<UInt8>) -> UnsafePointer<UInt8>? {
-                guard let source = key.baseAddress, key.count > 0 else { return nil }
-                let size = max(sharedCacheChunkSize, key.count)
-                if key.count > chunkFree {
-                    chunks.append(.allocate(byteCount: size, alignment: 8))
-                    chunkFree = size
+            /// A lasting entry for `key` and `value`: both lengths (4 bytes each), then both.
+            func store(_ key: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) -> UnsafeMutableRawPointer {
+                let size = (8 + key.count + value.count + 7) & ~7
+                if size > chunkFree {
+                    chunkSize = max(1 << 16, size)
+                    chunks.append(.allocate(byteCount: chunkSize, alignment: 8))
+                    chunkFree = chunkSize
                 }
-                guard let chunk = chunks.last else { return nil }
-                let target = chunk + (size - chunkFree)
-                target.copyMemory(from: source, byteCount: key.count)
-                chunkFree -= key.count
-                return UnsafePointer(target.assumingMemoryBound(to: UInt8.self))
+                let entry = chunks[chunks.count - 1] + (chunkSize - chunkFree)
+                chunkFree -= size
+                entry.storeBytes(of: UInt32(truncatingIfNeeded: key.count), as: UInt32.self)
+                entry.storeBytes(of: UInt32(truncatingIfNeeded: value.count), toByteOffset: 4, as: UInt32.self)
+                if let source = key.baseAddress { (entry + 8).copyMemory(from: source, byteCount: key.count) }
+                if let source = value.baseAddress { (entry + 8 + key.count).copyMemory(from: source, byteCount: value.count) }
+                return entry
             }
 
             deinit {
@@ -77,59 +68,66 @@ final class SharedByteCache<Value>: @unchecked Sendable {
             slots = .allocate(capacity: size)
             slots.initialize(repeating: 0, count: size)
             mask = size - 1
-            entries = .allocate(capacity: max(capacity, 1))
         }
 
         deinit {
-            for index in 0..<writer.count { entries[index].value.release() }
-            entries.deallocate()
             slots.deallocate()
         }
     }
 
     private let shards: [Shard]
+    /// The bits of a slot that hold the entry's address (user-space addresses fit in 48 bits).
+    private static let addressBits: UInt64 = (1 << 48) - 1
 
     /// A cache of at most about `limit` values.
     init(limit: Int) {
         shards = (0..<16).map { _ in Shard(capacity: max(1, limit / 16)) }
     }
 
-    /// Calls `body` with the value for `key`, working it out with `make` the first time.
+    /// Calls `body` with the value bytes for `key`, working them out the first time with
+    /// `make`, which appends them to the array it is given.
     @inline(__always)
-    func withValue<T>(for key: UnsafeBufferPointer<UInt8>, _ make: (UnsafeBufferPointer<UInt8>) -> Value, _ body: (Value) -> T) -> T {
-        let hash = ByteCache<Entry>.hash(key)
+    func withValue<T>(
+        for key: UnsafeBufferPointer<UInt8>, _ make: (UnsafeBufferPointer<UInt8>, inout [UInt8]) -> Void,
+        _ body: (UnsafeBufferPointer<UInt8>) -> T
+    ) -> T {
+        let hash = ByteCache<Void>.hash(key)
         let shard = shards[Int(truncatingIfNeeded: hash >> 60)]
-        if let found = Self.lookup(key, hash: hash, in: shard) {
-            return found._withUnsafeGuaranteedRef { body($0.value) }
+        if let found = Self.lookup(key, hash: hash, in: shard) { return body(found) }
+        var made: [UInt8] = []
+        make(key, &made)
+        return made.withUnsafeBufferPointer { value in
+            let writer = shard.writer
+            writer.lock.withLock {
+                // Another core may have stored the same value meanwhile: the first one stays.
+                guard Self.lookup(key, hash: hash, in: shard) == nil, writer.count < shard.capacity else { return }
+                let entry = writer.store(key, value)
+                writer.count += 1
+                var slot = Int(truncatingIfNeeded: hash) & shard.mask
+                while shard.slots[slot] != 0 { slot = (slot + 1) & shard.mask }
+                let address = UInt64(UInt(bitPattern: entry)) & Self.addressBits
+                listwash_store_release(shard.slots + slot, hash & ~Self.addressBits | address)
+            }
+            return body(value)
         }
-        let made = Entry(make(key))
-        let writer = shard.writer
-        writer.lock.withLock {
-            // Another core may have stored the same value meanwhile: the first one stays.
-            guard Self.lookup(key, hash: hash, in: shard) == nil, writer.count < shard.capacity else { return }
-            let index = writer.count
-            (shard.entries + index).initialize(to: Stored(key: writer.store(key), count: key.count, value: .passRetained(made)))
-            writer.count += 1
-            var slot = Int(truncatingIfNeeded: hash) & shard.mask
-            while shard.slots[slot] != 0 { slot = (slot + 1) & shard.mask }
-            listwash_store_release(shard.slots + slot, hash & 0xFFFF_FFFF_0000_0000 | UInt64(index + 1))
-        }
-        return body(made.value)
     }
 
-    /// The value stored for `key` (whose hash is `hash`) in `shard`, if any, without a lock.
+    /// The value bytes stored for `key` (whose hash is `hash`) in `shard`, if any, without a lock.
     @inline(__always)
-    private static func lookup(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64, in shard: Shard) -> Unmanaged<Entry>? {
-        let tag = hash & 0xFFFF_FFFF_0000_0000
+    private static func lookup(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64, in shard: Shard) -> UnsafeBufferPointer<UInt8>? {
+        let tag = hash & ~addressBits
         var slot = Int(truncatingIfNeeded: hash) & shard.mask
         while true {
             let stored = listwash_load_acquire(shard.slots + slot)
             if stored == 0 { return nil }
-            if stored & 0xFFFF_FFFF_0000_0000 == tag {
-                let entry = shard.entries[Int(stored & 0xFFFF_FFFF) - 1]
-                if entry.count == key.count {
-                    guard let stored = entry.key, let wanted = key.baseAddress else { return entry.value }
-                    if memcmp(stored, wanted, key.count) == 0 { return entry.value }
+            if stored & ~addressBits == tag, let entry = UnsafeRawPointer(bitPattern: UInt(stored & addressBits)) {
+                let keyCount = Int(entry.load(as: UInt32.self))
+                if keyCount == key.count {
+                    let storedKey = entry + 8
+                    if keyCount == 0 || key.baseAddress.map({ memcmp(storedKey, $0, keyCount) == 0 }) == true {
+                        let valueCount = Int(entry.load(fromByteOffset: 4, as: UInt32.self))
+                        return UnsafeBufferPointer(start: (storedKey + keyCount).assumingMemoryBound(to: UInt8.self), count: valueCount)
+                    }
                 }
             }
             slot = (slot + 1) & shard.mask

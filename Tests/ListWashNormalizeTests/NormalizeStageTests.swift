@@ -142,19 +142,21 @@ import Testing
     /// its limit the cache still answers (uncached).
     @Test(arguments: [64, 1 << 12])
     func sharedByteCacheGivesEachKeyItsOwnValueFromEveryCore(limit: Int) {
-        let cache = SharedByteCache<String>(limit: limit)
+        let cache = SharedByteCache(limit: limit)
         let misses = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: 4) { worker in
             for round in 0..<3 {
                 for index in 0..<500 {
-                    var key = "name \((index * 7 + worker) % 500)"
+                    // Keys of many lengths (the empty one too), values longer than their keys.
+                    let number = (index * 7 + worker) % 500
+                    var key = number == 499 ? "" : String(repeating: "n", count: number % 37) + "\(number)"
                     let value = key.withUTF8 { bytes in
-                        cache.withValue(for: bytes, { bytes in
+                        cache.withValue(for: bytes, { bytes, out in
                             misses.add(1, ordering: .relaxed)
-                            return String(decoding: bytes, as: UTF8.self).uppercased()
-                        }, { $0 })
+                            out.append(contentsOf: (String(decoding: bytes, as: UTF8.self).uppercased() + "!").utf8)
+                        }, { String(decoding: $0, as: UTF8.self) })
                     }
-                    #expect(value == key.uppercased(), "round \(round)")
+                    #expect(value == key.uppercased() + "!", "round \(round)")
                 }
             }
         }
