@@ -249,6 +249,8 @@ struct BatchNormalizer {
     private let companies: SharedByteCache
     private var key: [UInt8] = []
     private var local: [UInt8] = []
+    /// Scratch for a value built from pieces (an email address).
+    private var text: [UInt8] = []
     private var noOrder: [NormalizationFlag] = []
 
     init(_ normalizer: Normalizer, output: Output = Output(), lastNames: SharedByteCache, companies: SharedByteCache) {
@@ -258,6 +260,7 @@ struct BatchNormalizer {
         self.companies = companies
         key.reserveCapacity(256)
         local.reserveCapacity(128)
+        text.reserveCapacity(256)
     }
 
     private static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
@@ -331,8 +334,6 @@ struct BatchNormalizer {
         }
 
         // Email: the common plain address without strings, its domain's facts once per batch.
-        var email = ""
-        var emailKey = ""
         var employerDomain = ""
         let rawEmail = field(.email)
         switch EmailNormalizer.scanFast(rawEmail, local: &local) {
@@ -352,11 +353,16 @@ struct BatchNormalizer {
             }
             flags.formUnion(facts.value.flags)
             local.withUnsafeBufferPointer { localPart in
-                email = Self.address(localPart, facts.value.domain)
-                if facts.value.tagSeparator == 0 {
-                    emailKey = email
-                } else {
-                    emailKey = Self.key(localPart, facts.value)
+                // The address, and its matching key (the same unless the domain has a mailbox
+                // rule), built in a scratch buffer and copied into the batch.
+                Self.address(localPart, facts.value.domain, into: &text)
+                text.withUnsafeBufferPointer { address in
+                    batch.setValue(row, columns[2], address)
+                    if facts.value.tagSeparator == 0 { batch.setValue(row, columns[3], address) }
+                }
+                if facts.value.tagSeparator != 0 {
+                    Self.key(localPart, facts.value, into: &text)
+                    text.withUnsafeBufferPointer { batch.setValue(row, columns[3], $0) }
                 }
                 if EmailNormalizer.isRoleAccount(bytes: localPart) { flags.insert(.emailRole) }
             }
@@ -367,8 +373,8 @@ struct BatchNormalizer {
             if !rawEmail.isEmpty {
                 let result = shared.normalizer.emails.normalize(Self.string(rawEmail))
                 flags.formUnion(FlagSet(result.flags))
-                email = result.email
-                emailKey = result.key
+                batch.setValue(row, columns[2], result.email)
+                batch.setValue(row, columns[3], result.key)
                 if !result.domain.isEmpty && output.domain {
                     employerDomain = shared.normalizer.employerDomain(
                         result.domain, isFreemail: result.isFreemail, isDisposable: result.isDisposable) ?? ""
@@ -404,8 +410,6 @@ struct BatchNormalizer {
         }
 
         batch.setValue(row, columns[0], firstName)
-        batch.setValue(row, columns[2], email)
-        batch.setValue(row, columns[3], emailKey)
         batch.setValue(row, columns[4], phone.e164)
         batch.setValue(row, columns[5], phone.phoneExtension)
         batch.setValue(row, columns[6], phone.region)
@@ -490,38 +494,22 @@ struct BatchNormalizer {
         }
     }
 
-    /// `local@domain`.
-    private static func address(_ local: UnsafeBufferPointer<UInt8>, _ domain: String) -> String {
-        var domain = domain
-        return domain.withUTF8 { domainBytes in
-            String(unsafeUninitializedCapacity: local.count + 1 + domainBytes.count) { out in
-                var index = 0
-                for byte in local { out[index] = byte; index += 1 }
-                out[index] = UInt8(ascii: "@")
-                index += 1
-                for byte in domainBytes { out[index] = byte; index += 1 }
-                return index
-            }
-        }
+    /// `local@domain`, in `out`.
+    private static func address(_ local: UnsafeBufferPointer<UInt8>, _ domain: String, into out: inout [UInt8]) {
+        out.removeAll(keepingCapacity: true)
+        out.append(contentsOf: local)
+        out.append(UInt8(ascii: "@"))
+        out.append(contentsOf: domain.utf8)
     }
 
-    /// ``EmailNormalizer/matchingKey(localPart:domain:)`` for a domain with a mailbox rule.
-    private static func key(_ local: UnsafeBufferPointer<UInt8>, _ facts: EmailNormalizer.DomainFacts) -> String {
+    /// ``EmailNormalizer/matchingKey(localPart:domain:)`` for a domain with a mailbox rule, in
+    /// `out`.
+    private static func key(_ local: UnsafeBufferPointer<UInt8>, _ facts: EmailNormalizer.DomainFacts, into out: inout [UInt8]) {
+        out.removeAll(keepingCapacity: true)
         var end = local.count
         if let tag = local.firstIndex(of: facts.tagSeparator), tag != 0 { end = tag }
-        var domain = facts.keyDomain
-        return domain.withUTF8 { domainBytes in
-            String(unsafeUninitializedCapacity: end + 1 + domainBytes.count) { out in
-                var index = 0
-                for byte in local[0..<end] where !(facts.ignoresDots && byte == UInt8(ascii: ".")) {
-                    out[index] = byte
-                    index += 1
-                }
-                out[index] = UInt8(ascii: "@")
-                index += 1
-                for byte in domainBytes { out[index] = byte; index += 1 }
-                return index
-            }
-        }
+        for byte in local[0..<end] where !(facts.ignoresDots && byte == UInt8(ascii: ".")) { out.append(byte) }
+        out.append(UInt8(ascii: "@"))
+        out.append(contentsOf: facts.keyDomain.utf8)
     }
 }
