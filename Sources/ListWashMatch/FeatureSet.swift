@@ -69,8 +69,13 @@ public struct FeatureSet: Sendable {
                 let range = source.withValue(in: batch, row: row) { columns[index].appendPrepared($0, for: method) }
                 guard isNameColumn[index] else { continue }
                 // Given names repeat heavily: each one is looked up once per stage.
-                let list = range.isEmpty ? "" : columns[index].withBytes(range) { variants.list(for: String(decoding: $0, as: UTF8.self), names: names) }
-                lists[index]?.append(list)
+                if range.isEmpty {
+                    lists[index]?.append(bytes: UnsafeBufferPointer(start: nil, count: 0))
+                } else {
+                    columns[index].withBytes(range) { name in
+                        variants.withList(for: name, names: names) { lists[index]?.append(bytes: $0) }
+                    }
+                }
             }
             sequences.append(batch.sequence(row))
             if let label { labels.append(label(batch, row)) }
@@ -104,19 +109,17 @@ public struct FeatureSet: Sendable {
 }
 
 /// Related-name lists (see ``FeatureSet/variantList(_:names:)``) by prepared given name, looked
-/// up once and shared by every batch of a stage, on any thread.
-final class NameVariantCache: @unchecked Sendable {
-    private var lists: [String: String] = [:]
-    private let lock = Lock()
-    /// The most names remembered.
-    static let limit = 100_000
+/// up once and shared by every batch of a stage, on any thread, read without locks.
+final class NameVariantCache: Sendable {
+    /// The most names remembered (about).
+    static let limit = 1 << 17
+    private let lists = SharedByteCache(limit: limit)
 
-    /// The list of `name` (a non-empty prepared value).
-    func list(for name: String, names: NameNormalizer) -> String {
-        if let list = lock.withLock({ lists[name] }) { return list }
-        let list = FeatureSet.variantList(name, names: names)
-        lock.withLock { if lists.count < Self.limit { lists[name] = list } }
-        return list
+    /// Calls `body` with the list of `name` (a non-empty prepared value), as UTF-8.
+    func withList(for name: UnsafeBufferPointer<UInt8>, names: NameNormalizer, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        lists.withValue(for: name, { name, out in
+            out.append(contentsOf: FeatureSet.variantList(String(decoding: name, as: UTF8.self), names: names).utf8)
+        }, body)
     }
 }
 

@@ -17,8 +17,9 @@ import ListWashCore
 /// lock: an entry is written completely before its slot is published with a release store,
 /// and a lookup reads the slot with an acquire load. Inserts take the shard's lock; a value is
 /// worked out outside it. Entries never move and are never dropped while the cache lives (once
-/// a shard is full, a value is worked out each time instead).
-final class SharedByteCache: @unchecked Sendable {
+/// a shard is full, a value is worked out each time instead). The matching module keeps given
+/// names' related-name lists in one too.
+package final class SharedByteCache: @unchecked Sendable {
     /// One shard. Its fields never change after `init`, so the cache line holding them is never
     /// invalidated by another core's insert; what inserts change lives in `writer`.
     private final class Shard {
@@ -80,14 +81,14 @@ final class SharedByteCache: @unchecked Sendable {
     private static let addressBits: UInt64 = (1 << 48) - 1
 
     /// A cache of at most about `limit` values.
-    init(limit: Int) {
+    package init(limit: Int) {
         shards = (0..<16).map { _ in Shard(capacity: max(1, limit / 16)) }
     }
 
     /// Calls `body` with the value bytes for `key`, working them out the first time with
     /// `make`, which appends them to the array it is given.
     @inline(__always)
-    func withValue<T>(
+    package func withValue<T>(
         for key: UnsafeBufferPointer<UInt8>, _ make: (UnsafeBufferPointer<UInt8>, inout [UInt8]) -> Void,
         _ body: (UnsafeBufferPointer<UInt8>) -> T
     ) -> T {
