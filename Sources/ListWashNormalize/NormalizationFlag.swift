@@ -138,6 +138,9 @@ struct FlagSet: Hashable, Sendable {
 
     init() {}
 
+    /// The flags whose bits are set in `mask`.
+    init(mask: UInt64) { self.mask = mask }
+
     init<S: Sequence>(_ flags: S) where S.Element == NormalizationFlag {
         for flag in flags { insert(flag) }
     }

@@ -106,6 +106,7 @@ final class WorkspacePool: @unchecked Sendable {
     /// The caches every workspace shares.
     private let lastNames = SharedByteCache(limit: 1 << 19)
     private let companies = SharedByteCache(limit: 1 << 19)
+    private let places = SharedByteCache(limit: 1 << 17)
 
     init(_ normalizer: Normalizer, output: BatchNormalizer.Output) {
         self.normalizer = normalizer
@@ -115,7 +116,7 @@ final class WorkspacePool: @unchecked Sendable {
     /// An idle workspace, or a new one.
     func take() -> BatchNormalizer {
         lock.withLock { idle.popLast() }
-            ?? BatchNormalizer(normalizer, output: output, lastNames: lastNames, companies: companies)
+            ?? BatchNormalizer(normalizer, output: output, lastNames: lastNames, companies: companies, places: places)
     }
 
     /// Returns a workspace for later batches.
@@ -238,26 +239,28 @@ struct BatchNormalizer {
     private let output: Output
     // Places and email domains have working sets of tens of thousands of values (ZIP codes,
     // employers' domains) that repeat all through a list: their caches hold enough to keep them.
-    private var places = ByteCache<Boxed<Normalizer.PlaceAndPostal>>(limit: 1 << 16)
     private var firstNames = ByteCache<Boxed<NameNormalizer.NamePart>>(limit: 1 << 16)
     private var emailDomains = ByteCache<Boxed<EmailNormalizer.DomainFacts>>(limit: 1 << 16)
     private var websites = ByteCache<Boxed<(domain: String, invalid: Bool)>>()
     private var flagTexts = ByteCache<Boxed<String>>()
-    /// Last names and companies take many distinct values: one cache for all workspaces, of
-    /// their results as bytes (see ``CachedLastName`` and ``CachedCompany``).
+    /// Last names, companies and places (state, country, ZIP and city) take many distinct
+    /// values: one cache each for all workspaces, of their results as bytes (see
+    /// ``CachedFields``).
     private let lastNames: SharedByteCache
     private let companies: SharedByteCache
+    private let places: SharedByteCache
     private var key: [UInt8] = []
     private var local: [UInt8] = []
     /// Scratch for a value built from pieces (an email address).
     private var text: [UInt8] = []
     private var noOrder: [NormalizationFlag] = []
 
-    init(_ normalizer: Normalizer, output: Output = Output(), lastNames: SharedByteCache, companies: SharedByteCache) {
+    init(_ normalizer: Normalizer, output: Output = Output(), lastNames: SharedByteCache, companies: SharedByteCache, places: SharedByteCache) {
         shared = Shared(normalizer)
         self.output = output
         self.lastNames = lastNames
         self.companies = companies
+        self.places = places
         key.reserveCapacity(256)
         local.reserveCapacity(128)
         text.reserveCapacity(256)
@@ -286,14 +289,17 @@ struct BatchNormalizer {
         appendKeyPart(field(.country))
         appendKeyPart(field(.zip))
         appendKeyPart(field(.city))
-        let place = key.withUnsafeBufferPointer { placeKey in
-            places.value(for: placeKey) { _ in
-                Boxed(shared.normalizer.placeAndPostal(
+        key.withUnsafeBufferPointer { placeKey in
+            places.withValue(for: placeKey, { _, out in
+                let place = shared.normalizer.placeAndPostal(
                     state: Self.string(field(.state)), country: Self.string(field(.country)),
-                    zip: Self.string(field(.zip)), city: Self.string(field(.city))))
+                    zip: Self.string(field(.zip)), city: Self.string(field(.city)))
+                CachedFields.encode(flags: place.flags.mask, [place.zip, place.city, place.state, place.country], into: &out)
+            }) { cached in
+                flags.formUnion(FlagSet(mask: CachedFields.flags(cached)))
+                for index in 0..<4 { batch.setValue(row, columns[7 + index], CachedFields.field(index, of: 4, in: cached)) }
             }
         }
-        flags.formUnion(place.value.flags)
 
         // Names: each column's value once per batch, then combined per record.
         let firstPart = slots.isMapped(.firstName)
@@ -306,10 +312,11 @@ struct BatchNormalizer {
         let splitsFullName = { (last: NameNormalizer.NamePart) in firstPart.isEmpty && last.isEmpty && slots.isMapped(.fullName) }
         if slots.isMapped(.lastName) {
             lastNames.withValue(for: field(.lastName), { raw, out in
-                CachedLastName.encode(shared.normalizer.names.part(Self.string(raw), role: .last), into: &out)
+                let part = shared.normalizer.names.part(Self.string(raw), role: .last)
+                CachedFields.encode(flags: Self.bits(of: part), [part.value], into: &out)
             }) { cached in
-                lastPart = CachedLastName.part(cached)
-                if !splitsFullName(lastPart) { batch.setValue(row, columns[1], CachedLastName.value(cached)) }
+                lastPart = Self.part(bits: CachedFields.flags(cached))
+                if !splitsFullName(lastPart) { batch.setValue(row, columns[1], CachedFields.field(0, of: 1, in: cached)) }
             }
         }
         let firstName: String
@@ -390,11 +397,12 @@ struct BatchNormalizer {
 
         if slots.isMapped(.company) {
             companies.withValue(for: field(.company), { raw, out in
-                CachedCompany.encode(shared.normalizer.companies.normalize(Self.string(raw)), into: &out)
+                let company = shared.normalizer.companies.normalize(Self.string(raw))
+                CachedFields.encode(flags: FlagSet(company.flags).mask, [company.name, company.key], into: &out)
             }) { cached in
-                flags.formUnion(CachedCompany.flags(cached))
-                batch.setValue(row, columns[11], CachedCompany.name(cached))
-                batch.setValue(row, columns[12], CachedCompany.key(cached))
+                flags.formUnion(FlagSet(mask: CachedFields.flags(cached)))
+                batch.setValue(row, columns[11], CachedFields.field(0, of: 2, in: cached))
+                batch.setValue(row, columns[12], CachedFields.field(1, of: 2, in: cached))
             }
         }
 
@@ -413,70 +421,30 @@ struct BatchNormalizer {
         batch.setValue(row, columns[4], phone.e164)
         batch.setValue(row, columns[5], phone.phoneExtension)
         batch.setValue(row, columns[6], phone.region)
-        batch.setValue(row, columns[7], place.value.zip)
-        batch.setValue(row, columns[8], place.value.city)
-        batch.setValue(row, columns[9], place.value.state)
-        batch.setValue(row, columns[10], place.value.country)
         batch.setValue(row, columns[13], domain)
         batch.setValue(row, columns[14], output.flags ? flagText(flags) : "")
     }
 
-    /// A last name's result as the shared cache keeps it: one byte of flags, then its value.
-    enum CachedLastName {
-        static func encode(_ part: NameNormalizer.NamePart, into out: inout [UInt8]) {
-            var bits: UInt8 = 0
-            for (index, flag) in [part.tooLong, part.isEmpty, part.caseFixed, part.invalid, part.isOneWord, part.isGivenName].enumerated() where flag {
-                bits |= 1 << UInt8(index)
-            }
-            out.append(bits)
-            out.append(contentsOf: part.value.utf8)
+    /// A last name's flags as bits (for ``CachedFields``).
+    private static func bits(of part: NameNormalizer.NamePart) -> UInt64 {
+        var bits: UInt64 = 0
+        for (index, flag) in [part.tooLong, part.isEmpty, part.caseFixed, part.invalid, part.isOneWord, part.isGivenName].enumerated() where flag {
+            bits |= 1 << UInt64(index)
         }
-
-        /// The part's flags (its value, key and moved text left empty).
-        static func part(_ cached: UnsafeBufferPointer<UInt8>) -> NameNormalizer.NamePart {
-            let bits = cached.first ?? 0
-            var part = NameNormalizer.NamePart()
-            part.tooLong = bits & 1 != 0
-            part.isEmpty = bits & 2 != 0
-            part.caseFixed = bits & 4 != 0
-            part.invalid = bits & 8 != 0
-            part.isOneWord = bits & 16 != 0
-            part.isGivenName = bits & 32 != 0
-            return part
-        }
-
-        static func value(_ cached: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
-            UnsafeBufferPointer(rebasing: cached.dropFirst())
-        }
+        return bits
     }
 
-    /// A company's result as the shared cache keeps it: its flags (8 bytes), the name's length
-    /// (4 bytes), the name, then the key.
-    enum CachedCompany {
-        static func encode(_ result: CompanyResult, into out: inout [UInt8]) {
-            withUnsafeBytes(of: FlagSet(result.flags).mask.littleEndian) { out.append(contentsOf: $0) }
-            withUnsafeBytes(of: UInt32(truncatingIfNeeded: result.name.utf8.count).littleEndian) { out.append(contentsOf: $0) }
-            out.append(contentsOf: result.name.utf8)
-            out.append(contentsOf: result.key.utf8)
-        }
-
-        static func flags(_ cached: UnsafeBufferPointer<UInt8>) -> FlagSet {
-            var flags = FlagSet()
-            flags.mask = UInt64(littleEndian: UnsafeRawBufferPointer(cached).loadUnaligned(as: UInt64.self))
-            return flags
-        }
-
-        private static func nameCount(_ cached: UnsafeBufferPointer<UInt8>) -> Int {
-            Int(UInt32(littleEndian: UnsafeRawBufferPointer(cached).loadUnaligned(fromByteOffset: 8, as: UInt32.self)))
-        }
-
-        static func name(_ cached: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
-            UnsafeBufferPointer(rebasing: cached[12..<(12 + nameCount(cached))])
-        }
-
-        static func key(_ cached: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
-            UnsafeBufferPointer(rebasing: cached[(12 + nameCount(cached))...])
-        }
+    /// A last name's part with the flags of `bits` (see ``bits(of:)``), its value, key and moved
+    /// text left empty.
+    private static func part(bits: UInt64) -> NameNormalizer.NamePart {
+        var part = NameNormalizer.NamePart()
+        part.tooLong = bits & 1 != 0
+        part.isEmpty = bits & 2 != 0
+        part.caseFixed = bits & 4 != 0
+        part.invalid = bits & 8 != 0
+        part.isOneWord = bits & 16 != 0
+        part.isGivenName = bits & 32 != 0
+        return part
     }
 
     /// Appends a field to the composite key: its length in four bytes, then its bytes.

@@ -135,3 +135,32 @@ package final class SharedByteCache: @unchecked Sendable {
         }
     }
 }
+
+/// A normalized result as a ``SharedByteCache`` keeps it (internal): 8 bytes of flags, the
+/// lengths of every field but the last (4 bytes each), then the fields' UTF-8 bytes.
+enum CachedFields {
+    static func encode(flags: UInt64, _ fields: [String], into out: inout [UInt8]) {
+        withUnsafeBytes(of: flags.littleEndian) { out.append(contentsOf: $0) }
+        for field in fields.dropLast() {
+            withUnsafeBytes(of: UInt32(truncatingIfNeeded: field.utf8.count).littleEndian) { out.append(contentsOf: $0) }
+        }
+        for field in fields { out.append(contentsOf: field.utf8) }
+    }
+
+    /// The flags.
+    static func flags(_ cached: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        UInt64(littleEndian: UnsafeRawBufferPointer(cached).loadUnaligned(as: UInt64.self))
+    }
+
+    /// Field `index` of the `count` fields.
+    static func field(_ index: Int, of count: Int, in cached: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        let raw = UnsafeRawBufferPointer(cached)
+        func length(_ field: Int) -> Int {
+            Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 8 + 4 * field, as: UInt32.self)))
+        }
+        var start = 8 + 4 * (count - 1)
+        for earlier in 0..<index { start += length(earlier) }
+        let end = index == count - 1 ? cached.count : start + length(index)
+        return UnsafeBufferPointer(rebasing: cached[start..<end])
+    }
+}

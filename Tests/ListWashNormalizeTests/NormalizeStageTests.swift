@@ -137,6 +137,20 @@ import Testing
         #expect(cache.count <= 100)
     }
 
+    /// A cached result's fields come back as they went in: empty ones, non-ASCII ones, one
+    /// field or several, with its flags.
+    @Test func cachedFieldsGiveBackEachField() {
+        for fields in [["94105", "San Francisco", "CA", "US"], ["", "Zürich", "", "CH"], ["Müller"], [""], ["acme corp", ""]] {
+            var bytes: [UInt8] = []
+            CachedFields.encode(flags: 0x8000_0000_0000_0005, fields, into: &bytes)
+            bytes.withUnsafeBufferPointer { cached in
+                #expect(CachedFields.flags(cached) == 0x8000_0000_0000_0005)
+                let back = fields.indices.map { String(decoding: CachedFields.field($0, of: fields.count, in: cached), as: UTF8.self) }
+                #expect(back == fields)
+            }
+        }
+    }
+
     /// Batches on every core share one cache of last names and companies, read without locks
     /// while other cores insert: each value is right whichever core worked it out, and past
     /// its limit the cache still answers (uncached).
