@@ -136,8 +136,10 @@ struct Requirements: Sendable {
 
 /// How often each value of a term-frequency comparison occurs, over one or more record sets.
 struct TermFrequencies: Sendable {
-    /// Per comparison (by index), its values' counts, or `nil` when it has none.
-    private var counts: [(table: HashedKeyMap<Int>, total: Int)?] = []
+    /// Per comparison (by index), its values' counts (empty when it has none), and how many
+    /// values were counted (0 when none).
+    private var counts: [HashedKeyMap<Int>] = []
+    private var totals: [Int] = []
 
     /// Counts the values of every term-frequency comparison, one comparison per core.
     init(model: MatchModel, sets: [FeatureSet]) {
@@ -159,13 +161,18 @@ struct TermFrequencies: Sendable {
                 out.value[index] = (table, total)
             }
         }
-        counts = Array(repeating: nil, count: model.comparisons.count)
-        for (index, k) in comparisons.enumerated() { counts[k] = tables[index] }
+        counts = Array(repeating: HashedKeyMap(filler: 0), count: model.comparisons.count)
+        totals = Array(repeating: 0, count: model.comparisons.count)
+        for (index, k) in comparisons.enumerated() {
+            guard let (table, total) = tables[index] else { continue }
+            counts[k] = table
+            totals[k] = total
+        }
     }
 
     /// The share of records holding the value with `hash` (at least one record's share).
     func frequency(_ k: Int, hash: UInt64) -> Double {
-        guard k < counts.count, let (table, total) = counts[k] else { return 1 }
-        return Double(max(hash == 0 ? 1 : table[hash] ?? 1, 1)) / Double(max(total, 1))
+        guard k < totals.count, totals[k] > 0 else { return 1 }
+        return Double(max(hash == 0 ? 1 : counts[k][hash] ?? 1, 1)) / Double(totals[k])
     }
 }
