@@ -215,22 +215,34 @@ struct PairGenerator {
     /// rule compared in full.
     private func rulePairs(_ rule: Int, order: ArraySlice<Int32>, compared: ComparedBlocks) -> [UInt64] {
         var pairs: [UInt64] = []
-        forEachBlock(order, keys.keys[rule]) { _, block in
-            let size = block.count
-            guard size > 1 else { return }
-            var members = block
-            var neighbours = size
-            if size > maxBlockSize {
-                if let sortColumn { members = ArraySlice(members.sorted { Self.precedes(sortColumn, Int($0), Int($1)) }) }
-                neighbours = window
-            }
-            let base = members.startIndex
+        /// Each member with its next `neighbours` members.
+        func pair(_ members: UnsafeBufferPointer<Int32>, neighbours: Int) {
+            let size = members.count
             for a in 0..<size {
                 for b in (a + 1)..<min(size, a + 1 + neighbours) {
-                    let x = Int(members[base + a]), y = Int(members[base + b])
+                    let x = Int(members[a]), y = Int(members[b])
                     let i = min(x, y), j = max(x, y)
                     if rule > 0, compared.together(i, j, before: rule) { continue }
                     pairs.append(UInt64(i) << 32 | UInt64(j))
+                }
+            }
+        }
+        order.withUnsafeBufferPointer { order in
+            keys.keys[rule].withUnsafeBufferPointer { ruleKeys in
+                var start = 0
+                while start < order.count {
+                    let key = ruleKeys[Int(order[start])]
+                    var end = start + 1
+                    while end < order.count, ruleKeys[Int(order[end])] == key { end += 1 }
+                    let block = UnsafeBufferPointer(rebasing: order[start..<end])
+                    if block.count > maxBlockSize {
+                        var members = Array(block)
+                        if let sortColumn { members.sort { Self.precedes(sortColumn, Int($0), Int($1)) } }
+                        members.withUnsafeBufferPointer { pair($0, neighbours: window) }
+                    } else if block.count > 1 {
+                        pair(block, neighbours: block.count)
+                    }
+                    start = end
                 }
             }
         }
