@@ -103,10 +103,12 @@ package final class SharedByteCache: @unchecked Sendable {
                 // Another core may have stored the same value meanwhile: the first one stays.
                 guard Self.lookup(key, hash: hash, in: shard) == nil, writer.count < shard.capacity else { return }
                 let entry = writer.store(key, value)
+                let address = UInt64(UInt(bitPattern: entry))
+                // An address beyond 48 bits (not given out by today's systems) is not cached.
+                guard address & ~Self.addressBits == 0 else { return }
                 writer.count += 1
                 var slot = Int(truncatingIfNeeded: hash) & shard.mask
                 while shard.slots[slot] != 0 { slot = (slot + 1) & shard.mask }
-                let address = UInt64(UInt(bitPattern: entry)) & Self.addressBits
                 listwash_store_release(shard.slots + slot, hash & ~Self.addressBits | address)
             }
             return body(value)
