@@ -18,8 +18,9 @@ import ListWashCore
 /// states, ZIP codes, companies, websites, email domains and names heavily, so each distinct raw
 /// value of those is worked out once and remembered in a cache. A batch borrows a whole
 /// workspace of caches for as long as it is processed, so batches on different cores never
-/// touch the same one; last names and companies, which take many distinct values, share one
-/// cache (``SharedByteCache``, read without locks) so that each is worked out once for all cores.
+/// touch the same one; last names, companies and places, which take many distinct values, each
+/// share one cache (``SharedByteCache``, read without locks) so that each value is worked out
+/// once for all cores.
 ///
 /// It throws ``ListWashError`` (`.referenceData`, exit status 66) when the reference data could
 /// not be found (see ``ReferenceData/requireComplete()``).
@@ -237,8 +238,8 @@ struct BatchNormalizer {
 
     private let shared: Shared
     private let output: Output
-    // Places and email domains have working sets of tens of thousands of values (ZIP codes,
-    // employers' domains) that repeat all through a list: their caches hold enough to keep them.
+    // Email domains have working sets of tens of thousands of values (employers' domains) that
+    // repeat all through a list: their cache holds enough to keep them.
     private var firstNames = ByteCache<Boxed<NameNormalizer.NamePart>>(limit: 1 << 16)
     private var emailDomains = ByteCache<Boxed<EmailNormalizer.DomainFacts>>(limit: 1 << 16)
     private var websites = ByteCache<Boxed<(domain: String, invalid: Bool)>>()
