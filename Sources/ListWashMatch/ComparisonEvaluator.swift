@@ -117,7 +117,8 @@ final class ComparisonEvaluator: @unchecked Sendable {
                 if crossed(x, y, c.swapColumn, left: left, i: i, right: right, j: j) { return level }
                 level += 1
             }
-            if left.hasNameList(k), right.hasNameList(k), Metrics.shareToken(left.nameList(k, i), right.nameList(k, j)) {
+            if left.hasNameList(k), right.hasNameList(k), left.nameSignature(k, i) & right.nameSignature(k, j) != 0,
+               Metrics.shareToken(left.nameList(k, i), right.nameList(k, j)) {
                 return level
             }
             level += 1
@@ -192,6 +193,19 @@ enum Metrics {
             if order < 0 { x.advance() } else { y.advance() }
         }
         return false
+    }
+
+    /// A 64-bit summary of a `|a|b|` list: one bit per name, chosen by its hash. Two lists that
+    /// share a name share that bit, so lists whose summaries have no bit in common share no name
+    /// (and ``shareToken(_:_:)`` need not walk them).
+    static func tokenSignature(_ list: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var signature: UInt64 = 0
+        var cursor = TokenCursor(list)
+        while let token = cursor.token {
+            signature |= 1 &<< (FeatureHash.of(token) & 63)
+            cursor.advance()
+        }
+        return signature
     }
 
     /// Walks the non-empty names of a `|a|b|` list.

@@ -33,13 +33,15 @@ final class FeatureStore: @unchecked Sendable {
             }
         }
         slots = sources.count
+        // A related-name list is stored after its summary (``Metrics/tokenSignature(_:)``).
+        let isList = sources.indices.map { $0 >= features.columns.count }
         starts = .allocate(capacity: count + 1)
         let header = 4 * slots
         var total = 0
         for record in 0..<count {
             starts[record] = total
             total += header
-            for column in sources { total += column.length(record) }
+            for (slot, column) in sources.enumerated() { total += column.length(record) + (isList[slot] ? 8 : 0) }
         }
         starts[count] = total
         arena = .allocate(byteCount: max(total, 1), alignment: 16)
@@ -52,6 +54,10 @@ final class FeatureStore: @unchecked Sendable {
                 var offset = header
                 for (slot, column) in columns.enumerated() {
                     column.withValue(record) { bytes in
+                        if isList[slot] {
+                            (base + offset).storeBytes(of: Metrics.tokenSignature(bytes), as: UInt64.self)
+                            offset += 8
+                        }
                         if let source = bytes.baseAddress { (base + offset).copyMemory(from: source, byteCount: bytes.count) }
                         offset += bytes.count
                     }
@@ -98,5 +104,14 @@ final class FeatureStore: @unchecked Sendable {
 
     /// Comparison `k`'s related-name list for `record` (see ``hasNameList(_:)``).
     @inline(__always)
-    func nameList(_ k: Int, _ record: Int) -> UnsafeBufferPointer<UInt8> { value(nameListSlots[k], record) }
+    func nameList(_ k: Int, _ record: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: value(nameListSlots[k], record).dropFirst(8))
+    }
+
+    /// The summary of comparison `k`'s related-name list for `record`
+    /// (``Metrics/tokenSignature(_:)``): lists whose summaries share no bit share no name.
+    @inline(__always)
+    func nameSignature(_ k: Int, _ record: Int) -> UInt64 {
+        UnsafeRawBufferPointer(value(nameListSlots[k], record)).loadUnaligned(as: UInt64.self)
+    }
 }
