@@ -143,34 +143,18 @@ public final class CSVWriter: RecordWriter, @unchecked Sendable {
         return false
     }
 
-    static func appendNumber(_ number: Int, to out: inout [UInt8]) {
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var value = number.magnitude
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                buffer[count] = UInt8(ascii: "0") + UInt8(value % 10)
-                value /= 10
-                count += 1
-            } while value > 0
-            if number < 0 { out.append(UInt8(ascii: "-")) }
-            for index in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[index]) }
-        }
-    }
-
-    /// Appends a field, quoted when it holds a comma, quote or line break.
-    @inline(__always)
+    /// Appends a field, quoted when it holds a comma, quote or line break (written by
+    /// ``ByteCursor/putField(_:)`` into room for its worst case).
     static func appendField(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        guard needsQuotes(bytes) else {
-            out.append(contentsOf: bytes)
-            return
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: 2 * bytes.count + 2))
+        let end = out.withUnsafeMutableBufferPointer { room -> Int in
+            guard let base = room.baseAddress else { return start }
+            var cursor = ByteCursor(base + start)
+            cursor.putField(bytes)
+            return cursor.position - base
         }
-        out.append(UInt8(ascii: "\""))
-        for byte in bytes {
-            if byte == UInt8(ascii: "\"") { out.append(byte) }
-            out.append(byte)
-        }
-        out.append(UInt8(ascii: "\""))
+        out.removeSubrange(end...)
     }
 }
 

@@ -188,7 +188,7 @@ struct PairGenerator {
         let order = KeySort.indicesByKey(ruleKeys)
         var figures = BlockingStatistics.Rule(rule: name, pairs: 0, oversizeBlocks: 0, largestBlock: 0)
         var oversize: [Int32] = []
-        forEachBlock(order[...], ruleKeys) { _, block in
+        forEachBlock(order[...], rule: rule) { block in
             figures.largestBlock = max(figures.largestBlock, block.count)
             if block.count > maxBlockSize {
                 figures.oversizeBlocks += 1
@@ -198,15 +198,19 @@ struct PairGenerator {
         return (order, oversize, figures)
     }
 
-    /// Calls `body` with each run of equal keys in `order`.
-    private func forEachBlock(_ order: ArraySlice<Int32>, _ ruleKeys: [UInt64], _ body: (UInt64, ArraySlice<Int32>) -> Void) {
-        var start = order.startIndex
-        while start < order.endIndex {
-            let key = ruleKeys[Int(order[start])]
-            var end = start + 1
-            while end < order.endIndex, ruleKeys[Int(order[end])] == key { end += 1 }
-            body(key, order[start..<end])
-            start = end
+    /// Calls `body` with each run of records of equal key under rule `rule` in `order`.
+    private func forEachBlock(_ order: ArraySlice<Int32>, rule: Int, _ body: (UnsafeBufferPointer<Int32>) -> Void) {
+        order.withUnsafeBufferPointer { order in
+            keys.keys[rule].withUnsafeBufferPointer { ruleKeys in
+                var start = 0
+                while start < order.count {
+                    let key = ruleKeys[Int(order[start])]
+                    var end = start + 1
+                    while end < order.count, ruleKeys[Int(order[end])] == key { end += 1 }
+                    body(UnsafeBufferPointer(rebasing: order[start..<end]))
+                    start = end
+                }
+            }
         }
     }
 
@@ -227,23 +231,13 @@ struct PairGenerator {
                 }
             }
         }
-        order.withUnsafeBufferPointer { order in
-            keys.keys[rule].withUnsafeBufferPointer { ruleKeys in
-                var start = 0
-                while start < order.count {
-                    let key = ruleKeys[Int(order[start])]
-                    var end = start + 1
-                    while end < order.count, ruleKeys[Int(order[end])] == key { end += 1 }
-                    let block = UnsafeBufferPointer(rebasing: order[start..<end])
-                    if block.count > maxBlockSize {
-                        var members = Array(block)
-                        if let sortColumn { members.sort { Self.precedes(sortColumn, Int($0), Int($1)) } }
-                        members.withUnsafeBufferPointer { pair($0, neighbours: window) }
-                    } else if block.count > 1 {
-                        pair(block, neighbours: block.count)
-                    }
-                    start = end
-                }
+        forEachBlock(order, rule: rule) { block in
+            if block.count > maxBlockSize {
+                var members = Array(block)
+                if let sortColumn { members.sort { Self.precedes(sortColumn, Int($0), Int($1)) } }
+                members.withUnsafeBufferPointer { pair($0, neighbours: window) }
+            } else if block.count > 1 {
+                pair(block, neighbours: block.count)
             }
         }
         return pairs
