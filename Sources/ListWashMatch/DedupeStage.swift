@@ -26,6 +26,8 @@ public final class DedupeStage: BarrierStage, @unchecked Sendable {
     /// Related-name lists, shared by the batches digested on every core.
     private let variants = NameVariantCache()
     private var features: FeatureSet
+    /// Each batch's records, joined into `features` once all are seen.
+    private var parts: [FeatureSet] = []
     private var denseBySequence: [Int32] = []
     private var completeness: [Int16] = []
     private var recency: [String] = []
@@ -62,9 +64,11 @@ public final class DedupeStage: BarrierStage, @unchecked Sendable {
 
     public func observe(_ batch: RecordBatch, digest: (any Sendable)?) throws {
         if let part = digest as? FeatureSet {
-            features.append(contentsOf: part)
+            parts.append(part)
         } else {
-            features.add(batch, names: names)
+            var part = FeatureSet(model: model, variants: variants)
+            part.add(batch, names: names)
+            parts.append(part)
         }
         let dateColumn = batch.schema.column(.responseDate)
         for row in 0..<batch.count where batch.isOpen(row) {
@@ -81,6 +85,7 @@ public final class DedupeStage: BarrierStage, @unchecked Sendable {
     }
 
     public func prepare() throws {
+        features.join(&parts)
         let outcome = Deduplicator(model: model).run(features)
         result = outcome
         guard rows == .records else { return }

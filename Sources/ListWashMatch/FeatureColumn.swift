@@ -1,3 +1,4 @@
+import Dispatch
 /// One field's comparison values for every record of an index, stored compactly: all values'
 /// bytes one after another, and where each ends.
 ///
@@ -47,9 +48,41 @@ public struct FeatureColumn: Sendable {
 
     /// Appends every value of `other`.
     public mutating func append(contentsOf other: FeatureColumn) {
-        let base = UInt32(truncatingIfNeeded: bytes.count)
-        bytes.append(contentsOf: other.bytes)
-        ends.append(contentsOf: other.ends.map { $0 &+ base })
+        self = FeatureColumn(joining: [self, other])
+    }
+
+    /// The values of `columns`, in order, copied on all cores into storage of the exact size.
+    init(joining columns: [FeatureColumn]) {
+        var byteTotal = 0, valueTotal = 0
+        let starts = columns.map { column in
+            defer { byteTotal += column.bytes.count; valueTotal += column.ends.count }
+            return (bytes: byteTotal, values: valueTotal)
+        }
+        let byteStarts = starts.map(\.bytes) + [byteTotal], valueStarts = starts.map(\.values) + [valueTotal]
+        let byteCount = byteStarts[columns.count], count = valueStarts[columns.count]
+        var bytes = [UInt8](), ends = [UInt32]()
+        if count > 0 {
+            bytes = [UInt8](unsafeUninitializedCapacity: byteCount) { buffer, initialized in
+                let out = UncheckedSendable(buffer)
+                DispatchQueue.concurrentPerform(iterations: columns.count) { index in
+                    columns[index].bytes.withUnsafeBufferPointer { source in
+                        guard let base = source.baseAddress, let target = out.value.baseAddress else { return }
+                        (target + byteStarts[index]).initialize(from: base, count: source.count)
+                    }
+                }
+                initialized = byteCount
+            }
+            ends = [UInt32](unsafeUninitializedCapacity: count) { buffer, initialized in
+                let out = UncheckedSendable(buffer)
+                DispatchQueue.concurrentPerform(iterations: columns.count) { index in
+                    let base = UInt32(truncatingIfNeeded: byteStarts[index]), start = valueStarts[index]
+                    for (offset, end) in columns[index].ends.enumerated() { out.value[start + offset] = end &+ base }
+                }
+                initialized = count
+            }
+        }
+        self.bytes = bytes
+        self.ends = ends
     }
 
     /// Reserves room for `count` values of about `averageLength` bytes.

@@ -1,3 +1,5 @@
+import CListWashSystem
+import Dispatch
 import ListWashCore
 import ListWashNormalize
 import ListWashText
@@ -91,10 +93,37 @@ public struct FeatureSet: Sendable {
 
     /// Appends every record of `other` (built for the same model).
     public mutating func append(contentsOf other: FeatureSet) {
-        for index in columns.indices { columns[index].append(contentsOf: other.columns[index]) }
-        for (name, column) in other.nameKeys { nameKeys[name]?.append(contentsOf: column) }
-        sequences.append(contentsOf: other.sequences)
-        labels.append(contentsOf: other.labels)
+        var others = [other]
+        join(&others)
+    }
+
+    /// Appends every record of each of `parts` (built for the same model), in order, and
+    /// empties `parts`. Column by column: each is copied on all cores into storage of the
+    /// exact size, and the parts' copies of it are let go before the next, so the records are
+    /// held about once rather than twice.
+    mutating func join(_ parts: inout [FeatureSet]) {
+        for index in columns.indices {
+            let pieces = [columns[index]] + parts.map { $0.columns[index] }
+            columns[index] = FeatureColumn()
+            for part in parts.indices { parts[part].columns[index] = FeatureColumn() }
+            columns[index] = FeatureColumn(joining: pieces)
+        }
+        for name in Array(nameKeys.keys) {
+            let pieces = [nameKeys[name] ?? FeatureColumn()] + parts.compactMap { $0.nameKeys[name] }
+            nameKeys[name] = nil
+            for part in parts.indices { parts[part].nameKeys[name] = nil }
+            nameKeys[name] = FeatureColumn(joining: pieces)
+        }
+        sequences.reserveCapacity(sequences.count + parts.reduce(0) { $0 + $1.sequences.count })
+        for part in parts { sequences.append(contentsOf: part.sequences) }
+        if parts.contains(where: { !$0.labels.isEmpty }) {
+            labels.reserveCapacity(labels.count + parts.reduce(0) { $0 + $1.labels.count })
+            for part in parts { labels.append(contentsOf: part.labels) }
+        }
+        parts = []
+        // The parts were freed in blocks small enough for malloc to keep for later: hand
+        // them back, or they would stay in the process's memory.
+        listwash_release_free_memory()
     }
 
     /// A frozen copy for the comparison hot loop.

@@ -95,7 +95,7 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
                     batch[row, type] = chosen.0.rawValue
                     batch[row, OutputLayout.matchScore] = Self.format(best.probability)
                     batch[row, reasonColumn] = "\(best.index.kind.rawValue) \(label) (p=\(Self.format(best.probability)))"
-                    accountID = best.index.accountIDs[best.record]
+                    accountID = best.index.accountID(best.record)
                 } else {
                     batch.settle(row, as: .review, reason: "possible match to \(best.index.kind.rawValue) \(label) in \(best.index.path) (p=\(Self.format(best.probability)), below the match threshold \(Self.format(model.matchThreshold)))")
                     batch[row, OutputLayout.matchScore] = Self.format(best.probability)

@@ -54,7 +54,6 @@ public final class ReferenceIndex: @unchecked Sendable {
             throw ListWashError(.referenceData, error.diagnostic.message, at: error.diagnostic.location)
         }
         let idIndex = try Self.idColumn(idColumn, in: reader.header, path: path, spellings: Self.idSpellings(kind))
-        let fileSize = FileSystem.size(path) ?? 0
         let accountIndex = schema.column(.accountID)
         // Only the columns the model reads are worked out.
         let normalize = NormalizeStage(reading: Set(model.columns))
@@ -63,7 +62,7 @@ public final class ReferenceIndex: @unchecked Sendable {
         // merge in file order as the batches come back.
         let variants = NameVariantCache()
         let names = NameNormalizer()
-        let loaded = Loaded(model: model, variants: variants)
+        let loaded = Loaded()
         let label: (RecordBatch, Int) -> String = { batch, row in batch.value(row, column: idIndex).trimmingCharacters(in: " ") }
         let executor = BatchExecutor(pipeline: Pipeline([]), workers: ProcessorInfo.activeCores, digest: { [model] batch in
             var batch = batch
@@ -73,26 +72,19 @@ public final class ReferenceIndex: @unchecked Sendable {
             return (batch, part)
         }, deliver: { [kind] _, digest in
             guard let (batch, part) = digest as? (RecordBatch, FeatureSet) else { return }
-            if loaded.seen.isEmpty, batch.byteCount > 0 {
-                // Room for the whole export's ids, estimated from this first batch's bytes a row.
-                loaded.seen.reserveCapacity(Int(Double(fileSize) / Double(batch.byteCount) * Double(batch.count) * 1.1))
-            }
-            // `part` holds the open rows in order, with their ids as labels.
+            // `part` holds the open rows in order, with their ids as labels. Repeated ids are
+            // found once the whole export is read (see `requireUniqueIDs`).
             for (record, row) in (0..<batch.count).filter(batch.isOpen).enumerated() {
-                let id = part.labels[record]
-                guard !id.isEmpty else {
+                guard !part.labels[record].isEmpty else {
                     throw ListWashError(.referenceData, "record \(batch.rows[row]) has an empty id in column '\(reader.header[idIndex])'", at: SourceLocation(file: path, line: batch.lines[row], column: idIndex + 1))
                 }
-                if let first = loaded.seen[id] {
-                    throw ListWashError(.referenceData, "id '\(id)' repeats (first on line \(first)); ids in a CRM export must be unique", at: SourceLocation(file: path, line: batch.lines[row], column: idIndex + 1))
-                }
-                loaded.seen[id] = batch.lines[row]
-                loaded.accountIDs.append(accountIndex.map { batch.value(row, column: $0) } ?? "")
+                loaded.lines.append(batch.lines[row])
+                if let accountIndex { loaded.accountIDs.append(batch.value(row, column: accountIndex)) }
             }
             for row in 0..<batch.count where !batch.isOpen(row) {
                 log?.warn("\(kind.rawValue) record \(batch.rows[row]) skipped: \(batch.reasons[row])", at: SourceLocation(file: path, line: batch.lines[row]))
             }
-            loaded.features.append(contentsOf: part)
+            loaded.parts.append(part)
         })
         do {
             while let batch = try reader.nextBatch(schema: schema, layout: layout) { try executor.submit(batch) }
@@ -101,7 +93,9 @@ public final class ReferenceIndex: @unchecked Sendable {
             throw error
         }
         try executor.finish()
-        let features = loaded.features
+        var features = FeatureSet(model: model, variants: variants)
+        features.join(&loaded.parts)
+        try Self.requireUniqueIDs(features.labels, lines: loaded.lines, file: path, column: idIndex + 1)
         accountIDs = loaded.accountIDs
         evaluator = ComparisonEvaluator(model: model, columns: features.columnNames)
         store = features.store(model: model)
@@ -121,6 +115,50 @@ public final class ReferenceIndex: @unchecked Sendable {
             }
         }
         blocks = indexed.compactMap { $0 }
+    }
+
+    /// Record `record`'s account id ("" when the export has no account id column).
+    func accountID(_ record: Int) -> String {
+        accountIDs.isEmpty ? "" : accountIDs[record]
+    }
+
+    /// Throws for the first id (in file order) that an earlier record has too. The ids are
+    /// grouped by hash, on all cores, so only ids of equal hash are compared.
+    static func requireUniqueIDs(_ ids: [String], lines: [Int], file: String, column: Int) throws {
+        var hashes = [UInt64](repeating: 0, count: ids.count)
+        hashes.withUnsafeMutableBufferPointer { buffer in
+            let out = UncheckedSendable(buffer)
+            let chunk = 1 << 14
+            DispatchQueue.concurrentPerform(iterations: (ids.count + chunk - 1) / chunk) { part in
+                for index in (part * chunk)..<min(ids.count, (part + 1) * chunk) {
+                    var id = ids[index]
+                    // Never 0, which `KeySort` leaves out.
+                    out.value[index] = id.withUTF8 { SharedByteCache.hash($0) } | 1
+                }
+            }
+        }
+        // The earliest record whose id an earlier record has, and that earlier record.
+        var repeated: (record: Int, first: Int)?
+        let sorted = KeySort.indicesByKey(hashes)
+        var start = 0
+        while start < sorted.count {
+            var end = start + 1
+            while end < sorted.count, hashes[Int(sorted[end])] == hashes[Int(sorted[start])] { end += 1 }
+            // Equal hashes, in record order: compare each with those before it.
+            for later in (start + 1)..<end {
+                let record = Int(sorted[later])
+                if let repeated, repeated.record < record { break }
+                if let first = sorted[start..<later].first(where: { ids[Int($0)] == ids[record] }) {
+                    repeated = (record, Int(first))
+                    break
+                }
+            }
+            start = end
+        }
+        if let repeated {
+            throw ListWashError(.referenceData, "id '\(ids[repeated.record])' repeats (first on line \(lines[repeated.first])); ids in a CRM export must be unique",
+                                at: SourceLocation(file: file, line: lines[repeated.record], column: column))
+        }
     }
 
     /// The records whose key for `rule` is `key` (at most `maxBlockSize`; a larger block is cut).
@@ -189,13 +227,12 @@ public final class ReferenceIndex: @unchecked Sendable {
 
 /// What loading an export gathers, batch by batch, in file order (touched by one thread at a time).
 private final class Loaded: @unchecked Sendable {
-    var features: FeatureSet
-    var seen: [String: Int] = [:]
+    /// Each batch's records.
+    var parts: [FeatureSet] = []
+    /// Each record's line.
+    var lines: [Int] = []
+    /// Each record's account id, when the export has an account id column.
     var accountIDs: [String] = []
-
-    init(model: MatchModel, variants: NameVariantCache) {
-        features = FeatureSet(model: model, variants: variants)
-    }
 }
 
 extension String {

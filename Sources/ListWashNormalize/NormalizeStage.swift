@@ -86,10 +86,19 @@ public struct NormalizeStage: Stage, SetUpStage {
         slots.assign(.zip, schema.column(.zip))
         slots.assign(.country, schema.column(.country))
 
+        let places = BatchNormalizer.PlaceColumns(
+            state: schema.column(.state), country: schema.column(.country), zip: schema.column(.zip), city: schema.column(.city))
         var work = workspaces.take()
-        for row in 0..<batch.count where batch.isOpen(row) {
-            slots.load(batch, row: row)
-            work.normalize(slots, into: &batch, row: row, columns: outputs)
+        // A few dozen records at a time: first start loading what their shared-cache lookups
+        // read, so that those loads overlap, then normalize them.
+        let chunk = 64
+        for first in stride(from: 0, to: batch.count, by: chunk) {
+            let end = min(first + chunk, batch.count)
+            work.prefetch(batch, rows: first..<end, places: places, lastName: schema.column(.lastName), company: schema.column(.company))
+            for row in first..<end where batch.isOpen(row) {
+                slots.load(batch, row: row)
+                work.normalize(slots, into: &batch, row: row, columns: outputs)
+            }
         }
         workspaces.give(work)
     }
@@ -255,6 +264,8 @@ struct BatchNormalizer {
     /// Scratch for a value built from pieces (an email address).
     private var text: [UInt8] = []
     private var noOrder: [NormalizationFlag] = []
+    /// Scratch for the hashes of ``prefetch(_:rows:places:lastName:company:)``.
+    private var hashes: [UInt64] = []
 
     init(_ normalizer: Normalizer, output: Output = Output(), lastNames: SharedByteCache, companies: SharedByteCache, places: SharedByteCache) {
         shared = Shared(normalizer)
@@ -284,12 +295,8 @@ struct BatchNormalizer {
         let shared = self.shared, output = self.output
         var flags = FlagSet()
 
-        // State, country, ZIP and city, as one key: each field's length, then its bytes.
-        key.removeAll(keepingCapacity: true)
-        appendKeyPart(field(.state))
-        appendKeyPart(field(.country))
-        appendKeyPart(field(.zip))
-        appendKeyPart(field(.city))
+        // State, country, ZIP and city, as one key.
+        Self.placeKey(state: field(.state), country: field(.country), zip: field(.zip), city: field(.city), into: &key)
         key.withUnsafeBufferPointer { placeKey in
             places.withValue(for: placeKey, { _, out in
                 let place = shared.normalizer.placeAndPostal(
@@ -426,6 +433,47 @@ struct BatchNormalizer {
         batch.setValue(row, columns[14], output.flags ? flagText(flags) : "")
     }
 
+    /// The source columns of a place's fields.
+    struct PlaceColumns {
+        var state, country, zip, city: Int?
+    }
+
+    /// Starts loading the shared caches' slots, then their entries, for the place, last name
+    /// and company of records `rows` of `batch`.
+    mutating func prefetch(_ batch: RecordBatch, rows: Range<Int>, places placeColumns: PlaceColumns, lastName: Int?, company: Int?) {
+        hashes.removeAll(keepingCapacity: true)
+        func field(_ row: Int, _ column: Int?) -> UnsafeBufferPointer<UInt8> {
+            guard let column else { return UnsafeBufferPointer(start: nil, count: 0) }
+            return batch.withField(row, column: column) { $0 }
+        }
+        for row in rows {
+            Self.placeKey(
+                state: field(row, placeColumns.state), country: field(row, placeColumns.country),
+                zip: field(row, placeColumns.zip), city: field(row, placeColumns.city), into: &key)
+            hashes.append(key.withUnsafeBufferPointer(SharedByteCache.hash))
+            if lastName != nil { hashes.append(SharedByteCache.hash(field(row, lastName))) }
+            if company != nil { hashes.append(SharedByteCache.hash(field(row, company))) }
+        }
+        let caches = [places] + (lastName != nil ? [lastNames] : []) + (company != nil ? [companies] : [])
+        hashes.withUnsafeBufferPointer { hashes in
+            for (index, hash) in hashes.enumerated() { caches[index % caches.count].prefetchSlot(hash) }
+            for (index, hash) in hashes.enumerated() { caches[index % caches.count].prefetchEntry(hash) }
+        }
+    }
+
+    /// The key of a place's cache entry, in `key`: each field's length (four bytes), then its bytes.
+    private static func placeKey(
+        state: UnsafeBufferPointer<UInt8>, country: UnsafeBufferPointer<UInt8>, zip: UnsafeBufferPointer<UInt8>,
+        city: UnsafeBufferPointer<UInt8>, into key: inout [UInt8]
+    ) {
+        key.removeAll(keepingCapacity: true)
+        for part in [state, country, zip, city] {
+            let count = UInt32(truncatingIfNeeded: part.count)
+            for shift in stride(from: 0, to: 32, by: 8) { key.append(UInt8(truncatingIfNeeded: count >> UInt32(shift))) }
+            key.append(contentsOf: part)
+        }
+    }
+
     /// A last name's flags as bits (for ``CachedFields``).
     private static func bits(of part: NameNormalizer.NamePart) -> UInt64 {
         var bits: UInt64 = 0
@@ -446,13 +494,6 @@ struct BatchNormalizer {
         part.isOneWord = bits & 16 != 0
         part.isGivenName = bits & 32 != 0
         return part
-    }
-
-    /// Appends a field to the composite key: its length in four bytes, then its bytes.
-    private mutating func appendKeyPart(_ bytes: UnsafeBufferPointer<UInt8>) {
-        let count = UInt32(truncatingIfNeeded: bytes.count)
-        for shift in stride(from: 0, to: 32, by: 8) { key.append(UInt8(truncatingIfNeeded: count >> UInt32(shift))) }
-        key.append(contentsOf: bytes)
     }
 
     private mutating func flagText(_ flags: FlagSet) -> String {

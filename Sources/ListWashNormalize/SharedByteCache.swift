@@ -20,69 +20,72 @@ import ListWashCore
 /// a shard is full, a value is worked out each time instead). The matching module keeps given
 /// names' related-name lists in one too.
 package final class SharedByteCache: @unchecked Sendable {
-    /// One shard. Its fields never change after `init`, so the cache line holding them is never
-    /// invalidated by another core's insert; what inserts change lives in `writer`.
-    private final class Shard {
+    /// One shard's table: plain values in one allocation for all shards, so a lookup touches
+    /// no reference count (a retained shard object would bounce its count's cache line
+    /// between the cores on every lookup). What inserts change lives in `writers`.
+    private struct Shard {
         /// Per slot, 16 bits of the key's hash above the entry's address (0 = empty), read with
         /// acquire loads.
         let slots: UnsafeMutablePointer<UInt64>
         let mask: Int
         let capacity: Int
-        let writer = Writer()
+    }
 
-        /// What inserts change, under `lock`.
-        final class Writer {
-            let lock = Lock()
-            /// Entries written so far.
-            var count = 0
-            /// Entries' bytes, in chunks that never move.
-            var chunks: [UnsafeMutableRawPointer] = []
-            var chunkFree = 0
-            var chunkSize = 0
+    /// What inserts into one shard change, under `lock`.
+    private final class Writer {
+        let lock = Lock()
+        /// Entries written so far.
+        var count = 0
+        /// Entries' bytes, in chunks that never move.
+        var chunks: [UnsafeMutableRawPointer] = []
+        var chunkFree = 0
+        var chunkSize = 0
 
-            /// A lasting entry for `key` and `value`: both lengths (4 bytes each), then both.
-            func store(_ key: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) -> UnsafeMutableRawPointer {
-                let size = (8 + key.count + value.count + 7) & ~7
-                if size > chunkFree {
-                    chunkSize = max(1 << 16, size)
-                    chunks.append(.allocate(byteCount: chunkSize, alignment: 8))
-                    chunkFree = chunkSize
-                }
-                let entry = chunks[chunks.count - 1] + (chunkSize - chunkFree)
-                chunkFree -= size
-                entry.storeBytes(of: UInt32(truncatingIfNeeded: key.count), as: UInt32.self)
-                entry.storeBytes(of: UInt32(truncatingIfNeeded: value.count), toByteOffset: 4, as: UInt32.self)
-                if let source = key.baseAddress { (entry + 8).copyMemory(from: source, byteCount: key.count) }
-                if let source = value.baseAddress { (entry + 8 + key.count).copyMemory(from: source, byteCount: value.count) }
-                return entry
+        /// A lasting entry for `key` and `value`: both lengths (4 bytes each), then both.
+        func store(_ key: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) -> UnsafeMutableRawPointer {
+            let size = (8 + key.count + value.count + 7) & ~7
+            if size > chunkFree {
+                chunkSize = max(1 << 16, size)
+                chunks.append(.allocate(byteCount: chunkSize, alignment: 8))
+                chunkFree = chunkSize
             }
-
-            deinit {
-                for chunk in chunks { chunk.deallocate() }
-            }
-        }
-
-        init(capacity: Int) {
-            self.capacity = capacity
-            var size = 16
-            while size < capacity * 2 { size <<= 1 }
-            slots = .allocate(capacity: size)
-            slots.initialize(repeating: 0, count: size)
-            mask = size - 1
+            let entry = chunks[chunks.count - 1] + (chunkSize - chunkFree)
+            chunkFree -= size
+            entry.storeBytes(of: UInt32(truncatingIfNeeded: key.count), as: UInt32.self)
+            entry.storeBytes(of: UInt32(truncatingIfNeeded: value.count), toByteOffset: 4, as: UInt32.self)
+            if let source = key.baseAddress { (entry + 8).copyMemory(from: source, byteCount: key.count) }
+            if let source = value.baseAddress { (entry + 8 + key.count).copyMemory(from: source, byteCount: value.count) }
+            return entry
         }
 
         deinit {
-            slots.deallocate()
+            for chunk in chunks { chunk.deallocate() }
         }
     }
 
-    private let shards: [Shard]
+    private static let shardCount = 16
+    private let shards: UnsafeMutablePointer<Shard>
+    private let writers: [Writer]
     /// The bits of a slot that hold the entry's address (user-space addresses fit in 48 bits).
     private static let addressBits: UInt64 = (1 << 48) - 1
 
     /// A cache of at most about `limit` values.
     package init(limit: Int) {
-        shards = (0..<16).map { _ in Shard(capacity: max(1, limit / 16)) }
+        let capacity = max(1, limit / Self.shardCount)
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        shards = .allocate(capacity: Self.shardCount)
+        for index in 0..<Self.shardCount {
+            let slots = UnsafeMutablePointer<UInt64>.allocate(capacity: size)
+            slots.initialize(repeating: 0, count: size)
+            (shards + index).initialize(to: Shard(slots: slots, mask: size - 1, capacity: capacity))
+        }
+        writers = (0..<Self.shardCount).map { _ in Writer() }
+    }
+
+    deinit {
+        for index in 0..<Self.shardCount { shards[index].slots.deallocate() }
+        shards.deallocate()
     }
 
     /// Calls `body` with the value bytes for `key`, working them out the first time with
@@ -92,13 +95,14 @@ package final class SharedByteCache: @unchecked Sendable {
         for key: UnsafeBufferPointer<UInt8>, _ make: (UnsafeBufferPointer<UInt8>, inout [UInt8]) -> Void,
         _ body: (UnsafeBufferPointer<UInt8>) -> T
     ) -> T {
-        let hash = ByteCache<Void>.hash(key)
-        let shard = shards[Int(truncatingIfNeeded: hash >> 60)]
+        let hash = Self.hash(key)
+        let index = Int(truncatingIfNeeded: hash >> 60)
+        let shard = shards[index]
         if let found = Self.lookup(key, hash: hash, in: shard) { return body(found) }
         var made: [UInt8] = []
         make(key, &made)
         return made.withUnsafeBufferPointer { value in
-            let writer = shard.writer
+            let writer = writers[index]
             writer.lock.withLock {
                 // Another core may have stored the same value meanwhile: the first one stays.
                 guard Self.lookup(key, hash: hash, in: shard) == nil, writer.count < shard.capacity else { return }
@@ -112,6 +116,31 @@ package final class SharedByteCache: @unchecked Sendable {
                 listwash_store_release(shard.slots + slot, hash & ~Self.addressBits | address)
             }
             return body(value)
+        }
+    }
+
+    /// The hash of `key` that lookups use (for ``prefetchSlot(_:)`` and ``prefetchEntry(_:)``).
+    @inline(__always)
+    package static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        ByteCache<Void>.hash(key)
+    }
+
+    /// Starts loading the slot where a lookup of the key whose hash is `hash` begins.
+    @inline(__always)
+    package func prefetchSlot(_ hash: UInt64) {
+        let shard = shards[Int(truncatingIfNeeded: hash >> 60)]
+        listwash_prefetch(shard.slots + (Int(truncatingIfNeeded: hash) & shard.mask))
+    }
+
+    /// Starts loading the entry that the slot of ``prefetchSlot(_:)`` names, if any: called a
+    /// little after it, when the slot has arrived, so that a lookup finds both in the cache
+    /// (a lookup of the records of a batch one by one otherwise waits for memory twice).
+    @inline(__always)
+    package func prefetchEntry(_ hash: UInt64) {
+        let shard = shards[Int(truncatingIfNeeded: hash >> 60)]
+        let stored = listwash_load_acquire(shard.slots + (Int(truncatingIfNeeded: hash) & shard.mask))
+        if stored & ~Self.addressBits == hash & ~Self.addressBits, let entry = UnsafeRawPointer(bitPattern: UInt(stored & Self.addressBits)) {
+            listwash_prefetch(entry)
         }
     }
 

@@ -26,4 +26,9 @@ static inline void listwash_store_release(unsigned long long *address, unsigned 
 /// nothing and returns 0.
 int listwash_start_writeback(int descriptor, long long offset, long long count);
 
+/// Hands memory that malloc keeps for reuse after frees back to the system (glibc
+/// `malloc_trim`), after many small blocks that will not be needed again were freed; elsewhere
+/// it does nothing.
+void listwash_release_free_memory(void);
+
 #endif
