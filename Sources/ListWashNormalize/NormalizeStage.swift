@@ -86,15 +86,16 @@ public struct NormalizeStage: Stage, SetUpStage {
         slots.assign(.zip, schema.column(.zip))
         slots.assign(.country, schema.column(.country))
 
-        let places = BatchNormalizer.PlaceColumns(
-            state: schema.column(.state), country: schema.column(.country), zip: schema.column(.zip), city: schema.column(.city))
+        let cached = BatchNormalizer.CachedColumns(
+            state: schema.column(.state), country: schema.column(.country), zip: schema.column(.zip), city: schema.column(.city),
+            lastName: schema.column(.lastName), company: schema.column(.company), email: schema.column(.email))
         var work = workspaces.take()
         // A few dozen records at a time: first start loading what their shared-cache lookups
         // read, so that those loads overlap, then normalize them.
         let chunk = 64
         for first in stride(from: 0, to: batch.count, by: chunk) {
             let end = min(first + chunk, batch.count)
-            work.prefetch(batch, rows: first..<end, places: places, lastName: schema.column(.lastName), company: schema.column(.company))
+            work.prefetch(batch, rows: first..<end, columns: cached)
             for row in first..<end where batch.isOpen(row) {
                 slots.load(batch, row: row)
                 work.normalize(slots, into: &batch, row: row, columns: outputs)
@@ -117,6 +118,7 @@ final class WorkspacePool: @unchecked Sendable {
     private let lastNames = SharedByteCache(limit: 1 << 19)
     private let companies = SharedByteCache(limit: 1 << 19)
     private let places = SharedByteCache(limit: 1 << 17)
+    private let emailDomains = SharedByteCache(limit: 1 << 18)
 
     init(_ normalizer: Normalizer, output: BatchNormalizer.Output) {
         self.normalizer = normalizer
@@ -126,7 +128,7 @@ final class WorkspacePool: @unchecked Sendable {
     /// An idle workspace, or a new one.
     func take() -> BatchNormalizer {
         lock.withLock { idle.popLast() }
-            ?? BatchNormalizer(normalizer, output: output, lastNames: lastNames, companies: companies, places: places)
+            ?? BatchNormalizer(normalizer, output: output, caches: .init(lastNames: lastNames, companies: companies, places: places, emailDomains: emailDomains))
     }
 
     /// Returns a workspace for later batches.
@@ -247,32 +249,36 @@ struct BatchNormalizer {
 
     private let shared: Shared
     private let output: Output
-    // Email domains have working sets of tens of thousands of values (employers' domains) that
-    // repeat all through a list: their cache holds enough to keep them.
     private var firstNames = ByteCache<Boxed<NameNormalizer.NamePart>>(limit: 1 << 16)
-    private var emailDomains = ByteCache<Boxed<EmailNormalizer.DomainFacts>>(limit: 1 << 16)
     private var websites = ByteCache<Boxed<(domain: String, invalid: Bool)>>()
     private var flagTexts = ByteCache<Boxed<String>>()
-    /// Last names, companies and places (state, country, ZIP and city) take many distinct
-    /// values: one cache each for all workspaces, of their results as bytes (see
+    /// Last names, companies, places (state, country, ZIP and city) and email domains
+    /// (employers' domains: tens of thousands that repeat all through a list) take many
+    /// distinct values: one cache each for all workspaces, of their results as bytes (see
     /// ``CachedFields``).
+    struct SharedCaches {
+        let lastNames, companies, places, emailDomains: SharedByteCache
+    }
+
     private let lastNames: SharedByteCache
     private let companies: SharedByteCache
     private let places: SharedByteCache
+    private let emailDomains: SharedByteCache
     private var key: [UInt8] = []
     private var local: [UInt8] = []
     /// Scratch for a value built from pieces (an email address).
     private var text: [UInt8] = []
     private var noOrder: [NormalizationFlag] = []
-    /// Scratch for the hashes of ``prefetch(_:rows:places:lastName:company:)``.
+    /// Scratch for the hashes of ``prefetch(_:rows:columns:)``.
     private var hashes: [UInt64] = []
 
-    init(_ normalizer: Normalizer, output: Output = Output(), lastNames: SharedByteCache, companies: SharedByteCache, places: SharedByteCache) {
+    init(_ normalizer: Normalizer, output: Output = Output(), caches: SharedCaches) {
         shared = Shared(normalizer)
         self.output = output
-        self.lastNames = lastNames
-        self.companies = companies
-        self.places = places
+        lastNames = caches.lastNames
+        companies = caches.companies
+        places = caches.places
+        emailDomains = caches.emailDomains
         key.reserveCapacity(256)
         local.reserveCapacity(128)
         text.reserveCapacity(256)
@@ -348,40 +354,58 @@ struct BatchNormalizer {
             firstName = firstPart.value
         }
 
-        // Email: the common plain address without strings, its domain's facts once per batch.
-        var employerDomain = ""
+        // The website's domain; without one, the employer's domain from the email is written.
+        var domain = ""
+        if slots.isMapped(.website) && output.domain {
+            let site = websites.value(for: field(.website)) { Boxed(shared.normalizer.websiteDomain(Self.string($0))) }.value
+            domain = site.domain
+            if site.invalid { flags.insert(.domainInvalid) }
+        }
+        var domainWritten = false
+
+        // Email: the common plain address without strings, its domain's facts from the shared
+        // cache (see `encodeDomain`).
         let rawEmail = field(.email)
         switch EmailNormalizer.scanFast(rawEmail, local: &local) {
         case .plain(let at):
             let domainBytes = UnsafeBufferPointer(rebasing: rawEmail[(at + 1)...])
-            let facts = emailDomains.value(for: domainBytes) { written in
+            emailDomains.withValue(for: domainBytes, { written, out in
                 var facts = shared.normalizer.emails.domainFacts(written)
                 if facts.valid && output.domain {
                     facts.employerDomain = shared.normalizer.employerDomain(
                         facts.domain, isFreemail: facts.isFreemail, isDisposable: facts.isDisposable) ?? ""
                 }
-                return Boxed(facts)
-            }
-            guard facts.value.valid, local.count + 1 + facts.value.writtenLength <= 254 else {
-                flags.insert(.emailInvalid)
-                break
-            }
-            flags.formUnion(facts.value.flags)
-            local.withUnsafeBufferPointer { localPart in
-                // The address, and its matching key (the same unless the domain has a mailbox
-                // rule), built in a scratch buffer and copied into the batch.
-                Self.address(localPart, facts.value.domain, into: &text)
-                text.withUnsafeBufferPointer { address in
-                    batch.setValue(row, columns[2], address)
-                    if facts.value.tagSeparator == 0 { batch.setValue(row, columns[3], address) }
+                Self.encodeDomain(facts, into: &out)
+            }) { cached in
+                let bits = CachedFields.field(0, of: 4, in: cached)
+                guard bits[0] & Self.validDomain != 0, local.count + 1 + domainBytes.count <= 254 else {
+                    flags.insert(.emailInvalid)
+                    return
                 }
-                if facts.value.tagSeparator != 0 {
-                    Self.key(localPart, facts.value, into: &text)
-                    text.withUnsafeBufferPointer { batch.setValue(row, columns[3], $0) }
+                flags.formUnion(FlagSet(mask: CachedFields.flags(cached)))
+                let tagSeparator = bits[1]
+                local.withUnsafeBufferPointer { localPart in
+                    // The address, and its matching key (the same unless the domain has a mailbox
+                    // rule), built in a scratch buffer and copied into the batch.
+                    Self.address(localPart, CachedFields.field(1, of: 4, in: cached), into: &text)
+                    text.withUnsafeBufferPointer { address in
+                        batch.setValue(row, columns[2], address)
+                        if tagSeparator == 0 { batch.setValue(row, columns[3], address) }
+                    }
+                    if tagSeparator != 0 {
+                        Self.key(localPart, separator: tagSeparator, ignoresDots: bits[0] & Self.ignoresDots != 0,
+                                 domain: CachedFields.field(2, of: 4, in: cached), into: &text)
+                        text.withUnsafeBufferPointer { batch.setValue(row, columns[3], $0) }
+                    }
+                    if EmailNormalizer.isRoleAccount(bytes: localPart) { flags.insert(.emailRole) }
                 }
-                if EmailNormalizer.isRoleAccount(bytes: localPart) { flags.insert(.emailRole) }
+                let employer = CachedFields.field(3, of: 4, in: cached)
+                if domain.isEmpty && !employer.isEmpty {
+                    batch.setValue(row, columns[13], employer)
+                    flags.insert(.domainFromEmail)
+                    domainWritten = true
+                }
             }
-            employerDomain = facts.value.employerDomain
         case .invalid:
             flags.insert(.emailInvalid)
         case .general:
@@ -390,9 +414,13 @@ struct BatchNormalizer {
                 flags.formUnion(FlagSet(result.flags))
                 batch.setValue(row, columns[2], result.email)
                 batch.setValue(row, columns[3], result.key)
-                if !result.domain.isEmpty && output.domain {
-                    employerDomain = shared.normalizer.employerDomain(
-                        result.domain, isFreemail: result.isFreemail, isDisposable: result.isDisposable) ?? ""
+                if !result.domain.isEmpty && output.domain && domain.isEmpty,
+                   let employer = shared.normalizer.employerDomain(result.domain, isFreemail: result.isFreemail, isDisposable: result.isDisposable),
+                   !employer.isEmpty
+                {
+                    batch.setValue(row, columns[13], employer)
+                    flags.insert(.domainFromEmail)
+                    domainWritten = true
                 }
             }
         }
@@ -414,47 +442,45 @@ struct BatchNormalizer {
             }
         }
 
-        var domain = ""
-        if slots.isMapped(.website) && output.domain {
-            let site = websites.value(for: field(.website)) { Boxed(shared.normalizer.websiteDomain(Self.string($0))) }.value
-            domain = site.domain
-            if site.invalid { flags.insert(.domainInvalid) }
-        }
-        if domain.isEmpty && !employerDomain.isEmpty {
-            domain = employerDomain
-            flags.insert(.domainFromEmail)
-        }
-
         batch.setValue(row, columns[0], firstName)
         batch.setValue(row, columns[4], phone.e164)
         batch.setValue(row, columns[5], phone.phoneExtension)
         batch.setValue(row, columns[6], phone.region)
-        batch.setValue(row, columns[13], domain)
+        if !domainWritten { batch.setValue(row, columns[13], domain) }
         batch.setValue(row, columns[14], output.flags ? flagText(flags) : "")
     }
 
-    /// The source columns of a place's fields.
-    struct PlaceColumns {
-        var state, country, zip, city: Int?
+    /// The source columns of the fields whose results the shared caches hold.
+    struct CachedColumns {
+        var state, country, zip, city, lastName, company, email: Int?
     }
 
-    /// Starts loading the shared caches' slots, then their entries, for the place, last name
-    /// and company of records `rows` of `batch`.
-    mutating func prefetch(_ batch: RecordBatch, rows: Range<Int>, places placeColumns: PlaceColumns, lastName: Int?, company: Int?) {
+    /// Starts loading the shared caches' slots, then their entries, for the place, last name,
+    /// company and email domain of records `rows` of `batch` (the domain as a plain address
+    /// has it: after its last `@`).
+    mutating func prefetch(_ batch: RecordBatch, rows: Range<Int>, columns: CachedColumns) {
         hashes.removeAll(keepingCapacity: true)
         func field(_ row: Int, _ column: Int?) -> UnsafeBufferPointer<UInt8> {
             guard let column else { return UnsafeBufferPointer(start: nil, count: 0) }
             return batch.withField(row, column: column) { $0 }
         }
+        var caches = [places]
+        if columns.lastName != nil { caches.append(lastNames) }
+        if columns.company != nil { caches.append(companies) }
+        if columns.email != nil { caches.append(emailDomains) }
         for row in rows {
             Self.placeKey(
-                state: field(row, placeColumns.state), country: field(row, placeColumns.country),
-                zip: field(row, placeColumns.zip), city: field(row, placeColumns.city), into: &key)
+                state: field(row, columns.state), country: field(row, columns.country),
+                zip: field(row, columns.zip), city: field(row, columns.city), into: &key)
             hashes.append(key.withUnsafeBufferPointer(SharedByteCache.hash))
-            if lastName != nil { hashes.append(SharedByteCache.hash(field(row, lastName))) }
-            if company != nil { hashes.append(SharedByteCache.hash(field(row, company))) }
+            if columns.lastName != nil { hashes.append(SharedByteCache.hash(field(row, columns.lastName))) }
+            if columns.company != nil { hashes.append(SharedByteCache.hash(field(row, columns.company))) }
+            if columns.email != nil {
+                let email = field(row, columns.email)
+                let at = email.lastIndex(of: UInt8(ascii: "@")) ?? email.count - 1
+                hashes.append(SharedByteCache.hash(UnsafeBufferPointer(rebasing: email[(at + 1)...])))
+            }
         }
-        let caches = [places] + (lastName != nil ? [lastNames] : []) + (company != nil ? [companies] : [])
         hashes.withUnsafeBufferPointer { hashes in
             for (index, hash) in hashes.enumerated() { caches[index % caches.count].prefetchSlot(hash) }
             for (index, hash) in hashes.enumerated() { caches[index % caches.count].prefetchEntry(hash) }
@@ -505,21 +531,37 @@ struct BatchNormalizer {
     }
 
     /// `local@domain`, in `out`.
-    private static func address(_ local: UnsafeBufferPointer<UInt8>, _ domain: String, into out: inout [UInt8]) {
+    private static func address(_ local: UnsafeBufferPointer<UInt8>, _ domain: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
         out.removeAll(keepingCapacity: true)
         out.append(contentsOf: local)
         out.append(UInt8(ascii: "@"))
-        out.append(contentsOf: domain.utf8)
+        out.append(contentsOf: domain)
     }
 
-    /// ``EmailNormalizer/matchingKey(localPart:domain:)`` for a domain with a mailbox rule, in
-    /// `out`.
-    private static func key(_ local: UnsafeBufferPointer<UInt8>, _ facts: EmailNormalizer.DomainFacts, into out: inout [UInt8]) {
+    /// ``EmailNormalizer/matchingKey(localPart:domain:)`` for a domain with a mailbox rule (its
+    /// tag separator, whether it ignores dots, the domain keys use), in `out`.
+    private static func key(
+        _ local: UnsafeBufferPointer<UInt8>, separator: UInt8, ignoresDots: Bool, domain: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]
+    ) {
         out.removeAll(keepingCapacity: true)
         var end = local.count
-        if let tag = local.firstIndex(of: facts.tagSeparator), tag != 0 { end = tag }
-        for byte in local[0..<end] where !(facts.ignoresDots && byte == UInt8(ascii: ".")) { out.append(byte) }
+        if let tag = local.firstIndex(of: separator), tag != 0 { end = tag }
+        for byte in local[0..<end] where !(ignoresDots && byte == UInt8(ascii: ".")) { out.append(byte) }
         out.append(UInt8(ascii: "@"))
-        out.append(contentsOf: facts.keyDomain.utf8)
+        out.append(contentsOf: domain)
+    }
+
+    /// Bits of the first byte of a cached email domain (see ``encodeDomain(_:into:)``).
+    private static let validDomain: UInt8 = 1, ignoresDots: UInt8 = 2
+
+    /// An email domain's facts as its shared cache keeps them (``CachedFields``): the flags;
+    /// then four fields: two bytes (``validDomain`` and ``ignoresDots`` bits, the tag separator
+    /// or 0), the domain, the domain keys use, the employer's domain.
+    private static func encodeDomain(_ facts: EmailNormalizer.DomainFacts, into out: inout [UInt8]) {
+        let bits = (facts.valid ? validDomain : 0) | (facts.ignoresDots ? ignoresDots : 0)
+        CachedFields.encode(
+            flags: facts.flags.mask,
+            [[bits, facts.tagSeparator], Array(facts.domain.utf8), Array(facts.keyDomain.utf8), Array(facts.employerDomain.utf8)],
+            into: &out)
     }
 }

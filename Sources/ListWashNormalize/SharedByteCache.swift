@@ -171,11 +171,15 @@ package final class SharedByteCache: @unchecked Sendable {
 /// lengths of every field but the last (4 bytes each), then the fields' UTF-8 bytes.
 enum CachedFields {
     static func encode(flags: UInt64, _ fields: [String], into out: inout [UInt8]) {
+        encode(flags: flags, fields.map { Array($0.utf8) }, into: &out)
+    }
+
+    static func encode(flags: UInt64, _ fields: [[UInt8]], into out: inout [UInt8]) {
         withUnsafeBytes(of: flags.littleEndian) { out.append(contentsOf: $0) }
         for field in fields.dropLast() {
-            withUnsafeBytes(of: UInt32(truncatingIfNeeded: field.utf8.count).littleEndian) { out.append(contentsOf: $0) }
+            withUnsafeBytes(of: UInt32(truncatingIfNeeded: field.count).littleEndian) { out.append(contentsOf: $0) }
         }
-        for field in fields { out.append(contentsOf: field.utf8) }
+        for field in fields { out.append(contentsOf: field) }
     }
 
     /// The flags.
