@@ -48,7 +48,9 @@ public struct FeatureColumn: Sendable {
 
     /// Appends every value of `other`.
     public mutating func append(contentsOf other: FeatureColumn) {
-        self = FeatureColumn(joining: [self, other])
+        let base = UInt32(truncatingIfNeeded: bytes.count)
+        bytes.append(contentsOf: other.bytes)
+        ends.append(contentsOf: other.ends.map { $0 &+ base })
     }
 
     /// The values of `columns`, in order, copied on all cores into storage of the exact size.

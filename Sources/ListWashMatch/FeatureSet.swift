@@ -93,8 +93,10 @@ public struct FeatureSet: Sendable {
 
     /// Appends every record of `other` (built for the same model).
     public mutating func append(contentsOf other: FeatureSet) {
-        var others = [other]
-        join(&others)
+        for index in columns.indices { columns[index].append(contentsOf: other.columns[index]) }
+        for (name, column) in other.nameKeys { nameKeys[name]?.append(contentsOf: column) }
+        sequences.append(contentsOf: other.sequences)
+        labels.append(contentsOf: other.labels)
     }
 
     /// Appends every record of each of `parts` (built for the same model), in order, and
