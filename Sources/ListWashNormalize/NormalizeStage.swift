@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import ListWashCore
+import Synchronization
 
 /// The normalize stage: runs every normalizer on each open record and fills the
 /// `listwash_*` columns with the normalized values and `listwash_flags` with what was found or
@@ -115,20 +116,18 @@ final class WorkspacePool: @unchecked Sendable {
     private let lock = Lock()
     private var idle: [BatchNormalizer] = []
     /// The caches every workspace shares.
-    private let lastNames = SharedByteCache(limit: 1 << 19)
-    private let companies = SharedByteCache(limit: 1 << 19)
-    private let places = SharedByteCache(limit: 1 << 17)
-    private let emailDomains = SharedByteCache(limit: 1 << 18)
+    private let caches: BatchNormalizer.SharedCaches
 
     init(_ normalizer: Normalizer, output: BatchNormalizer.Output) {
         self.normalizer = normalizer
         self.output = output
+        caches = .shared(for: normalizer.referenceData)
     }
 
     /// An idle workspace, or a new one.
     func take() -> BatchNormalizer {
         lock.withLock { idle.popLast() }
-            ?? BatchNormalizer(normalizer, output: output, caches: .init(lastNames: lastNames, companies: companies, places: places, emailDomains: emailDomains))
+            ?? BatchNormalizer(normalizer, output: output, caches: caches)
     }
 
     /// Returns a workspace for later batches.
@@ -256,8 +255,34 @@ struct BatchNormalizer {
     /// (employers' domains: tens of thousands that repeat all through a list) take many
     /// distinct values: one cache each for all workspaces, of their results as bytes (see
     /// ``CachedFields``).
-    struct SharedCaches {
-        let lastNames, companies, places, emailDomains: SharedByteCache
+    ///
+    /// Their results do not depend on the stage's outputs, so every normalize stage over the
+    /// same reference data shares them (see ``shared(for:)``): a run that normalizes a CRM
+    /// export to match against, then its input, works each distinct value out once.
+    final class SharedCaches: Sendable {
+        let lastNames = SharedByteCache(limit: 1 << 19)
+        let companies = SharedByteCache(limit: 1 << 19)
+        let places = SharedByteCache(limit: 1 << 17)
+        let emailDomains = SharedByteCache(limit: 1 << 18)
+        /// What they were worked out with.
+        private let data: ReferenceData
+
+        private init(_ data: ReferenceData) {
+            self.data = data
+        }
+
+        /// The caches made so far: one per reference data in use, kept for the process.
+        private static let made = Mutex<[SharedCaches]>([])
+
+        /// The caches for normalizers over `data`, made on first use.
+        static func shared(for data: ReferenceData) -> SharedCaches {
+            made.withLock { made in
+                if let caches = made.first(where: { $0.data === data }) { return caches }
+                let caches = SharedCaches(data)
+                made.append(caches)
+                return caches
+            }
+        }
     }
 
     private let lastNames: SharedByteCache
@@ -371,7 +396,7 @@ struct BatchNormalizer {
             let domainBytes = UnsafeBufferPointer(rebasing: rawEmail[(at + 1)...])
             emailDomains.withValue(for: domainBytes, { written, out in
                 var facts = shared.normalizer.emails.domainFacts(written)
-                if facts.valid && output.domain {
+                if facts.valid {
                     facts.employerDomain = shared.normalizer.employerDomain(
                         facts.domain, isFreemail: facts.isFreemail, isDisposable: facts.isDisposable) ?? ""
                 }
@@ -400,7 +425,7 @@ struct BatchNormalizer {
                     if EmailNormalizer.isRoleAccount(bytes: localPart) { flags.insert(.emailRole) }
                 }
                 let employer = CachedFields.field(3, of: 4, in: cached)
-                if domain.isEmpty && !employer.isEmpty {
+                if output.domain && domain.isEmpty && !employer.isEmpty {
                     batch.setValue(row, columns[13], employer)
                     flags.insert(.domainFromEmail)
                     domainWritten = true

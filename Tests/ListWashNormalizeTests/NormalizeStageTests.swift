@@ -95,6 +95,35 @@ import Testing
         #expect(batch[0, email] == "" && batch[1, email] == "b@acme.com")
     }
 
+    /// Stages over the same reference data share their caches, whatever they output: a
+    /// matcher's stage (no domain column) that meets a domain first leaves the employer's
+    /// domain for a full stage that meets it later, and writes none itself.
+    @Test func stagesOverTheSameDataShareTheirCachesButKeepTheirOutputs() throws {
+        let data = normalizer.referenceData
+        #expect(BatchNormalizer.SharedCaches.shared(for: data) === BatchNormalizer.SharedCaches.shared(for: data))
+        let other = ReferenceData(directory: NSTemporaryDirectory() + "listwash-no-data-\(UUID().uuidString)")
+        #expect(BatchNormalizer.SharedCaches.shared(for: other) !== BatchNormalizer.SharedCaches.shared(for: data))
+
+        let schema = Schema(source: "t.csv", columns: ["Email", "Last Name"], roles: [.email: 0, .lastName: 1])
+        let domain = "shared-cache-\(UUID().uuidString.prefix(8).lowercased()).com"
+        let rows = [["Jane@\(domain)", "O'BRIEN"], ["x@gmail.com", "O'BRIEN"]]
+        let matcher = NormalizeStage(normalizer: normalizer, reading: ["listwash_email_key", "listwash_last_name"])
+        var first = RecordBatch(schema: schema, layout: Pipeline([matcher]).layout, rows: rows)
+        try matcher.process(&first)
+        let full = NormalizeStage(normalizer: normalizer)
+        var second = RecordBatch(schema: schema, layout: Pipeline([full]).layout, rows: rows)
+        try full.process(&second)
+        for (batch, domainColumn) in [(first, ""), (second, domain)] {
+            func value(_ name: String, _ row: Int) throws -> String { batch[row, try #require(batch.layout.column(name))] }
+            #expect(try value("listwash_email_key", 0) == "jane@\(domain)")
+            #expect(try value("listwash_last_name", 1) == "O'Brien")
+            #expect(try value("listwash_domain", 0) == domainColumn)
+            #expect(try value("listwash_domain", 1) == "")
+        }
+        let flags = try #require(second.layout.column("listwash_flags"))
+        #expect(second[0, flags].contains("domain_from_email"))
+    }
+
     @Test func missingReferenceDataStopsTheStage() throws {
         let folder = NSTemporaryDirectory() + "listwash-no-data-\(UUID().uuidString)"
         let data = ReferenceData(directory: folder)
