@@ -184,6 +184,25 @@ public struct RecordBatch: Sendable {
         return try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[start..<end])) }
     }
 
+    /// Calls `body` with a function that gives the raw UTF-8 bytes of any record's field (by
+    /// row and column; empty when the record has no such field), valid while `body` runs: for
+    /// reading many fields in a loop without entering the batch's storage for each.
+    public func withFields<T>(_ body: ((_ row: Int, _ column: Int) -> UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        try bytes.withUnsafeBufferPointer { all in
+            try recordStarts.withUnsafeBufferPointer { records in
+                try fieldStarts.withUnsafeBufferPointer { starts in
+                    try fieldEnds.withUnsafeBufferPointer { ends in
+                        try body { row, column in
+                            let first = records[row]
+                            guard column >= 0, column < records[row + 1] - first else { return UnsafeBufferPointer(start: nil, count: 0) }
+                            return UnsafeBufferPointer(rebasing: all[starts[first + column]..<ends[first + column]])
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Calls `body` with each field of record `row` (its index and raw UTF-8 bytes), in order,
     /// but never more than the header's column count.
     public func forEachField(_ row: Int, _ body: (Int, UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {

@@ -58,27 +58,30 @@ public struct FeatureSet: Sendable {
     ///
     /// - Parameter label: the text that identifies a record in outputs (an id column's value).
     public mutating func add(_ batch: RecordBatch, includeSettled: Bool = false, label: ((RecordBatch, Int) -> String)? = nil, names: NameNormalizer) {
-        let sources = columnNames.map { ColumnSource.resolve($0, in: batch) }
-        for index in columns.indices { columns[index].reserve(columns[index].count + batch.count) }
-        // The related-name columns by column index, out of their dictionary while records are added.
-        var lists = columnNames.indices.map { isNameColumn[$0] ? nameKeys.removeValue(forKey: columnNames[$0]) : nil }
-        defer {
-            for (index, list) in lists.enumerated() { if let list { nameKeys[columnNames[index]] = list } }
-        }
-        for row in 0..<batch.count where includeSettled || batch.isOpen(row) {
-            for (index, source) in sources.enumerated() {
-                let method = methods[index]
-                let range = source.withValue(in: batch, row: row) { columns[index].appendPrepared($0, for: method) }
-                guard isNameColumn[index] else { continue }
-                // Given names repeat heavily: each one is looked up once per stage.
+        let rows = (0..<batch.count).filter { includeSettled || batch.isOpen($0) }
+        // Column by column, each out of the set while its values are added.
+        for index in columns.indices {
+            let source = ColumnSource.resolve(columnNames[index], in: batch), method = methods[index]
+            var column = columns[index]
+            columns[index] = FeatureColumn()
+            column.reserve(column.count + rows.count)
+            // Given names' related-name lists: each name is looked up once per stage.
+            var list = isNameColumn[index] ? nameKeys.removeValue(forKey: columnNames[index]) : nil
+            for row in rows {
+                let range = source.withValue(in: batch, row: row) { column.appendPrepared($0, for: method) }
+                guard list != nil else { continue }
                 if range.isEmpty {
-                    lists[index]?.append(bytes: UnsafeBufferPointer(start: nil, count: 0))
+                    list?.append(bytes: UnsafeBufferPointer(start: nil, count: 0))
                 } else {
-                    columns[index].withBytes(range) { name in
-                        variants.withList(for: name, names: names) { lists[index]?.append(bytes: $0) }
+                    column.withBytes(range) { name in
+                        variants.withList(for: name, names: names) { list?.append(bytes: $0) }
                     }
                 }
             }
+            columns[index] = column
+            if let list { nameKeys[columnNames[index]] = list }
+        }
+        for row in rows {
             sequences.append(batch.sequence(row))
             if let label { labels.append(label(batch, row)) }
         }

@@ -485,30 +485,32 @@ struct BatchNormalizer {
     /// has it: after its last `@`).
     mutating func prefetch(_ batch: RecordBatch, rows: Range<Int>, columns: CachedColumns) {
         hashes.removeAll(keepingCapacity: true)
-        func field(_ row: Int, _ column: Int?) -> UnsafeBufferPointer<UInt8> {
-            guard let column else { return UnsafeBufferPointer(start: nil, count: 0) }
-            return batch.withField(row, column: column) { $0 }
-        }
-        var caches = [places]
-        if columns.lastName != nil { caches.append(lastNames) }
-        if columns.company != nil { caches.append(companies) }
-        if columns.email != nil { caches.append(emailDomains) }
-        for row in rows {
-            Self.placeKey(
-                state: field(row, columns.state), country: field(row, columns.country),
-                zip: field(row, columns.zip), city: field(row, columns.city), into: &key)
-            hashes.append(key.withUnsafeBufferPointer(SharedByteCache.hash))
-            if columns.lastName != nil { hashes.append(SharedByteCache.hash(field(row, columns.lastName))) }
-            if columns.company != nil { hashes.append(SharedByteCache.hash(field(row, columns.company))) }
-            if columns.email != nil {
+        batch.withFields { fields in
+            func field(_ row: Int, _ column: Int?) -> UnsafeBufferPointer<UInt8> {
+                guard let column else { return UnsafeBufferPointer(start: nil, count: 0) }
+                return fields(row, column)
+            }
+            // Per record: the hashes of its place, last name, company and email domain keys.
+            for row in rows {
+                Self.placeKey(
+                    state: field(row, columns.state), country: field(row, columns.country),
+                    zip: field(row, columns.zip), city: field(row, columns.city), into: &key)
+                hashes.append(key.withUnsafeBufferPointer(SharedByteCache.hash))
+                hashes.append(SharedByteCache.hash(field(row, columns.lastName)))
+                hashes.append(SharedByteCache.hash(field(row, columns.company)))
                 let email = field(row, columns.email)
                 let at = email.lastIndex(of: UInt8(ascii: "@")) ?? email.count - 1
                 hashes.append(SharedByteCache.hash(UnsafeBufferPointer(rebasing: email[(at + 1)...])))
             }
         }
+        let caches = [(places, true), (lastNames, columns.lastName != nil), (companies, columns.company != nil), (emailDomains, columns.email != nil)]
         hashes.withUnsafeBufferPointer { hashes in
-            for (index, hash) in hashes.enumerated() { caches[index % caches.count].prefetchSlot(hash) }
-            for (index, hash) in hashes.enumerated() { caches[index % caches.count].prefetchEntry(hash) }
+            for (offset, (cache, used)) in caches.enumerated() where used {
+                for index in stride(from: offset, to: hashes.count, by: caches.count) { cache.prefetchSlot(hashes[index]) }
+            }
+            for (offset, (cache, used)) in caches.enumerated() where used {
+                for index in stride(from: offset, to: hashes.count, by: caches.count) { cache.prefetchEntry(hashes[index]) }
+            }
         }
     }
 
