@@ -157,3 +157,22 @@ import Testing
         }
     }
 }
+
+@Suite struct RecordBatchFieldTests {
+    /// `withFields` reads what `withField` reads, for every record and column, records shorter
+    /// than the header and columns past the end included.
+    @Test func withFieldsReadsWhatWithFieldReads() {
+        let schema = Schema(source: "t.csv", columns: ["a", "b", "c"], roles: [:])
+        let rows = [["x", "", "zé"], ["only"], [], ["1", "2", "3"]]
+        let batch = RecordBatch(schema: schema, rows: rows)
+        batch.withFields { field in
+            for row in rows.indices {
+                for column in -1...4 {
+                    let expected = batch.withField(row, column: column) { Array($0) }
+                    #expect(Array(field(row, column)) == expected, "row \(row) column \(column)")
+                    #expect(Array(field(row, column)) == (rows[row].indices.contains(column) ? Array(rows[row][column].utf8) : []))
+                }
+            }
+        }
+    }
+}
