@@ -285,10 +285,14 @@ struct BatchNormalizer {
         }
     }
 
-    private let lastNames: SharedByteCache
-    private let companies: SharedByteCache
-    private let places: SharedByteCache
-    private let emailDomains: SharedByteCache
+    /// Keeps the shared caches alive; the record loop reaches them through the unmanaged
+    /// references below, so that it never touches their reference counts, which every core
+    /// would otherwise update for every record (a cache line passed between the cores).
+    private let caches: SharedCaches
+    private let lastNames: Unmanaged<SharedByteCache>
+    private let companies: Unmanaged<SharedByteCache>
+    private let places: Unmanaged<SharedByteCache>
+    private let emailDomains: Unmanaged<SharedByteCache>
     private var key: [UInt8] = []
     private var local: [UInt8] = []
     /// Scratch for a value built from pieces (an email address).
@@ -300,10 +304,11 @@ struct BatchNormalizer {
     init(_ normalizer: Normalizer, output: Output = Output(), caches: SharedCaches) {
         shared = Shared(normalizer)
         self.output = output
-        lastNames = caches.lastNames
-        companies = caches.companies
-        places = caches.places
-        emailDomains = caches.emailDomains
+        self.caches = caches
+        lastNames = Unmanaged.passUnretained(caches.lastNames)
+        companies = Unmanaged.passUnretained(caches.companies)
+        places = Unmanaged.passUnretained(caches.places)
+        emailDomains = Unmanaged.passUnretained(caches.emailDomains)
         key.reserveCapacity(256)
         local.reserveCapacity(128)
         text.reserveCapacity(256)
@@ -329,14 +334,16 @@ struct BatchNormalizer {
         // State, country, ZIP and city, as one key.
         Self.placeKey(state: field(.state), country: field(.country), zip: field(.zip), city: field(.city), into: &key)
         key.withUnsafeBufferPointer { placeKey in
-            places.withValue(for: placeKey, { _, out in
-                let place = shared.normalizer.placeAndPostal(
-                    state: Self.string(field(.state)), country: Self.string(field(.country)),
-                    zip: Self.string(field(.zip)), city: Self.string(field(.city)))
-                CachedFields.encode(flags: place.flags.mask, [place.zip, place.city, place.state, place.country], into: &out)
-            }) { cached in
-                flags.formUnion(FlagSet(mask: CachedFields.flags(cached)))
-                for index in 0..<4 { batch.setValue(row, columns[7 + index], CachedFields.field(index, of: 4, in: cached)) }
+            places._withUnsafeGuaranteedRef { cache in
+                cache.withValue(for: placeKey, { _, out in
+                    let place = shared.normalizer.placeAndPostal(
+                        state: Self.string(field(.state)), country: Self.string(field(.country)),
+                        zip: Self.string(field(.zip)), city: Self.string(field(.city)))
+                    CachedFields.encode(flags: place.flags.mask, [place.zip, place.city, place.state, place.country], into: &out)
+                }) { cached in
+                    flags.formUnion(FlagSet(mask: CachedFields.flags(cached)))
+                    for index in 0..<4 { batch.setValue(row, columns[7 + index], CachedFields.field(index, of: 4, in: cached)) }
+                }
             }
         }
 
@@ -350,12 +357,14 @@ struct BatchNormalizer {
         let full = field(.fullName)
         let splitsFullName = { (last: NameNormalizer.NamePart) in firstPart.isEmpty && last.isEmpty && slots.isMapped(.fullName) }
         if slots.isMapped(.lastName) {
-            lastNames.withValue(for: field(.lastName), { raw, out in
-                let part = shared.normalizer.names.part(Self.string(raw), role: .last)
-                CachedFields.encode(flags: Self.bits(of: part), [part.value], into: &out)
-            }) { cached in
-                lastPart = Self.part(bits: CachedFields.flags(cached))
-                if !splitsFullName(lastPart) { batch.setValue(row, columns[1], CachedFields.field(0, of: 1, in: cached)) }
+            lastNames._withUnsafeGuaranteedRef { cache in
+                cache.withValue(for: field(.lastName), { raw, out in
+                    let part = shared.normalizer.names.part(Self.string(raw), role: .last)
+                    CachedFields.encode(flags: Self.bits(of: part), [part.value], into: &out)
+                }) { cached in
+                    lastPart = Self.part(bits: CachedFields.flags(cached))
+                    if !splitsFullName(lastPart) { batch.setValue(row, columns[1], CachedFields.field(0, of: 1, in: cached)) }
+                }
             }
         }
         let firstName: String
@@ -394,41 +403,43 @@ struct BatchNormalizer {
         switch EmailNormalizer.scanFast(rawEmail, local: &local) {
         case .plain(let at):
             let domainBytes = UnsafeBufferPointer(rebasing: rawEmail[(at + 1)...])
-            emailDomains.withValue(for: domainBytes, { written, out in
-                var facts = shared.normalizer.emails.domainFacts(written)
-                if facts.valid {
-                    facts.employerDomain = shared.normalizer.employerDomain(
-                        facts.domain, isFreemail: facts.isFreemail, isDisposable: facts.isDisposable) ?? ""
-                }
-                Self.encodeDomain(facts, into: &out)
-            }) { cached in
-                let bits = CachedFields.field(0, of: 4, in: cached)
-                guard bits[0] & Self.validDomain != 0, local.count + 1 + domainBytes.count <= 254 else {
-                    flags.insert(.emailInvalid)
-                    return
-                }
-                flags.formUnion(FlagSet(mask: CachedFields.flags(cached)))
-                let tagSeparator = bits[1]
-                local.withUnsafeBufferPointer { localPart in
-                    // The address, and its matching key (the same unless the domain has a mailbox
-                    // rule), built in a scratch buffer and copied into the batch.
-                    Self.address(localPart, CachedFields.field(1, of: 4, in: cached), into: &text)
-                    text.withUnsafeBufferPointer { address in
-                        batch.setValue(row, columns[2], address)
-                        if tagSeparator == 0 { batch.setValue(row, columns[3], address) }
+            emailDomains._withUnsafeGuaranteedRef { cache in
+                cache.withValue(for: domainBytes, { written, out in
+                    var facts = shared.normalizer.emails.domainFacts(written)
+                    if facts.valid {
+                        facts.employerDomain = shared.normalizer.employerDomain(
+                            facts.domain, isFreemail: facts.isFreemail, isDisposable: facts.isDisposable) ?? ""
                     }
-                    if tagSeparator != 0 {
-                        Self.key(localPart, separator: tagSeparator, ignoresDots: bits[0] & Self.ignoresDots != 0,
-                                 domain: CachedFields.field(2, of: 4, in: cached), into: &text)
-                        text.withUnsafeBufferPointer { batch.setValue(row, columns[3], $0) }
+                    Self.encodeDomain(facts, into: &out)
+                }) { cached in
+                    let bits = CachedFields.field(0, of: 4, in: cached)
+                    guard bits[0] & Self.validDomain != 0, local.count + 1 + domainBytes.count <= 254 else {
+                        flags.insert(.emailInvalid)
+                        return
                     }
-                    if EmailNormalizer.isRoleAccount(bytes: localPart) { flags.insert(.emailRole) }
-                }
-                let employer = CachedFields.field(3, of: 4, in: cached)
-                if output.domain && domain.isEmpty && !employer.isEmpty {
-                    batch.setValue(row, columns[13], employer)
-                    flags.insert(.domainFromEmail)
-                    domainWritten = true
+                    flags.formUnion(FlagSet(mask: CachedFields.flags(cached)))
+                    let tagSeparator = bits[1]
+                    local.withUnsafeBufferPointer { localPart in
+                        // The address, and its matching key (the same unless the domain has a mailbox
+                        // rule), built in a scratch buffer and copied into the batch.
+                        Self.address(localPart, CachedFields.field(1, of: 4, in: cached), into: &text)
+                        text.withUnsafeBufferPointer { address in
+                            batch.setValue(row, columns[2], address)
+                            if tagSeparator == 0 { batch.setValue(row, columns[3], address) }
+                        }
+                        if tagSeparator != 0 {
+                            Self.key(localPart, separator: tagSeparator, ignoresDots: bits[0] & Self.ignoresDots != 0,
+                                     domain: CachedFields.field(2, of: 4, in: cached), into: &text)
+                            text.withUnsafeBufferPointer { batch.setValue(row, columns[3], $0) }
+                        }
+                        if EmailNormalizer.isRoleAccount(bytes: localPart) { flags.insert(.emailRole) }
+                    }
+                    let employer = CachedFields.field(3, of: 4, in: cached)
+                    if output.domain && domain.isEmpty && !employer.isEmpty {
+                        batch.setValue(row, columns[13], employer)
+                        flags.insert(.domainFromEmail)
+                        domainWritten = true
+                    }
                 }
             }
         case .invalid:
@@ -457,13 +468,15 @@ struct BatchNormalizer {
         flags.formUnion(FlagSet(phone.flags))
 
         if slots.isMapped(.company) {
-            companies.withValue(for: field(.company), { raw, out in
-                let company = shared.normalizer.companies.normalize(Self.string(raw))
-                CachedFields.encode(flags: FlagSet(company.flags).mask, [company.name, company.key], into: &out)
-            }) { cached in
-                flags.formUnion(FlagSet(mask: CachedFields.flags(cached)))
-                batch.setValue(row, columns[11], CachedFields.field(0, of: 2, in: cached))
-                batch.setValue(row, columns[12], CachedFields.field(1, of: 2, in: cached))
+            companies._withUnsafeGuaranteedRef { cache in
+                cache.withValue(for: field(.company), { raw, out in
+                    let company = shared.normalizer.companies.normalize(Self.string(raw))
+                    CachedFields.encode(flags: FlagSet(company.flags).mask, [company.name, company.key], into: &out)
+                }) { cached in
+                    flags.formUnion(FlagSet(mask: CachedFields.flags(cached)))
+                    batch.setValue(row, columns[11], CachedFields.field(0, of: 2, in: cached))
+                    batch.setValue(row, columns[12], CachedFields.field(1, of: 2, in: cached))
+                }
             }
         }
 
@@ -503,7 +516,10 @@ struct BatchNormalizer {
                 hashes.append(SharedByteCache.hash(UnsafeBufferPointer(rebasing: email[(at + 1)...])))
             }
         }
-        let caches = [(places, true), (lastNames, columns.lastName != nil), (companies, columns.company != nil), (emailDomains, columns.email != nil)]
+        let caches = [
+            (self.caches.places, true), (self.caches.lastNames, columns.lastName != nil), (self.caches.companies, columns.company != nil),
+            (self.caches.emailDomains, columns.email != nil),
+        ]
         hashes.withUnsafeBufferPointer { hashes in
             for (offset, (cache, used)) in caches.enumerated() where used {
                 for index in stride(from: offset, to: hashes.count, by: caches.count) { cache.prefetchSlot(hashes[index]) }
