@@ -37,7 +37,14 @@ public final class ReferenceIndex: @unchecked Sendable {
     /// - Parameter idColumn: the id column's header; `nil` recognizes "Id", "Contact ID" (contacts) or "Lead ID" (leads), "Record ID".
     /// - Throws: ``ListWashError`` (`.referenceData`) when the file cannot be read, has no id
     ///   column, or repeats an id.
-    public init(path: String, kind: Kind, idColumn: String? = nil, model: MatchModel, log: DiagnosticLog? = nil) throws {
+    public convenience init(path: String, kind: Kind, idColumn: String? = nil, model: MatchModel, log: DiagnosticLog? = nil) throws {
+        try self.init(path: path, kind: kind, idColumn: idColumn, model: model, log: log, variants: NameVariantCache())
+    }
+
+    /// Reads, normalizes and indexes the export at `path`, with related-name lists from
+    /// `variants` (shared with the stage that matches against it, which then finds most of
+    /// its given names' lists there already).
+    init(path: String, kind: Kind, idColumn: String?, model: MatchModel, log: DiagnosticLog?, variants: NameVariantCache) throws {
         self.path = path
         self.kind = kind
         var model = model
@@ -60,7 +67,6 @@ public final class ReferenceIndex: @unchecked Sendable {
         let layout = Pipeline([normalize]).layout
         // Normalize and extract features on all cores while the file is read; check ids and
         // merge in file order as the batches come back.
-        let variants = NameVariantCache()
         let names = NameNormalizer()
         let loaded = Loaded()
         let label: (RecordBatch, Int) -> String = { batch, row in batch.value(row, column: idIndex).trimmingCharacters(in: " ") }
