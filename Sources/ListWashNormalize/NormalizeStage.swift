@@ -91,13 +91,17 @@ public struct NormalizeStage: Stage, SetUpStage {
             state: schema.column(.state), country: schema.column(.country), zip: schema.column(.zip), city: schema.column(.city),
             lastName: schema.column(.lastName), company: schema.column(.company), email: schema.column(.email))
         var work = workspaces.take()
-        // A few dozen records at a time: first start loading what their shared-cache lookups
-        // read, so that those loads overlap, then normalize them.
-        let chunk = 64
-        for first in stride(from: 0, to: batch.count, by: chunk) {
-            let end = min(first + chunk, batch.count)
-            work.prefetch(batch, rows: first..<end, columns: cached)
-            for row in first..<end where batch.isOpen(row) {
+        // A few dozen records at a time, with what their shared-cache lookups read loaded
+        // ahead: while a chunk is normalized, the entries of the next one and the slots of the
+        // one after it are on their way, so that the lookups rarely wait for memory.
+        let chunk = 64, chunks = (batch.count + chunk - 1) / chunk
+        func rows(_ index: Int) -> Range<Int> { (index * chunk)..<min((index + 1) * chunk, batch.count) }
+        for ahead in 0..<min(2, chunks) { work.prefetchSlots(batch, rows: rows(ahead), columns: cached, stage: ahead) }
+        if chunks > 0 { work.prefetchEntries(stage: 0, columns: cached) }
+        for index in 0..<chunks {
+            if index + 2 < chunks { work.prefetchSlots(batch, rows: rows(index + 2), columns: cached, stage: (index + 2) % 3) }
+            if index + 1 < chunks { work.prefetchEntries(stage: (index + 1) % 3, columns: cached) }
+            for row in rows(index) where batch.isOpen(row) {
                 slots.load(batch, row: row)
                 work.normalize(slots, into: &batch, row: row, columns: outputs)
             }
@@ -298,8 +302,9 @@ struct BatchNormalizer {
     /// Scratch for a value built from pieces (an email address).
     private var text: [UInt8] = []
     private var noOrder: [NormalizationFlag] = []
-    /// Scratch for the hashes of ``prefetch(_:rows:columns:)``.
-    private var hashes: [UInt64] = []
+    /// Per prefetch stage (three chunks of records in flight), the hashes of each record's
+    /// keys (see ``prefetchSlots(_:rows:columns:stage:)``).
+    private var hashes: [[UInt64]] = [[], [], []]
 
     init(_ normalizer: Normalizer, output: Output = Output(), caches: SharedCaches) {
         shared = Shared(normalizer)
@@ -493,17 +498,19 @@ struct BatchNormalizer {
         var state, country, zip, city, lastName, company, email: Int?
     }
 
-    /// Starts loading the shared caches' slots, then their entries, for the place, last name,
-    /// company and email domain of records `rows` of `batch` (the domain as a plain address
-    /// has it: after its last `@`).
-    mutating func prefetch(_ batch: RecordBatch, rows: Range<Int>, columns: CachedColumns) {
+    /// Hashes the keys of the place, last name, company and email domain (as a plain address
+    /// has it: after its last `@`) of records `rows` of `batch` into prefetch stage `stage`
+    /// (0-2), and starts loading their shared caches' slots.
+    mutating func prefetchSlots(_ batch: RecordBatch, rows: Range<Int>, columns: CachedColumns, stage: Int) {
+        var hashes = self.hashes[stage]
+        self.hashes[stage] = []
         hashes.removeAll(keepingCapacity: true)
         batch.withFields { fields in
             func field(_ row: Int, _ column: Int?) -> UnsafeBufferPointer<UInt8> {
                 guard let column else { return UnsafeBufferPointer(start: nil, count: 0) }
                 return fields(row, column)
             }
-            // Per record: the hashes of its place, last name, company and email domain keys.
+            // Per record, one hash per cache, in the order of `prefetched(_:)`.
             for row in rows {
                 Self.placeKey(
                     state: field(row, columns.state), country: field(row, columns.country),
@@ -516,18 +523,28 @@ struct BatchNormalizer {
                 hashes.append(SharedByteCache.hash(UnsafeBufferPointer(rebasing: email[(at + 1)...])))
             }
         }
-        let caches = [
-            (self.caches.places, true), (self.caches.lastNames, columns.lastName != nil), (self.caches.companies, columns.company != nil),
-            (self.caches.emailDomains, columns.email != nil),
-        ]
-        hashes.withUnsafeBufferPointer { hashes in
-            for (offset, (cache, used)) in caches.enumerated() where used {
-                for index in stride(from: offset, to: hashes.count, by: caches.count) { cache.prefetchSlot(hashes[index]) }
-            }
+        let caches = prefetched(columns)
+        for (offset, (cache, used)) in caches.enumerated() where used {
+            for index in stride(from: offset, to: hashes.count, by: caches.count) { cache.prefetchSlot(hashes[index]) }
+        }
+        self.hashes[stage] = hashes
+    }
+
+    /// Starts loading the entries that the slots of prefetch stage `stage` name (loaded by
+    /// now: ``prefetchSlots(_:rows:columns:stage:)`` ran a chunk earlier).
+    func prefetchEntries(stage: Int, columns: CachedColumns) {
+        let caches = prefetched(columns)
+        hashes[stage].withUnsafeBufferPointer { hashes in
             for (offset, (cache, used)) in caches.enumerated() where used {
                 for index in stride(from: offset, to: hashes.count, by: caches.count) { cache.prefetchEntry(hashes[index]) }
             }
         }
+    }
+
+    /// The shared caches a record's keys are hashed for, in order, and whether the batch has
+    /// the field each one reads.
+    private func prefetched(_ columns: CachedColumns) -> [(SharedByteCache, Bool)] {
+        [(caches.places, true), (caches.lastNames, columns.lastName != nil), (caches.companies, columns.company != nil), (caches.emailDomains, columns.email != nil)]
     }
 
     /// The key of a place's cache entry, in `key`: each field's length (four bytes), then its bytes.
@@ -536,11 +553,14 @@ struct BatchNormalizer {
         city: UnsafeBufferPointer<UInt8>, into key: inout [UInt8]
     ) {
         key.removeAll(keepingCapacity: true)
-        for part in [state, country, zip, city] {
-            let count = UInt32(truncatingIfNeeded: part.count)
-            for shift in stride(from: 0, to: 32, by: 8) { key.append(UInt8(truncatingIfNeeded: count >> UInt32(shift))) }
+        func append(_ part: UnsafeBufferPointer<UInt8>) {
+            withUnsafeBytes(of: UInt32(truncatingIfNeeded: part.count).littleEndian) { key.append(contentsOf: $0) }
             key.append(contentsOf: part)
         }
+        append(state)
+        append(country)
+        append(zip)
+        append(city)
     }
 
     /// A last name's flags as bits (for ``CachedFields``).
