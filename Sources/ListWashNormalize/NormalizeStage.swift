@@ -87,9 +87,7 @@ public struct NormalizeStage: Stage, SetUpStage {
         slots.assign(.zip, schema.column(.zip))
         slots.assign(.country, schema.column(.country))
 
-        let cached = BatchNormalizer.CachedColumns(
-            state: schema.column(.state), country: schema.column(.country), zip: schema.column(.zip), city: schema.column(.city),
-            lastName: schema.column(.lastName), company: schema.column(.company), email: schema.column(.email))
+        let cached = BatchNormalizer.CachedColumns(lastName: schema.column(.lastName), company: schema.column(.company), email: schema.column(.email))
         var work = workspaces.take()
         // A few dozen records at a time, with what their shared-cache lookups read loaded
         // ahead: while a chunk is normalized, the entries of the next one and the slots of the
@@ -495,12 +493,12 @@ struct BatchNormalizer {
 
     /// The source columns of the fields whose results the shared caches hold.
     struct CachedColumns {
-        var state, country, zip, city, lastName, company, email: Int?
+        var lastName, company, email: Int?
     }
 
-    /// Hashes the keys of the place, last name, company and email domain (as a plain address
-    /// has it: after its last `@`) of records `rows` of `batch` into prefetch stage `stage`
-    /// (0-2), and starts loading their shared caches' slots.
+    /// Hashes the keys of the last name, company and email domain (as a plain address has it:
+    /// after its last `@`) of records `rows` of `batch` into prefetch stage `stage` (0-2), and
+    /// starts loading their shared caches' slots. (Places are few: their cache stays loaded.)
     mutating func prefetchSlots(_ batch: RecordBatch, rows: Range<Int>, columns: CachedColumns, stage: Int) {
         var hashes = self.hashes[stage]
         self.hashes[stage] = []
@@ -512,10 +510,6 @@ struct BatchNormalizer {
             }
             // Per record, one hash per cache, in the order of `prefetched(_:)`.
             for row in rows {
-                Self.placeKey(
-                    state: field(row, columns.state), country: field(row, columns.country),
-                    zip: field(row, columns.zip), city: field(row, columns.city), into: &key)
-                hashes.append(key.withUnsafeBufferPointer(SharedByteCache.hash))
                 hashes.append(SharedByteCache.hash(field(row, columns.lastName)))
                 hashes.append(SharedByteCache.hash(field(row, columns.company)))
                 let email = field(row, columns.email)
@@ -544,7 +538,7 @@ struct BatchNormalizer {
     /// The shared caches a record's keys are hashed for, in order, and whether the batch has
     /// the field each one reads.
     private func prefetched(_ columns: CachedColumns) -> [(SharedByteCache, Bool)] {
-        [(caches.places, true), (caches.lastNames, columns.lastName != nil), (caches.companies, columns.company != nil), (caches.emailDomains, columns.email != nil)]
+        [(caches.lastNames, columns.lastName != nil), (caches.companies, columns.company != nil), (caches.emailDomains, columns.email != nil)]
     }
 
     /// The key of a place's cache entry, in `key`: each field's length (four bytes), then its bytes.
