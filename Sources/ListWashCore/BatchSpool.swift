@@ -136,6 +136,11 @@ private struct SpoolEncoder {
     }
 
     mutating func encode(_ batch: RecordBatch, schemaIndex: Int) {
+        // Room for all of it at once (the arrays below, their counts, the reasons' lengths),
+        // so that the buffer is not grown and copied a dozen times.
+        let integers = batch.fieldStarts.count * 2 + batch.recordStarts.count + batch.rawStarts.count * 2 + batch.count * 3
+        bytes.reserveCapacity(bytes.count + 256 + batch.bytes.count + 8 * integers + batch.count * 4
+            + batch.reasons.reduce(0) { $0 + $1.utf8.count } + batch.valueBytesUsed + batch.valueSpans.count * MemoryLayout<ValueSpan>.stride)
         let start = bytes.count
         int(0)  // total length, filled in below
         int(schemaIndex)
