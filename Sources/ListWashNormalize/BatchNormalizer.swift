@@ -1,0 +1,401 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ListWashCore
+import Synchronization
+
+/// The workspace of the normalize stage (internal): the normalizers, caches of results by raw
+/// value, and scratch buffers. Used by one batch at a time (see ``WorkspacePool``), so never by
+/// two threads at once; each cache starts over when it reaches its entry limit.
+struct BatchNormalizer {
+    /// Holds the normalizer so that each record reads it through one reference instead of
+    /// copying the struct (and retaining every table in it).
+    private final class Shared {
+        let normalizer: Normalizer
+        init(_ normalizer: Normalizer) { self.normalizer = normalizer }
+    }
+
+    /// Which of the optional outputs are worked out (the others stay empty).
+    struct Output {
+        /// `listwash_domain`: the website's domain, else the employer's domain from the email.
+        var domain = true
+        /// `listwash_flags`.
+        var flags = true
+    }
+
+    private let shared: Shared
+    private let output: Output
+    private var firstNames = ByteCache<Boxed<NameNormalizer.NamePart>>(limit: 1 << 16)
+    private var websites = ByteCache<Boxed<(domain: String, invalid: Bool)>>()
+    private var flagTexts = ByteCache<Boxed<String>>()
+    /// Last names, companies, places (state, country, ZIP and city) and email domains
+    /// (employers' domains: tens of thousands that repeat all through a list) take many
+    /// distinct values: one cache each for all workspaces, of their results as bytes (see
+    /// ``CachedFields``).
+    ///
+    /// Their results do not depend on the stage's outputs, so every normalize stage over the
+    /// same reference data shares them (see ``shared(for:)``): a run that normalizes a CRM
+    /// export to match against, then its input, works each distinct value out once.
+    final class SharedCaches: Sendable {
+        let lastNames = SharedByteCache(limit: 1 << 19)
+        let companies = SharedByteCache(limit: 1 << 19)
+        let places = SharedByteCache(limit: 1 << 17)
+        let emailDomains = SharedByteCache(limit: 1 << 18)
+        /// What they were worked out with.
+        private let data: ReferenceData
+
+        private init(_ data: ReferenceData) {
+            self.data = data
+        }
+
+        /// The caches made so far: one per reference data in use, kept for the process.
+        private static let made = Mutex<[SharedCaches]>([])
+
+        /// The caches for normalizers over `data`, made on first use.
+        static func shared(for data: ReferenceData) -> SharedCaches {
+            made.withLock { made in
+                if let caches = made.first(where: { $0.data === data }) { return caches }
+                let caches = SharedCaches(data)
+                made.append(caches)
+                return caches
+            }
+        }
+    }
+
+    /// Keeps the shared caches alive; the record loop reaches them through the unmanaged
+    /// references below, so that it never touches their reference counts, which every core
+    /// would otherwise update for every record (a cache line passed between the cores).
+    private let caches: SharedCaches
+    private let lastNames: Unmanaged<SharedByteCache>
+    private let companies: Unmanaged<SharedByteCache>
+    private let places: Unmanaged<SharedByteCache>
+    private let emailDomains: Unmanaged<SharedByteCache>
+    private var key: [UInt8] = []
+    private var local: [UInt8] = []
+    /// Scratch for a value built from pieces (an email address).
+    private var text: [UInt8] = []
+    private var noOrder: [NormalizationFlag] = []
+    /// Per prefetch stage (three chunks of records in flight), the hashes of each record's
+    /// keys (see ``prefetchSlots(_:rows:columns:stage:)``).
+    private var hashes: [[UInt64]] = [[], [], []]
+
+    init(_ normalizer: Normalizer, output: Output = Output(), caches: SharedCaches) {
+        shared = Shared(normalizer)
+        self.output = output
+        self.caches = caches
+        lastNames = Unmanaged.passUnretained(caches.lastNames)
+        companies = Unmanaged.passUnretained(caches.companies)
+        places = Unmanaged.passUnretained(caches.places)
+        emailDomains = Unmanaged.passUnretained(caches.emailDomains)
+        key.reserveCapacity(256)
+        local.reserveCapacity(128)
+        text.reserveCapacity(256)
+    }
+
+    private static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Normalizes the record in `slots` and writes the stage's 15 output values to record `row`
+    /// of `batch`, at `columns`.
+    mutating func normalize(_ slots: FieldSlots, into batch: inout RecordBatch, row: Int, columns: [OutputLayout.Column]) {
+        normalize(slots, field: slots.field, into: &batch, row: row, columns: columns)
+    }
+
+    private mutating func normalize(
+        _ slots: FieldSlots, field: (FieldSlots.Slot) -> UnsafeBufferPointer<UInt8>,
+        into batch: inout RecordBatch, row: Int, columns: [OutputLayout.Column]
+    ) {
+        let shared = self.shared, output = self.output
+        var flags = FlagSet()
+
+        // State, country, ZIP and city, as one key.
+        Self.placeKey(state: field(.state), country: field(.country), zip: field(.zip), city: field(.city), into: &key)
+        key.withUnsafeBufferPointer { placeKey in
+            places._withUnsafeGuaranteedRef { cache in
+                cache.withValue(for: placeKey, { _, out in
+                    let place = shared.normalizer.placeAndPostal(
+                        state: Self.string(field(.state)), country: Self.string(field(.country)),
+                        zip: Self.string(field(.zip)), city: Self.string(field(.city)))
+                    CachedFields.encode(flags: place.flags.mask, [place.zip, place.city, place.state, place.country], into: &out)
+                }) { cached in
+                    flags.formUnion(FlagSet(mask: CachedFields.flags(cached)))
+                    for index in 0..<4 { batch.setValue(row, columns[7 + index], CachedFields.field(index, of: 4, in: cached)) }
+                }
+            }
+        }
+
+        // Names: each column's value once per batch, then combined per record.
+        let firstPart = slots.isMapped(.firstName)
+            ? firstNames.value(for: field(.firstName)) { Boxed(shared.normalizer.names.part(Self.string($0), role: .first)) }.value
+            : NameNormalizer.NamePart()
+        // The last name's value is written as soon as it is read from the shared cache (its
+        // bytes are valid only then), unless the full name is to be split instead.
+        var lastPart = NameNormalizer.NamePart()
+        let full = field(.fullName)
+        let splitsFullName = { (last: NameNormalizer.NamePart) in firstPart.isEmpty && last.isEmpty && slots.isMapped(.fullName) }
+        if slots.isMapped(.lastName) {
+            lastNames._withUnsafeGuaranteedRef { cache in
+                cache.withValue(for: field(.lastName), { raw, out in
+                    let part = shared.normalizer.names.part(Self.string(raw), role: .last)
+                    CachedFields.encode(flags: Self.bits(of: part), [part.value], into: &out)
+                }) { cached in
+                    lastPart = Self.part(bits: CachedFields.flags(cached))
+                    if !splitsFullName(lastPart) { batch.setValue(row, columns[1], CachedFields.field(0, of: 1, in: cached)) }
+                }
+            }
+        }
+        let firstName: String
+        if splitsFullName(lastPart) {
+            // Both columns empty: the full name may be split (the general path), with the last
+            // name's whole result worked out again.
+            let last = slots.isMapped(.lastName) ? shared.normalizer.names.part(Self.string(field(.lastName)), role: .last) : lastPart
+            let name = shared.normalizer.names.combine(
+                firstPart, last, fullByteCount: full.count,
+                fullText: { TextCleaning.cleaned(Self.string(full)) }, flags: &flags, order: &noOrder, recordsOrder: false)
+            firstName = name.name.first
+            batch.setValue(row, columns[1], name.name.last)
+        } else {
+            // What `combine` does when it does not split, without building the name and keys.
+            if firstPart.tooLong || lastPart.tooLong
+                || (slots.isMapped(.fullName) && full.count > TextCleaning.MaximumLength.name)
+            {
+                flags.insert(.nameInvalid)
+            }
+            shared.normalizer.names.columnFlags(firstPart, lastPart) { flags.insert($0) }
+            firstName = firstPart.value
+        }
+
+        // The website's domain; without one, the employer's domain from the email is written.
+        var domain = ""
+        if slots.isMapped(.website) && output.domain {
+            let site = websites.value(for: field(.website)) { Boxed(shared.normalizer.websiteDomain(Self.string($0))) }.value
+            domain = site.domain
+            if site.invalid { flags.insert(.domainInvalid) }
+        }
+        var domainWritten = false
+
+        // Email: the common plain address without strings, its domain's facts from the shared
+        // cache (see `encodeDomain`).
+        let rawEmail = field(.email)
+        switch EmailNormalizer.scanFast(rawEmail, local: &local) {
+        case .plain(let at):
+            let domainBytes = UnsafeBufferPointer(rebasing: rawEmail[(at + 1)...])
+            emailDomains._withUnsafeGuaranteedRef { cache in
+                cache.withValue(for: domainBytes, { written, out in
+                    var facts = shared.normalizer.emails.domainFacts(written)
+                    if facts.valid {
+                        facts.employerDomain = shared.normalizer.employerDomain(
+                            facts.domain, isFreemail: facts.isFreemail, isDisposable: facts.isDisposable) ?? ""
+                    }
+                    Self.encodeDomain(facts, into: &out)
+                }) { cached in
+                    let bits = CachedFields.field(0, of: 4, in: cached)
+                    guard bits[0] & Self.validDomain != 0, local.count + 1 + domainBytes.count <= 254 else {
+                        flags.insert(.emailInvalid)
+                        return
+                    }
+                    flags.formUnion(FlagSet(mask: CachedFields.flags(cached)))
+                    let tagSeparator = bits[1]
+                    local.withUnsafeBufferPointer { localPart in
+                        // The address, and its matching key (the same unless the domain has a mailbox
+                        // rule), built in a scratch buffer and copied into the batch.
+                        Self.address(localPart, CachedFields.field(1, of: 4, in: cached), into: &text)
+                        text.withUnsafeBufferPointer { address in
+                            batch.setValue(row, columns[2], address)
+                            if tagSeparator == 0 { batch.setValue(row, columns[3], address) }
+                        }
+                        if tagSeparator != 0 {
+                            Self.key(localPart, separator: tagSeparator, ignoresDots: bits[0] & Self.ignoresDots != 0,
+                                     domain: CachedFields.field(2, of: 4, in: cached), into: &text)
+                            text.withUnsafeBufferPointer { batch.setValue(row, columns[3], $0) }
+                        }
+                        if EmailNormalizer.isRoleAccount(bytes: localPart) { flags.insert(.emailRole) }
+                    }
+                    let employer = CachedFields.field(3, of: 4, in: cached)
+                    if output.domain && domain.isEmpty && !employer.isEmpty {
+                        batch.setValue(row, columns[13], employer)
+                        flags.insert(.domainFromEmail)
+                        domainWritten = true
+                    }
+                }
+            }
+        case .invalid:
+            flags.insert(.emailInvalid)
+        case .general:
+            if !rawEmail.isEmpty {
+                let result = shared.normalizer.emails.normalize(Self.string(rawEmail))
+                flags.formUnion(FlagSet(result.flags))
+                batch.setValue(row, columns[2], result.email)
+                batch.setValue(row, columns[3], result.key)
+                if !result.domain.isEmpty && output.domain && domain.isEmpty,
+                   let employer = shared.normalizer.employerDomain(result.domain, isFreemail: result.isFreemail, isDisposable: result.isDisposable),
+                   !employer.isEmpty
+                {
+                    batch.setValue(row, columns[13], employer)
+                    flags.insert(.domainFromEmail)
+                    domainWritten = true
+                }
+            }
+        }
+
+        // Phone (or mobile when the phone is empty): unique per record, parsed from bytes.
+        var rawPhone = field(.phone)
+        if rawPhone.isEmpty && slots.isMapped(.mobile) { rawPhone = field(.mobile) }
+        let phone = shared.normalizer.phones.normalize(utf8: rawPhone)
+        flags.formUnion(FlagSet(phone.flags))
+
+        if slots.isMapped(.company) {
+            companies._withUnsafeGuaranteedRef { cache in
+                cache.withValue(for: field(.company), { raw, out in
+                    let company = shared.normalizer.companies.normalize(Self.string(raw))
+                    CachedFields.encode(flags: FlagSet(company.flags).mask, [company.name, company.key], into: &out)
+                }) { cached in
+                    flags.formUnion(FlagSet(mask: CachedFields.flags(cached)))
+                    batch.setValue(row, columns[11], CachedFields.field(0, of: 2, in: cached))
+                    batch.setValue(row, columns[12], CachedFields.field(1, of: 2, in: cached))
+                }
+            }
+        }
+
+        batch.setValue(row, columns[0], firstName)
+        batch.setValue(row, columns[4], phone.e164)
+        batch.setValue(row, columns[5], phone.phoneExtension)
+        batch.setValue(row, columns[6], phone.region)
+        if !domainWritten { batch.setValue(row, columns[13], domain) }
+        batch.setValue(row, columns[14], output.flags ? flagText(flags) : "")
+    }
+
+    /// The source columns of the fields whose results the shared caches hold.
+    struct CachedColumns {
+        var lastName, company, email: Int?
+    }
+
+    /// Hashes the keys of the last name, company and email domain (as a plain address has it:
+    /// after its last `@`) of records `rows` of `batch` into prefetch stage `stage` (0-2), and
+    /// starts loading their shared caches' slots. (Places are few: their cache stays loaded.)
+    mutating func prefetchSlots(_ batch: RecordBatch, rows: Range<Int>, columns: CachedColumns, stage: Int) {
+        var hashes = self.hashes[stage]
+        self.hashes[stage] = []
+        hashes.removeAll(keepingCapacity: true)
+        batch.withFields { fields in
+            func field(_ row: Int, _ column: Int?) -> UnsafeBufferPointer<UInt8> {
+                guard let column else { return UnsafeBufferPointer(start: nil, count: 0) }
+                return fields(row, column)
+            }
+            // Per record, one hash per cache, in the order of `prefetched(_:)`.
+            for row in rows {
+                hashes.append(SharedByteCache.hash(field(row, columns.lastName)))
+                hashes.append(SharedByteCache.hash(field(row, columns.company)))
+                let email = field(row, columns.email)
+                let at = email.lastIndex(of: UInt8(ascii: "@")) ?? email.count - 1
+                hashes.append(SharedByteCache.hash(UnsafeBufferPointer(rebasing: email[(at + 1)...])))
+            }
+        }
+        let caches = prefetched(columns)
+        for (offset, (cache, used)) in caches.enumerated() where used {
+            for index in stride(from: offset, to: hashes.count, by: caches.count) { cache.prefetchSlot(hashes[index]) }
+        }
+        self.hashes[stage] = hashes
+    }
+
+    /// Starts loading the entries that the slots of prefetch stage `stage` name (loaded by
+    /// now: ``prefetchSlots(_:rows:columns:stage:)`` ran a chunk earlier).
+    func prefetchEntries(stage: Int, columns: CachedColumns) {
+        let caches = prefetched(columns)
+        hashes[stage].withUnsafeBufferPointer { hashes in
+            for (offset, (cache, used)) in caches.enumerated() where used {
+                for index in stride(from: offset, to: hashes.count, by: caches.count) { cache.prefetchEntry(hashes[index]) }
+            }
+        }
+    }
+
+    /// The shared caches a record's keys are hashed for, in order, and whether the batch has
+    /// the field each one reads.
+    private func prefetched(_ columns: CachedColumns) -> [(SharedByteCache, Bool)] {
+        [(caches.lastNames, columns.lastName != nil), (caches.companies, columns.company != nil), (caches.emailDomains, columns.email != nil)]
+    }
+
+    /// The key of a place's cache entry, in `key`: each field's length (four bytes), then its bytes.
+    private static func placeKey(
+        state: UnsafeBufferPointer<UInt8>, country: UnsafeBufferPointer<UInt8>, zip: UnsafeBufferPointer<UInt8>,
+        city: UnsafeBufferPointer<UInt8>, into key: inout [UInt8]
+    ) {
+        key.removeAll(keepingCapacity: true)
+        func append(_ part: UnsafeBufferPointer<UInt8>) {
+            withUnsafeBytes(of: UInt32(truncatingIfNeeded: part.count).littleEndian) { key.append(contentsOf: $0) }
+            key.append(contentsOf: part)
+        }
+        append(state)
+        append(country)
+        append(zip)
+        append(city)
+    }
+
+    /// A last name's flags as bits (for ``CachedFields``).
+    private static func bits(of part: NameNormalizer.NamePart) -> UInt64 {
+        var bits: UInt64 = 0
+        for (index, flag) in [part.tooLong, part.isEmpty, part.caseFixed, part.invalid, part.isOneWord, part.isGivenName].enumerated() where flag {
+            bits |= 1 << UInt64(index)
+        }
+        return bits
+    }
+
+    /// A last name's part with the flags of `bits` (see ``bits(of:)``), its value, key and moved
+    /// text left empty.
+    private static func part(bits: UInt64) -> NameNormalizer.NamePart {
+        var part = NameNormalizer.NamePart()
+        part.tooLong = bits & 1 != 0
+        part.isEmpty = bits & 2 != 0
+        part.caseFixed = bits & 4 != 0
+        part.invalid = bits & 8 != 0
+        part.isOneWord = bits & 16 != 0
+        part.isGivenName = bits & 32 != 0
+        return part
+    }
+
+    private mutating func flagText(_ flags: FlagSet) -> String {
+        if flags.isEmpty { return "" }
+        var mask = flags.mask
+        return withUnsafeBytes(of: &mask) { raw in
+            flagTexts.value(for: raw.bindMemory(to: UInt8.self)) { _ in Boxed(flags.text) }.value
+        }
+    }
+
+    /// `local@domain`, in `out`.
+    private static func address(_ local: UnsafeBufferPointer<UInt8>, _ domain: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        out.removeAll(keepingCapacity: true)
+        out.append(contentsOf: local)
+        out.append(UInt8(ascii: "@"))
+        out.append(contentsOf: domain)
+    }
+
+    /// ``EmailNormalizer/matchingKey(localPart:domain:)`` for a domain with a mailbox rule (its
+    /// tag separator, whether it ignores dots, the domain keys use), in `out`.
+    private static func key(
+        _ local: UnsafeBufferPointer<UInt8>, separator: UInt8, ignoresDots: Bool, domain: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]
+    ) {
+        out.removeAll(keepingCapacity: true)
+        var end = local.count
+        if let tag = local.firstIndex(of: separator), tag != 0 { end = tag }
+        for byte in local[0..<end] where !(ignoresDots && byte == UInt8(ascii: ".")) { out.append(byte) }
+        out.append(UInt8(ascii: "@"))
+        out.append(contentsOf: domain)
+    }
+
+    /// Bits of the first byte of a cached email domain (see ``encodeDomain(_:into:)``).
+    private static let validDomain: UInt8 = 1, ignoresDots: UInt8 = 2
+
+    /// An email domain's facts as its shared cache keeps them (``CachedFields``): the flags;
+    /// then four fields: two bytes (``validDomain`` and ``ignoresDots`` bits, the tag separator
+    /// or 0), the domain, the domain keys use, the employer's domain.
+    private static func encodeDomain(_ facts: EmailNormalizer.DomainFacts, into out: inout [UInt8]) {
+        let bits = (facts.valid ? validDomain : 0) | (facts.ignoresDots ? ignoresDots : 0)
+        CachedFields.encode(
+            flags: facts.flags.mask,
+            [[bits, facts.tagSeparator], Array(facts.domain.utf8), Array(facts.keyDomain.utf8), Array(facts.employerDomain.utf8)],
+            into: &out)
+    }
+}
