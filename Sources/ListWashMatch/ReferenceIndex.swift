@@ -196,12 +196,27 @@ public final class ReferenceIndex: @unchecked Sendable {
     /// The best match at or above the review threshold for record `i` of `input`: the
     /// reference record, its probability. Of equally likely records, the first in the export.
     func bestMatch(for input: FeatureStore, record i: Int, keys: [UInt64]) -> (record: Int, probability: Double)? {
-        var candidates: [Int32] = []
-        candidates.reserveCapacity(keys.count * model.maxBlockSize)
-        for (rule, key) in keys.enumerated() where key != 0 { candidates.append(contentsOf: block(rule, key)) }
-        guard !candidates.isEmpty else { return nil }
-        // In export order: a record several rules found is scored once, and memory is read forwards.
-        candidates.sort()
+        // The candidates in a buffer on the stack (a few hundred at most), sorted by insertion.
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: max(1, keys.count * model.maxBlockSize)) { buffer in
+            var count = 0
+            for (rule, key) in keys.enumerated() where key != 0 {
+                for candidate in block(rule, key) {
+                    var position = count
+                    while position > 0, buffer[position - 1] > candidate {
+                        buffer[position] = buffer[position - 1]
+                        position -= 1
+                    }
+                    buffer[position] = candidate
+                    count += 1
+                }
+            }
+            return best(for: input, record: i, among: UnsafeBufferPointer(rebasing: buffer[0..<count]))
+        }
+    }
+
+    /// The best of `candidates` (sorted, repeats allowed) for record `i` of `input`: in export
+    /// order, so that a record several rules found is scored once and memory is read forwards.
+    private func best(for input: FeatureStore, record i: Int, among candidates: UnsafeBufferPointer<Int32>) -> (record: Int, probability: Double)? {
         var best: (record: Int, probability: Double)?
         var previous: Int32 = -1
         for (position, candidate) in candidates.enumerated() where candidate != previous {
