@@ -201,16 +201,7 @@ struct PairGenerator {
     /// Calls `body` with each run of records of equal key under rule `rule` in `order`.
     private func forEachBlock(_ order: ArraySlice<Int32>, rule: Int, _ body: (UnsafeBufferPointer<Int32>) -> Void) {
         order.withUnsafeBufferPointer { order in
-            keys.keys[rule].withUnsafeBufferPointer { ruleKeys in
-                var start = 0
-                while start < order.count {
-                    let key = ruleKeys[Int(order[start])]
-                    var end = start + 1
-                    while end < order.count, ruleKeys[Int(order[end])] == key { end += 1 }
-                    body(UnsafeBufferPointer(rebasing: order[start..<end]))
-                    start = end
-                }
-            }
+            keys.keys[rule].withUnsafeBufferPointer { KeySort.forEachRun(order, keys: $0, body) }
         }
     }
 
@@ -336,5 +327,18 @@ enum KeySort {
             }
         }
         return items.map(\.index)
+    }
+
+    /// Calls `body` with each run of `order` (record indices sorted by key, as
+    /// ``indicesByKey(_:)`` gives them) whose records have one key in `keys`.
+    static func forEachRun(_ order: UnsafeBufferPointer<Int32>, keys: UnsafeBufferPointer<UInt64>, _ body: (UnsafeBufferPointer<Int32>) -> Void) {
+        var start = 0
+        while start < order.count {
+            let key = keys[Int(order[start])]
+            var end = start + 1
+            while end < order.count, keys[Int(order[end])] == key { end += 1 }
+            body(UnsafeBufferPointer(rebasing: order[start..<end]))
+            start = end
+        }
     }
 }

@@ -145,21 +145,20 @@ public final class ReferenceIndex: @unchecked Sendable {
         }
         // The earliest record whose id an earlier record has, and that earlier record.
         var repeated: (record: Int, first: Int)?
-        let sorted = KeySort.indicesByKey(hashes)
-        var start = 0
-        while start < sorted.count {
-            var end = start + 1
-            while end < sorted.count, hashes[Int(sorted[end])] == hashes[Int(sorted[start])] { end += 1 }
-            // Equal hashes, in record order: compare each with those before it.
-            for later in (start + 1)..<end {
-                let record = Int(sorted[later])
-                if let repeated, repeated.record < record { break }
-                if let first = sorted[start..<later].first(where: { ids[Int($0)] == ids[record] }) {
-                    repeated = (record, Int(first))
-                    break
+        KeySort.indicesByKey(hashes).withUnsafeBufferPointer { order in
+            hashes.withUnsafeBufferPointer { hashes in
+                KeySort.forEachRun(order, keys: hashes) { run in
+                    // Equal hashes, in record order: compare each with those before it.
+                    for later in 1..<run.count {
+                        let record = Int(run[later])
+                        if let repeated, repeated.record < record { break }
+                        if let first = run[0..<later].first(where: { ids[Int($0)] == ids[record] }) {
+                            repeated = (record, Int(first))
+                            break
+                        }
+                    }
                 }
             }
-            start = end
         }
         if let repeated {
             throw ListWashError(.referenceData, "id '\(ids[repeated.record])' repeats (first on line \(lines[repeated.first])); ids in a CRM export must be unique",

@@ -96,7 +96,7 @@ package final class SharedByteCache: @unchecked Sendable {
         _ body: (UnsafeBufferPointer<UInt8>) -> T
     ) -> T {
         let hash = Self.hash(key)
-        let index = Int(truncatingIfNeeded: hash >> 60)
+        let index = Self.shardIndex(hash)
         let shard = shards[index]
         if let found = Self.lookup(key, hash: hash, in: shard) { return body(found) }
         var made: [UInt8] = []
@@ -119,6 +119,12 @@ package final class SharedByteCache: @unchecked Sendable {
         }
     }
 
+    /// The shard of a key whose hash is `hash`: its top four bits.
+    @inline(__always)
+    private static func shardIndex(_ hash: UInt64) -> Int {
+        Int(truncatingIfNeeded: hash >> 60)
+    }
+
     /// The hash of `key` that lookups use (for ``prefetchSlot(_:)`` and ``prefetchEntry(_:)``).
     @inline(__always)
     package static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
@@ -128,7 +134,7 @@ package final class SharedByteCache: @unchecked Sendable {
     /// Starts loading the slot where a lookup of the key whose hash is `hash` begins.
     @inline(__always)
     package func prefetchSlot(_ hash: UInt64) {
-        let shard = shards[Int(truncatingIfNeeded: hash >> 60)]
+        let shard = shards[Self.shardIndex(hash)]
         listwash_prefetch(shard.slots + (Int(truncatingIfNeeded: hash) & shard.mask))
     }
 
@@ -137,7 +143,7 @@ package final class SharedByteCache: @unchecked Sendable {
     /// (a lookup of the records of a batch one by one otherwise waits for memory twice).
     @inline(__always)
     package func prefetchEntry(_ hash: UInt64) {
-        let shard = shards[Int(truncatingIfNeeded: hash >> 60)]
+        let shard = shards[Self.shardIndex(hash)]
         let stored = listwash_load_acquire(shard.slots + (Int(truncatingIfNeeded: hash) & shard.mask))
         if stored & ~Self.addressBits == hash & ~Self.addressBits, let entry = UnsafeRawPointer(bitPattern: UInt(stored & Self.addressBits)) {
             listwash_prefetch(entry)
