@@ -88,6 +88,15 @@ public struct Deduplicator: Sendable {
             var counts: [UInt64: Int] = [:]
             for pattern in patterns { counts[pattern, default: 0] += 1 }
             Training.expectationMaximisation(model: &model, patterns: counts)
+            // EM's prior is the share of matches among the candidate pairs, but the u values
+            // describe random pairs: against them a candidate's agreement on its blocking keys
+            // counts as evidence again, so two people who share a postcode and a street number
+            // looked like one. The prior that goes with random-pair u values is that of a random
+            // pair (the expected matches over all pairs of the list), as in Splink.
+            let allPairs = Double(features.count) * Double(max(features.count - 1, 0)) / 2
+            if allPairs > 0, !pairs.isEmpty {
+                model.prior = min(model.prior, model.prior * Double(pairs.count) / allPairs)
+            }
             timer.mark("EM")
         }
         return Estimate(model: model, pairs: pairs, patterns: patterns, blocking: blocking, timings: timer.steps, store: store, evaluator: evaluator)
