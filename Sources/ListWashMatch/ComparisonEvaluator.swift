@@ -78,6 +78,24 @@ final class ComparisonEvaluator: @unchecked Sendable {
         return pattern
     }
 
+    /// The comparisons in the order a pair that may be cut short takes them: the cheap ones
+    /// (exact bytes, codes, numbers) first, string similarities after, word sets last.
+    var cheapestFirst: [Int] {
+        (0..<count).sorted { a, b in
+            let (x, y) = (Self.cost(compiled[a].method), Self.cost(compiled[b].method))
+            return x != y ? x < y : a < b
+        }
+    }
+
+    private static func cost(_ method: ComparisonMethod) -> Int {
+        switch method {
+        case .exact, .postcode, .phone, .email, .date, .numeric: 0
+        case .levenshtein: 1
+        case .jaroWinkler, .name: 2
+        case .tokenSet: 3
+        }
+    }
+
     /// The level of comparison `k` for records `i` of `left` and `j` of `right`.
     @inline(__always)
     func level(_ k: Int, _ left: FeatureStore, _ i: Int, _ right: FeatureStore, _ j: Int) -> Int {

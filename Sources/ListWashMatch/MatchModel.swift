@@ -262,6 +262,15 @@ public struct MatchModel: Codable, Sendable {
         1 / (1 + exp2(-weight))
     }
 
+    /// A match weight below which no pair reaches the review threshold: the threshold's
+    /// weight, lowered a little so that rounding never drops a pair that reaches it.
+    var reviewCutoff: Double {
+        guard reviewThreshold > 0 else { return -.infinity }
+        // Near 1, a tiny step in weight is below the probabilities' rounding: 9 weighs 0.998.
+        guard reviewThreshold < 0.999 else { return 9 }
+        return log2(reviewThreshold / (1 - reviewThreshold)) - 1e-6
+    }
+
     /// Every column the model reads.
     public var columns: [String] {
         var names: [String] = []

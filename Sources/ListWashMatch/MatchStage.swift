@@ -76,6 +76,11 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
         let results = indexes.map { index in (index, index.keys(for: features, store: store)) }
         let domain = batch.layout.column("listwash_domain"), company = batch.layout.column("listwash_company_key"), state = batch.layout.column("listwash_state")
         for (record, row) in open.enumerated() {
+            // The indexes' tables are large: start loading the next records' parts of them.
+            for (index, keys) in results {
+                if record + 2 < keys.count { index.prefetch(keys[record + 2], stage: 0) }
+                if record + 1 < keys.count { index.prefetch(keys[record + 1], stage: 1) }
+            }
             var best: (index: ReferenceIndex, record: Int, probability: Double)?
             for (index, keys) in results {
                 guard let match = index.bestMatch(for: store, record: record, keys: keys[record]) else { continue }

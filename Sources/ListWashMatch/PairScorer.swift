@@ -18,6 +18,13 @@ final class PairScorer: @unchecked Sendable {
     private let priorWeight: Double
     /// The required and sufficient comparisons.
     let requirements: Requirements
+    /// Per comparison, its highest level weight (at least 0, the null level's), before
+    /// term-frequency adjustments: what the rest of a pair cut short could still add.
+    private let highestWeights: UnsafeMutableBufferPointer<Double>
+    /// The comparisons, cheapest first (see ``pattern(_:_:_:_:atLeast:adjustedFor:)``).
+    private let evaluationOrder: [Int]
+    /// Bit `k` set for each required comparison, and for each sufficient one.
+    private let requirementMask: UInt64, sufficientMask: UInt64
 
     init(model: MatchModel, evaluator: ComparisonEvaluator, features: FeatureSet, frequencies: TermFrequencies? = nil) {
         self.model = model
@@ -59,9 +66,16 @@ final class PairScorer: @unchecked Sendable {
         }
         frequencyAdjustments = adjustments
         requirements = Requirements(model: model)
+        let highest = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(comparisonCount, 1))
+        for k in 0..<comparisonCount { highest[k] = (1..<16).reduce(0) { [weights] in max($0, weights[k * 16 + $1]) } }
+        highestWeights = highest
+        evaluationOrder = evaluator.cheapestFirst
+        requirementMask = requirements.required.reduce(0) { $0 | 1 << UInt64($1.comparison) }
+        sufficientMask = requirements.sufficient.reduce(0) { $0 | 1 << UInt64($1) }
     }
 
     deinit {
+        highestWeights.deallocate()
         weights.deallocate()
         hasAdjustments.deallocate()
         for values in frequencyAdjustments { values.deallocate() }
@@ -92,6 +106,55 @@ final class PairScorer: @unchecked Sendable {
             if level == 1, hasAdjustments[k] { total += Double(frequencyAdjustments[k][record]) }
         }
         return total
+    }
+
+    /// The comparison-level pattern of records `i` of `left` and `j` of `right`, cut short when
+    /// the pair cannot be kept: when it fails a requirement, or when even the highest levels of
+    /// the comparisons left could not lift its weight (with `record`'s term frequencies) to
+    /// `cutoff`. The comparisons go cheapest first. `kept` says whether the pair was neither;
+    /// a pair that was cut gets the levels found so far, which weigh less than `cutoff` or
+    /// fail a requirement.
+    @inline(__always)
+    func pattern(_ left: FeatureStore, _ i: Int, _ right: FeatureStore, _ j: Int, atLeast cutoff: Double,
+                 adjustedFor record: Int) -> (pattern: UInt64, kept: Bool) {
+        var pattern: UInt64 = 0, done: UInt64 = 0
+        // The highest weight the pair can still reach: the levels found, the best of the rest.
+        var reachable = priorWeight
+        for k in 0..<comparisonCount { reachable += highestWeight(k, record: record) }
+        for k in evaluationOrder {
+            if reachable < cutoff { return (pattern, false) }
+            let level = evaluator.level(k, left, i, right, j)
+            pattern |= UInt64(level) << UInt64(4 * k)
+            done |= 1 << UInt64(k)
+            reachable += levelWeight(k, level: level, record: record) - highestWeight(k, record: record)
+            // Once the sufficient comparisons are known, a required one that disagrees decides.
+            if requirementMask & (1 << UInt64(k)) != 0, done & sufficientMask == sufficientMask, requirements.fails(pattern) {
+                return (pattern, false)
+            }
+        }
+        return (pattern, reachable >= cutoff)
+    }
+
+    /// The match weight of records `i` of `left` and `j` of `right` (the scored set, whose term
+    /// frequencies apply), or `nil` when the pair fails a requirement or cannot reach `cutoff`
+    /// (see ``pattern(_:_:_:_:atLeast:adjustedFor:)``). A weight that is returned is exactly
+    /// ``weight(pattern:leftRecord:)`` of the whole pattern.
+    func weight(_ left: FeatureStore, _ i: Int, _ right: FeatureStore, _ j: Int, atLeast cutoff: Double) -> Double? {
+        let (pattern, kept) = pattern(left, i, right, j, atLeast: cutoff, adjustedFor: j)
+        return kept ? weight(pattern: pattern, leftRecord: j) : nil
+    }
+
+    /// Comparison `k`'s weight at `level` for `record`, with its term-frequency adjustment.
+    @inline(__always)
+    private func levelWeight(_ k: Int, level: Int, record: Int) -> Double {
+        let weight = weights[k * 16 + level]
+        return level == 1 && hasAdjustments[k] ? weight + Double(frequencyAdjustments[k][record]) : weight
+    }
+
+    /// The highest weight comparison `k` can give `record`.
+    @inline(__always)
+    private func highestWeight(_ k: Int, record: Int) -> Double {
+        hasAdjustments[k] ? max(highestWeights[k], levelWeight(k, level: 1, record: record)) : highestWeights[k]
     }
 
     /// Each comparison's weight at `level`, for explanations.

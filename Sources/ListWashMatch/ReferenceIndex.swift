@@ -1,3 +1,4 @@
+import CListWashSystem
 import Dispatch
 import ListWashCore
 import ListWashNormalize
@@ -213,22 +214,41 @@ public final class ReferenceIndex: @unchecked Sendable {
         }
     }
 
-    /// The best of `candidates` (sorted, repeats allowed) for record `i` of `input`: in export
-    /// order, so that a record several rules found is scored once and memory is read forwards.
+    /// Starts loading what looking up `keys` (a record's blocking keys) reads: at `stage` 0
+    /// the tables' entries, at stage 1 (a record later) the keys and records they point to.
+    func prefetch(_ keys: [UInt64], stage: Int) {
+        for (rule, key) in keys.enumerated() where key != 0 {
+            if stage == 0 { blocks[rule].prefetchBucket(key) } else { blocks[rule].prefetchBlock(key) }
+        }
+    }
+
+    /// The best of `candidates` (sorted, repeats allowed) for record `i` of `input`; of equally
+    /// likely records, the first in the export. Each record is scored once, in export order
+    /// (memory is read forwards), those that several rules found first: they are the likely
+    /// matches, and the best so far cuts the others short.
     private func best(for input: FeatureStore, record i: Int, among candidates: UnsafeBufferPointer<Int32>) -> (record: Int, probability: Double)? {
         var best: (record: Int, probability: Double)?
-        var previous: Int32 = -1
-        for (position, candidate) in candidates.enumerated() where candidate != previous {
-            previous = candidate
-            // The candidates are scattered over the export: start loading the next few.
-            if position + 8 < candidates.count { store.prefetchStart(Int(candidates[position + 8])) }
-            if position + 4 < candidates.count { store.prefetch(Int(candidates[position + 4])) }
-            let j = Int(candidate)
-            // Term-frequency adjustments are the reference's (the right side of the pair).
-            let pattern = scorer.pattern(input, i, store, j, stopsEarly: true)
-            if scorer.failsRequirement(pattern) { continue }
-            let probability = MatchModel.probability(weight: scorer.weight(pattern: pattern, leftRecord: j))
-            if probability >= model.reviewThreshold, probability > (best?.probability ?? 0) { best = (j, probability) }
+        // A candidate that cannot reach the review threshold, or the best so far, is cut short.
+        var cutoff = model.reviewCutoff
+        for foundOnce in [false, true] {
+            var start = 0
+            while start < candidates.count {
+                var end = start + 1
+                while end < candidates.count, candidates[end] == candidates[start] { end += 1 }
+                defer { start = end }
+                guard (end - start == 1) == foundOnce else { continue }
+                // The candidates are scattered over the export: start loading the next few.
+                if end + 8 < candidates.count { store.prefetchStart(Int(candidates[end + 8])) }
+                if end + 4 < candidates.count { store.prefetch(Int(candidates[end + 4])) }
+                let j = Int(candidates[start])
+                // Term-frequency adjustments are the reference's (the right side of the pair).
+                guard let weight = scorer.weight(input, i, store, j, atLeast: cutoff) else { continue }
+                let probability = MatchModel.probability(weight: weight)
+                guard probability >= model.reviewThreshold else { continue }
+                if let current = best, probability < current.probability || (probability == current.probability && j > current.record) { continue }
+                best = (j, probability)
+                cutoff = max(cutoff, weight - 1e-6)
+            }
         }
         return best
     }
@@ -291,6 +311,20 @@ struct KeyedBlocks: Sendable {
         }
         starts[1 << bits] = Int32(keys.count)
         self.starts = starts
+    }
+
+    /// Starts loading the table entry of `key`'s bucket (for a lookup a few records ahead).
+    func prefetchBucket(_ key: UInt64) {
+        starts.withUnsafeBufferPointer { listwash_prefetch($0.baseAddress.map { $0 + Int(key >> UInt64(64 - bits)) }) }
+    }
+
+    /// Starts loading the first keys and records of `key`'s bucket (whose table entry
+    /// ``prefetchBucket(_:)`` loaded a record earlier).
+    func prefetchBlock(_ key: UInt64) {
+        let start = Int(starts[Int(key >> UInt64(64 - bits))])
+        guard start < keys.count else { return }
+        keys.withUnsafeBufferPointer { listwash_prefetch($0.baseAddress.map { $0 + start }) }
+        records.withUnsafeBufferPointer { listwash_prefetch($0.baseAddress.map { $0 + start }) }
     }
 
     /// The records with `key`, the first `limit` of them.
