@@ -72,7 +72,6 @@ struct BatchNormalizer {
     private let companies: Unmanaged<SharedByteCache>
     private let places: Unmanaged<SharedByteCache>
     private let emailDomains: Unmanaged<SharedByteCache>
-    private var key: [UInt8] = []
     private var local: [UInt8] = []
     /// Scratch for a value built from pieces (an email address).
     private var text: [UInt8] = []
@@ -80,6 +79,10 @@ struct BatchNormalizer {
     /// Per prefetch stage (three chunks of records in flight), the hashes of each record's
     /// keys (see ``prefetchSlots(_:rows:columns:stage:)``).
     private var hashes: [[UInt64]] = [[], [], []]
+    /// Per prefetch stage, its records' place keys one after another, and where each ends:
+    /// built once, for the prefetch and the lookup.
+    private var placeKeys: [[UInt8]] = [[], [], []]
+    private var placeKeyEnds: [[Int]] = [[], [], []]
 
     init(_ normalizer: Normalizer, output: Output = Output(), caches: SharedCaches) {
         shared = Shared(normalizer)
@@ -89,7 +92,6 @@ struct BatchNormalizer {
         companies = Unmanaged.passUnretained(caches.companies)
         places = Unmanaged.passUnretained(caches.places)
         emailDomains = Unmanaged.passUnretained(caches.emailDomains)
-        key.reserveCapacity(256)
         local.reserveCapacity(128)
         text.reserveCapacity(256)
     }
@@ -99,21 +101,27 @@ struct BatchNormalizer {
     }
 
     /// Normalizes the record in `slots` and writes the stage's 15 output values to record `row`
-    /// of `batch`, at `columns`.
-    mutating func normalize(_ slots: FieldSlots, into batch: inout RecordBatch, row: Int, columns: [OutputLayout.Column]) {
-        normalize(slots, field: slots.field, into: &batch, row: row, columns: columns)
+    /// of `batch`, at `columns`. The record is number `position` of prefetch stage `stage`
+    /// (see ``prefetchSlots(_:rows:columns:stage:)``), which built its place key.
+    mutating func normalize(_ slots: FieldSlots, into batch: inout RecordBatch, row: Int, columns: [OutputLayout.Column],
+                            stage: Int, position: Int) {
+        let keys = placeKeys[stage], ends = placeKeyEnds[stage]
+        let start = position == 0 ? 0 : ends[position - 1]
+        keys.withUnsafeBufferPointer { keys in
+            normalize(slots, field: slots.field, placeKey: UnsafeBufferPointer(rebasing: keys[start..<ends[position]]),
+                      into: &batch, row: row, columns: columns)
+        }
     }
 
     private mutating func normalize(
-        _ slots: FieldSlots, field: (FieldSlots.Slot) -> UnsafeBufferPointer<UInt8>,
+        _ slots: FieldSlots, field: (FieldSlots.Slot) -> UnsafeBufferPointer<UInt8>, placeKey: UnsafeBufferPointer<UInt8>,
         into batch: inout RecordBatch, row: Int, columns: [OutputLayout.Column]
     ) {
         let shared = self.shared, output = self.output
         var flags = FlagSet()
 
         // State, country, ZIP and city, as one key.
-        Self.placeKey(state: field(.state), country: field(.country), zip: field(.zip), city: field(.city), into: &key)
-        key.withUnsafeBufferPointer { placeKey in
+        do {
             places._withUnsafeGuaranteedRef { cache in
                 cache.withValue(for: placeKey, { _, out in
                     let place = shared.normalizer.placeAndPostal(
@@ -271,15 +279,20 @@ struct BatchNormalizer {
     /// The source columns of the fields whose results the shared caches hold.
     struct CachedColumns {
         var lastName, company, email: Int?
+        /// A place's fields.
+        var state, country, zip, city: Int?
     }
 
-    /// Hashes the keys of the last name, company and email domain (as a plain address has it:
-    /// after its last `@`) of records `rows` of `batch` into prefetch stage `stage` (0-2), and
-    /// starts loading their shared caches' slots. (Places are few: their cache stays loaded.)
+    /// Hashes the keys of the last name, company, email domain (as a plain address has it:
+    /// after its last `@`) and place of records `rows` of `batch` into prefetch stage `stage`
+    /// (0-2), keeping the place keys for the lookups, and starts loading their shared caches'
+    /// slots.
     mutating func prefetchSlots(_ batch: RecordBatch, rows: Range<Int>, columns: CachedColumns, stage: Int) {
-        var hashes = self.hashes[stage]
-        self.hashes[stage] = []
+        var hashes = self.hashes[stage], keys = placeKeys[stage], ends = placeKeyEnds[stage]
+        (self.hashes[stage], placeKeys[stage], placeKeyEnds[stage]) = ([], [], [])
         hashes.removeAll(keepingCapacity: true)
+        keys.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
         batch.withFields { fields in
             func field(_ row: Int, _ column: Int?) -> UnsafeBufferPointer<UInt8> {
                 guard let column else { return UnsafeBufferPointer(start: nil, count: 0) }
@@ -292,13 +305,18 @@ struct BatchNormalizer {
                 let email = field(row, columns.email)
                 let at = email.lastIndex(of: UInt8(ascii: "@")) ?? email.count - 1
                 hashes.append(SharedByteCache.hash(UnsafeBufferPointer(rebasing: email[(at + 1)...])))
+                let start = keys.count
+                Self.placeKey(state: field(row, columns.state), country: field(row, columns.country), zip: field(row, columns.zip),
+                              city: field(row, columns.city), into: &keys)
+                ends.append(keys.count)
+                hashes.append(keys.withUnsafeBufferPointer { SharedByteCache.hash(UnsafeBufferPointer(rebasing: $0[start...])) })
             }
         }
         let caches = prefetched(columns)
         for (offset, (cache, used)) in caches.enumerated() where used {
             for index in stride(from: offset, to: hashes.count, by: caches.count) { cache.prefetchSlot(hashes[index]) }
         }
-        self.hashes[stage] = hashes
+        (self.hashes[stage], placeKeys[stage], placeKeyEnds[stage]) = (hashes, keys, ends)
     }
 
     /// Starts loading the entries that the slots of prefetch stage `stage` name (loaded by
@@ -315,15 +333,16 @@ struct BatchNormalizer {
     /// The shared caches a record's keys are hashed for, in order, and whether the batch has
     /// the field each one reads.
     private func prefetched(_ columns: CachedColumns) -> [(SharedByteCache, Bool)] {
-        [(caches.lastNames, columns.lastName != nil), (caches.companies, columns.company != nil), (caches.emailDomains, columns.email != nil)]
+        [(caches.lastNames, columns.lastName != nil), (caches.companies, columns.company != nil), (caches.emailDomains, columns.email != nil),
+         (caches.places, true)]
     }
 
-    /// The key of a place's cache entry, in `key`: each field's length (four bytes), then its bytes.
+    /// Appends the key of a place's cache entry to `key`: each field's length (four bytes),
+    /// then its bytes.
     private static func placeKey(
         state: UnsafeBufferPointer<UInt8>, country: UnsafeBufferPointer<UInt8>, zip: UnsafeBufferPointer<UInt8>,
         city: UnsafeBufferPointer<UInt8>, into key: inout [UInt8]
     ) {
-        key.removeAll(keepingCapacity: true)
         func append(_ part: UnsafeBufferPointer<UInt8>) {
             withUnsafeBytes(of: UInt32(truncatingIfNeeded: part.count).littleEndian) { key.append(contentsOf: $0) }
             key.append(contentsOf: part)

@@ -86,7 +86,9 @@ public struct NormalizeStage: Stage, SetUpStage {
         slots.assign(.zip, schema.column(.zip))
         slots.assign(.country, schema.column(.country))
 
-        let cached = BatchNormalizer.CachedColumns(lastName: schema.column(.lastName), company: schema.column(.company), email: schema.column(.email))
+        let cached = BatchNormalizer.CachedColumns(lastName: schema.column(.lastName), company: schema.column(.company), email: schema.column(.email),
+                                                   state: schema.column(.state), country: schema.column(.country), zip: schema.column(.zip),
+                                                   city: schema.column(.city))
         var work = workspaces.take()
         // A few dozen records at a time, with what their shared-cache lookups read loaded
         // ahead: while a chunk is normalized, the entries of the next one and the slots of the
@@ -100,7 +102,7 @@ public struct NormalizeStage: Stage, SetUpStage {
             if index + 1 < chunks { work.prefetchEntries(stage: (index + 1) % 3, columns: cached) }
             for row in rows(index) where batch.isOpen(row) {
                 slots.load(batch, row: row)
-                work.normalize(slots, into: &batch, row: row, columns: outputs)
+                work.normalize(slots, into: &batch, row: row, columns: outputs, stage: index % 3, position: row - index * chunk)
             }
         }
         workspaces.give(work)
