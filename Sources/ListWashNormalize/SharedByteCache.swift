@@ -177,10 +177,18 @@ package final class SharedByteCache: @unchecked Sendable {
 /// lengths of every field but the last (4 bytes each), then the fields' UTF-8 bytes.
 enum CachedFields {
     static func encode(flags: UInt64, _ fields: [String], into out: inout [UInt8]) {
-        encode(flags: flags, fields.map { Array($0.utf8) }, into: &out)
+        encode(flags: flags, fields.map(\.utf8), into: &out)
     }
 
     static func encode(flags: UInt64, _ fields: [[UInt8]], into out: inout [UInt8]) {
+        encode(flags: flags, fields[...], into: &out)
+    }
+
+    /// Appends the flags, the lengths of all fields but the last, then their bytes, in room
+    /// reserved once.
+    private static func encode<Field: Collection>(flags: UInt64, _ fields: some Collection<Field>, into out: inout [UInt8])
+    where Field.Element == UInt8 {
+        out.reserveCapacity(out.count + 8 + 4 * max(fields.count - 1, 0) + fields.reduce(0) { $0 + $1.count })
         withUnsafeBytes(of: flags.littleEndian) { out.append(contentsOf: $0) }
         for field in fields.dropLast() {
             withUnsafeBytes(of: UInt32(truncatingIfNeeded: field.count).littleEndian) { out.append(contentsOf: $0) }
