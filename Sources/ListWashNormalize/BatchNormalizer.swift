@@ -27,7 +27,6 @@ struct BatchNormalizer {
 
     private let shared: Shared
     private let output: Output
-    private var firstNames = ByteCache<Boxed<NameNormalizer.NamePart>>(limit: 1 << 16)
     private var websites = ByteCache<Boxed<(domain: String, invalid: Bool)>>()
     private var flagTexts = ByteCache<Boxed<String>>()
     /// Last names, companies, places (state, country, ZIP and city) and email domains
@@ -39,6 +38,7 @@ struct BatchNormalizer {
     /// same reference data shares them (see ``shared(for:)``): a run that normalizes a CRM
     /// export to match against, then its input, works each distinct value out once.
     final class SharedCaches: Sendable {
+        let firstNames = SharedByteCache(limit: 1 << 17)
         let lastNames = SharedByteCache(limit: 1 << 19)
         let companies = SharedByteCache(limit: 1 << 19)
         let places = SharedByteCache(limit: 1 << 17)
@@ -68,6 +68,7 @@ struct BatchNormalizer {
     /// references below, so that it never touches their reference counts, which every core
     /// would otherwise update for every record (a cache line passed between the cores).
     private let caches: SharedCaches
+    private let firstNames: Unmanaged<SharedByteCache>
     private let lastNames: Unmanaged<SharedByteCache>
     private let companies: Unmanaged<SharedByteCache>
     private let places: Unmanaged<SharedByteCache>
@@ -88,6 +89,7 @@ struct BatchNormalizer {
         shared = Shared(normalizer)
         self.output = output
         self.caches = caches
+        firstNames = Unmanaged.passUnretained(caches.firstNames)
         lastNames = Unmanaged.passUnretained(caches.lastNames)
         companies = Unmanaged.passUnretained(caches.companies)
         places = Unmanaged.passUnretained(caches.places)
@@ -135,12 +137,21 @@ struct BatchNormalizer {
             }
         }
 
-        // Names: each column's value once per batch, then combined per record.
-        let firstPart = slots.isMapped(.firstName)
-            ? firstNames.value(for: field(.firstName)) { Boxed(shared.normalizer.names.part(Self.string($0), role: .first)) }.value
-            : NameNormalizer.NamePart()
-        // The last name's value is written as soon as it is read from the shared cache (its
-        // bytes are valid only then), unless the full name is to be split instead.
+        // Names: each column's value from its shared cache, written as soon as it is read (its
+        // bytes are valid only then), unless the full name is to be split instead. A split
+        // (both columns empty) overwrites the first name's empty value.
+        var firstPart = NameNormalizer.NamePart()
+        if slots.isMapped(.firstName) {
+            firstNames._withUnsafeGuaranteedRef { cache in
+                cache.withValue(for: field(.firstName), { raw, out in
+                    let part = shared.normalizer.names.part(Self.string(raw), role: .first)
+                    CachedFields.encode(flags: Self.bits(of: part), [part.value], into: &out)
+                }) { cached in
+                    firstPart = Self.part(bits: CachedFields.flags(cached))
+                    batch.setValue(row, columns[0], CachedFields.field(0, of: 1, in: cached))
+                }
+            }
+        }
         var lastPart = NameNormalizer.NamePart()
         let full = field(.fullName)
         let splitsFullName = { (last: NameNormalizer.NamePart) in firstPart.isEmpty && last.isEmpty && slots.isMapped(.fullName) }
@@ -155,15 +166,15 @@ struct BatchNormalizer {
                 }
             }
         }
-        let firstName: String
         if splitsFullName(lastPart) {
-            // Both columns empty: the full name may be split (the general path), with the last
-            // name's whole result worked out again.
+            // Both columns empty: the full name may be split (the general path), with the
+            // columns' whole results worked out again.
+            let first = slots.isMapped(.firstName) ? shared.normalizer.names.part(Self.string(field(.firstName)), role: .first) : firstPart
             let last = slots.isMapped(.lastName) ? shared.normalizer.names.part(Self.string(field(.lastName)), role: .last) : lastPart
             let name = shared.normalizer.names.combine(
-                firstPart, last, fullByteCount: full.count,
+                first, last, fullByteCount: full.count,
                 fullText: { TextCleaning.cleaned(Self.string(full)) }, flags: &flags, order: &noOrder, recordsOrder: false)
-            firstName = name.name.first
+            batch.setValue(row, columns[0], name.name.first)
             batch.setValue(row, columns[1], name.name.last)
         } else {
             // What `combine` does when it does not split, without building the name and keys.
@@ -173,7 +184,6 @@ struct BatchNormalizer {
                 flags.insert(.nameInvalid)
             }
             shared.normalizer.names.columnFlags(firstPart, lastPart) { flags.insert($0) }
-            firstName = firstPart.value
         }
 
         // The website's domain; without one, the employer's domain from the email is written.
@@ -268,7 +278,6 @@ struct BatchNormalizer {
             }
         }
 
-        batch.setValue(row, columns[0], firstName)
         batch.setValue(row, columns[4], phone.e164)
         batch.setValue(row, columns[5], phone.phoneExtension)
         batch.setValue(row, columns[6], phone.region)
@@ -353,16 +362,16 @@ struct BatchNormalizer {
         append(city)
     }
 
-    /// A last name's flags as bits (for ``CachedFields``).
+    /// A name column's flags as bits (for ``CachedFields``).
     private static func bits(of part: NameNormalizer.NamePart) -> UInt64 {
         var bits: UInt64 = 0
-        for (index, flag) in [part.tooLong, part.isEmpty, part.caseFixed, part.invalid, part.isOneWord, part.isGivenName].enumerated() where flag {
+        for (index, flag) in [part.tooLong, part.isEmpty, part.caseFixed, part.invalid, part.isOneWord, part.isGivenName, part.isInitial].enumerated() where flag {
             bits |= 1 << UInt64(index)
         }
         return bits
     }
 
-    /// A last name's part with the flags of `bits` (see ``bits(of:)``), its value, key and moved
+    /// A name column's part with the flags of `bits` (see ``bits(of:)``), its value, key and moved
     /// text left empty.
     private static func part(bits: UInt64) -> NameNormalizer.NamePart {
         var part = NameNormalizer.NamePart()
@@ -372,6 +381,7 @@ struct BatchNormalizer {
         part.invalid = bits & 8 != 0
         part.isOneWord = bits & 16 != 0
         part.isGivenName = bits & 32 != 0
+        part.isInitial = bits & 64 != 0
         return part
     }
 

@@ -104,6 +104,8 @@ public struct NameNormalizer: Sendable {
         var isGivenName = false
         /// The key is one word (not empty, no space): a swap of first and last name can be told.
         var isOneWord = false
+        /// The key is one letter (an initial).
+        var isInitial = false
     }
 
     /// Works out one name column (see ``NamePart``).
@@ -133,6 +135,7 @@ public struct NameNormalizer: Sendable {
         part.key = key
         part.isGivenName = nicknames.givenNames.contains(part.key)
         part.isOneWord = !part.key.isEmpty && !part.key.utf8.contains(TextCleaning.space)
+        part.isInitial = part.key.utf8.count == 1
         return part
     }
 
@@ -183,7 +186,7 @@ public struct NameNormalizer: Sendable {
     func columnFlags(_ firstPart: NamePart, _ lastPart: NamePart, raise: (NormalizationFlag) -> Void) {
         if firstPart.caseFixed || lastPart.caseFixed { raise(.nameCaseFixed) }
         if firstPart.invalid || lastPart.invalid { raise(.nameInvalid) }
-        if firstPart.isOneWord, lastPart.isOneWord, firstPart.key.utf8.count > 1,
+        if firstPart.isOneWord, lastPart.isOneWord, !firstPart.isInitial,
             !firstPart.isGivenName && lastPart.isGivenName
         {
             raise(.nameSwapped)
