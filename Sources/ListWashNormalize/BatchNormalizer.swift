@@ -287,12 +287,12 @@ struct BatchNormalizer {
 
     /// The source columns of the fields whose results the shared caches hold.
     struct CachedColumns {
-        var lastName, company, email: Int?
+        var firstName, lastName, company, email: Int?
         /// A place's fields.
         var state, country, zip, city: Int?
     }
 
-    /// Hashes the keys of the last name, company, email domain (as a plain address has it:
+    /// Hashes the keys of the first and last name, company, email domain (as a plain address has it:
     /// after its last `@`) and place of records `rows` of `batch` into prefetch stage `stage`
     /// (0-2), keeping the place keys for the lookups, and starts loading their shared caches'
     /// slots.
@@ -309,6 +309,7 @@ struct BatchNormalizer {
             }
             // Per record, one hash per cache, in the order of `prefetched(_:)`.
             for row in rows {
+                hashes.append(SharedByteCache.hash(field(row, columns.firstName)))
                 hashes.append(SharedByteCache.hash(field(row, columns.lastName)))
                 hashes.append(SharedByteCache.hash(field(row, columns.company)))
                 let email = field(row, columns.email)
@@ -342,7 +343,7 @@ struct BatchNormalizer {
     /// The shared caches a record's keys are hashed for, in order, and whether the batch has
     /// the field each one reads.
     private func prefetched(_ columns: CachedColumns) -> [(SharedByteCache, Bool)] {
-        [(caches.lastNames, columns.lastName != nil), (caches.companies, columns.company != nil), (caches.emailDomains, columns.email != nil),
+        [(caches.firstNames, columns.firstName != nil), (caches.lastNames, columns.lastName != nil), (caches.companies, columns.company != nil), (caches.emailDomains, columns.email != nil),
          (caches.places, true)]
     }
 

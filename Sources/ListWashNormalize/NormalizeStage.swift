@@ -86,7 +86,7 @@ public struct NormalizeStage: Stage, SetUpStage {
         slots.assign(.zip, schema.column(.zip))
         slots.assign(.country, schema.column(.country))
 
-        let cached = BatchNormalizer.CachedColumns(lastName: schema.column(.lastName), company: schema.column(.company), email: schema.column(.email),
+        let cached = BatchNormalizer.CachedColumns(firstName: schema.column(.firstName), lastName: schema.column(.lastName), company: schema.column(.company), email: schema.column(.email),
                                                    state: schema.column(.state), country: schema.column(.country), zip: schema.column(.zip),
                                                    city: schema.column(.city))
         var work = workspaces.take()
