@@ -140,37 +140,38 @@ struct BatchNormalizer {
         // Names: each column's value from its shared cache, written as soon as it is read (its
         // bytes are valid only then), unless the full name is to be split instead. A split
         // (both columns empty) overwrites the first name's empty value.
-        var firstPart = NameNormalizer.NamePart()
+        typealias Traits = NameNormalizer.NamePart.Traits
+        var first: Traits = [.isEmpty], last: Traits = [.isEmpty]
         if slots.isMapped(.firstName) {
             firstNames._withUnsafeGuaranteedRef { cache in
                 cache.withValue(for: field(.firstName), { raw, out in
                     let part = shared.normalizer.names.part(Self.string(raw), role: .first)
-                    CachedFields.encode(flags: Self.bits(of: part), [part.value], into: &out)
+                    CachedFields.encode(flags: part.traits.rawValue, [part.value], into: &out)
                 }) { cached in
-                    firstPart = Self.part(bits: CachedFields.flags(cached))
+                    first = Traits(rawValue: CachedFields.flags(cached))
                     batch.setValue(row, columns[0], CachedFields.field(0, of: 1, in: cached))
                 }
             }
         }
-        var lastPart = NameNormalizer.NamePart()
         let full = field(.fullName)
-        let splitsFullName = { (last: NameNormalizer.NamePart) in firstPart.isEmpty && last.isEmpty && slots.isMapped(.fullName) }
+        let splitsFullName = { (last: Traits) in first.contains(.isEmpty) && last.contains(.isEmpty) && slots.isMapped(.fullName) }
         if slots.isMapped(.lastName) {
             lastNames._withUnsafeGuaranteedRef { cache in
                 cache.withValue(for: field(.lastName), { raw, out in
                     let part = shared.normalizer.names.part(Self.string(raw), role: .last)
-                    CachedFields.encode(flags: Self.bits(of: part), [part.value], into: &out)
+                    CachedFields.encode(flags: part.traits.rawValue, [part.value], into: &out)
                 }) { cached in
-                    lastPart = Self.part(bits: CachedFields.flags(cached))
-                    if !splitsFullName(lastPart) { batch.setValue(row, columns[1], CachedFields.field(0, of: 1, in: cached)) }
+                    last = Traits(rawValue: CachedFields.flags(cached))
+                    if !splitsFullName(last) { batch.setValue(row, columns[1], CachedFields.field(0, of: 1, in: cached)) }
                 }
             }
         }
-        if splitsFullName(lastPart) {
+        if splitsFullName(last) {
             // Both columns empty: the full name may be split (the general path), with the
             // columns' whole results worked out again.
-            let first = slots.isMapped(.firstName) ? shared.normalizer.names.part(Self.string(field(.firstName)), role: .first) : firstPart
-            let last = slots.isMapped(.lastName) ? shared.normalizer.names.part(Self.string(field(.lastName)), role: .last) : lastPart
+            let names = shared.normalizer.names
+            let first = slots.isMapped(.firstName) ? names.part(Self.string(field(.firstName)), role: .first) : NameNormalizer.NamePart()
+            let last = slots.isMapped(.lastName) ? names.part(Self.string(field(.lastName)), role: .last) : NameNormalizer.NamePart()
             let name = shared.normalizer.names.combine(
                 first, last, fullByteCount: full.count,
                 fullText: { TextCleaning.cleaned(Self.string(full)) }, flags: &flags, order: &noOrder, recordsOrder: false)
@@ -178,12 +179,10 @@ struct BatchNormalizer {
             batch.setValue(row, columns[1], name.name.last)
         } else {
             // What `combine` does when it does not split, without building the name and keys.
-            if firstPart.tooLong || lastPart.tooLong
-                || (slots.isMapped(.fullName) && full.count > TextCleaning.MaximumLength.name)
-            {
+            if first.union(last).contains(.tooLong) || (slots.isMapped(.fullName) && full.count > TextCleaning.MaximumLength.name) {
                 flags.insert(.nameInvalid)
             }
-            shared.normalizer.names.columnFlags(firstPart, lastPart) { flags.insert($0) }
+            NameNormalizer.columnFlags(first, last) { flags.insert($0) }
         }
 
         // The website's domain; without one, the employer's domain from the email is written.
@@ -361,29 +360,6 @@ struct BatchNormalizer {
         append(country)
         append(zip)
         append(city)
-    }
-
-    /// A name column's flags as bits (for ``CachedFields``).
-    private static func bits(of part: NameNormalizer.NamePart) -> UInt64 {
-        var bits: UInt64 = 0
-        for (index, flag) in [part.tooLong, part.isEmpty, part.caseFixed, part.invalid, part.isOneWord, part.isGivenName, part.isInitial].enumerated() where flag {
-            bits |= 1 << UInt64(index)
-        }
-        return bits
-    }
-
-    /// A name column's part with the flags of `bits` (see ``bits(of:)``), its value, key and moved
-    /// text left empty.
-    private static func part(bits: UInt64) -> NameNormalizer.NamePart {
-        var part = NameNormalizer.NamePart()
-        part.tooLong = bits & 1 != 0
-        part.isEmpty = bits & 2 != 0
-        part.caseFixed = bits & 4 != 0
-        part.invalid = bits & 8 != 0
-        part.isOneWord = bits & 16 != 0
-        part.isGivenName = bits & 32 != 0
-        part.isInitial = bits & 64 != 0
-        return part
     }
 
     private mutating func flagText(_ flags: FlagSet) -> String {

@@ -86,26 +86,39 @@ public struct NameNormalizer: Sendable {
     /// One name column's value worked out on its own (internal): what ``normalize(first:last:full:)``
     /// needs from it, computed once per distinct raw value (the normalize stage caches it).
     struct NamePart: Sendable {
-        /// The value was over the length cap.
-        var tooLong = false
-        /// The cleaned text was empty (missing, blank, invisible characters only, or too long).
-        var isEmpty = true
-        /// Proper casing changed the cleaned text.
-        var caseFixed = false
+        /// What is known of a part besides its text, one bit each (what the normalize stage's
+        /// cache keeps with the value, and all that ``NameNormalizer/columnFlags(_:_:raise:)``
+        /// reads).
+        struct Traits: OptionSet, Sendable {
+            let rawValue: UInt64
+            /// The value was over the length cap.
+            static let tooLong = Traits(rawValue: 1)
+            /// The cleaned text was empty (missing, blank, invisible characters only, or too long).
+            static let isEmpty = Traits(rawValue: 2)
+            /// Proper casing changed the cleaned text.
+            static let caseFixed = Traits(rawValue: 4)
+            /// The value was not a plausible name and was emptied.
+            static let invalid = Traits(rawValue: 8)
+            /// The key is one word (not empty, no space): a swap of first and last name can be told.
+            static let isOneWord = Traits(rawValue: 16)
+            /// The key is a known given name.
+            static let isGivenName = Traits(rawValue: 32)
+            /// The key is one letter (an initial).
+            static let isInitial = Traits(rawValue: 64)
+        }
+
+        var traits: Traits = [.isEmpty]
         /// The title (first name) or suffixes (last name) moved out of the value.
         var moved = ""
         /// The value after casing and moving; empty when it is not a plausible name.
         var value = ""
-        /// The value was not a plausible name and was emptied.
-        var invalid = false
         /// ``NameNormalizer/matchingKey(_:)`` of ``value``.
         var key = ""
-        /// The key is a known given name.
-        var isGivenName = false
-        /// The key is one word (not empty, no space): a swap of first and last name can be told.
-        var isOneWord = false
-        /// The key is one letter (an initial).
-        var isInitial = false
+
+        var tooLong: Bool { traits.contains(.tooLong) }
+        var isEmpty: Bool { traits.contains(.isEmpty) }
+        var caseFixed: Bool { traits.contains(.caseFixed) }
+        var invalid: Bool { traits.contains(.invalid) }
     }
 
     /// Works out one name column (see ``NamePart``).
@@ -113,14 +126,14 @@ public struct NameNormalizer: Sendable {
         var part = NamePart()
         guard let raw else { return part }
         guard raw.utf8.count <= TextCleaning.MaximumLength.name else {
-            part.tooLong = true
+            part.traits.insert(.tooLong)
             return part
         }
         let text = TextCleaning.cleaned(raw)
         guard !text.isEmpty else { return part }
-        part.isEmpty = false
+        part.traits.remove(.isEmpty)
         var value = Self.properCased(text)
-        part.caseFixed = value != text
+        if value != text { part.traits.insert(.caseFixed) }
         switch role {
         case .first: Self.movePrefix(from: &value, to: &part.moved)
         case .last: Self.moveSuffix(from: &value, to: &part.moved)
@@ -129,13 +142,13 @@ public struct NameNormalizer: Sendable {
         if !value.isEmpty && !Self.isPlausibleName(value, key: key) {
             value = ""
             key = ""
-            part.invalid = true
+            part.traits.insert(.invalid)
         }
         part.value = value
         part.key = key
-        part.isGivenName = nicknames.givenNames.contains(part.key)
-        part.isOneWord = !part.key.isEmpty && !part.key.utf8.contains(TextCleaning.space)
-        part.isInitial = part.key.utf8.count == 1
+        if nicknames.givenNames.contains(part.key) { part.traits.insert(.isGivenName) }
+        if !part.key.isEmpty && !part.key.utf8.contains(TextCleaning.space) { part.traits.insert(.isOneWord) }
+        if part.key.utf8.count == 1 { part.traits.insert(.isInitial) }
         return part
     }
 
@@ -184,10 +197,16 @@ public struct NameNormalizer: Sendable {
     /// `name_case_fixed`, `name_invalid`, `name_swapped`.
     @inline(__always)
     func columnFlags(_ firstPart: NamePart, _ lastPart: NamePart, raise: (NormalizationFlag) -> Void) {
-        if firstPart.caseFixed || lastPart.caseFixed { raise(.nameCaseFixed) }
-        if firstPart.invalid || lastPart.invalid { raise(.nameInvalid) }
-        if firstPart.isOneWord, lastPart.isOneWord, !firstPart.isInitial,
-            !firstPart.isGivenName && lastPart.isGivenName
+        Self.columnFlags(firstPart.traits, lastPart.traits, raise: raise)
+    }
+
+    /// ``columnFlags(_:_:raise:)`` from the parts' traits.
+    static func columnFlags(_ first: NamePart.Traits, _ last: NamePart.Traits, raise: (NormalizationFlag) -> Void) {
+        let both = first.union(last)
+        if both.contains(.caseFixed) { raise(.nameCaseFixed) }
+        if both.contains(.invalid) { raise(.nameInvalid) }
+        if first.contains(.isOneWord), last.contains(.isOneWord), !first.contains(.isInitial),
+            !first.contains(.isGivenName) && last.contains(.isGivenName)
         {
             raise(.nameSwapped)
         }
