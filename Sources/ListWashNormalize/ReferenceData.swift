@@ -57,21 +57,42 @@ public final class ReferenceData: Sendable {
     }
 
     init(loader: (String) -> [UInt8]?, searchedFolders: [String] = []) {
-        var missing: [String] = []
-        func load(_ name: String) -> [UInt8] {
-            if let bytes = loader(name) { return bytes }
-            missing.append(name)
-            return []
+        // The files are read one by one, then the independent tables built on all cores: a
+        // run waits for them before its first record.
+        let files = Self.resourceNames.map { loader($0) }
+        let tables = Tables()
+        let contents = files.map { $0 ?? [] }
+        DispatchQueue.concurrentPerform(iterations: 4) { task in
+            switch task {
+            case 0:
+                let places = PlaceDirectory()
+                tables.places = places
+                tables.areaCodes = AreaCodeDirectory(csv: contents[1], places: places)
+            case 1: tables.zipCodes = ZIPDirectory(csv: contents[0])
+            case 2: tables.emailDomains = EmailDomainLists(free: contents[3], disposable: contents[4])
+            default:
+                tables.names = NicknameDirectory(csv: contents[2])
+                tables.publicSuffixes = PublicSuffixList(rules: contents[5])
+            }
         }
-        places = PlaceDirectory()
-        zipCodes = ZIPDirectory(csv: load("zipcodes.csv"))
-        areaCodes = AreaCodeDirectory(csv: load("area_codes.csv"), places: places)
-        names = NicknameDirectory(csv: load("nicknames.csv"))
-        emailDomains = EmailDomainLists(
-            free: load("free_email_domains.txt"), disposable: load("disposable_domains.txt"))
-        publicSuffixes = PublicSuffixList(rules: load("public_suffix_rules.txt"))
-        missingResources = missing
+        places = tables.places ?? PlaceDirectory()
+        areaCodes = tables.areaCodes ?? AreaCodeDirectory(csv: [], places: places)
+        zipCodes = tables.zipCodes ?? ZIPDirectory(csv: [])
+        emailDomains = tables.emailDomains ?? EmailDomainLists(free: [], disposable: [])
+        names = tables.names ?? NicknameDirectory(csv: [])
+        publicSuffixes = tables.publicSuffixes ?? PublicSuffixList(rules: [])
+        missingResources = zip(Self.resourceNames, files).filter { $0.1 == nil }.map(\.0)
         self.searchedFolders = searchedFolders
+    }
+
+    /// The tables as they are built, each by one task.
+    private final class Tables: @unchecked Sendable {
+        var places: PlaceDirectory?
+        var areaCodes: AreaCodeDirectory?
+        var zipCodes: ZIPDirectory?
+        var emailDomains: EmailDomainLists?
+        var names: NicknameDirectory?
+        var publicSuffixes: PublicSuffixList?
     }
 
     /// Throws when any reference file was missing, so a run stops rather than flag every value
