@@ -38,7 +38,7 @@ public final class AccountIndex: Sendable {
         var count = 0
         while let batch = try reader.nextBatch(schema: schema, layout: OutputLayout()) {
             for row in 0..<batch.count where batch.isOpen(row) {
-                let id = batch.value(row, column: idIndex).trimmingCharacters(in: " ")
+                let id = batch.id(row, column: idIndex)
                 if let first = seen[id] {
                     throw ListWashError(.referenceData, "id '\(id)' repeats (first on line \(first)); ids in a CRM export must be unique", at: SourceLocation(file: path, line: batch.lines[row], column: idIndex + 1))
                 }

@@ -70,7 +70,7 @@ public final class ReferenceIndex: @unchecked Sendable {
         // merge in file order as the batches come back.
         let names = NameNormalizer()
         let loaded = Loaded()
-        let label: (RecordBatch, Int) -> String = { batch, row in batch.value(row, column: idIndex).trimmingCharacters(in: " ") }
+        let label: (RecordBatch, Int) -> String = { batch, row in batch.id(row, column: idIndex) }
         let executor = BatchExecutor(pipeline: Pipeline([]), workers: ProcessorInfo.activeCores, digest: { [model] batch in
             var batch = batch
             try? normalize.process(&batch)
@@ -275,12 +275,15 @@ private final class Loaded: @unchecked Sendable {
     var accountIDs: [String] = []
 }
 
-extension String {
-    func trimmingCharacters(in set: Character) -> String {
-        var text = Substring(self)
-        while text.first == set { text = text.dropFirst() }
-        while text.last == set { text = text.dropLast() }
-        return String(text)
+extension RecordBatch {
+    /// The id in field `column` of record `row`: the field without leading and trailing spaces.
+    func id(_ row: Int, column: Int) -> String {
+        withField(row, column: column) { bytes in
+            var start = 0, end = bytes.count
+            while start < end, bytes[start] == UInt8(ascii: " ") { start += 1 }
+            while end > start, bytes[end - 1] == UInt8(ascii: " ") { end -= 1 }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        }
     }
 }
 
