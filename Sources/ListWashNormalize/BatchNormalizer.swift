@@ -143,27 +143,17 @@ struct BatchNormalizer {
         typealias Traits = NameNormalizer.NamePart.Traits
         var first: Traits = [.isEmpty], last: Traits = [.isEmpty]
         if slots.isMapped(.firstName) {
-            firstNames._withUnsafeGuaranteedRef { cache in
-                cache.withValue(for: field(.firstName), { raw, out in
-                    let part = shared.normalizer.names.part(Self.string(raw), role: .first)
-                    CachedFields.encode(flags: part.traits.rawValue, [part.value], into: &out)
-                }) { cached in
-                    first = Traits(rawValue: CachedFields.flags(cached))
-                    batch.setValue(row, columns[0], CachedFields.field(0, of: 1, in: cached))
-                }
+            Self.withNamePart(field(.firstName), role: .first, from: firstNames, shared: shared) { traits, value in
+                first = traits
+                batch.setValue(row, columns[0], value)
             }
         }
         let full = field(.fullName)
         let splitsFullName = { (last: Traits) in first.contains(.isEmpty) && last.contains(.isEmpty) && slots.isMapped(.fullName) }
         if slots.isMapped(.lastName) {
-            lastNames._withUnsafeGuaranteedRef { cache in
-                cache.withValue(for: field(.lastName), { raw, out in
-                    let part = shared.normalizer.names.part(Self.string(raw), role: .last)
-                    CachedFields.encode(flags: part.traits.rawValue, [part.value], into: &out)
-                }) { cached in
-                    last = Traits(rawValue: CachedFields.flags(cached))
-                    if !splitsFullName(last) { batch.setValue(row, columns[1], CachedFields.field(0, of: 1, in: cached)) }
-                }
+            Self.withNamePart(field(.lastName), role: .last, from: lastNames, shared: shared) { traits, value in
+                last = traits
+                if !splitsFullName(last) { batch.setValue(row, columns[1], value) }
             }
         }
         if splitsFullName(last) {
@@ -282,6 +272,23 @@ struct BatchNormalizer {
         batch.setValue(row, columns[6], phone.region)
         if !domainWritten { batch.setValue(row, columns[13], domain) }
         batch.setValue(row, columns[14], output.flags ? flagText(flags) : "")
+    }
+
+    /// Calls `body` with the traits and value of the name column `raw` in role `role`, from
+    /// `cache` (worked out the first time).
+    @inline(__always)
+    private static func withNamePart(
+        _ raw: UnsafeBufferPointer<UInt8>, role: NameNormalizer.PartRole, from cache: Unmanaged<SharedByteCache>, shared: Shared,
+        _ body: (NameNormalizer.NamePart.Traits, UnsafeBufferPointer<UInt8>) -> Void
+    ) {
+        cache._withUnsafeGuaranteedRef { cache in
+            cache.withValue(for: raw, { raw, out in
+                let part = shared.normalizer.names.part(string(raw), role: role)
+                CachedFields.encode(flags: part.traits.rawValue, [part.value], into: &out)
+            }) { cached in
+                body(NameNormalizer.NamePart.Traits(rawValue: CachedFields.flags(cached)), CachedFields.field(0, of: 1, in: cached))
+            }
+        }
     }
 
     /// The source columns of the fields whose results the shared caches hold.
