@@ -40,6 +40,9 @@ public struct OutputLayout: Sendable, Equatable {
 
     /// Columns whose values live in the batch's own metadata rather than in its value table.
     static let row = Column(index: 0), source = Column(index: 1), disposition = Column(index: 2), reason = Column(index: 3)
+    /// A column whose values ``RecordBatch/setValue(_:_:_:)`` drops (it is set by settling a
+    /// record): where a stage writes the outputs that no reader of the batch needs.
+    public static let discarded = row
     /// How many columns live in the batch's metadata (the ones above).
     static let fixedCount = 4
     /// The standard columns that stages fill.

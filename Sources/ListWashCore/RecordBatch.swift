@@ -277,7 +277,8 @@ public struct RecordBatch: Sendable {
 
     /// Sets a `listwash_*` value of record `row` to the UTF-8 text `bytes`. The first four
     /// columns (row, source, disposition, reason) are set by settling a record, except the
-    /// reason, which may be written here too.
+    /// reason, which may be written here too; a value for the others (``OutputLayout/discarded``)
+    /// is dropped.
     public mutating func setValue(_ row: Int, _ column: OutputLayout.Column, _ bytes: UnsafeBufferPointer<UInt8>) {
         switch column {
         case OutputLayout.row, OutputLayout.source, OutputLayout.disposition: return

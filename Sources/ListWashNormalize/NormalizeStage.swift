@@ -44,6 +44,8 @@ public struct NormalizeStage: Stage, SetUpStage {
 
     /// Per-batch workspaces (caches and buffers), lent to one batch at a time.
     private let workspaces: WorkspacePool
+    /// Per column of ``columns``, whether a reader needs it (the others are not written).
+    private let written: [Bool]
 
     /// A normalize stage over `normalizer` (the bundled reference data by default).
     public init(normalizer: Normalizer = Normalizer()) {
@@ -51,9 +53,11 @@ public struct NormalizeStage: Stage, SetUpStage {
     }
 
     /// A normalize stage for a reader of only the `listwash_*` columns in `reading` (a matcher
-    /// indexing a CRM export): `listwash_domain` and `listwash_flags` stay empty unless read.
+    /// indexing a CRM export): the other columns stay empty, and `listwash_domain` and
+    /// `listwash_flags` are not even worked out unless read.
     package init(normalizer: Normalizer = Normalizer(), reading: Set<String>) {
         self.normalizer = normalizer
+        written = Self.columns.map(reading.contains)
         workspaces = WorkspacePool(normalizer, output: .init(domain: reading.contains("listwash_domain"), flags: reading.contains("listwash_flags")))
     }
 
@@ -69,7 +73,9 @@ public struct NormalizeStage: Stage, SetUpStage {
     /// - Throws: ``ListWashError`` (`.referenceData`) when the reference data is missing.
     public func process(_ batch: inout RecordBatch) throws {
         try normalizer.referenceData.requireComplete()
-        let outputs = Self.columns.compactMap { batch.layout.column($0) }
+        let outputs = zip(Self.columns, written).compactMap { name, isWritten in
+            isWritten ? batch.layout.column(name) : OutputLayout.discarded
+        }
         guard outputs.count == Self.columns.count else { return }
         let schema = batch.schema
         var slots = FieldSlots(columnCount: schema.columns.count)
