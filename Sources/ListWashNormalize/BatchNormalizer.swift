@@ -110,13 +110,12 @@ struct BatchNormalizer {
         let keys = placeKeys[stage], ends = placeKeyEnds[stage]
         let start = position == 0 ? 0 : ends[position - 1]
         keys.withUnsafeBufferPointer { keys in
-            normalize(slots, field: slots.field, placeKey: UnsafeBufferPointer(rebasing: keys[start..<ends[position]]),
-                      into: &batch, row: row, columns: columns)
+            normalize(slots, placeKey: UnsafeBufferPointer(rebasing: keys[start..<ends[position]]), into: &batch, row: row, columns: columns)
         }
     }
 
     private mutating func normalize(
-        _ slots: FieldSlots, field: (FieldSlots.Slot) -> UnsafeBufferPointer<UInt8>, placeKey: UnsafeBufferPointer<UInt8>,
+        _ slots: FieldSlots, placeKey: UnsafeBufferPointer<UInt8>,
         into batch: inout RecordBatch, row: Int, columns: [OutputLayout.Column]
     ) {
         let shared = self.shared, output = self.output
@@ -127,8 +126,8 @@ struct BatchNormalizer {
             places._withUnsafeGuaranteedRef { cache in
                 cache.withValue(for: placeKey, { _, out in
                     let place = shared.normalizer.placeAndPostal(
-                        state: Self.string(field(.state)), country: Self.string(field(.country)),
-                        zip: Self.string(field(.zip)), city: Self.string(field(.city)))
+                        state: Self.string(slots.field(.state)), country: Self.string(slots.field(.country)),
+                        zip: Self.string(slots.field(.zip)), city: Self.string(slots.field(.city)))
                     CachedFields.encode(flags: place.flags.mask, [place.zip, place.city, place.state, place.country], into: &out)
                 }) { cached in
                     flags.formUnion(FlagSet(mask: CachedFields.flags(cached)))
@@ -143,25 +142,24 @@ struct BatchNormalizer {
         typealias Traits = NameNormalizer.NamePart.Traits
         var first: Traits = [.isEmpty], last: Traits = [.isEmpty]
         if slots.isMapped(.firstName) {
-            Self.withNamePart(field(.firstName), role: .first, from: firstNames, shared: shared) { traits, value in
+            Self.withNamePart(slots.field(.firstName), role: .first, from: firstNames, shared: shared) { traits, value in
                 first = traits
                 batch.setValue(row, columns[0], value)
             }
         }
-        let full = field(.fullName)
-        let splitsFullName = { (last: Traits) in first.contains(.isEmpty) && last.contains(.isEmpty) && slots.isMapped(.fullName) }
+        let full = slots.field(.fullName), fullNameMapped = slots.isMapped(.fullName)
         if slots.isMapped(.lastName) {
-            Self.withNamePart(field(.lastName), role: .last, from: lastNames, shared: shared) { traits, value in
+            Self.withNamePart(slots.field(.lastName), role: .last, from: lastNames, shared: shared) { traits, value in
                 last = traits
-                if !splitsFullName(last) { batch.setValue(row, columns[1], value) }
+                if !Self.splitsFullName(first, last, fullNameMapped: fullNameMapped) { batch.setValue(row, columns[1], value) }
             }
         }
-        if splitsFullName(last) {
+        if Self.splitsFullName(first, last, fullNameMapped: fullNameMapped) {
             // Both columns empty: the full name may be split (the general path), with the
             // columns' whole results worked out again.
             let names = shared.normalizer.names
-            let first = slots.isMapped(.firstName) ? names.part(Self.string(field(.firstName)), role: .first) : NameNormalizer.NamePart()
-            let last = slots.isMapped(.lastName) ? names.part(Self.string(field(.lastName)), role: .last) : NameNormalizer.NamePart()
+            let first = slots.isMapped(.firstName) ? names.part(Self.string(slots.field(.firstName)), role: .first) : NameNormalizer.NamePart()
+            let last = slots.isMapped(.lastName) ? names.part(Self.string(slots.field(.lastName)), role: .last) : NameNormalizer.NamePart()
             let name = shared.normalizer.names.combine(
                 first, last, fullByteCount: full.count,
                 fullText: { TextCleaning.cleaned(Self.string(full)) }, flags: &flags, order: &noOrder, recordsOrder: false)
@@ -178,7 +176,7 @@ struct BatchNormalizer {
         // The website's domain; without one, the employer's domain from the email is written.
         var domain = ""
         if slots.isMapped(.website) && output.domain {
-            let site = websites.value(for: field(.website)) { Boxed(shared.normalizer.websiteDomain(Self.string($0))) }.value
+            let site = websites.value(for: slots.field(.website)) { Boxed(shared.normalizer.websiteDomain(Self.string($0))) }.value
             domain = site.domain
             if site.invalid { flags.insert(.domainInvalid) }
         }
@@ -186,7 +184,7 @@ struct BatchNormalizer {
 
         // Email: the common plain address without strings, its domain's facts from the shared
         // cache (see `encodeDomain`).
-        let rawEmail = field(.email)
+        let rawEmail = slots.field(.email)
         switch EmailNormalizer.scanFast(rawEmail, local: &local) {
         case .plain(let at):
             let domainBytes = UnsafeBufferPointer(rebasing: rawEmail[(at + 1)...])
@@ -249,14 +247,14 @@ struct BatchNormalizer {
         }
 
         // Phone (or mobile when the phone is empty): unique per record, parsed from bytes.
-        var rawPhone = field(.phone)
-        if rawPhone.isEmpty && slots.isMapped(.mobile) { rawPhone = field(.mobile) }
+        var rawPhone = slots.field(.phone)
+        if rawPhone.isEmpty && slots.isMapped(.mobile) { rawPhone = slots.field(.mobile) }
         let phone = shared.normalizer.phones.normalize(utf8: rawPhone)
         flags.formUnion(FlagSet(phone.flags))
 
         if slots.isMapped(.company) {
             companies._withUnsafeGuaranteedRef { cache in
-                cache.withValue(for: field(.company), { raw, out in
+                cache.withValue(for: slots.field(.company), { raw, out in
                     let company = shared.normalizer.companies.normalize(Self.string(raw))
                     CachedFields.encode(flags: FlagSet(company.flags).mask, [company.name, company.key], into: &out)
                 }) { cached in
@@ -272,6 +270,14 @@ struct BatchNormalizer {
         batch.setValue(row, columns[6], phone.region)
         if !domainWritten { batch.setValue(row, columns[13], domain) }
         batch.setValue(row, columns[14], output.flags ? flagText(flags) : "")
+    }
+
+    /// Whether the full name is to be split: both name columns are empty and there is a
+    /// full-name column.
+    @inline(__always)
+    private static func splitsFullName(_ first: NameNormalizer.NamePart.Traits, _ last: NameNormalizer.NamePart.Traits,
+                                       fullNameMapped: Bool) -> Bool {
+        first.contains(.isEmpty) && last.contains(.isEmpty) && fullNameMapped
     }
 
     /// Calls `body` with the traits and value of the name column `raw` in role `role`, from
