@@ -210,6 +210,10 @@ public final class ReferenceIndex: @unchecked Sendable {
                     count += 1
                 }
             }
+            // The candidates are scattered over the export: their loads all start at once
+            // (where each record is, then the record), so the misses overlap.
+            for position in 0..<count { store.prefetchStart(Int(buffer[position])) }
+            for position in 0..<count { store.prefetch(Int(buffer[position])) }
             return best(for: input, record: i, among: UnsafeBufferPointer(rebasing: buffer[0..<count]))
         }
     }
@@ -237,9 +241,6 @@ public final class ReferenceIndex: @unchecked Sendable {
                 while end < candidates.count, candidates[end] == candidates[start] { end += 1 }
                 defer { start = end }
                 guard (end - start == 1) == foundOnce else { continue }
-                // The candidates are scattered over the export: start loading the next few.
-                if end + 8 < candidates.count { store.prefetchStart(Int(candidates[end + 8])) }
-                if end + 4 < candidates.count { store.prefetch(Int(candidates[end + 4])) }
                 let j = Int(candidates[start])
                 // Term-frequency adjustments are the reference's (the right side of the pair).
                 guard let weight = scorer.weight(input, i, store, j, atLeast: cutoff) else { continue }
