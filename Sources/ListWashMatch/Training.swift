@@ -29,11 +29,27 @@ enum Training {
                 for i in stride(from: worker, to: n, by: workers) { for j in (i + 1)..<n { tally(i, j) } }
             } else {
                 var random = SeededRandom(seed: seed &+ UInt64(worker) &* 0x9E37_79B9)
-                for _ in 0..<(sampleSize / workers) {
-                    let i = Int(random.next() % UInt64(n))
-                    var j = Int(random.next() % UInt64(n - 1))
-                    if j >= i { j += 1 }
-                    tally(i, j)
+                // The pairs are drawn 64 at a time and their records' loads all started before
+                // any is compared, so the cache misses of random records overlap.
+                var remaining = sampleSize / workers
+                withUnsafeTemporaryAllocation(of: (Int, Int).self, capacity: 64) { pairs in
+                    while remaining > 0 {
+                        let count = min(64, remaining)
+                        for index in 0..<count {
+                            let i = Int(random.next() % UInt64(n))
+                            var j = Int(random.next() % UInt64(n - 1))
+                            if j >= i { j += 1 }
+                            pairs[index] = (i, j)
+                            features.prefetchStart(i)
+                            features.prefetchStart(j)
+                        }
+                        for index in 0..<count {
+                            features.prefetch(pairs[index].0)
+                            features.prefetch(pairs[index].1)
+                        }
+                        for index in 0..<count { tally(pairs[index].0, pairs[index].1) }
+                        remaining -= count
+                    }
                 }
             }
             tallies.store(counts, worker: worker)
