@@ -365,14 +365,25 @@ struct BatchNormalizer {
         state: UnsafeBufferPointer<UInt8>, country: UnsafeBufferPointer<UInt8>, zip: UnsafeBufferPointer<UInt8>,
         city: UnsafeBufferPointer<UInt8>, into key: inout [UInt8]
     ) {
-        func append(_ part: UnsafeBufferPointer<UInt8>) {
-            withUnsafeBytes(of: UInt32(truncatingIfNeeded: part.count).littleEndian) { key.append(contentsOf: $0) }
-            key.append(contentsOf: part)
+        // Room for the whole key first, then its pieces written in place (appending each
+        // piece costs more than the bytes).
+        let start = key.count
+        key.append(contentsOf: repeatElement(0, count: 16 + state.count + country.count + zip.count + city.count))
+        key.withUnsafeMutableBytes { raw in
+            var offset = start
+            func put(_ part: UnsafeBufferPointer<UInt8>) {
+                raw.storeBytes(of: UInt32(truncatingIfNeeded: part.count).littleEndian, toByteOffset: offset, as: UInt32.self)
+                offset += 4
+                if let source = part.baseAddress, part.count > 0, let target = raw.baseAddress {
+                    (target + offset).copyMemory(from: source, byteCount: part.count)
+                }
+                offset += part.count
+            }
+            put(state)
+            put(country)
+            put(zip)
+            put(city)
         }
-        append(state)
-        append(country)
-        append(zip)
-        append(city)
     }
 
     private mutating func flagText(_ flags: FlagSet) -> String {
