@@ -197,11 +197,13 @@ enum CachedFields {
     }
 
     /// The flags.
+    @inline(__always)
     static func flags(_ cached: UnsafeBufferPointer<UInt8>) -> UInt64 {
         UInt64(littleEndian: UnsafeRawBufferPointer(cached).loadUnaligned(as: UInt64.self))
     }
 
     /// Field `index` of the `count` fields.
+    @inline(__always)
     static func field(_ index: Int, of count: Int, in cached: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
         let raw = UnsafeRawBufferPointer(cached)
         func length(_ field: Int) -> Int {
