@@ -136,32 +136,50 @@ enum TextCleaning {
         return words
     }
 
-    private static func keyBytes(_ bytes: String.UTF8View) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var pendingSpace = false
-        var previous: UInt8 = space
-        for byte in bytes {
-            let b = lower(byte)
-            if isDigit(b) || (b >= 0x61 && b <= 0x7A) {
-                if pendingSpace && !out.isEmpty { out.append(space) }
-                pendingSpace = false
-                out.append(b)
-            } else if b == UInt8(ascii: "'") || b == UInt8(ascii: ".") || b == 0x60 {
-                // "o'brien" -> "obrien", "s.a." -> "sa": no word break.
-            } else if b == UInt8(ascii: "&") {
-                let standsAlone = previous == space
-                if standsAlone {
-                    if !out.isEmpty { out.append(space) }
-                    out.append(contentsOf: "and".utf8)
+    private static func keyBytes(_ text: String.UTF8View) -> [UInt8] {
+        if let key = text.withContiguousStorageIfAvailable(keyBytes) { return key }
+        return Array(text).withUnsafeBufferPointer(keyBytes)
+    }
+
+    /// The key of `bytes`, written straight into its array: at most four bytes for one (a
+    /// lone "&" becomes " and").
+    private static func keyBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: 4 * bytes.count) { out, written in
+            var used = 0
+            var pendingSpace = false
+            var previous: UInt8 = space
+            for byte in bytes {
+                let b = lower(byte)
+                if isDigit(b) || (b >= 0x61 && b <= 0x7A) {
+                    if pendingSpace && used > 0 {
+                        out[used] = space
+                        used += 1
+                    }
+                    pendingSpace = false
+                    out[used] = b
+                    used += 1
+                } else if b == UInt8(ascii: "'") || b == UInt8(ascii: ".") || b == 0x60 {
+                    // "o'brien" -> "obrien", "s.a." -> "sa": no word break.
+                } else if b == UInt8(ascii: "&") {
+                    let standsAlone = previous == space
+                    if standsAlone {
+                        if used > 0 {
+                            out[used] = space
+                            used += 1
+                        }
+                        for letter in "and".utf8 {
+                            out[used] = letter
+                            used += 1
+                        }
+                        pendingSpace = true
+                    }
+                    // "at&t" -> "att"
+                } else {
                     pendingSpace = true
                 }
-                // "at&t" -> "att"
-            } else {
-                pendingSpace = true
+                previous = b
             }
-            previous = b
+            written = used
         }
-        return out
     }
 }
