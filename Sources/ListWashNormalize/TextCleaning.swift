@@ -47,15 +47,25 @@ enum TextCleaning {
     /// - Complexity: O(*n*); ASCII text that needs no change is returned without copying.
     static func cleaned(_ text: String) -> String {
         // One pass decides: ASCII that needs no change (the common case), ASCII to tidy, or Unicode.
+        switch text.utf8.withContiguousStorageIfAvailable(cleaning) ?? Array(text.utf8).withUnsafeBufferPointer(cleaning) {
+        case .none: return text
+        case .ascii: return cleanedASCII(text)
+        case .unicode: return cleanedUnicode(text)
+        }
+    }
+
+    /// What ``cleaned(_:)`` has to do to text.
+    private enum Cleaning { case none, ascii, unicode }
+
+    private static func cleaning(_ bytes: UnsafeBufferPointer<UInt8>) -> Cleaning {
         var needsWork = false
         var previous = space
-        for byte in text.utf8 {
-            if byte >= 0x80 { return cleanedUnicode(text) }
+        for byte in bytes {
+            if byte >= 0x80 { return .unicode }
             if byte < 0x20 || byte == 0x7F || (byte == space && previous == space) { needsWork = true }
             previous = byte
         }
-        if !needsWork && previous != space { return text }
-        return cleanedASCII(text)
+        return !needsWork && previous != space ? .none : .ascii
     }
 
     private static func cleanedUnicode(_ text: String) -> String {
