@@ -132,7 +132,8 @@ final class PairScorer: @unchecked Sendable {
                 return (pattern, false)
             }
         }
-        return (pattern, reachable >= cutoff)
+        // A sufficient comparison may come after the required ones: the verdict is the whole pattern's.
+        return (pattern, reachable >= cutoff && !requirements.fails(pattern))
     }
 
     /// The match weight of records `i` of `left` and `j` of `right` (the scored set, whose term

@@ -20,7 +20,7 @@ import Testing
             let email: String
             switch Int.random(in: 0..<4, using: &random) {
             case 0: email = ""
-            case 1: email = "info@\(company.split(separator: " ").first ?? "mail").com"
+            case 1: email = ["info@acme.com", "sales@hooli.com"].randomElement(using: &random) ?? ""  // shared mailboxes
             default: email = "\(f.lowercased()).\(l.lowercased())\(Int.random(in: 0..<3, using: &random))@example.com"
             }
             let phone = Bool.random(using: &random) ? "617-253-\(1000 + Int.random(in: 0..<6, using: &random))" : ""
@@ -33,8 +33,34 @@ import Testing
     /// those several rules found first never change the answer: it is the most likely
     /// candidate that shares a blocking key, the first in the export of equally likely ones,
     /// as scoring every candidate in full finds it.
-    @Test func theBestMatchIsTheOneEveryCandidateScoredInFullFinds() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bestmatch-\(getpid())")
+    /// Two people who share a mailbox, a phone and a ZIP code are never matched when a required
+    /// comparison (the names) disagrees and the sufficient one (here the company, which comes
+    /// after the names in the cheapest-first order) does not agree.
+    @Test func aCandidateThatFailsARequirementIsNeverTheBestMatch() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bestmatch-required-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let header = "Id,First Name,Last Name,Email,Company,Phone,Zip Code\n"
+        let referencePath = folder.appendingPathComponent("contacts.csv").path, inputPath = folder.appendingPathComponent("in.csv").path
+        try (header + "C1,Robert,Smith,info@acme.com,Acme,617-253-1000,02134\n").write(toFile: referencePath, atomically: true, encoding: .utf8)
+        try (header + "I1,Kim,Nguyen,info@acme.com,Hooli,617-253-1000,02134\n").write(toFile: inputPath, atomically: true, encoding: .utf8)
+        var model = MatchModel.leadList
+        model.sufficient = ["company"]
+        let reference = try ReferenceIndex(path: referencePath, kind: .contact, model: model)
+        let input = try ReferenceIndex(path: inputPath, kind: .lead, model: model)
+        let keys = reference.keys(for: input.features, store: input.store)
+        #expect(reference.bestMatch(for: input.store, record: 0, keys: keys[0]) == nil)
+        // The same pair with the email as the sufficient comparison, which agrees: a match.
+        model.sufficient = ["email"]
+        let lifted = try ReferenceIndex(path: referencePath, kind: .contact, model: model)
+        #expect(lifted.bestMatch(for: input.store, record: 0, keys: lifted.keys(for: input.features, store: input.store)[0])?.record == 0)
+    }
+
+    /// Also with a sufficient comparison (the company) that comes after the required ones in
+    /// the cheapest-first order.
+    @Test(arguments: [["email"], ["company"]])
+    func theBestMatchIsTheOneEveryCandidateScoredInFullFinds(sufficient: [String]) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bestmatch-\(getpid())-\(sufficient.joined())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let referencePath = folder.appendingPathComponent("contacts.csv").path, inputPath = folder.appendingPathComponent("in.csv").path
@@ -42,6 +68,7 @@ import Testing
         try Self.people(400, seed: 8, idPrefix: "I").write(toFile: inputPath, atomically: true, encoding: .utf8)
         var model = MatchModel.leadList
         model.maxBlockSize = 2_000  // no block is cut: every record sharing a key is a candidate
+        model.sufficient = sufficient
         let reference = try ReferenceIndex(path: referencePath, kind: .contact, model: model)
         let input = try ReferenceIndex(path: inputPath, kind: .lead, model: model)
         let referenceKeys = reference.keys(for: reference.features, store: reference.store)
