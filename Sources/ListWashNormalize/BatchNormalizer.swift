@@ -121,18 +121,16 @@ struct BatchNormalizer {
         let shared = self.shared, output = self.output
         var flags = FlagSet()
 
-        // State, country, ZIP and city, as one key.
-        do {
-            places._withUnsafeGuaranteedRef { cache in
-                cache.withValue(for: placeKey, { _, out in
-                    let place = shared.normalizer.placeAndPostal(
-                        state: Self.string(slots.field(.state)), country: Self.string(slots.field(.country)),
-                        zip: Self.string(slots.field(.zip)), city: Self.string(slots.field(.city)))
-                    CachedFields.encode(flags: place.flags.mask, [place.zip, place.city, place.state, place.country], into: &out)
-                }) { cached in
-                    flags.formUnion(FlagSet(mask: CachedFields.flags(cached)))
-                    for index in 0..<4 { batch.setValue(row, columns[7 + index], CachedFields.field(index, of: 4, in: cached)) }
-                }
+        // State, country, ZIP and city, as one key (built by the prefetch).
+        places._withUnsafeGuaranteedRef { cache in
+            cache.withValue(for: placeKey, { _, out in
+                let place = shared.normalizer.placeAndPostal(
+                    state: Self.string(slots.field(.state)), country: Self.string(slots.field(.country)),
+                    zip: Self.string(slots.field(.zip)), city: Self.string(slots.field(.city)))
+                CachedFields.encode(flags: place.flags.mask, [place.zip, place.city, place.state, place.country], into: &out)
+            }) { cached in
+                flags.formUnion(FlagSet(mask: CachedFields.flags(cached)))
+                for index in 0..<4 { batch.setValue(row, columns[7 + index], CachedFields.field(index, of: 4, in: cached)) }
             }
         }
 
@@ -167,7 +165,7 @@ struct BatchNormalizer {
             batch.setValue(row, columns[1], name.name.last)
         } else {
             // What `combine` does when it does not split, without building the name and keys.
-            if first.union(last).contains(.tooLong) || (slots.isMapped(.fullName) && full.count > TextCleaning.MaximumLength.name) {
+            if first.union(last).contains(.tooLong) || (fullNameMapped && full.count > TextCleaning.MaximumLength.name) {
                 flags.insert(.nameInvalid)
             }
             NameNormalizer.columnFlags(first, last) { flags.insert($0) }
@@ -302,6 +300,12 @@ struct BatchNormalizer {
         var firstName, lastName, company, email: Int?
         /// A place's fields.
         var state, country, zip, city: Int?
+
+        /// The columns of `schema` that hold them.
+        init(_ schema: Schema) {
+            (firstName, lastName, company, email) = (schema.column(.firstName), schema.column(.lastName), schema.column(.company), schema.column(.email))
+            (state, country, zip, city) = (schema.column(.state), schema.column(.country), schema.column(.zip), schema.column(.city))
+        }
     }
 
     /// Hashes the keys of the first and last name, company, email domain (as a plain address has it:

@@ -92,9 +92,7 @@ public struct NormalizeStage: Stage, SetUpStage {
         slots.assign(.zip, schema.column(.zip))
         slots.assign(.country, schema.column(.country))
 
-        let cached = BatchNormalizer.CachedColumns(firstName: schema.column(.firstName), lastName: schema.column(.lastName), company: schema.column(.company), email: schema.column(.email),
-                                                   state: schema.column(.state), country: schema.column(.country), zip: schema.column(.zip),
-                                                   city: schema.column(.city))
+        let cached = BatchNormalizer.CachedColumns(schema)
         var work = workspaces.take()
         // A few dozen records at a time, with what their shared-cache lookups read loaded
         // ahead: while a chunk is normalized, the entries of the next one and the slots of the
