@@ -15,6 +15,7 @@ import Yams
 ///       - [surname:metaphone, given_name:initial]
 ///       - [soc_sec_id]
 ///     thresholds: {match: 0.9, review: 0.5}
+///     prior: auto                 # P(two random records are one person); auto: from the data
 /// ```
 enum MatchModelReader {
     static let keys = ["model", "train", "comparisons", "blocking", "thresholds", "prior", "max_block_size", "window", "survivorship", "estimate_u", "required"]
@@ -48,7 +49,14 @@ enum MatchModelReader {
                     return name
                 }
             case "blocking": model.blocking = try value.list().map(readRule)
-            case "prior": model.prior = try probability(value, "prior")
+            case "prior":
+                // `auto`: worked out from the data at run time (see MatchModel.priorFromData).
+                if (try? value.string("prior")) == "auto" {
+                    model.priorFromData = true
+                } else {
+                    model.prior = try probability(value, "prior")
+                    model.priorFromData = false
+                }
             case "max_block_size": model.maxBlockSize = max(2, try value.integer("max_block_size"))
             case "window": model.window = max(1, try value.integer("window"))
             case "thresholds":

@@ -106,10 +106,16 @@ public struct Deduplicator: Sendable {
     public func run(_ features: FeatureSet) -> DedupeResult {
         let estimate = estimate(features)
         var timer = StepTimer()
-        let (model, pairs, patterns, blocking, store) = (estimate.model, estimate.pairs, estimate.patterns, estimate.blocking, estimate.store)
+        let (pairs, patterns, blocking, store) = (estimate.pairs, estimate.patterns, estimate.blocking, estimate.store)
+        var model = estimate.model
         let scorer = PairScorer(model: model, evaluator: estimate.evaluator, features: features)
         timer.mark("term frequencies")
         let n = features.count
+        if model.priorFromData, !model.train {
+            model.prior = dataPrior(model, pairs: pairs, patterns: patterns, scorer: scorer, records: n)
+            scorer.setPrior(model.prior)
+            timer.mark("prior")
+        }
         var scored = parallelScores(pairs, patterns: patterns, scorer: scorer, threshold: model.reviewThreshold)
         timer.mark("scores")
         scored.sort { $0.probability != $1.probability ? $0.probability > $1.probability : $0.pair < $1.pair }
@@ -145,6 +151,39 @@ public struct Deduplicator: Sendable {
             if (result.possibleMatches[late]?.probability ?? 0) < probability { result.possibleMatches[late] = (early, probability) }
         }
         return result
+    }
+
+    /// The fewest records whose prior is worked out by EM (smaller lists take
+    /// ``MatchModel/expectedPartners``).
+    public static let minimumRecordsForPriorEM = 2_000
+
+    /// The prior of a random pair of `records` records: by EM over the candidate pairs'
+    /// evidence (see ``Training/randomPairPrior(_:prior:population:)``) on lists of at least
+    /// ``minimumRecordsForPriorEM`` records, kept between 0.01 and 2 expected partners a record;
+    /// on smaller lists from the model's expected partners.
+    private func dataPrior(_ model: MatchModel, pairs: [UInt64], patterns: [UInt64], scorer: PairScorer, records: Int) -> Double {
+        let start = model.prior(amongOthers: records - 1)
+        guard records >= Self.minimumRecordsForPriorEM, !pairs.isEmpty else { return start }
+        let chunks = max(1, min(workers * 4, pairs.count / 65536 + 1))
+        let chunkSize = (pairs.count + chunks - 1) / chunks
+        var parts = [EvidenceHistogram](repeating: EvidenceHistogram(), count: chunks)
+        parts.withUnsafeMutableBufferPointer { buffer in
+            let out = UncheckedSendable(buffer)
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                var histogram = EvidenceHistogram()
+                for index in (chunk * chunkSize)..<min(pairs.count, (chunk + 1) * chunkSize) {
+                    let pattern = patterns[index]
+                    histogram.add(scorer.failsRequirement(pattern) ? -.infinity : scorer.evidence(pattern: pattern, leftRecord: Int(pairs[index] >> 32)))
+                }
+                out.value[chunk] = histogram
+            }
+        }
+        var evidence = EvidenceHistogram()
+        for part in parts { evidence.add(part) }
+        let population = Double(records) * Double(records - 1) / 2
+        let prior = Training.randomPairPrior(evidence, prior: start, population: population)
+        let others = Double(records - 1)
+        return min(max(prior, 0.01 / others), 2 / others)
     }
 
     /// The pairs at or above `threshold` with their match probabilities, in pair order,

@@ -188,8 +188,19 @@ public struct MatchModel: Codable, Sendable {
     public var comparisons: [Comparison]
     /// The blocking rules.
     public var blocking: [BlockingRule]
-    /// P(match) for a candidate pair before looking at it.
+    /// P(match) for two records drawn at random, before looking at them (the u values describe
+    /// random pairs too). With ``priorFromData`` a run works it out from its own data.
     public var prior: Double
+    /// Whether a run sets ``prior`` from its data rather than taking it as given: a dedupe by
+    /// EM over its candidate pairs' evidence (see ``Training/matchShare(_:prior:)``), on lists
+    /// too small for that from ``expectedPartners``; a link from ``expectedPartners`` and the
+    /// size of the export. The chance that two random records are one person falls as a list
+    /// grows: a fixed prior makes common names match on large lists.
+    public var priorFromData: Bool
+    /// How many other records of a list (or of a CRM export, for an incoming row) one person
+    /// is expected to have, before any data is seen: the prior of a random pair is this over the
+    /// number of other records.
+    public var expectedPartners: Double
     /// A pair at or above this match probability is a match.
     public var matchThreshold: Double
     /// A pair at or above this (and below the match threshold) is a possible match for review.
@@ -214,12 +225,14 @@ public struct MatchModel: Codable, Sendable {
     public var sufficient: [String]
 
     /// A model over `comparisons` and `blocking`.
-    public init(comparisons: [Comparison], blocking: [BlockingRule], prior: Double = 0.05,
-                matchThreshold: Double = 0.9, reviewThreshold: Double = 0.5, maxBlockSize: Int = 60,
+    public init(comparisons: [Comparison], blocking: [BlockingRule], prior: Double = 0.05, priorFromData: Bool = false,
+                expectedPartners: Double = 0.3, matchThreshold: Double = 0.9, reviewThreshold: Double = 0.5, maxBlockSize: Int = 60,
                 window: Int = 10, train: Bool = false, estimateU: Bool = true, required: [String] = [], sufficient: [String] = []) {
         self.comparisons = comparisons
         self.blocking = blocking
         self.prior = prior
+        self.priorFromData = priorFromData
+        self.expectedPartners = expectedPartners
         self.matchThreshold = matchThreshold
         self.reviewThreshold = reviewThreshold
         self.maxBlockSize = maxBlockSize
@@ -231,7 +244,7 @@ public struct MatchModel: Codable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case comparisons, blocking, prior, matchThreshold, reviewThreshold, maxBlockSize, window, train, estimateU, required, sufficient
+        case comparisons, blocking, prior, priorFromData, expectedPartners, matchThreshold, reviewThreshold, maxBlockSize, window, train, estimateU, required, sufficient
     }
 
     /// Reads a model file; `required` may be absent.
@@ -240,6 +253,8 @@ public struct MatchModel: Codable, Sendable {
         comparisons = try container.decode([Comparison].self, forKey: .comparisons)
         blocking = try container.decode([BlockingRule].self, forKey: .blocking)
         prior = try container.decode(Double.self, forKey: .prior)
+        priorFromData = try container.decodeIfPresent(Bool.self, forKey: .priorFromData) ?? false
+        expectedPartners = try container.decodeIfPresent(Double.self, forKey: .expectedPartners) ?? 0.3
         matchThreshold = try container.decode(Double.self, forKey: .matchThreshold)
         reviewThreshold = try container.decode(Double.self, forKey: .reviewThreshold)
         maxBlockSize = try container.decode(Int.self, forKey: .maxBlockSize)
@@ -252,6 +267,12 @@ public struct MatchModel: Codable, Sendable {
 
     /// The prior as a match weight: log2(prior / (1 - prior)).
     public var priorWeight: Double { log2(prior / (1 - prior)) }
+
+    /// The prior of a random pair when `others` other records may be the same person and
+    /// ``expectedPartners`` of them are expected to be.
+    public func prior(amongOthers others: Int) -> Double {
+        min(max(expectedPartners, 1e-6) / Double(max(others, 1)), 0.5)
+    }
 
     /// The most comparisons a model may have: a pair's levels are packed 4 bits each into a
     /// 64-bit pattern.
@@ -309,5 +330,5 @@ public struct MatchModel: Codable, Sendable {
             BlockingRule([BlockingKey(column: "listwash_zip"), BlockingKey(column: "listwash_last_name", function: .prefix3)]),
             BlockingRule([BlockingKey(column: "listwash_company_key"), BlockingKey(column: "listwash_last_name", function: .initial)]),
         ],
-        prior: 0.05, matchThreshold: 0.9, reviewThreshold: 0.5, maxBlockSize: 40, train: false, required: ["first_name", "last_name"], sufficient: ["email"])
+        prior: 0.05, priorFromData: true, matchThreshold: 0.9, reviewThreshold: 0.5, maxBlockSize: 40, train: false, required: ["first_name", "last_name"], sufficient: ["email"])
 }

@@ -15,7 +15,8 @@ final class PairScorer: @unchecked Sendable {
     private let frequencyAdjustments: [UnsafeMutableBufferPointer<Float>]
     private let hasAdjustments: UnsafeMutableBufferPointer<Bool>
     private let comparisonCount: Int
-    private let priorWeight: Double
+    /// The prior's weight (see ``setPrior(_:)``).
+    private(set) var priorWeight: Double
     /// The required and sufficient comparisons.
     let requirements: Requirements
     /// Per comparison, its highest level weight (at least 0, the null level's), before
@@ -61,7 +62,7 @@ final class PairScorer: @unchecked Sendable {
                 let frequency = table.frequency(k, hash: column.hash(record))
                 // Rare values count for more, common ones for less, within bounds: even a rare
                 // name alone must not outweigh disagreement everywhere else.
-                values[record] = Float(min(max(log2(max(uExact, 1e-9) / max(frequency, 1e-9)), -5), 3))
+                values[record] = Float(min(max(log2(max(uExact, 1e-9) / max(frequency, 1e-9)), -8), 8))
             }
         }
         frequencyAdjustments = adjustments
@@ -72,6 +73,19 @@ final class PairScorer: @unchecked Sendable {
         evaluationOrder = evaluator.cheapestFirst
         requirementMask = requirements.required.reduce(0) { $0 | 1 << UInt64($1.comparison) }
         sufficientMask = requirements.sufficient.reduce(0) { $0 | 1 << UInt64($1) }
+    }
+
+    /// Scores with `prior` from now on (a run that works its prior out from its candidate
+    /// pairs' evidence sets it before it scores).
+    func setPrior(_ prior: Double) {
+        priorWeight = log2(prior / (1 - prior))
+    }
+
+    /// The evidence of a pair with `pattern`: its weight without the prior (the log2 Bayes
+    /// factor), with `record`'s term-frequency adjustments.
+    @inline(__always)
+    func evidence(pattern: UInt64, leftRecord record: Int) -> Double {
+        weight(pattern: pattern, leftRecord: record) - priorWeight
     }
 
     deinit {

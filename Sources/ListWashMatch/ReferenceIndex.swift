@@ -109,6 +109,8 @@ public final class ReferenceIndex: @unchecked Sendable {
         if model.estimateU {
             Training.estimateU(model: &model, features: store, evaluator: evaluator, sampleSize: 200_000)
         }
+        // An incoming row may be any one of the export's people.
+        if model.priorFromData, !model.train { model.prior = model.prior(amongOthers: features.count) }
         self.model = model
         self.features = features
         scorer = PairScorer(model: model, evaluator: evaluator, features: features)

@@ -135,4 +135,60 @@ enum Training {
         model.prior = lambda
         return iterations
     }
+
+    /// The prior of a random pair, by EM over the candidate pairs' evidence with m and u held:
+    /// each candidate's match probability under the prior so far, summed, is the number of
+    /// matches; over `population` (all pairs of the list) it is the next prior, until it settles.
+    /// Pairs outside the candidates are taken to be no matches (blocking finds nearly all).
+    ///
+    /// - Parameters:
+    ///   - evidence: a histogram of the candidate pairs' evidence (log2 Bayes factors against
+    ///     random pairs), see ``EvidenceHistogram``.
+    ///   - prior: the prior to start from.
+    ///   - population: the number of pairs the prior is a share of.
+    static func randomPairPrior(_ evidence: EvidenceHistogram, prior: Double, population: Double, iterations: Int = 200) -> Double {
+        guard evidence.total > 0, population > 0 else { return prior }
+        var prior = min(max(prior, 1e-15), 0.5)
+        for _ in 0..<iterations {
+            let odds = prior / (1 - prior)
+            var matches = 0.0
+            for (bin, count) in evidence.counts.enumerated() where count > 0 {
+                let factor = exp2(evidence.value(ofBin: bin)) * odds
+                matches += Double(count) * (factor.isFinite ? factor / (1 + factor) : 1)
+            }
+            let next = min(max(matches / population, 1e-15), 0.5)
+            defer { prior = next }
+            if abs(next - prior) <= prior * 1e-4 { return next }
+        }
+        return prior
+    }
+}
+
+/// Counts of pairs by their evidence (log2 Bayes factor) in bins of a quarter bit; pairs that
+/// fail a requirement count in the lowest bin (no chance of a match).
+struct EvidenceHistogram: Sendable {
+    static let low = -80.0, width = 0.25, bins = 640
+    /// Pairs per bin.
+    private(set) var counts = [Int](repeating: 0, count: bins)
+    /// All pairs counted.
+    private(set) var total = 0
+
+    /// Counts a pair with `evidence`.
+    mutating func add(_ evidence: Double) {
+        let position = ((evidence - Self.low) / Self.width).rounded(.down)
+        let bin = position.isNaN || position < 0 ? 0 : Int(min(position, Double(Self.bins - 1)))
+        counts[bin] += 1
+        total += 1
+    }
+
+    /// Adds another histogram's counts.
+    mutating func add(_ other: EvidenceHistogram) {
+        for bin in counts.indices { counts[bin] += other.counts[bin] }
+        total += other.total
+    }
+
+    /// The evidence a bin stands for (its middle).
+    func value(ofBin bin: Int) -> Double {
+        Self.low + (Double(bin) + 0.5) * Self.width
+    }
 }
