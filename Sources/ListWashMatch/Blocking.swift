@@ -38,6 +38,7 @@ struct BlockingKeys: Sendable {
         let rules: [[KeyPart]] = model.blocking.map { rule in
             rule.keys.map { key in KeyPart(column: features.columnNames.firstIndex(of: key.column) ?? -1, function: key.function) }
         }
+        let unordered = model.blocking.map { $0.unordered == true }
         let count = features.count
         let chunks = count < 4096 ? 1 : max(1, workers)
         let chunkSize = (count + chunks - 1) / chunks
@@ -45,10 +46,11 @@ struct BlockingKeys: Sendable {
         let shared = UncheckedSendable(buffers)
         DispatchQueue.concurrentPerform(iterations: rules.count * chunks) { task in
             let rule = task / chunks, chunk = task % chunks
-            let out = shared.value[rule], parts = rules[rule]
+            let out = shared.value[rule], parts = rules[rule], anyOrder = unordered[rule]
             var cache = HashedKeyMap<UInt64>(capacity: 1 << 12, filler: 0)
             for record in (chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize) {
-                out[record] = Self.key(of: record, parts: parts, store: store, cache: &cache)
+                out[record] = anyOrder ? Self.unorderedKey(of: record, parts: parts, store: store, cache: &cache)
+                    : Self.key(of: record, parts: parts, store: store, cache: &cache)
             }
         }
         keys = buffers.map { buffer in
@@ -73,6 +75,22 @@ struct BlockingKeys: Sendable {
             if hash == 0 { return 0 }
         }
         return hash
+    }
+
+    /// One record's key hash under a rule made of `parts` in any order: the parts' hashes
+    /// sorted, then combined.
+    private static func unorderedKey(of record: Int, parts: [KeyPart], store: FeatureStore, cache: inout HashedKeyMap<UInt64>) -> UInt64 {
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: parts.count) { buffer in
+            var hashes = buffer
+            for (index, part) in parts.enumerated() {
+                guard part.column >= 0 else { return 0 }
+                let hash = BlockingKeys.key(store.value(part.column, record), part.function, cache: &cache)
+                if hash == 0 { return 0 }
+                hashes[index] = hash
+            }
+            hashes.sort()
+            return hashes.reduce(0x8765_4321) { FeatureHash.combine($0, $1) }
+        }
     }
 
     static let names = NameNormalizer()

@@ -13,6 +13,8 @@ final class ComparisonEvaluator: @unchecked Sendable {
         let column: Int
         /// The swap column, or -1.
         let swapColumn: Int
+        /// The business-domain column (emails), or -1.
+        let domainColumn: Int
         let thresholdCount: Int
         let t0: Double, t1: Double, t2: Double, t3: Double
 
@@ -39,6 +41,7 @@ final class ComparisonEvaluator: @unchecked Sendable {
                 method: comparison.method,
                 column: columns.firstIndex(of: comparison.column) ?? 0,
                 swapColumn: comparison.swapColumn.flatMap { columns.firstIndex(of: $0) } ?? -1,
+                domainColumn: comparison.domainColumn.flatMap { columns.firstIndex(of: $0) } ?? -1,
                 thresholdCount: min(comparison.thresholds.count, 4),
                 t0: t[0], t1: t[1], t2: t[2], t3: t[3])
         }
@@ -149,7 +152,15 @@ final class ComparisonEvaluator: @unchecked Sendable {
             if exact { return 1 }
             let localX = x.firstIndex(of: UInt8(ascii: "@")) ?? x.count, localY = y.firstIndex(of: UInt8(ascii: "@")) ?? y.count
             if localX > 0, localX == localY, Metrics.equal(x[0..<localX], y[0..<localY]) { return 2 }
-            return Metrics.levenshtein(x, y, maximum: 2) <= 2 ? 3 : 4
+            // A typo, unless the mailboxes differ in their first letter or only in digits
+            // (john.smith2@ is another John Smith's mailbox).
+            if x[0] == y[0], Metrics.levenshtein(x, y, maximum: 2) <= 2, !Metrics.equalIgnoringDigits(x, y) { return 3 }
+            guard c.domainColumn >= 0 else { return 4 }
+            // Two mailboxes at one business domain (the record's domain is its email's).
+            let domain = left.value(c.domainColumn, i)
+            if !domain.isEmpty, Metrics.equal(domain, right.value(c.domainColumn, j)),
+               Metrics.endsWith(x, domain), Metrics.endsWith(y, domain) { return 4 }
+            return 5
         case .phone:
             if exact { return 1 }
             if x.count >= 7, y.count >= 7, Metrics.equal(x[(x.count - 7)...], y[(y.count - 7)...]) { return 2 }
@@ -171,7 +182,12 @@ final class ComparisonEvaluator: @unchecked Sendable {
             return Metrics.wordJaccard(x, y) >= (c.thresholdCount > 1 ? c.t1 : 0.5) ? 3 : 4
         case .postcode:
             if exact { return 1 }
-            return Metrics.levenshtein(x, y, maximum: 1) <= 1 ? 2 : 3
+            // ZIP+4 and ZIP agree on their ZIP (the part before a dash).
+            let (short, long) = x.count <= y.count ? (x, y) : (y, x)
+            if long.count > short.count, long[short.count] == UInt8(ascii: "-"), Metrics.equal(short[...], long[0..<short.count]) { return 1 }
+            let dashX = x.firstIndex(of: UInt8(ascii: "-")) ?? x.count, dashY = y.firstIndex(of: UInt8(ascii: "-")) ?? y.count
+            if dashX == dashY, dashX < x.count || dashY < y.count, Metrics.equal(x[0..<dashX], y[0..<dashY]) { return 1 }
+            return Metrics.levenshtein(UnsafeBufferPointer(rebasing: x[0..<dashX]), UnsafeBufferPointer(rebasing: y[0..<dashY]), maximum: 1) <= 1 ? 2 : 3
         }
     }
 }
@@ -300,6 +316,25 @@ enum Metrics {
             start = end + 1
         }
         return count
+    }
+
+    /// Whether `a` and `b` are equal once their digits are left out.
+    static func equalIgnoringDigits(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0, j = 0
+        while true {
+            while i < a.count, a[i] >= 0x30, a[i] <= 0x39 { i += 1 }
+            while j < b.count, b[j] >= 0x30, b[j] <= 0x39 { j += 1 }
+            guard i < a.count, j < b.count else { return i == a.count && j == b.count }
+            guard a[i] == b[j] else { return false }
+            i += 1
+            j += 1
+        }
+    }
+
+    /// Whether `text` ends with `suffix`.
+    @inline(__always)
+    static func endsWith(_ text: UnsafeBufferPointer<UInt8>, _ suffix: UnsafeBufferPointer<UInt8>) -> Bool {
+        text.count >= suffix.count && equal(UnsafeBufferPointer(rebasing: text[(text.count - suffix.count)...]), suffix)
     }
 
     /// Byte equality through `memcmp`.

@@ -28,7 +28,7 @@ public enum ComparisonMethod: String, Codable, CaseIterable, Sendable {
     case postcode
 
     /// The labels of the levels after "null", in order, for `thresholds`.
-    func levelLabels(thresholds: [Double], hasSwap: Bool) -> [String] {
+    func levelLabels(thresholds: [Double], hasSwap: Bool, hasDomain: Bool = false) -> [String] {
         func format(_ value: Double) -> String {
             value == value.rounded() ? String(Int(value)) : String(value)
         }
@@ -37,7 +37,7 @@ public enum ComparisonMethod: String, Codable, CaseIterable, Sendable {
         case .jaroWinkler: return ["exact"] + (hasSwap ? ["swapped"] : []) + thresholds.map { "jaro_winkler >= \(format($0))" } + ["else"]
         case .levenshtein: return ["exact"] + thresholds.map { "levenshtein <= \(format($0))" } + ["else"]
         case .name: return ["exact"] + (hasSwap ? ["swapped"] : []) + ["nickname"] + thresholds.map { "jaro_winkler >= \(format($0))" } + ["initial", "else"]
-        case .email: return ["exact", "same local part", "levenshtein <= 2", "else"]
+        case .email: return ["exact", "same local part", "levenshtein <= 2"] + (hasDomain ? [Self.otherMailbox] : []) + ["else"]
         case .phone: return ["exact", "same last 7 digits", "one digit off", "else"]
         case .date: return ["exact", "day/month swapped", "one digit off", "year off by one", "else"]
         case .numeric: return ["exact", "within \(format((thresholds.first ?? 0.05) * 100))%", "else"]
@@ -45,6 +45,9 @@ public enum ComparisonMethod: String, Codable, CaseIterable, Sendable {
         case .postcode: return ["exact", "one edit", "else"]
         }
     }
+
+    /// The email level of two mailboxes at one business domain.
+    static let otherMailbox = "other mailbox, same business domain"
 
     /// Thresholds used when the pipeline gives none.
     var defaultThresholds: [Double] {
@@ -90,22 +93,32 @@ public struct Comparison: Codable, Sendable {
     /// Whether exact agreement on a rare value weighs more than on a common one ("Szczepanski"
     /// against "Smith").
     public var termFrequency: Bool
+    /// Whether a value several different people give (a switchboard, a role mailbox, a
+    /// placeholder: see ``SharedValues``) weighs nothing when two records agree on it.
+    public var sharedValues: Bool?
+    /// For emails: a column holding each record's business domain (`listwash_domain`, empty for
+    /// free-mail). Two addresses at the same business domain with different mailboxes then
+    /// reach the level "other mailbox, same business domain": at one employer a person has one
+    /// mailbox, so namesakes there are two people.
+    public var domainColumn: String?
     /// The levels after "null" (a missing value on either side, which weighs nothing).
     public var levels: [ComparisonLevel]
 
     /// A comparison with default levels; `m` defaults describe typical data until trained, or
     /// `m` gives them per level (after "null", in order).
     public init(name: String? = nil, column: String, method: ComparisonMethod, thresholds: [Double]? = nil,
-                swapColumn: String? = nil, termFrequency: Bool = false, m: [Double]? = nil, u: [Double?]? = nil,
-                fixedU: Set<Int> = []) {
+                swapColumn: String? = nil, termFrequency: Bool = false, sharedValues: Bool? = nil, domainColumn: String? = nil,
+                m: [Double]? = nil, u: [Double?]? = nil, fixedU: Set<Int> = []) {
         self.name = name ?? column
         self.column = column
         self.method = method
         self.swapColumn = swapColumn
         self.termFrequency = termFrequency
+        self.sharedValues = sharedValues
+        self.domainColumn = method == .email ? domainColumn : nil
         let thresholds = thresholds ?? method.defaultThresholds
         self.thresholds = thresholds
-        let labels = method.levelLabels(thresholds: thresholds, hasSwap: swapColumn != nil)
+        let labels = method.levelLabels(thresholds: thresholds, hasSwap: swapColumn != nil, hasDomain: self.domainColumn != nil)
         levels = labels.enumerated().map { index, label in
             let given = m.flatMap { index < $0.count ? $0[index] : nil }
             let fixed = u.flatMap { index < $0.count ? $0[index] : nil }
@@ -169,15 +182,20 @@ public struct BlockingKey: Codable, Sendable, Equatable {
 public struct BlockingRule: Codable, Sendable, Equatable {
     /// The parts of the key; all must be non-empty.
     public var keys: [BlockingKey]
+    /// Whether the parts' order does not matter: records whose parts are the same values in
+    /// another order share the key (a first and last name swapped).
+    public var unordered: Bool?
 
     /// A rule over `keys`.
-    public init(_ keys: [BlockingKey]) {
+    public init(_ keys: [BlockingKey], unordered: Bool? = nil) {
         self.keys = keys
+        self.unordered = unordered
     }
 
-    /// `surname:metaphone + given_name:initial`.
+    /// `surname:metaphone + given_name:initial` (`any order of` them when unordered).
     public var description: String {
-        keys.map { $0.function == .exact ? $0.column : "\($0.column):\($0.function.rawValue)" }.joined(separator: " + ")
+        let parts = keys.map { $0.function == .exact ? $0.column : "\($0.column):\($0.function.rawValue)" }.joined(separator: " + ")
+        return unordered == true ? "any order of " + parts : parts
     }
 }
 
@@ -296,7 +314,8 @@ public struct MatchModel: Codable, Sendable {
     public var columns: [String] {
         var names: [String] = []
         for comparison in comparisons {
-            for column in [comparison.column] + (comparison.swapColumn.map { [$0] } ?? []) where !names.contains(column) { names.append(column) }
+            let extra = [comparison.swapColumn, comparison.domainColumn].compactMap { $0 }
+            for column in [comparison.column] + extra where !names.contains(column) { names.append(column) }
         }
         for rule in blocking {
             for key in rule.keys where !names.contains(key.column) { names.append(key.column) }
@@ -317,9 +336,10 @@ public struct MatchModel: Codable, Sendable {
                        u: [0.0007, 0.00001, 0.0007, 0.0005, 0.004, 0.00001, 0.9943]),
             Comparison(name: "last_name", column: "listwash_last_name", method: .jaroWinkler, swapColumn: "listwash_first_name",
                        termFrequency: true, m: [0.85, 0.01, 0.06, 0.04, 0.04], u: [0.008, 0.00001, 0.0009, 0.003, 0.988]),
-            Comparison(name: "email", column: "listwash_email_key", method: .email, m: [0.6, 0.03, 0.04, 0.33], u: [0.00001, 0.01, 0.005, 0.985],
-                       fixedU: [1, 2]),
-            Comparison(name: "phone", column: "listwash_phone", method: .phone, m: [0.7, 0.03, 0.03, 0.24], u: [0.00004, 0.00001, 0.00002, 0.99993]),
+            Comparison(name: "email", column: "listwash_email_key", method: .email, sharedValues: true, domainColumn: "listwash_domain",
+                       m: [0.6, 0.03, 0.04, 0.02, 0.31], u: [0.00001, 0.01, 0.005, 0.5, 0.985], fixedU: [1, 2, 3]),
+            Comparison(name: "phone", column: "listwash_phone", method: .phone, sharedValues: true,
+                       m: [0.7, 0.03, 0.03, 0.24], u: [0.00004, 0.00001, 0.00002, 0.99993]),
             Comparison(name: "company", column: "listwash_company_key", method: .tokenSet, m: [0.8, 0.1, 0.095, 0.005], u: [0.0003, 0.0002, 0.0015, 0.998]),
             Comparison(name: "zip", column: "listwash_zip", method: .postcode, m: [0.92, 0.07, 0.01], u: [0.0004, 0.0006, 0.999]),
         ],
@@ -329,6 +349,8 @@ public struct MatchModel: Codable, Sendable {
             BlockingRule([BlockingKey(column: "listwash_last_name", function: .metaphone), BlockingKey(column: "listwash_first_name", function: .nickname)]),
             BlockingRule([BlockingKey(column: "listwash_zip"), BlockingKey(column: "listwash_last_name", function: .prefix3)]),
             BlockingRule([BlockingKey(column: "listwash_company_key"), BlockingKey(column: "listwash_last_name", function: .initial)]),
+            BlockingRule([BlockingKey(column: "listwash_first_name", function: .metaphone), BlockingKey(column: "listwash_last_name", function: .metaphone)],
+                         unordered: true),
         ],
         prior: 0.05, priorFromData: true, matchThreshold: 0.9, reviewThreshold: 0.5, maxBlockSize: 40, train: false, required: ["first_name", "last_name"], sufficient: ["email"])
 }

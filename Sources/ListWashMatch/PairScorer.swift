@@ -19,6 +19,8 @@ final class PairScorer: @unchecked Sendable {
     private(set) var priorWeight: Double
     /// The required and sufficient comparisons.
     let requirements: Requirements
+    /// Values of identifying comparisons that several people give (they weigh nothing).
+    let sharedValues: SharedValues
     /// Per comparison, its highest level weight (at least 0, the null level's), before
     /// term-frequency adjustments: what the rest of a pair cut short could still add.
     private let highestWeights: UnsafeMutableBufferPointer<Double>
@@ -45,26 +47,35 @@ final class PairScorer: @unchecked Sendable {
             }
         }
         let table = frequencies ?? TermFrequencies(model: model, sets: [features])
+        let shared = SharedValues(model: model, features: features)
         var adjustments: [UnsafeMutableBufferPointer<Float>] = []
         var tasks: [Int] = []
         for (k, comparison) in model.comparisons.enumerated() {
-            let applies = comparison.termFrequency && features.column(comparison.column) != nil && comparison.levels.first != nil
+            let applies = (comparison.termFrequency || comparison.sharedValues == true) && features.column(comparison.column) != nil && comparison.levels.first != nil
             adjustments.append(.allocate(capacity: applies ? max(features.count, 1) : 1))
             hasAdjustments[k] = applies
             if applies { tasks.append(k) }
         }
         // One comparison per core.
-        let shared = UncheckedSendable(adjustments), applying = tasks
+        let shared2 = UncheckedSendable(adjustments), applying = tasks, exactWeights = model.comparisons.indices.map { [weights] in weights[$0 * 16 + 1] }
         DispatchQueue.concurrentPerform(iterations: applying.count) { task in
-            let k = applying[task], comparison = model.comparisons[k], values = shared.value[k]
+            let k = applying[task], comparison = model.comparisons[k], values = shared2.value[k]
             guard let column = features.column(comparison.column), let uExact = comparison.levels.first?.u else { return }
             for record in 0..<features.count {
-                let frequency = table.frequency(k, hash: column.hash(record))
-                // Rare values count for more, common ones for less, within bounds: even a rare
-                // name alone must not outweigh disagreement everywhere else.
-                values[record] = Float(min(max(log2(max(uExact, 1e-9) / max(frequency, 1e-9)), -8), 8))
+                if shared.isShared(k, record: record) {
+                    // A value several people give identifies no one: agreeing on it weighs nothing.
+                    values[record] = Float(-exactWeights[k])
+                } else if comparison.termFrequency {
+                    let frequency = table.frequency(k, hash: column.hash(record))
+                    // Rare values count for more, common ones for less, within bounds: even a rare
+                    // name alone must not outweigh disagreement everywhere else.
+                    values[record] = Float(min(max(log2(max(uExact, 1e-9) / max(frequency, 1e-9)), -8), 8))
+                } else {
+                    values[record] = 0
+                }
             }
         }
+        sharedValues = shared
         frequencyAdjustments = adjustments
         requirements = Requirements(model: model)
         let highest = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(comparisonCount, 1))
@@ -174,6 +185,12 @@ final class PairScorer: @unchecked Sendable {
 
     /// Each comparison's weight at `level`, for explanations.
     func levelWeight(_ k: Int, level: Int) -> Double { weights[k * 16 + level] }
+
+    /// How many distinct names give `record`'s value of comparison `k`, when that makes it a
+    /// shared value (one that weighs nothing); `nil` otherwise.
+    func sharedBy(_ k: Int, record: Int) -> Int? {
+        sharedValues.isShared(k, record: record) ? sharedValues.names(k, record: record) : nil
+    }
 
     /// The term-frequency adjustment of comparison `k` for `record`, when it has one.
     func adjustment(_ k: Int, record: Int) -> Double? { hasAdjustments[k] ? Double(frequencyAdjustments[k][record]) : nil }

@@ -1,0 +1,70 @@
+import Dispatch
+
+/// Values of an identifying field (an email address, a phone number) that several different
+/// people give: a switchboard, a household landline, a role or family mailbox, a placeholder
+/// such as none@none.com. Agreeing on such a value says nothing about whether two records are
+/// one person, so it weighs nothing (see ``Comparison/sharedValues``). Learned from the data:
+/// a value is shared when at least ``threshold`` distinct names give it.
+struct SharedValues: Sendable {
+    /// The fewest distinct names that make a value shared.
+    static let threshold = 3
+    /// The most distinct names counted per value.
+    static let cap = 255
+
+    /// Per comparison (by index): per record of the counted set, how many distinct names give
+    /// its value (0 for an empty value; capped at ``cap``); empty for other comparisons.
+    private let names: [[UInt8]]
+
+    /// Counts, for each comparison with ``Comparison/sharedValues``, the distinct names (first
+    /// and last name together) behind each value of `features`, one comparison per core.
+    init(model: MatchModel, features: FeatureSet) {
+        let counted = model.comparisons.indices.filter { model.comparisons[$0].sharedValues == true && features.column(model.comparisons[$0].column) != nil }
+        let person = Self.nameHashes(model: model, features: features)
+        var tables = [[UInt8]](repeating: [], count: counted.count)
+        tables.withUnsafeMutableBufferPointer { buffer in
+            let out = UncheckedSendable(buffer)
+            DispatchQueue.concurrentPerform(iterations: counted.count) { index in
+                guard let column = features.column(model.comparisons[counted[index]].column), let person else { return }
+                let values = (0..<features.count).map { column.hash($0) }
+                // Each (value, name) once, then the names per value.
+                var seen = HashedKeyMap<Bool>(capacity: features.count, filler: false)
+                var perValue = HashedKeyMap<Int>(capacity: features.count / 2, filler: 0)
+                for record in 0..<features.count where values[record] != 0 && person[record] != 0 {
+                    let both = (values[record] ^ (person[record] &* 0x9E37_79B9_7F4A_7C15)) | 1
+                    if seen[both] != nil { continue }
+                    seen.set(both, true)
+                    perValue.update(values[record], initial: 0) { $0 += 1 }
+                }
+                out.value[index] = values.map { UInt8(min(perValue[$0] ?? 0, Self.cap)) }
+            }
+        }
+        var names = [[UInt8]](repeating: [], count: model.comparisons.count)
+        for (index, k) in counted.enumerated() { names[k] = tables[index] }
+        self.names = names
+    }
+
+    /// How many distinct names give record `record`'s value of comparison `k` (0 when the
+    /// comparison does not count them).
+    @inline(__always)
+    func names(_ k: Int, record: Int) -> Int {
+        names[k].isEmpty ? 0 : Int(names[k][record])
+    }
+
+    /// Whether record `record`'s value of comparison `k` is shared by several people.
+    @inline(__always)
+    func isShared(_ k: Int, record: Int) -> Bool {
+        names(k, record: record) >= Self.threshold
+    }
+
+    /// Each record's name (its first name comparison's column and that comparison's swap
+    /// column, the last name), hashed; 0 when both are empty. `nil` when the model compares
+    /// no given names.
+    private static func nameHashes(model: MatchModel, features: FeatureSet) -> [UInt64]? {
+        guard let first = model.comparisons.first(where: { $0.method == .name }) else { return nil }
+        let given = features.column(first.column), family = first.swapColumn.flatMap { features.column($0) }
+        return (0..<features.count).map { record in
+            let a = given?.hash(record) ?? 0, b = family?.hash(record) ?? 0
+            return a == 0 && b == 0 ? 0 : a &* 31 ^ (b &+ 0x2545_F491_4F6C_DD1D)
+        }
+    }
+}
