@@ -14,7 +14,7 @@ final class ComparisonEvaluator: @unchecked Sendable {
         /// The swap column, or -1.
         let swapColumn: Int
         /// The business-domain column (emails), or -1.
-        let domainColumn: Int
+        let detailColumn: Int
         let thresholdCount: Int
         let t0: Double, t1: Double, t2: Double, t3: Double
 
@@ -41,7 +41,7 @@ final class ComparisonEvaluator: @unchecked Sendable {
                 method: comparison.method,
                 column: columns.firstIndex(of: comparison.column) ?? 0,
                 swapColumn: comparison.swapColumn.flatMap { columns.firstIndex(of: $0) } ?? -1,
-                domainColumn: comparison.domainColumn.flatMap { columns.firstIndex(of: $0) } ?? -1,
+                detailColumn: comparison.detailColumn.flatMap { columns.firstIndex(of: $0) } ?? -1,
                 thresholdCount: min(comparison.thresholds.count, 4),
                 t0: t[0], t1: t[1], t2: t[2], t3: t[3])
         }
@@ -155,16 +155,23 @@ final class ComparisonEvaluator: @unchecked Sendable {
             // A typo, unless the mailboxes differ in their first letter or only in digits
             // (john.smith2@ is another John Smith's mailbox).
             if x[0] == y[0], Metrics.levenshtein(x, y, maximum: 2) <= 2, !Metrics.equalIgnoringDigits(x, y) { return 3 }
-            guard c.domainColumn >= 0 else { return 4 }
+            guard c.detailColumn >= 0 else { return 4 }
             // Two mailboxes at one business domain (the record's domain is its email's).
-            let domain = left.value(c.domainColumn, i)
-            if !domain.isEmpty, Metrics.equal(domain, right.value(c.domainColumn, j)),
+            let domain = left.value(c.detailColumn, i)
+            if !domain.isEmpty, Metrics.equal(domain, right.value(c.detailColumn, j)),
                Metrics.endsWith(x, domain), Metrics.endsWith(y, domain) { return 4 }
             return 5
         case .phone:
+            if c.detailColumn >= 0 {
+                // One number, two extensions: two lines of a switchboard.
+                let extensionX = left.value(c.detailColumn, i), extensionY = right.value(c.detailColumn, j)
+                if !extensionX.isEmpty, !extensionY.isEmpty, !Metrics.equal(extensionX, extensionY),
+                   x.count >= 7, y.count >= 7, Metrics.equal(x[(x.count - 7)...], y[(y.count - 7)...]) { return 4 }
+            }
             if exact { return 1 }
             if x.count >= 7, y.count >= 7, Metrics.equal(x[(x.count - 7)...], y[(y.count - 7)...]) { return 2 }
-            return Metrics.levenshtein(x, y, maximum: 1) <= 1 ? 3 : 4
+            if Metrics.levenshtein(x, y, maximum: 1) <= 1 { return 3 }
+            return c.detailColumn >= 0 ? 5 : 4
         case .date:
             if exact { return 1 }
             if x.count == 8, y.count == 8, Metrics.equal(x[0..<4], y[0..<4]), Metrics.equal(x[4..<6], y[6..<8]), Metrics.equal(x[6..<8], y[4..<6]) { return 2 }

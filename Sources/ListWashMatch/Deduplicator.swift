@@ -62,6 +62,8 @@ public struct Deduplicator: Sendable {
         public var timings: [(step: String, seconds: Double)]
         let store: FeatureStore
         let evaluator: ComparisonEvaluator
+        /// Scores pairs under the estimated model (its prior included).
+        let scorer: PairScorer
     }
 
     /// Estimates the model's parameters on `features` as configured, without clustering.
@@ -99,7 +101,15 @@ public struct Deduplicator: Sendable {
             }
             timer.mark("EM")
         }
-        return Estimate(model: model, pairs: pairs, patterns: patterns, blocking: blocking, timings: timer.steps, store: store, evaluator: evaluator)
+        let scorer = PairScorer(model: model, evaluator: evaluator, features: features)
+        timer.mark("term frequencies")
+        if model.priorFromData, !model.train {
+            model.prior = dataPrior(model, pairs: pairs, patterns: patterns, scorer: scorer, records: features.count)
+            scorer.setPrior(model.prior)
+            timer.mark("prior")
+        }
+        return Estimate(model: model, pairs: pairs, patterns: patterns, blocking: blocking, timings: timer.steps, store: store,
+                        evaluator: evaluator, scorer: scorer)
     }
 
     /// Deduplicates `features`.
@@ -107,15 +117,8 @@ public struct Deduplicator: Sendable {
         let estimate = estimate(features)
         var timer = StepTimer()
         let (pairs, patterns, blocking, store) = (estimate.pairs, estimate.patterns, estimate.blocking, estimate.store)
-        var model = estimate.model
-        let scorer = PairScorer(model: model, evaluator: estimate.evaluator, features: features)
-        timer.mark("term frequencies")
+        let (model, scorer) = (estimate.model, estimate.scorer)
         let n = features.count
-        if model.priorFromData, !model.train {
-            model.prior = dataPrior(model, pairs: pairs, patterns: patterns, scorer: scorer, records: n)
-            scorer.setPrior(model.prior)
-            timer.mark("prior")
-        }
         var scored = parallelScores(pairs, patterns: patterns, scorer: scorer, threshold: model.reviewThreshold)
         timer.mark("scores")
         scored.sort { $0.probability != $1.probability ? $0.probability > $1.probability : $0.pair < $1.pair }

@@ -28,7 +28,7 @@ public enum ComparisonMethod: String, Codable, CaseIterable, Sendable {
     case postcode
 
     /// The labels of the levels after "null", in order, for `thresholds`.
-    func levelLabels(thresholds: [Double], hasSwap: Bool, hasDomain: Bool = false) -> [String] {
+    func levelLabels(thresholds: [Double], hasSwap: Bool, hasDetail: Bool = false) -> [String] {
         func format(_ value: Double) -> String {
             value == value.rounded() ? String(Int(value)) : String(value)
         }
@@ -37,8 +37,8 @@ public enum ComparisonMethod: String, Codable, CaseIterable, Sendable {
         case .jaroWinkler: return ["exact"] + (hasSwap ? ["swapped"] : []) + thresholds.map { "jaro_winkler >= \(format($0))" } + ["else"]
         case .levenshtein: return ["exact"] + thresholds.map { "levenshtein <= \(format($0))" } + ["else"]
         case .name: return ["exact"] + (hasSwap ? ["swapped"] : []) + ["nickname"] + thresholds.map { "jaro_winkler >= \(format($0))" } + ["initial", "else"]
-        case .email: return ["exact", "same local part", "levenshtein <= 2"] + (hasDomain ? [Self.otherMailbox] : []) + ["else"]
-        case .phone: return ["exact", "same last 7 digits", "one digit off", "else"]
+        case .email: return ["exact", "same local part", "levenshtein <= 2"] + (hasDetail ? [Self.otherMailbox] : []) + ["else"]
+        case .phone: return ["exact", "same last 7 digits", "one digit off"] + (hasDetail ? [Self.otherExtension] : []) + ["else"]
         case .date: return ["exact", "day/month swapped", "one digit off", "year off by one", "else"]
         case .numeric: return ["exact", "within \(format((thresholds.first ?? 0.05) * 100))%", "else"]
         case .tokenSet: return ["exact", "jaro_winkler >= \(format(thresholds.first ?? 0.9))", "jaccard >= \(format(thresholds.dropFirst().first ?? 0.5))", "else"]
@@ -48,6 +48,8 @@ public enum ComparisonMethod: String, Codable, CaseIterable, Sendable {
 
     /// The email level of two mailboxes at one business domain.
     static let otherMailbox = "other mailbox, same business domain"
+    /// The phone level of one number with two different extensions.
+    static let otherExtension = "other extension"
 
     /// Thresholds used when the pipeline gives none.
     var defaultThresholds: [Double] {
@@ -96,29 +98,36 @@ public struct Comparison: Codable, Sendable {
     /// Whether a value several different people give (a switchboard, a role mailbox, a
     /// placeholder: see ``SharedValues``) weighs nothing when two records agree on it.
     public var sharedValues: Bool?
-    /// For emails: a column holding each record's business domain (`listwash_domain`, empty for
-    /// free-mail). Two addresses at the same business domain with different mailboxes then
-    /// reach the level "other mailbox, same business domain": at one employer a person has one
-    /// mailbox, so namesakes there are two people.
-    public var domainColumn: String?
+    /// Comparisons with the same group describe one thing and are not independent evidence
+    /// (a company and a ZIP code both say where a person works: colleagues agree on both): of
+    /// their agreements only the strongest counts; every disagreement still counts.
+    public var group: String?
+    /// A column that refines agreement: for emails, each record's business domain
+    /// (`listwash_domain`, empty for free-mail), so that two mailboxes at one business domain
+    /// reach the level "other mailbox, same business domain" (at one employer a person has one
+    /// mailbox: namesakes there are two people); for phones, the extension
+    /// (`listwash_phone_ext`), so that one number with two different extensions reaches
+    /// "other extension" (a switchboard's two lines are two people).
+    public var detailColumn: String?
     /// The levels after "null" (a missing value on either side, which weighs nothing).
     public var levels: [ComparisonLevel]
 
     /// A comparison with default levels; `m` defaults describe typical data until trained, or
     /// `m` gives them per level (after "null", in order).
     public init(name: String? = nil, column: String, method: ComparisonMethod, thresholds: [Double]? = nil,
-                swapColumn: String? = nil, termFrequency: Bool = false, sharedValues: Bool? = nil, domainColumn: String? = nil,
-                m: [Double]? = nil, u: [Double?]? = nil, fixedU: Set<Int> = []) {
+                swapColumn: String? = nil, termFrequency: Bool = false, sharedValues: Bool? = nil, detailColumn: String? = nil,
+                group: String? = nil, m: [Double]? = nil, u: [Double?]? = nil, fixedU: Set<Int> = []) {
         self.name = name ?? column
         self.column = column
         self.method = method
         self.swapColumn = swapColumn
         self.termFrequency = termFrequency
         self.sharedValues = sharedValues
-        self.domainColumn = method == .email ? domainColumn : nil
+        self.group = group
+        self.detailColumn = method == .email || method == .phone ? detailColumn : nil
         let thresholds = thresholds ?? method.defaultThresholds
         self.thresholds = thresholds
-        let labels = method.levelLabels(thresholds: thresholds, hasSwap: swapColumn != nil, hasDomain: self.domainColumn != nil)
+        let labels = method.levelLabels(thresholds: thresholds, hasSwap: swapColumn != nil, hasDetail: self.detailColumn != nil)
         levels = labels.enumerated().map { index, label in
             let given = m.flatMap { index < $0.count ? $0[index] : nil }
             let fixed = u.flatMap { index < $0.count ? $0[index] : nil }
@@ -314,7 +323,7 @@ public struct MatchModel: Codable, Sendable {
     public var columns: [String] {
         var names: [String] = []
         for comparison in comparisons {
-            let extra = [comparison.swapColumn, comparison.domainColumn].compactMap { $0 }
+            let extra = [comparison.swapColumn, comparison.detailColumn].compactMap { $0 }
             for column in [comparison.column] + extra where !names.contains(column) { names.append(column) }
         }
         for rule in blocking {
@@ -336,12 +345,12 @@ public struct MatchModel: Codable, Sendable {
                        u: [0.0007, 0.00001, 0.0007, 0.0005, 0.004, 0.00001, 0.9943]),
             Comparison(name: "last_name", column: "listwash_last_name", method: .jaroWinkler, swapColumn: "listwash_first_name",
                        termFrequency: true, m: [0.85, 0.01, 0.06, 0.04, 0.04], u: [0.008, 0.00001, 0.0009, 0.003, 0.988]),
-            Comparison(name: "email", column: "listwash_email_key", method: .email, sharedValues: true, domainColumn: "listwash_domain",
-                       m: [0.6, 0.03, 0.04, 0.02, 0.31], u: [0.00001, 0.01, 0.005, 0.5, 0.985], fixedU: [1, 2, 3]),
-            Comparison(name: "phone", column: "listwash_phone", method: .phone, sharedValues: true,
-                       m: [0.7, 0.03, 0.03, 0.24], u: [0.00004, 0.00001, 0.00002, 0.99993]),
-            Comparison(name: "company", column: "listwash_company_key", method: .tokenSet, m: [0.8, 0.1, 0.095, 0.005], u: [0.0003, 0.0002, 0.0015, 0.998]),
-            Comparison(name: "zip", column: "listwash_zip", method: .postcode, m: [0.92, 0.07, 0.01], u: [0.0004, 0.0006, 0.999]),
+            Comparison(name: "email", column: "listwash_email_key", method: .email, sharedValues: true, detailColumn: "listwash_domain",
+                       m: [0.6, 0.03, 0.04, 0.0005, 0.3295], u: [0.00001, 0.01, 0.005, 0.5, 0.985], fixedU: [1, 2, 3]),
+            Comparison(name: "phone", column: "listwash_phone", method: .phone, sharedValues: true, detailColumn: "listwash_phone_ext",
+                       m: [0.7, 0.03, 0.03, 0.0005, 0.2395], u: [0.00004, 0.00001, 0.00002, 0.5, 0.99993], fixedU: [3]),
+            Comparison(name: "company", column: "listwash_company_key", method: .tokenSet, group: "workplace", m: [0.8, 0.1, 0.095, 0.005], u: [0.0003, 0.0002, 0.0015, 0.998]),
+            Comparison(name: "zip", column: "listwash_zip", method: .postcode, group: "workplace", m: [0.92, 0.07, 0.01], u: [0.0004, 0.0006, 0.999]),
         ],
         blocking: [
             BlockingRule([BlockingKey(column: "listwash_email_key")]),

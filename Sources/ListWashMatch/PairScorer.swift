@@ -26,6 +26,10 @@ final class PairScorer: @unchecked Sendable {
     private let highestWeights: UnsafeMutableBufferPointer<Double>
     /// The comparisons, cheapest first (see ``pattern(_:_:_:_:atLeast:adjustedFor:)``).
     private let evaluationOrder: [Int]
+    /// Per comparison, its group's number (see ``Comparison/group``), or -1.
+    private let groups: UnsafeMutableBufferPointer<Int8>
+    /// Whether any comparison is in a group.
+    private let hasGroups: Bool
     /// Bit `k` set for each required comparison, and for each sufficient one.
     private let requirementMask: UInt64, sufficientMask: UInt64
 
@@ -78,6 +82,10 @@ final class PairScorer: @unchecked Sendable {
         sharedValues = shared
         frequencyAdjustments = adjustments
         requirements = Requirements(model: model)
+        groups = .allocate(capacity: max(comparisonCount, 1))
+        let names = Array(Set(model.comparisons.compactMap(\.group))).sorted()
+        for (k, comparison) in model.comparisons.enumerated() { groups[k] = Int8(comparison.group.flatMap { names.firstIndex(of: $0) }.map { min($0, 7) } ?? -1) }
+        hasGroups = !names.isEmpty
         let highest = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(comparisonCount, 1))
         for k in 0..<comparisonCount { highest[k] = (1..<16).reduce(0) { [weights] in max($0, weights[k * 16 + $1]) } }
         highestWeights = highest
@@ -100,6 +108,7 @@ final class PairScorer: @unchecked Sendable {
     }
 
     deinit {
+        groups.deallocate()
         highestWeights.deallocate()
         weights.deallocate()
         hasAdjustments.deallocate()
@@ -125,12 +134,37 @@ final class PairScorer: @unchecked Sendable {
     @inline(__always)
     func weight(pattern: UInt64, leftRecord record: Int) -> Double {
         var total = priorWeight
+        // Per group, the strongest agreement (up to 8 groups).
+        var strongest: (Double, Double, Double, Double, Double, Double, Double, Double) = (0, 0, 0, 0, 0, 0, 0, 0)
         for k in 0..<comparisonCount {
             let level = Int((pattern >> UInt64(4 * k)) & 0xF)
-            total += weights[k * 16 + level]
-            if level == 1, hasAdjustments[k] { total += Double(frequencyAdjustments[k][record]) }
+            var weight = weights[k * 16 + level]
+            if level == 1, hasAdjustments[k] { weight += Double(frequencyAdjustments[k][record]) }
+            let group = hasGroups ? Int(groups[k]) : -1
+            if group < 0 || weight <= 0 {
+                total += weight
+            } else {
+                withUnsafeMutableBytes(of: &strongest) { bytes in
+                    let best = bytes.load(fromByteOffset: group * 8, as: Double.self)
+                    if weight > best { bytes.storeBytes(of: weight, toByteOffset: group * 8, as: Double.self) }
+                }
+            }
+        }
+        if hasGroups {
+            total += strongest.0 + strongest.1 + strongest.2 + strongest.3 + strongest.4 + strongest.5 + strongest.6 + strongest.7
         }
         return total
+    }
+
+    /// How much less than the sum of its levels' weights a pair with `pattern` weighs because
+    /// agreements in one group count once (see ``Comparison/group``); 0 for most pairs.
+    func groupDiscount(pattern: UInt64, leftRecord record: Int) -> Double {
+        var sum = priorWeight
+        for k in 0..<comparisonCount {
+            let level = Int((pattern >> UInt64(4 * k)) & 0xF)
+            sum += levelWeight(k, level: level, record: record)
+        }
+        return weight(pattern: pattern, leftRecord: record) - sum
     }
 
     /// The comparison-level pattern of records `i` of `left` and `j` of `right`, cut short when
