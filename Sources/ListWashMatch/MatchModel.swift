@@ -336,8 +336,12 @@ public struct MatchModel: Codable, Sendable {
     ///
     /// Its m values describe repeat responses of one person: names agree (or differ by a nickname
     /// or a typo), emails and phones often change. u values come from random pairs of the data
-    /// itself at run time. First and last names are required: people who share only a company,
-    /// an address or a phone are colleagues or family, not duplicates.
+    /// itself at run time, and the prior from the list's own candidate pairs. First and last
+    /// names are required: people who share only a company, an address or a phone are
+    /// colleagues or family, not duplicates. What says "two people" counts against a match:
+    /// another generation (Jr. and Sr.), another mailbox at one employer, another extension of
+    /// one number, another company or a ZIP far away. Emails and phones that several people
+    /// give weigh nothing; company and ZIP count once, as one workplace.
     public static let leadList = MatchModel(
         comparisons: [
             Comparison(name: "first_name", column: "listwash_first_name", method: .name, swapColumn: "listwash_last_name",
@@ -345,6 +349,7 @@ public struct MatchModel: Codable, Sendable {
                        u: [0.0007, 0.00001, 0.0007, 0.0005, 0.004, 0.00001, 0.9943]),
             Comparison(name: "last_name", column: "listwash_last_name", method: .jaroWinkler, swapColumn: "listwash_first_name",
                        termFrequency: true, m: [0.85, 0.01, 0.06, 0.04, 0.04], u: [0.008, 0.00001, 0.0009, 0.003, 0.988]),
+            Comparison(name: "suffix", column: "listwash_name_suffix", method: .exact, m: [0.9995, 0.0005], u: [0.5, 0.5], fixedU: [1]),
             Comparison(name: "email", column: "listwash_email_key", method: .email, sharedValues: true, detailColumn: "listwash_domain",
                        m: [0.6, 0.03, 0.04, 0.0005, 0.3295], u: [0.00001, 0.01, 0.005, 0.5, 0.985], fixedU: [1, 2, 3]),
             Comparison(name: "phone", column: "listwash_phone", method: .phone, sharedValues: true, detailColumn: "listwash_phone_ext",

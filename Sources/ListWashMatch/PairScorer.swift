@@ -156,6 +156,17 @@ final class PairScorer: @unchecked Sendable {
         return total
     }
 
+    /// The weight at or below which one comparison's level contradicts a match outright (another
+    /// mailbox at one employer, another extension of one number, another generation).
+    static let contradiction = -9.0
+
+    /// Whether some comparison of a pair with `pattern` reaches a level that contradicts a
+    /// match (see ``contradiction``).
+    func contradicts(_ pattern: UInt64) -> Bool {
+        for k in 0..<comparisonCount where weights[k * 16 + Int((pattern >> UInt64(4 * k)) & 0xF)] <= Self.contradiction { return true }
+        return false
+    }
+
     /// How much less than the sum of its levels' weights a pair with `pattern` weighs because
     /// agreements in one group count once (see ``Comparison/group``); 0 for most pairs.
     func groupDiscount(pattern: UInt64, leftRecord record: Int) -> Double {
