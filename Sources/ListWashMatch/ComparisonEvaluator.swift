@@ -151,6 +151,10 @@ final class ComparisonEvaluator: @unchecked Sendable {
         case .email:
             if exact { return 1 }
             let localX = x.firstIndex(of: UInt8(ascii: "@")) ?? x.count, localY = y.firstIndex(of: UInt8(ascii: "@")) ?? y.count
+            // A plus tag is the same mailbox: bob.smith+events@ is bob.smith@.
+            let baseX = x[0..<localX].firstIndex(of: UInt8(ascii: "+")) ?? localX, baseY = y[0..<localY].firstIndex(of: UInt8(ascii: "+")) ?? localY
+            if baseX > 0, baseX == baseY, baseX < localX || baseY < localY, Metrics.equal(x[0..<baseX], y[0..<baseY]),
+               Metrics.equal(x[localX...], y[localY...]) { return 1 }
             if localX > 0, localX == localY, Metrics.equal(x[0..<localX], y[0..<localY]) { return 2 }
             // A typo, unless the mailboxes differ in their first letter or only in digits
             // (john.smith2@ is another John Smith's mailbox).

@@ -129,7 +129,10 @@ public final class DedupeStage: BarrierStage, @unchecked Sendable {
             }
             if let possible = result.possibleMatches[record] {
                 let (source, sourceRow) = sourceRows[possible.partner]
-                batch.settle(row, as: .review, reason: "possible duplicate of row \(sourceRow) of \(source) (p=\(Self.format(possible.probability)), below the match threshold \(Self.format(result.model.matchThreshold)))")
+                let why = possible.probability >= result.model.matchThreshold
+                    ? "kept apart: a record of one of their clusters is evidently another person than a record of the other"
+                    : "below the match threshold \(Self.format(result.model.matchThreshold))"
+                batch.settle(row, as: .review, reason: "possible duplicate of row \(sourceRow) of \(source) (p=\(Self.format(possible.probability)), \(why))")
             }
         }
     }

@@ -69,6 +69,10 @@ import Testing
         var model = MatchModel.leadList
         model.maxBlockSize = 2_000  // no block is cut: every record sharing a key is a candidate
         model.sufficient = sufficient
+        // People from such small pools are mostly indistinguishable: a generous fixed prior
+        // makes the many candidates and ties the cut must survive.
+        model.priorFromData = false
+        model.prior = 0.05
         let reference = try ReferenceIndex(path: referencePath, kind: .contact, model: model)
         let input = try ReferenceIndex(path: inputPath, kind: .lead, model: model)
         let referenceKeys = reference.keys(for: reference.features, store: reference.store)
