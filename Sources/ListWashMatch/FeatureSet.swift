@@ -87,9 +87,10 @@ public struct FeatureSet: Sendable {
         }
     }
 
-    /// The names the nickname table relates to `name` (itself, its formal names, its
-    /// nicknames), as `|bob|robert|`; two names are nicknames of one another when their lists
-    /// share a name.
+    /// The names `name` may stand for (itself and, for a nickname, its formal names: see
+    /// ``NameNormalizer/nameVariants(of:)``), as `|bob|robert|`; two names are related by a
+    /// nickname when their lists share a name (Bob and Robert, Bob and Rob; not Christopher
+    /// and Crystal, two formal names that only share "Chris").
     static func variantList(_ name: String, names: NameNormalizer) -> String {
         "|" + names.nameVariants(of: name).sorted().joined(separator: "|") + "|"
     }

@@ -29,7 +29,7 @@ struct BatchNormalizer {
     private let output: Output
     private var websites = ByteCache<Boxed<(domain: String, invalid: Bool)>>()
     private var flagTexts = ByteCache<Boxed<String>>()
-    /// Last names, companies, places (state, country, ZIP and city) and email domains
+    /// First and last names, companies, places (state, country, ZIP and city) and email domains
     /// (employers' domains: tens of thousands that repeat all through a list) take many
     /// distinct values: one cache each for all workspaces, of their results as bytes (see
     /// ``CachedFields``).
@@ -102,7 +102,7 @@ struct BatchNormalizer {
         String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Normalizes the record in `slots` and writes the stage's 15 output values to record `row`
+    /// Normalizes the record in `slots` and writes the stage's 16 output values to record `row`
     /// of `batch`, at `columns`. The record is number `position` of prefetch stage `stage`
     /// (see ``prefetchSlots(_:rows:columns:stage:)``), which built its place key.
     mutating func normalize(_ slots: FieldSlots, into batch: inout RecordBatch, row: Int, columns: [OutputLayout.Column],
@@ -130,28 +130,39 @@ struct BatchNormalizer {
                 CachedFields.encode(flags: place.flags.mask, [place.zip, place.city, place.state, place.country], into: &out)
             }) { cached in
                 flags.formUnion(FlagSet(mask: CachedFields.flags(cached)))
-                for index in 0..<4 { batch.setValue(row, columns[7 + index], CachedFields.field(index, of: 4, in: cached)) }
+                for index in 0..<4 { batch.setValue(row, columns[8 + index], CachedFields.field(index, of: 4, in: cached)) }
             }
         }
 
         // Names: each column's value from its shared cache, written as soon as it is read (its
-        // bytes are valid only then), unless the full name is to be split instead. A split
-        // (both columns empty) overwrites the first name's empty value.
+        // bytes are valid only then). The last name comes first: a generational suffix at the
+        // end of the first name ("John Jr") moves to the suffix column only when the last name
+        // is empty. A split of the full name (both columns empty) overwrites their empty values.
         typealias Traits = NameNormalizer.NamePart.Traits
         var first: Traits = [.isEmpty], last: Traits = [.isEmpty]
+        var lastIsEmpty = true, lastHasSuffix = false
+        if slots.isMapped(.lastName) {
+            Self.withNamePart(slots.field(.lastName), role: .last, from: lastNames, shared: shared) { traits, name in
+                last = traits
+                let value = name.value, suffix = name.generation
+                lastIsEmpty = value.isEmpty
+                lastHasSuffix = !suffix.isEmpty
+                batch.setValue(row, columns[1], value)
+                batch.setValue(row, columns[2], suffix)
+            }
+        }
         if slots.isMapped(.firstName) {
-            Self.withNamePart(slots.field(.firstName), role: .first, from: firstNames, shared: shared) { traits, value in
+            Self.withNamePart(slots.field(.firstName), role: .first, from: firstNames, shared: shared) { traits, name in
                 first = traits
-                batch.setValue(row, columns[0], value)
+                if lastIsEmpty {
+                    batch.setValue(row, columns[0], name.unsuffixed)
+                    if !lastHasSuffix { batch.setValue(row, columns[2], name.generation) }
+                } else {
+                    batch.setValue(row, columns[0], name.value)
+                }
             }
         }
         let full = slots.field(.fullName), fullNameMapped = slots.isMapped(.fullName)
-        if slots.isMapped(.lastName) {
-            Self.withNamePart(slots.field(.lastName), role: .last, from: lastNames, shared: shared) { traits, value in
-                last = traits
-                if !Self.splitsFullName(first, last, fullNameMapped: fullNameMapped) { batch.setValue(row, columns[1], value) }
-            }
-        }
         if Self.splitsFullName(first, last, fullNameMapped: fullNameMapped) {
             // Both columns empty: the full name may be split (the general path), with the
             // columns' whole results worked out again.
@@ -163,6 +174,7 @@ struct BatchNormalizer {
                 fullText: { TextCleaning.cleaned(Self.string(full)) }, flags: &flags, order: &noOrder, recordsOrder: false)
             batch.setValue(row, columns[0], name.name.first)
             batch.setValue(row, columns[1], name.name.last)
+            batch.setValue(row, columns[2], name.name.generationalSuffix)
         } else {
             // What `combine` does when it does not split, without building the name and keys.
             if first.union(last).contains(.tooLong) || (fullNameMapped && full.count > TextCleaning.MaximumLength.name) {
@@ -207,19 +219,19 @@ struct BatchNormalizer {
                         // rule), built in a scratch buffer and copied into the batch.
                         Self.address(localPart, CachedFields.field(1, of: 4, in: cached), into: &text)
                         text.withUnsafeBufferPointer { address in
-                            batch.setValue(row, columns[2], address)
-                            if tagSeparator == 0 { batch.setValue(row, columns[3], address) }
+                            batch.setValue(row, columns[3], address)
+                            if tagSeparator == 0 { batch.setValue(row, columns[4], address) }
                         }
                         if tagSeparator != 0 {
                             Self.key(localPart, separator: tagSeparator, ignoresDots: bits[0] & Self.ignoresDots != 0,
                                      domain: CachedFields.field(2, of: 4, in: cached), into: &text)
-                            text.withUnsafeBufferPointer { batch.setValue(row, columns[3], $0) }
+                            text.withUnsafeBufferPointer { batch.setValue(row, columns[4], $0) }
                         }
                         if EmailNormalizer.isRoleAccount(bytes: localPart) { flags.insert(.emailRole) }
                     }
                     let employer = CachedFields.field(3, of: 4, in: cached)
                     if output.domain && domain.isEmpty && !employer.isEmpty {
-                        batch.setValue(row, columns[13], employer)
+                        batch.setValue(row, columns[14], employer)
                         flags.insert(.domainFromEmail)
                         domainWritten = true
                     }
@@ -231,13 +243,13 @@ struct BatchNormalizer {
             if !rawEmail.isEmpty {
                 let result = shared.normalizer.emails.normalize(Self.string(rawEmail))
                 flags.formUnion(FlagSet(result.flags))
-                batch.setValue(row, columns[2], result.email)
-                batch.setValue(row, columns[3], result.key)
+                batch.setValue(row, columns[3], result.email)
+                batch.setValue(row, columns[4], result.key)
                 if !result.domain.isEmpty && output.domain && domain.isEmpty,
                    let employer = shared.normalizer.employerDomain(result.domain, isFreemail: result.isFreemail, isDisposable: result.isDisposable),
                    !employer.isEmpty
                 {
-                    batch.setValue(row, columns[13], employer)
+                    batch.setValue(row, columns[14], employer)
                     flags.insert(.domainFromEmail)
                     domainWritten = true
                 }
@@ -257,17 +269,17 @@ struct BatchNormalizer {
                     CachedFields.encode(flags: FlagSet(company.flags).mask, [company.name, company.key], into: &out)
                 }) { cached in
                     flags.formUnion(FlagSet(mask: CachedFields.flags(cached)))
-                    batch.setValue(row, columns[11], CachedFields.field(0, of: 2, in: cached))
-                    batch.setValue(row, columns[12], CachedFields.field(1, of: 2, in: cached))
+                    batch.setValue(row, columns[12], CachedFields.field(0, of: 2, in: cached))
+                    batch.setValue(row, columns[13], CachedFields.field(1, of: 2, in: cached))
                 }
             }
         }
 
-        batch.setValue(row, columns[4], phone.e164)
-        batch.setValue(row, columns[5], phone.phoneExtension)
-        batch.setValue(row, columns[6], phone.region)
-        if !domainWritten { batch.setValue(row, columns[13], domain) }
-        batch.setValue(row, columns[14], output.flags ? flagText(flags) : "")
+        batch.setValue(row, columns[5], phone.e164)
+        batch.setValue(row, columns[6], phone.phoneExtension)
+        batch.setValue(row, columns[7], phone.region)
+        if !domainWritten { batch.setValue(row, columns[14], domain) }
+        batch.setValue(row, columns[15], output.flags ? flagText(flags) : "")
     }
 
     /// Whether the full name is to be split: both name columns are empty and there is a
@@ -278,21 +290,38 @@ struct BatchNormalizer {
         first.contains(.isEmpty) && last.contains(.isEmpty) && fullNameMapped
     }
 
-    /// Calls `body` with the traits and value of the name column `raw` in role `role`, from
-    /// `cache` (worked out the first time).
+    /// Calls `body` with the traits and the cached result of the name column `raw` in role
+    /// `role`, from `cache` (worked out the first time).
     @inline(__always)
     private static func withNamePart(
         _ raw: UnsafeBufferPointer<UInt8>, role: NameNormalizer.PartRole, from cache: Unmanaged<SharedByteCache>, shared: Shared,
-        _ body: (NameNormalizer.NamePart.Traits, UnsafeBufferPointer<UInt8>) -> Void
+        _ body: (NameNormalizer.NamePart.Traits, CachedName) -> Void
     ) {
         cache._withUnsafeGuaranteedRef { cache in
             cache.withValue(for: raw, { raw, out in
                 let part = shared.normalizer.names.part(string(raw), role: role)
-                CachedFields.encode(flags: part.traits.rawValue, [part.value], into: &out)
+                let rest = part.value.utf8.dropFirst(part.unsuffixed.utf8.count)
+                CachedFields.encode(
+                    flags: part.traits.rawValue, [Array(part.unsuffixed.utf8), Array(rest), Array(part.generation.utf8)], into: &out)
             }) { cached in
-                body(NameNormalizer.NamePart.Traits(rawValue: CachedFields.flags(cached)), CachedFields.field(0, of: 1, in: cached))
+                body(NameNormalizer.NamePart.Traits(rawValue: CachedFields.flags(cached)), CachedName(cached: cached))
             }
         }
+    }
+
+    /// A name column's result as its shared cache keeps it (``CachedFields``): the part's
+    /// traits; then three fields: the value without a first name's trailing generational
+    /// suffix (``NameNormalizer/NamePart/unsuffixed``), the rest of the value (that suffix, or
+    /// nothing), the generational suffix in canonical form. The bytes are valid only in the
+    /// lookup's closure.
+    private struct CachedName {
+        let cached: UnsafeBufferPointer<UInt8>
+        /// The whole value (the first two fields).
+        var value: UnsafeBufferPointer<UInt8> { CachedFields.fields(0..<2, of: 3, in: cached) }
+        /// The value without a first name's trailing generational suffix.
+        var unsuffixed: UnsafeBufferPointer<UInt8> { CachedFields.field(0, of: 3, in: cached) }
+        /// The generational suffix in canonical form (`listwash_name_suffix`).
+        var generation: UnsafeBufferPointer<UInt8> { CachedFields.field(2, of: 3, in: cached) }
     }
 
     /// The source columns of the fields whose results the shared caches hold.

@@ -49,6 +49,9 @@ public struct NormalizedContact: Sendable, Hashable {
     public var firstName = ""
     /// `listwash_last_name`.
     public var lastName = ""
+    /// `listwash_name_suffix`: the generational suffix, `"Jr"`, `"Sr"`, `"II"`, `"III"` or
+    /// `"IV"` (see ``PersonName/generationalSuffix``).
+    public var nameSuffix = ""
     /// The full parsed name (prefix, middle, suffix too).
     public var name = PersonName()
     /// First and last name folded to ASCII: `"jose muller"`.
@@ -161,6 +164,7 @@ public struct Normalizer: Sendable {
         out.name = name.name
         out.firstName = name.name.first
         out.lastName = name.name.last
+        out.nameSuffix = name.name.generationalSuffix
         out.nameKey = name.nameKey
         out.firstNameKey = name.firstNameKey
         out.lastNameKey = name.lastNameKey

@@ -11,6 +11,18 @@ public struct PersonName: Sendable, Hashable {
     /// Generational suffixes and credentials: `"Jr."`, `"PhD"`.
     public var suffix: String = ""
 
+    /// The generational suffix among ``suffix``, in the canonical form the
+    /// `listwash_name_suffix` column holds: `"Jr"`, `"Sr"`, `"II"`, `"III"` or `"IV"`; empty
+    /// when there is none (credentials such as `"PhD"` are not generational).
+    ///
+    /// ```swift
+    /// PersonName(last: "Smith", suffix: "III MD").generationalSuffix // "III"
+    /// PersonName(last: "Smith", suffix: "2nd").generationalSuffix    // "II"
+    /// PersonName(last: "Doe", suffix: "PhD").generationalSuffix      // ""
+    /// ```
+    /// - Complexity: O(*n*) in the length of ``suffix``.
+    public var generationalSuffix: String { NameNormalizer.generation(amongSuffixes: suffix) }
+
     /// An empty name, or one from its parts.
     public init(prefix: String = "", first: String = "", middle: String = "", last: String = "", suffix: String = "") {
         self.prefix = prefix
@@ -42,6 +54,7 @@ public struct NameResult: Sendable, Hashable {
 /// let names = NameNormalizer()
 /// NameNormalizer.properCased("mary o'brien")              // "Mary O'Brien"
 /// NameNormalizer.split(fullName: "Dr. Jane A. Doe, PhD")  // first "Jane", last "Doe"
+/// names.normalize(last: "Reed, JR").name                  // last "Reed", generationalSuffix "Jr"
 /// NameNormalizer.matchingKey("José Müller")               // "jose muller"
 /// names.firstNameKey("Peggy")                             // "margaret"
 /// names.normalize(first: "GARCIA", last: "MARIA").flags  // [.nameCaseFixed, .nameSwapped]
@@ -62,6 +75,12 @@ public struct NameNormalizer: Sendable {
     /// column holds a value that is not a known given name and the last-name column holds one
     /// (`first: "Smith", last: "John"`), the result is flagged `name_swapped` and the values
     /// are kept where they were given (a wrong swap would corrupt a correct record).
+    ///
+    /// Suffixes at the end of the last name ("Reed, JR", "Smith III", "Doe, PhD") move to the
+    /// name's suffix, as do commas and periods left at its end; so does a generational suffix
+    /// at the end of the first name when the last name is empty ("John Jr"). A suffix moves
+    /// only when a name remains before it: a last name "Junior" stays. The result's
+    /// ``PersonName/generationalSuffix`` is the `listwash_name_suffix` column.
     /// - Returns: the cleaned name, its matching keys and flags. Never throws.
     /// - Complexity: O(*n*) in the length of the input.
     public func normalize(first: String? = nil, last: String? = nil, full: String? = nil) -> NameResult {
@@ -112,6 +131,15 @@ public struct NameNormalizer: Sendable {
         var moved = ""
         /// The value after casing and moving; empty when it is not a plausible name.
         var value = ""
+        /// The generational suffix in canonical form ("Jr", "III"; see
+        /// ``PersonName/generationalSuffix``): for a last name, the one among ``moved``; for a
+        /// first name, the one still at the end of ``value``, moved out only when the last name
+        /// is empty (see ``unsuffixed``).
+        var generation = ""
+        /// A first name's value without its trailing generational suffix and the spaces and
+        /// commas before it ("John" for "John, Jr."); the value itself when there is none, and
+        /// for a last name.
+        var unsuffixed = ""
         /// ``NameNormalizer/matchingKey(_:)`` of ``value``.
         var key = ""
 
@@ -146,6 +174,15 @@ public struct NameNormalizer: Sendable {
         }
         part.value = value
         part.key = key
+        switch role {
+        case .first:
+            let (remaining, found) = Self.trailingSuffixes(of: value, in: Self.generations)
+            part.generation = found.first ?? ""
+            part.unsuffixed = found.isEmpty ? value : String(remaining)
+        case .last:
+            part.generation = Self.generation(amongSuffixes: part.moved)
+            part.unsuffixed = value
+        }
         if nicknames.givenNames.contains(part.key) { part.traits.insert(.isGivenName) }
         if !part.key.isEmpty && !part.key.utf8.contains(TextCleaning.space) { part.traits.insert(.isOneWord) }
         if part.key.utf8.count == 1 { part.traits.insert(.isInitial) }
@@ -189,8 +226,18 @@ public struct NameNormalizer: Sendable {
             return (name, Self.matchingKey(name.first), Self.matchingKey(name.last))
         }
         columnFlags(firstPart, lastPart, raise: raise)
-        let name = PersonName(prefix: firstPart.moved, first: firstPart.value, last: lastPart.value, suffix: lastPart.moved)
-        return (name, firstPart.key, lastPart.key)
+        var name = PersonName(prefix: firstPart.moved, first: firstPart.value, last: lastPart.value, suffix: lastPart.moved)
+        var firstKey = firstPart.key
+        if lastPart.value.isEmpty && !firstPart.generation.isEmpty {
+            // "John Jr" without a last name: the suffix ends the first name.
+            name.first = firstPart.unsuffixed
+            firstKey = Self.matchingKey(name.first)
+            if lastPart.generation.isEmpty {
+                let display = Self.suffixDisplay[Self.key(firstPart.generation[...])] ?? firstPart.generation
+                name.suffix = name.suffix.isEmpty ? display : name.suffix + " " + display
+            }
+        }
+        return (name, firstKey, lastPart.key)
     }
 
     /// The flags of a name taken from the first- and last-name columns (no split):
@@ -450,18 +497,47 @@ public struct NameNormalizer: Sendable {
         first = words.dropFirst().joined(separator: " ")
     }
 
-    /// Moves trailing suffixes ("Smith Jr.") from a last-name value into the suffix.
+    /// Moves trailing suffixes ("Smith Jr.", "Reed, JR", "Doe, PhD") from a last-name value
+    /// into the suffix, and drops the commas and periods left at its end ("Reed," → "Reed").
+    /// A suffix moves only when a name remains before it ("Junior" alone stays).
     private static func moveSuffix(from last: inout String, to suffix: inout String) {
-        guard last.utf8.contains(TextCleaning.space) else { return }
-        var words = last.split(separator: " ")
-        var found: [String] = []
-        while words.count > 1, let display = suffixDisplay[key(words[words.count - 1])] {
-            found.insert(display, at: 0)
-            words.removeLast()
+        let (remaining, found) = trailingSuffixes(of: last, in: suffixDisplay)
+        var kept = remaining
+        if let end = kept.lastIndex(where: { $0 != "," && $0 != "." && $0 != " " }) { kept = kept[...end] }
+        guard !found.isEmpty || kept.endIndex != last.endIndex else { return }
+        last = String(kept)
+        if !found.isEmpty { suffix = found.joined(separator: " ") }
+    }
+
+    /// The suffixes `table` knows (by ``key(_:)``) at the end of `value`, each after a space or
+    /// a comma, in their order and in the table's form, taken from the end while a name
+    /// remains before them; and that name, without the spaces and commas before the suffixes.
+    ///
+    /// `trailingSuffixes(of: "Reed, JR", in: suffixDisplay)` is `("Reed", ["Jr."])`;
+    /// `trailingSuffixes(of: "Junior", in: suffixDisplay)` is `("Junior", [])`.
+    private static func trailingSuffixes(of value: String, in table: [String: String]) -> (remaining: Substring, suffixes: [String]) {
+        func isSeparator(_ character: Character) -> Bool { character == " " || character == "," }
+        var remaining = value[...]
+        var suffixes: [String] = []
+        while let end = remaining.lastIndex(where: { !isSeparator($0) }),
+            let separator = remaining[...end].lastIndex(where: isSeparator),
+            let form = table[key(remaining[remaining.index(after: separator)...end])],
+            let kept = remaining[..<separator].lastIndex(where: { !isSeparator($0) })
+        {
+            suffixes.insert(form, at: 0)
+            remaining = remaining[...kept]
         }
-        guard !found.isEmpty else { return }
-        last = words.joined(separator: " ")
-        suffix = found.joined(separator: " ")
+        return (remaining, suffixes)
+    }
+
+    /// The first generational suffix among `suffixes` (display forms separated by spaces, as
+    /// ``PersonName/suffix`` holds them), in canonical form; empty when there is none.
+    static func generation(amongSuffixes suffixes: String) -> String {
+        guard !suffixes.isEmpty else { return "" }
+        for word in suffixes.split(separator: " ") {
+            if let generation = generations[key(word)] { return generation }
+        }
+        return ""
     }
 
     /// The text without parenthesized or quoted parts: `Robert "Bob" Smith` → `Robert Smith`.
@@ -533,21 +609,28 @@ public struct NameNormalizer: Sendable {
         return nicknames.canonical[key] ?? key
     }
 
-    /// Every name the table relates to this one: itself, the formal names it is a nickname of,
-    /// and its own nicknames, as matching keys.
+    /// The names a given name may stand for, as matching keys: itself and, when the table
+    /// knows it as a nickname, the formal names it is short for (not a formal name's nicknames).
+    ///
+    /// Two given names may be the same person when their variants share a name: when one is a
+    /// nickname of the other (Bob and Robert, Chris and Crystal) or both are nicknames of one
+    /// formal name (Bob and Rob through Robert, Bill and Will through William). Two formal names
+    /// that only share a nickname are not related (Christopher and Crystal, both "Chris").
     ///
     /// ```swift
     /// names.nameVariants(of: "Bill").contains("william") // true
-    /// !names.nameVariants(of: "Bob").isDisjoint(with: names.nameVariants(of: "Bobby")) // true
+    /// names.nameVariants(of: "Christopher")              // ["christopher"]
+    /// !names.nameVariants(of: "Bob").isDisjoint(with: names.nameVariants(of: "Rob")) // true
+    /// names.nameVariants(of: "Christopher").isDisjoint(with: names.nameVariants(of: "Crystal")) // true
     /// ```
-    /// - Complexity: O(*n* + *k*) for *k* related names.
+    /// The ``firstNameKey(_:)`` is not among them: it may lie several nickname steps away, and
+    /// would relate two formal names through them (Victor → Vic → Victoria).
+    /// - Complexity: O(*n* + *k*) for *k* formal names.
     public func nameVariants(of name: String) -> Set<String> {
         let key = Self.matchingKey(name)
         guard !key.isEmpty else { return [] }
         var variants: Set<String> = [key]
         variants.formUnion(nicknames.formalsByNickname[key] ?? [])
-        variants.formUnion(nicknames.nicknamesByFormal[key] ?? [])
-        if let canonical = nicknames.canonical[key] { variants.insert(canonical) }
         return variants
     }
 
@@ -573,13 +656,20 @@ public struct NameNormalizer: Sendable {
         "frau": "Frau", "rabbi": "Rabbi", "pastor": "Pastor",
     ]
 
+    /// Suffixes by lookup key (``key(_:)``), in the form ``PersonName/suffix`` holds them.
     static let suffixDisplay: [String: String] = [
-        "jr": "Jr.", "sr": "Sr.", "ii": "II", "iii": "III", "iv": "IV", "2nd": "2nd", "3rd": "3rd",
+        "jr": "Jr.", "junior": "Jr.", "sr": "Sr.", "senior": "Sr.", "ii": "II", "iii": "III", "iv": "IV", "2nd": "2nd", "3rd": "3rd",
         "phd": "PhD", "md": "MD", "dds": "DDS", "dmd": "DMD", "esq": "Esq.", "cpa": "CPA", "mba": "MBA",
         "rn": "RN", "jd": "JD", "pe": "PE", "cfa": "CFA", "pmp": "PMP", "dvm": "DVM", "msc": "MSc",
         "bsc": "BSc", "llm": "LLM", "facs": "FACS", "ret": "Ret.", "obe": "OBE", "mbe": "MBE", "cbe": "CBE",
         "qc": "QC", "kc": "KC", "np": "NP", "pa-c": "PA-C", "lcsw": "LCSW",
     ]
+
+    /// The generational suffixes among ``suffixDisplay``, by the same keys, in the canonical form
+    /// of ``PersonName/generationalSuffix``: the ``romanNumerals``, "2nd" and "3rd" as numerals,
+    /// Jr and Sr without a period.
+    static let generations: [String: String] = romanNumerals.merging(
+        ["jr": "Jr", "junior": "Jr", "sr": "Sr", "senior": "Sr", "2nd": "II", "3rd": "III"]) { numeral, _ in numeral }
 
     static let placeholders: Set<String> = [
         "n a", "na", "none", "null", "nil", "unknown", "test", "asdf", "xxx", "xx", "tbd", "undefined",

@@ -205,6 +205,20 @@ enum CachedFields {
     /// Field `index` of the `count` fields.
     @inline(__always)
     static func field(_ index: Int, of count: Int, in cached: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: cached[bounds(index, of: count, in: cached)])
+    }
+
+    /// Fields `range` of the `count` fields, as one run of bytes (they lie one after another).
+    @inline(__always)
+    static func fields(_ range: Range<Int>, of count: Int, in cached: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        let start = bounds(range.lowerBound, of: count, in: cached).lowerBound
+        let end = bounds(range.upperBound - 1, of: count, in: cached).upperBound
+        return UnsafeBufferPointer(rebasing: cached[start..<end])
+    }
+
+    /// Where field `index` of the `count` fields lies in `cached`.
+    @inline(__always)
+    private static func bounds(_ index: Int, of count: Int, in cached: UnsafeBufferPointer<UInt8>) -> Range<Int> {
         let raw = UnsafeRawBufferPointer(cached)
         func length(_ field: Int) -> Int {
             Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 8 + 4 * field, as: UInt32.self)))
@@ -212,6 +226,6 @@ enum CachedFields {
         var start = 8 + 4 * (count - 1)
         for earlier in 0..<index { start += length(earlier) }
         let end = index == count - 1 ? cached.count : start + length(index)
-        return UnsafeBufferPointer(rebasing: cached[start..<end])
+        return start..<end
     }
 }

@@ -77,6 +77,9 @@ import ListWashCore
         ("Mary Ann Smith", PersonName(first: "Mary", middle: "Ann", last: "Smith")),
         ("Madonna", PersonName(first: "Madonna")),
         ("John Smith III, MD", PersonName(first: "John", last: "Smith", suffix: "III MD")),
+        ("JOHN REED JUNIOR", PersonName(first: "John", last: "Reed", suffix: "Jr.")),
+        ("John Reed, Senior", PersonName(first: "John", last: "Reed", suffix: "Sr.")),
+        ("Jennifer Senior", PersonName(first: "Jennifer", last: "Senior")),
         ("", PersonName()),
     ])
     func splitsFullNames(input: String, expected: PersonName) {
@@ -95,6 +98,57 @@ import ListWashCore
     @Test func movesTitlesAndSuffixesOutOfNameColumns() {
         let result = names.normalize(first: "Dr. Jane", last: "Doe Jr.")
         #expect(result.name == PersonName(prefix: "Dr.", first: "Jane", last: "Doe", suffix: "Jr."))
+        #expect(result.name.generationalSuffix == "Jr")
+    }
+
+    /// A generational suffix at the end of the last name (after a space or a comma) moves out
+    /// of it, and `generationalSuffix` (`listwash_name_suffix`) gives it in canonical form;
+    /// credentials move out without being generational; commas and periods left at the end go.
+    @Test(arguments: [
+        ("Reed, JR", "Reed", "Jr"), ("Reed Jr.", "Reed", "Jr"), ("Reed,JR", "Reed", "Jr"), ("REED JR", "Reed", "Jr"),
+        ("Reed, Junior", "Reed", "Jr"), ("Smith III", "Smith", "III"), ("REED III", "Reed", "III"),
+        ("Jones Sr.", "Jones", "Sr"), ("Jones, SR", "Jones", "Sr"), ("jones senior", "Jones", "Sr"),
+        ("Kelly II", "Kelly", "II"), ("Kelly 2nd", "Kelly", "II"), ("Kelly 3rd", "Kelly", "III"), ("Ford IV", "Ford", "IV"),
+        ("van der Berg Jr.", "van der Berg", "Jr"), ("Smith Jr., PhD", "Smith", "Jr"), ("Smith III, MD", "Smith", "III"),
+        ("Reed, PhD", "Reed", ""), ("O'Brien, Esq.", "O'Brien", ""), ("Hale, CPA", "Hale", ""), ("Hale, MBA", "Hale", ""),
+        ("Reed,", "Reed", ""), ("Reed.", "Reed", ""), ("Reed ,", "Reed", ""), ("Reed", "Reed", ""),
+        // A suffix moves only when a name remains before it.
+        ("Junior", "Junior", ""), ("Senior", "Senior", ""), ("III", "III", ""), ("Jr", "Jr", ""),
+    ])
+    func movesGenerationalSuffixesOutOfTheLastName(last: String, expected: String, suffix: String) {
+        let result = names.normalize(first: "John", last: last)
+        #expect(result.name.first == "John")
+        #expect(result.name.last == expected)
+        #expect(result.name.generationalSuffix == suffix)
+        #expect(result.lastNameKey == NameNormalizer.matchingKey(expected))
+        #expect(names.normalize(full: "John " + last).name.generationalSuffix == suffix)
+    }
+
+    @Test func aFirstNameGivesItsGenerationalSuffixOnlyWithoutALastName() {
+        for last in [nil, "", "  "] {
+            let result = names.normalize(first: "John Jr", last: last)
+            #expect(result.name.first == "John" && result.name.last.isEmpty)
+            #expect(result.name.suffix == "Jr." && result.name.generationalSuffix == "Jr")
+            #expect(result.firstNameKey == names.firstNameKey("John") && result.nameKey == "john")
+        }
+        let commas = names.normalize(first: "JOHN, III")
+        #expect(commas.name.first == "John" && commas.name.generationalSuffix == "III")
+        let kept = names.normalize(first: "John Jr", last: "Reed")
+        #expect(kept.name.first == "John Jr" && kept.name.last == "Reed" && kept.name.generationalSuffix.isEmpty)
+        let alone = names.normalize(first: "Junior")
+        #expect(alone.name.first == "Junior" && alone.name.generationalSuffix.isEmpty)
+        #expect(names.normalize(first: "Mary Ann").name.first == "Mary Ann")
+    }
+
+    @Test func generationalSuffixIsCanonicalAndSkipsCredentials() {
+        #expect(PersonName(suffix: "III MD").generationalSuffix == "III")
+        #expect(PersonName(suffix: "PhD Jr.").generationalSuffix == "Jr")
+        #expect(PersonName(suffix: "2nd").generationalSuffix == "II")
+        #expect(PersonName(suffix: "3rd").generationalSuffix == "III")
+        #expect(PersonName(suffix: "PhD").generationalSuffix.isEmpty)
+        #expect(PersonName().generationalSuffix.isEmpty)
+        // Every generational suffix is one the parser moves out of a name.
+        #expect(Set(NameNormalizer.generations.keys).isSubset(of: NameNormalizer.suffixDisplay.keys))
     }
 
     @Test(arguments: [("José Müller", "Jose Muller"), ("Zoë Ångström", "Zoe Angstrom"), ("O'Brien", "OBRIEN"), ("François", "francois")])
@@ -125,6 +179,35 @@ import ListWashCore
         #expect(!names.nameVariants(of: "Bob").isDisjoint(with: names.nameVariants(of: "Bobby")))
         #expect(names.nameVariants(of: "Zzyzx") == ["zzyzx"])
         #expect(names.nameVariants(of: "  ").isEmpty)
+        #expect(names.nameVariants(of: "Christopher") == ["christopher"])
+    }
+
+    /// Two given names are related when one is a nickname of the other or both are nicknames
+    /// of one formal name; two formal names that only share a nickname are not.
+    @Test(arguments: [
+        ("Chris", "Christopher", true), ("Bob", "Robert", true), ("Bob", "Rob", true), ("Bill", "Will", true),
+        ("Chris", "Crystal", true), ("Peggy", "Margaret", true), ("Liz", "Beth", true), ("CHRIS", "christopher", true),
+        ("Christopher", "Crystal", false), ("Christopher", "Christine", false), ("Alexander", "Alexandra", false),
+        ("Victor", "Victoria", false), ("Crystal", "Kristopher", false),
+    ])
+    func nicknamesRelateToTheirFormalNamesOnly(a: String, b: String, related: Bool) {
+        #expect(names.nameVariants(of: a).isDisjoint(with: names.nameVariants(of: b)) != related, "\(a) / \(b)")
+        #expect(names.nameVariants(of: b).isDisjoint(with: names.nameVariants(of: a)) != related, "\(b) / \(a)")
+    }
+
+    /// Over the whole nickname table: each nickname is related to each of its formal names, and
+    /// a formal name that is nobody's nickname stands only for itself (so it is related to no
+    /// other formal name of that kind).
+    @Test func everyNicknameReachesItsFormalNamesAndFormalNamesStayApart() {
+        let table = names.nicknames
+        for (formal, nicknames) in table.nicknamesByFormal {
+            for nickname in nicknames {
+                #expect(!names.nameVariants(of: nickname).isDisjoint(with: names.nameVariants(of: formal)), "\(nickname) / \(formal)")
+            }
+            if table.formalsByNickname[formal] == nil {
+                #expect(names.nameVariants(of: formal) == [formal], "\(formal)")
+            }
+        }
     }
 
     @Test func flagsSwappedNamesWithoutSwapping() {

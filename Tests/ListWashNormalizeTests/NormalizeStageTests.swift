@@ -18,9 +18,12 @@ import Testing
 
     /// Values lead lists hold, clean and messy, per role.
     static let samples: [[String]] = [
-        ["James", "MARY", " olivia ", "José", "Zoë", "Dr. Jane", "N/A", "", "Bob", "jean-luc", "Smith", "李", "x", "mary\u{200B}ann", "Ann\tMarie"],
-        ["Smith", "DOE JR.", "van der berg", "müller", "O'BRIEN", "John", "", "Lee III", "unknown", "Thanh Le", "e\u{301}clair"],
-        ["", "", "Dr. Jane A. Doe, PhD", "Smith, John", "Robert \"Bob\" Smith", "LUDWIG VAN BEETHOVEN", "Cher", "N/A"],
+        ["James", "MARY", " olivia ", "José", "Zoë", "Dr. Jane", "N/A", "", "Bob", "jean-luc", "Smith", "李", "x", "mary\u{200B}ann", "Ann\tMarie",
+         "John Jr", "JOHN, III", "Junior"],
+        ["Smith", "DOE JR.", "van der berg", "müller", "O'BRIEN", "John", "", "Lee III", "unknown", "Thanh Le", "e\u{301}clair",
+         "Reed, JR", "Jones Sr.", "Kelly 2nd", "Reed, PhD", "Reed,", "Junior", "N/A Sr.", "Hale, CPA", ""],
+        ["", "", "Dr. Jane A. Doe, PhD", "Smith, John", "Robert \"Bob\" Smith", "LUDWIG VAN BEETHOVEN", "Cher", "N/A",
+         "John Reed, JR", "JOHN REED SENIOR", "Smith III, MD"],
         ["jane.doe@acme.com", "J.O.H.N+promo@googlemail.com", "info@acme.com", "michael.müller@initech.com",
          "ZOË@GMAIL.COM", "jane@gmial.com", "jane@gmail.con", "a..b@acme.com", ".a@acme.com", "jdoe-shop@yahoo.com",
          "+only@gmail.com", "x@mailinator.com", "x@example.test", "x@bücher.de", "x@xn--bcher-kva.de", "x@ab--cd.com",
@@ -55,7 +58,7 @@ import Testing
             if raw.phone?.isEmpty ?? true, let mobile = value(.mobile) { raw.phone = mobile }
             let contact = normalizer.normalize(raw)
             let expected = [
-                contact.firstName, contact.lastName, contact.email, contact.emailKey, contact.phone,
+                contact.firstName, contact.lastName, contact.nameSuffix, contact.email, contact.emailKey, contact.phone,
                 contact.phoneExtension, contact.areaCodeRegion, contact.zip, contact.city, contact.state,
                 contact.country, contact.company, contact.companyKey, contact.domain, contact.flagsText,
             ]
@@ -83,6 +86,37 @@ import Testing
             picked.map { Self.samples[$0][Int.random(in: 0..<Self.samples[$0].count, using: &generator)] }
         }
         try check(rows: rows, roles: picked.map { Self.roles[$0] })
+    }
+
+    /// The suffix column: from the last name, else from a first name without a last name,
+    /// else from a split full name; the same for every record with the same raw value (read
+    /// from the shared caches), and written for a reader of only that column and the last name
+    /// (a matcher indexing a CRM export).
+    @Test func writesTheGenerationalSuffixColumn() throws {
+        let schema = Schema(source: "t.csv", columns: ["First Name", "Last Name", "Full Name"], roles: [.firstName: 0, .lastName: 1, .fullName: 2])
+        let rows = [
+            ["John", "Reed, JR", ""], ["Ann", "Reed, JR", ""], ["Bo", "SMITH III", ""], ["John Jr", "", ""], ["John Jr", "Reed", ""],
+            ["", "", "John Reed Junior"], ["Al", "Reed, PhD", ""], ["Al", "Junior", ""], ["Al", "Jones Sr.", ""], ["John Jr", "", ""],
+        ]
+        let expected = [
+            ("John", "Reed", "Jr"), ("Ann", "Reed", "Jr"), ("Bo", "Smith", "III"), ("John", "", "Jr"), ("John Jr", "Reed", ""),
+            ("John", "Reed", "Jr"), ("Al", "Reed", ""), ("Al", "Junior", ""), ("Al", "Jones", "Sr"), ("John", "", "Jr"),
+        ]
+        let full = NormalizeStage(normalizer: normalizer)
+        let matcher = NormalizeStage(normalizer: normalizer, reading: ["listwash_last_name", "listwash_name_suffix"])
+        // Twice each: the second time every value comes from the shared caches.
+        for (stage, writesFirstName) in [(full, true), (matcher, false), (full, true), (matcher, false)] {
+            var batch = RecordBatch(schema: schema, layout: Pipeline([stage]).layout, rows: rows)
+            try stage.process(&batch)
+            let first = try #require(batch.layout.column("listwash_first_name"))
+            let last = try #require(batch.layout.column("listwash_last_name"))
+            let suffix = try #require(batch.layout.column("listwash_name_suffix"))
+            for (row, (firstName, lastName, nameSuffix)) in expected.enumerated() {
+                #expect(batch[row, first] == (writesFirstName ? firstName : ""), "row \(row)")
+                #expect(batch[row, last] == lastName, "row \(row)")
+                #expect(batch[row, suffix] == nameSuffix, "row \(row)")
+            }
+        }
     }
 
     @Test func leavesSettledRecordsAlone() throws {

@@ -66,6 +66,36 @@ import ListWashMatch
         #expect(2 * precision * recall / (precision + recall) >= 0.99)
     }
 
+    /// `listwash_name_suffix` is a normalized column like the others: dedupe's output carries
+    /// it, and a model that reads it gets it for a CRM export too, whose normalize stage writes
+    /// only the columns the model reads.
+    @Test func theNameSuffixColumnReachesOutputsAndMatchModels() throws {
+        scratch.write("in.csv", """
+            First Name,Last Name,Email
+            John,"Reed, JR",john.reed@acme.com
+            John,Reed Sr.,j.reed@acme.com
+            Ann,SMITH III,ann@hooli.com
+            Al,"Reed, PhD",al@hooli.com
+            """)
+        var configuration = try PipelineConfiguration.builtInDedupe()
+        configuration.inputs = [.init(path: "\(scratch.path)/in.csv")]
+        configuration.outputFile = "\(scratch.path)/out.csv"
+        _ = try Runner(configuration: configuration).run()
+        let output = try readCSV("\(scratch.path)/out.csv")
+        let last = try #require(output.header.firstIndex(of: "listwash_last_name"))
+        let suffix = try #require(output.header.firstIndex(of: "listwash_name_suffix"))
+        #expect(output.header.firstIndex(of: "listwash_name_suffix") == last + 1)
+        #expect(output.rows.map { $0[last] } == ["Reed", "Reed", "Smith", "Reed"])
+        #expect(output.rows.map { $0[suffix] } == ["Jr", "Sr", "III", ""])
+
+        let model = MatchModel(
+            comparisons: [Comparison(column: "listwash_last_name", method: .jaroWinkler), Comparison(column: "listwash_name_suffix", method: .exact)],
+            blocking: [BlockingRule([BlockingKey(column: "listwash_last_name")])])
+        let index = try ReferenceIndex(path: "\(scratch.path)/in.csv", kind: .contact, idColumn: "Email", model: model)
+        let column = try #require(index.features.column("listwash_name_suffix"))
+        #expect((0..<column.count).map { column[$0] } == ["jr", "sr", "iii", ""])
+    }
+
     @Test func oversizeBlocksAreComparedByNeighbourhoodAndReported() {
         var model = MatchModel.leadList
         model.maxBlockSize = 20
