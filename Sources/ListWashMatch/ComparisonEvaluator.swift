@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ListWashNormalize
 
 /// Computes the level two records reach on each comparison of a model.
 ///
@@ -160,10 +161,13 @@ final class ComparisonEvaluator: @unchecked Sendable {
             // (john.smith2@ is another John Smith's mailbox).
             if x[0] == y[0], Metrics.levenshtein(x, y, maximum: 2) <= 2, !Metrics.equalIgnoringDigits(x, y) { return 3 }
             guard c.detailColumn >= 0 else { return 4 }
-            // Two mailboxes at one business domain (the record's domain is its email's).
+            // Two personal mailboxes at one business domain (the record's domain is its
+            // email's; a role mailbox such as info@ is nobody's own).
             let domain = left.value(c.detailColumn, i)
             if !domain.isEmpty, Metrics.equal(domain, right.value(c.detailColumn, j)),
-               Metrics.endsWith(x, domain), Metrics.endsWith(y, domain) { return 4 }
+               Metrics.endsWith(x, domain), Metrics.endsWith(y, domain),
+               !EmailNormalizer.isRoleAccount(bytes: UnsafeBufferPointer(rebasing: x[0..<localX])),
+               !EmailNormalizer.isRoleAccount(bytes: UnsafeBufferPointer(rebasing: y[0..<localY])) { return 4 }
             return 5
         case .phone:
             if c.detailColumn >= 0 {

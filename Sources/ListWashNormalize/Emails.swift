@@ -472,7 +472,7 @@ extension EmailNormalizer {
     }
 
     /// ``isRoleAccount(_:)`` over a lower-cased local part's bytes.
-    static func isRoleAccount(bytes local: UnsafeBufferPointer<UInt8>) -> Bool {
+    public static func isRoleAccount(bytes local: UnsafeBufferPointer<UInt8>) -> Bool {
         let end = local.firstIndex(of: UInt8(ascii: "+")) ?? local.count
         guard end > 0, end <= longestRoleLocalPart, roleShapes[end] & (1 << shapeBit(local[0])) != 0,
             local[0..<end].allSatisfy({ $0 < 0x80 })
