@@ -132,12 +132,11 @@ public struct Deduplicator: Sendable {
                 possible.append((i, j, probability))
                 continue
             }
-            // A pair across the two clusters that fails a requirement, contradicts a match on
-            // one comparison, or whose evidence says two people (a Bayes factor below 1)
-            // keeps them apart.
+            // A pair across the two clusters whose evidence says two people (a Bayes factor
+            // below 1), or that contradicts a match on one comparison, keeps them apart.
             let joined = clustering.join(i, j) { a, b in
-                let pattern = scorer.pattern(store, a, store, b, stopsEarly: true)
-                return !scorer.failsRequirement(pattern) && !scorer.contradicts(pattern) && scorer.evidence(pattern: pattern, leftRecord: a) >= 0
+                let pattern = scorer.pattern(store, a, store, b)
+                return !scorer.contradicts(pattern) && scorer.evidence(pattern: pattern, leftRecord: a) >= 0
             }
             if joined {
                 result.joins += 1
