@@ -99,8 +99,9 @@ public struct Comparison: Codable, Sendable {
     /// placeholder: see ``SharedValues``) weighs nothing when two records agree on it.
     public var sharedValues: Bool?
     /// Comparisons with the same group describe one thing and are not independent evidence
-    /// (a company and a ZIP code both say where a person works: colleagues agree on both): of
-    /// their agreements only the strongest counts; every disagreement still counts.
+    /// (a company and a ZIP code both say where a person works: colleagues agree on both, a job
+    /// changer disagrees on both): of their agreements only the strongest counts, and of their
+    /// disagreements only the strongest.
     public var group: String?
     /// A column that refines agreement: for emails, each record's business domain
     /// (`listwash_domain`, empty for free-mail), so that two mailboxes at one business domain

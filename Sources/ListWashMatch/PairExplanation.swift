@@ -26,7 +26,8 @@ public struct PairExplanation: Sendable {
     public var prior: Double
     /// What agreements in one group do not add, counted once (see ``Comparison/group``): 0 or less.
     public var groupDiscount: Double = 0
-    /// Whether a required comparison disagrees outright (the pair can then be no match).
+    /// Whether a required comparison disagrees outright, or a level contradicts a match (the
+    /// pair can then be no match).
     public var failsRequirement: Bool
     /// The model's thresholds.
     public var matchThreshold: Double, reviewThreshold: Double
@@ -37,7 +38,7 @@ public struct PairExplanation: Sendable {
     public var probability: Double { failsRequirement ? 0 : MatchModel.probability(weight: total) }
     /// "match", "possible match (review)" or "no match".
     public var decision: String {
-        if failsRequirement { return "no match (a required comparison disagrees)" }
+        if failsRequirement { return "no match (a required comparison disagrees, or a level contradicts a match)" }
         if probability >= matchThreshold { return "match" }
         return probability >= reviewThreshold ? "possible match (review)" : "no match"
     }

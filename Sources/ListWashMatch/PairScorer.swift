@@ -30,6 +30,8 @@ final class PairScorer: @unchecked Sendable {
     private let groups: UnsafeMutableBufferPointer<Int8>
     /// Whether any comparison is in a group.
     private let hasGroups: Bool
+    /// Whether any level contradicts a match (see ``contradiction``).
+    private let hasContradictions: Bool
     /// Bit `k` set for each required comparison, and for each sufficient one.
     private let requirementMask: UInt64, sufficientMask: UInt64
 
@@ -86,6 +88,7 @@ final class PairScorer: @unchecked Sendable {
         let names = Array(Set(model.comparisons.compactMap(\.group))).sorted()
         for (k, comparison) in model.comparisons.enumerated() { groups[k] = Int8(comparison.group.flatMap { names.firstIndex(of: $0) }.map { min($0, 7) } ?? -1) }
         hasGroups = !names.isEmpty
+        hasContradictions = (0..<(max(comparisonCount, 1) * 16)).contains { [weights] in weights[$0] <= Self.contradiction }
         let highest = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(comparisonCount, 1))
         for k in 0..<comparisonCount { highest[k] = (1..<16).reduce(0) { [weights] in max($0, weights[k * 16 + $1]) } }
         highestWeights = highest
@@ -115,11 +118,12 @@ final class PairScorer: @unchecked Sendable {
         for values in frequencyAdjustments { values.deallocate() }
     }
 
-    /// Whether a pair with `pattern` disagrees outright on a required comparison (and so can
-    /// be neither a match nor a possible match).
+    /// Whether a pair with `pattern` disagrees outright on a required comparison, or reaches a
+    /// level that contradicts a match (see ``contradicts(_:)``), and so can be neither a match nor
+    /// a possible match.
     @inline(__always)
     func failsRequirement(_ pattern: UInt64) -> Bool {
-        requirements.fails(pattern)
+        requirements.fails(pattern) || (hasContradictions && contradicts(pattern))
     }
 
     /// The comparison-level pattern of a pair: 4 bits per comparison. With `stopsEarly`, a pair
@@ -134,24 +138,29 @@ final class PairScorer: @unchecked Sendable {
     @inline(__always)
     func weight(pattern: UInt64, leftRecord record: Int) -> Double {
         var total = priorWeight
-        // Per group, the strongest agreement (up to 8 groups).
+        // Per group, the strongest agreement and the strongest disagreement (up to 8 groups).
         var strongest: (Double, Double, Double, Double, Double, Double, Double, Double) = (0, 0, 0, 0, 0, 0, 0, 0)
+        var weakest: (Double, Double, Double, Double, Double, Double, Double, Double) = (0, 0, 0, 0, 0, 0, 0, 0)
         for k in 0..<comparisonCount {
             let level = Int((pattern >> UInt64(4 * k)) & 0xF)
             var weight = weights[k * 16 + level]
             if level == 1, hasAdjustments[k] { weight += Double(frequencyAdjustments[k][record]) }
             let group = hasGroups ? Int(groups[k]) : -1
-            if group < 0 || weight <= 0 {
+            if group < 0 {
                 total += weight
-            } else {
+            } else if weight > 0 {
                 withUnsafeMutableBytes(of: &strongest) { bytes in
-                    let best = bytes.load(fromByteOffset: group * 8, as: Double.self)
-                    if weight > best { bytes.storeBytes(of: weight, toByteOffset: group * 8, as: Double.self) }
+                    if weight > bytes.load(fromByteOffset: group * 8, as: Double.self) { bytes.storeBytes(of: weight, toByteOffset: group * 8, as: Double.self) }
+                }
+            } else {
+                withUnsafeMutableBytes(of: &weakest) { bytes in
+                    if weight < bytes.load(fromByteOffset: group * 8, as: Double.self) { bytes.storeBytes(of: weight, toByteOffset: group * 8, as: Double.self) }
                 }
             }
         }
         if hasGroups {
             total += strongest.0 + strongest.1 + strongest.2 + strongest.3 + strongest.4 + strongest.5 + strongest.6 + strongest.7
+            total += weakest.0 + weakest.1 + weakest.2 + weakest.3 + weakest.4 + weakest.5 + weakest.6 + weakest.7
         }
         return total
     }
@@ -203,7 +212,7 @@ final class PairScorer: @unchecked Sendable {
             }
         }
         // A sufficient comparison may come after the required ones: the verdict is the whole pattern's.
-        return (pattern, reachable >= cutoff && !requirements.fails(pattern))
+        return (pattern, reachable >= cutoff && !failsRequirement(pattern))
     }
 
     /// The match weight of records `i` of `left` and `j` of `right` (the scored set, whose term
