@@ -52,11 +52,7 @@ import Testing
 
     /// Two lines of one switchboard (the main number with two extensions) are two people, even
     /// when they have one name at one company and ZIP code.
-    @Test(.disabled("""
-        the model joins them on a list of 300 (p=0.93; apart on 2,500): 'other extension' weighs \
-        -9.97, but one name (+12.3 with term frequencies) and one workplace (+11.4) outweigh it, and \
-        a level that contradicts a match keeps only clusters apart (Deduplicator.run), never the pair itself
-        """), arguments: sizes)
+    @Test(arguments: sizes)
     func colleaguesOnTwoExtensionsOfOneSwitchboardAreTwoPeople(size: Int) throws {
         let (list, pair) = try washed([
             "Wei,Zhang,,Hooli,650-253-4200 x204,94043",
@@ -84,11 +80,7 @@ import Testing
 
     /// A person who changed jobs: new company, new email, new ZIP code, the same mobile phone
     /// and name.
-    @Test(.disabled("""
-        the model keeps them apart: p=0.60 on a list of 300 (review), 0.39 on 2,500: the new company \
-        (-7.6) and the new ZIP code (-6.6) both count although the group 'workplace' counts their \
-        agreement once, and the same mobile (+14.1; +10.0 with u from the data) does not make up for it
-        """), arguments: sizes)
+    @Test(arguments: sizes)
     func aJobChangerWithTheSameMobileIsOnePerson(size: Int) throws {
         let (list, pair) = try washed([
             "Robert,Kim,robert.kim@initech.com,Initech,415-871-2230,78701",
