@@ -3,8 +3,9 @@ import ListWashNormalize
 
 /// Finds the rows of a run that are the same person and marks them: `listwash_cluster` (rows
 /// sharing a value are one person) and `listwash_match_score` on every row; a possible match
-/// goes to `review` with its partner and probability; when rows are records of a purchased list,
-/// every row of a cluster but its survivor goes to `duplicate`.
+/// goes to `review` with its partner and probability, the partner also in
+/// `listwash_review_partner` as `FILE:ROW` (what `listwash explain` takes); when rows are records
+/// of a purchased list, every row of a cluster but its survivor goes to `duplicate`.
 ///
 /// Dedupe must see the whole list before it can decide, so it is a ``BarrierStage``: the rows
 /// wait (in memory up to a budget, then in a temporary file) while it indexes them.
@@ -49,8 +50,14 @@ public final class DedupeStage: BarrierStage, @unchecked Sendable {
         features = FeatureSet(model: model, variants: variants)
     }
 
-    /// With `rows: records`, `listwash_merged`: the fields a surviving row took from its duplicates.
-    public var outputColumns: [String] { rows == .records ? [FieldMerge.column] : [] }
+    /// `listwash_review_partner` (see ``reviewPartnerColumn``), and with `rows: records`
+    /// `listwash_merged`: the fields a surviving row took from its duplicates.
+    public var outputColumns: [String] { [Self.reviewPartnerColumn] + (rows == .records ? [FieldMerge.column] : []) }
+
+    /// The column that names a review row's possible partner, filled only on rows the matching
+    /// stages send to `review`: `FILE:ROW` for another row of the run (dedupe), `contact:ID` or
+    /// `lead:ID` for a CRM record (match).
+    public static let reviewPartnerColumn = "listwash_review_partner"
 
     /// The result, once the stage has seen every row.
     public var outcome: DedupeResult? { result }
@@ -111,6 +118,7 @@ public final class DedupeStage: BarrierStage, @unchecked Sendable {
 
     public func process(_ batch: inout RecordBatch) throws {
         guard let result else { return }
+        let partnerColumn = batch.layout.column(Self.reviewPartnerColumn)
         for row in 0..<batch.count where batch.isOpen(row) {
             let sequence = batch.sequence(row)
             guard sequence < denseBySequence.count, denseBySequence[sequence] >= 0 else { continue }
@@ -133,6 +141,7 @@ public final class DedupeStage: BarrierStage, @unchecked Sendable {
                     ? "kept apart: a record of one of their clusters is evidently another person than a record of the other"
                     : "below the match threshold \(Self.format(result.model.matchThreshold))"
                 batch.settle(row, as: .review, reason: "possible duplicate of row \(sourceRow) of \(source) (p=\(Self.format(possible.probability)), \(why))")
+                if let partnerColumn { batch[row, partnerColumn] = "\(source):\(sourceRow)" }
             }
         }
     }

@@ -7,7 +7,8 @@ import ListWashNormalize
 /// Fills `listwash_match_id` and `listwash_match_type` (the best of the lead and contact
 /// matches; a lead wins a tie), `listwash_match_score`, `listwash_contact_id`, `listwash_lead_id`,
 /// `listwash_account_id` and `listwash_match_reason`. A row whose best candidate is only a
-/// possible match goes to `review`. The exports are read and indexed once per run; rows are
+/// possible match goes to `review`, with the candidate in `listwash_review_partner` as
+/// `contact:ID` or `lead:ID`. The exports are read and indexed once per run; rows are
 /// matched on all cores.
 public final class MatchStage: SetUpStage, @unchecked Sendable {
     /// A CRM export and its id column.
@@ -37,8 +38,10 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
     /// Related-name lists, shared by the batches matched on every core.
     private let variants = NameVariantCache()
 
+    /// The match's type, its contact, lead and account ids and reason, and a review row's
+    /// candidate (`listwash_review_partner`).
     public var outputColumns: [String] {
-        ["listwash_match_type", "listwash_contact_id", "listwash_lead_id", "listwash_account_id", "listwash_match_reason"]
+        ["listwash_match_type", "listwash_contact_id", "listwash_lead_id", "listwash_account_id", "listwash_match_reason", DedupeStage.reviewPartnerColumn]
     }
 
     public var runsConcurrently: Bool { true }
@@ -75,6 +78,7 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
         let store = features.store(model: model)
         let results = indexes.map { index in (index, index.keys(for: features, store: store)) }
         let domain = batch.layout.column("listwash_domain"), company = batch.layout.column("listwash_company_key"), state = batch.layout.column("listwash_state")
+        let partnerColumn = batch.layout.column(DedupeStage.reviewPartnerColumn)
         for (record, row) in open.enumerated() {
             // The indexes' tables are large: start loading the next records' parts of them.
             for (index, keys) in results {
@@ -104,6 +108,7 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
                 } else {
                     batch.settle(row, as: .review, reason: "possible match to \(best.index.kind.rawValue) \(label) in \(best.index.path) (p=\(Self.format(best.probability)), below the match threshold \(Self.format(model.matchThreshold)))")
                     batch[row, OutputLayout.matchScore] = Self.format(best.probability)
+                    if let partnerColumn { batch[row, partnerColumn] = "\(best.index.kind.rawValue):\(label)" }
                 }
             }
             if accountID.isEmpty, let accountIndex,

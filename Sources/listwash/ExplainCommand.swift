@@ -5,7 +5,7 @@ struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
         abstract: "Explain why two records match or not: each comparison's level and weight, the total, the thresholds.",
-        discussion: "Records are FILE:ROW, ROW being the record number (listwash_row). The model's parameters are estimated on the files as a dedupe run would."
+        discussion: "Records are FILE:ROW, ROW being the record number (listwash_row). The pair is scored as a run of the pipeline scores it: the model's parameters are estimated on the records its dedupe stage sees, the rows still open after the stages before it (a rejected row has no score), of all its inputs when both files are among them, else of the two files."
     )
 
     @Argument(help: "The pipeline file whose dedupe or match stage gives the model.")

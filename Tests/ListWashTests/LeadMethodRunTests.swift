@@ -165,6 +165,7 @@ import Testing
         let date = try #require(header.firstIndex(of: "listwash_response_date"))
         let list = try #require(header.firstIndex(of: "listwash_list"))
         #expect(rows.map { $0[campaign] } == ["Webinar: Pipeline 101", "Whitepaper: Lead Methods", "Pricing page", "Demo request"])
+        try #require(rows.count == 4, "four forms attached")
         #expect(Array(rows.map { $0[date] }.prefix(3)) == ["2026-11-02", "2026-11-03", "2026-11-05"])
         #expect(rows[3][date].count == 10, "a form without a date gets the run's date")
         #expect(rows.allSatisfy { $0[list] == "Website forms" })
