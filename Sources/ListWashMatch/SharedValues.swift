@@ -16,7 +16,8 @@ struct SharedValues: Sendable {
     private let names: [[UInt8]]
 
     /// Counts, for each comparison with ``Comparison/sharedValues``, the distinct names (first
-    /// and last name together) behind each value of `features`, one comparison per core.
+    /// name with nicknames folded, and last name) behind each value of `features`, one
+    /// comparison per core.
     init(model: MatchModel, features: FeatureSet) {
         let counted = model.comparisons.indices.filter { model.comparisons[$0].sharedValues == true && features.column(model.comparisons[$0].column) != nil }
         let person = Self.nameHashes(model: model, features: features)
@@ -56,14 +57,17 @@ struct SharedValues: Sendable {
         names(k, record: record) >= Self.threshold
     }
 
-    /// Each record's name (its first name comparison's column and that comparison's swap
-    /// column, the last name), hashed; 0 when both are empty. `nil` when the model compares
-    /// no given names.
+    /// Each record's person as far as names tell: its first name comparison's column with
+    /// nicknames folded (Bob, Bobby and Robert are one name) and that comparison's swap column
+    /// (the last name), hashed; 0 when both are empty. `nil` when the model compares no given
+    /// names.
     private static func nameHashes(model: MatchModel, features: FeatureSet) -> [UInt64]? {
         guard let first = model.comparisons.first(where: { $0.method == .name }) else { return nil }
         let given = features.column(first.column), family = first.swapColumn.flatMap { features.column($0) }
+        var cache = HashedKeyMap<UInt64>(capacity: 1 << 12, filler: 0)
         return (0..<features.count).map { record in
-            let a = given?.hash(record) ?? 0, b = family?.hash(record) ?? 0
+            let a = given?.withValue(record) { BlockingKeys.key($0, .nickname, cache: &cache) } ?? 0
+            let b = family?.hash(record) ?? 0
             return a == 0 && b == 0 ? 0 : a &* 31 ^ (b &+ 0x2545_F491_4F6C_DD1D)
         }
     }
