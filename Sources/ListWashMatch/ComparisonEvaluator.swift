@@ -147,7 +147,7 @@ final class ComparisonEvaluator: @unchecked Sendable {
             let similarity = Metrics.jaroWinkler(x, y)
             for index in 0..<c.thresholdCount where similarity >= c.threshold(index) { return level + index }
             level += c.thresholdCount
-            if (x.count == 1 || y.count == 1) && x[0] == y[0] { return level }
+            if (Metrics.isInitial(x) || Metrics.isInitial(y)) && x[0] == y[0] { return level }
             return level + 1
         case .email:
             if exact { return 1 }
@@ -331,6 +331,12 @@ enum Metrics {
             start = end + 1
         }
         return count
+    }
+
+    /// Whether a name is an initial: one letter, perhaps with a period ("m", "m.").
+    @inline(__always)
+    static func isInitial(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        name.count == 1 || (name.count == 2 && name[1] == UInt8(ascii: "."))
     }
 
     /// Whether `a` and `b` are equal once their digits are left out.
