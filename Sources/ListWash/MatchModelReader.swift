@@ -16,9 +16,10 @@ import Yams
 ///       - [soc_sec_id]
 ///     thresholds: {match: 0.9, review: 0.5}
 ///     prior: auto                 # P(two random records are one person); auto: from the data
+///     learn_m: true               # learn the names' m values from pairs that share an identifier
 /// ```
 enum MatchModelReader {
-    static let keys = ["model", "train", "comparisons", "blocking", "thresholds", "prior", "max_block_size", "window", "survivorship", "estimate_u", "required"]
+    static let keys = ["model", "train", "comparisons", "blocking", "thresholds", "prior", "max_block_size", "window", "survivorship", "estimate_u", "learn_m", "required"]
 
     static func read(_ options: YAMLValue?, base: PathResolver, allowed extra: [String] = []) throws -> (MatchModel, [(String, YAMLValue)]) {
         var model = MatchModel.leadList
@@ -33,6 +34,7 @@ enum MatchModelReader {
             case "model": break
             case "train": model.train = try value.boolean("train")
             case "estimate_u": model.estimateU = try value.boolean("estimate_u")
+            case "learn_m": model.learnM = try value.boolean("learn_m")
             case "comparisons":
                 model.comparisons = try value.list().map(readComparison)
                 // A pair's levels are packed 4 bits a comparison into 64 bits.

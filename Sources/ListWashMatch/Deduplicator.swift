@@ -83,8 +83,14 @@ public struct Deduplicator: Sendable {
         let generator = PairGenerator(keys: keys, maxBlockSize: model.maxBlockSize, window: model.window, sortColumn: sortColumn)
         let (pairs, blocking) = generator.generate(ruleNames: model.blocking.map(\.description))
         timer.mark("candidate pairs")
-        // Without EM, a pair that fails a requirement needs only the levels that decide so.
-        let patterns = parallelPatterns(pairs, evaluator: evaluator, features: store, requirements: model.train ? nil : Requirements(model: model))
+        // The pairs that share an identifier come first; m values may be learned from them.
+        let learnsM = model.learnM && !model.train && features.count >= Self.minimumRecordsForPriorEM
+        let identityRules = learnsM ? IdentityPairs.ruleCount(model) : 0
+        let identityPairs = blocking.rules.prefix(identityRules).reduce(0) { $0 + $1.pairs }
+        // Without EM, a pair that fails a requirement needs only the levels that decide so
+        // (the pairs m values are learned from get every level).
+        let patterns = parallelPatterns(pairs, evaluator: evaluator, features: store, requirements: model.train ? nil : Requirements(model: model),
+                                        wholeUpTo: identityPairs)
         timer.mark("comparisons")
         if model.train {
             var counts: [UInt64: Int] = [:]
@@ -107,6 +113,21 @@ public struct Deduplicator: Sendable {
             model.prior = dataPrior(model, pairs: pairs, patterns: patterns, scorer: scorer, records: features.count)
             scorer.setPrior(model.prior)
             timer.mark("prior")
+        }
+        if identityPairs > 0 {
+            // Two rounds: m from the identity pairs, then the prior again under the new m.
+            let comparisons = IdentityPairs.learnable(model, identityRules: identityRules)
+            for _ in 0..<2 {
+                let learned = IdentityPairs.learnM(&model, comparisons: comparisons, pairs: pairs, patterns: patterns, count: identityPairs,
+                                                   scorer: scorer, workers: workers)
+                guard !learned.isEmpty else { break }
+                scorer.setM(from: model)
+                if model.priorFromData {
+                    model.prior = dataPrior(model, pairs: pairs, patterns: patterns, scorer: scorer, records: features.count)
+                    scorer.setPrior(model.prior)
+                }
+            }
+            timer.mark("m from identity pairs")
         }
         return Estimate(model: model, pairs: pairs, patterns: patterns, blocking: blocking, timings: timer.steps, store: store,
                         evaluator: evaluator, scorer: scorer)
@@ -211,7 +232,8 @@ public struct Deduplicator: Sendable {
         return Array(parts.joined())
     }
 
-    private func parallelPatterns(_ pairs: [UInt64], evaluator: ComparisonEvaluator, features: FeatureStore, requirements: Requirements?) -> [UInt64] {
+    private func parallelPatterns(_ pairs: [UInt64], evaluator: ComparisonEvaluator, features: FeatureStore, requirements: Requirements?,
+                                  wholeUpTo whole: Int = 0) -> [UInt64] {
         var patterns = [UInt64](repeating: 0, count: pairs.count)
         let chunks = max(1, min(workers * 8, pairs.count / 4096 + 1))
         let chunkSize = (pairs.count + chunks - 1) / chunks
@@ -232,7 +254,7 @@ public struct Deduplicator: Sendable {
                         }
                         let pair = source.value[index]
                         let i = Int(pair >> 32), j = Int(pair & 0xFFFF_FFFF)
-                        out.value[index] = evaluator.pattern(features, i, features, j, stoppingAt: requirements)
+                        out.value[index] = evaluator.pattern(features, i, features, j, stoppingAt: index < whole ? nil : requirements)
                     }
                 }
             }

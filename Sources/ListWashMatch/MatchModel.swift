@@ -239,6 +239,10 @@ public struct MatchModel: Codable, Sendable {
     public var window: Int
     /// Whether m values and the prior are estimated by EM on the data at run time.
     public var train: Bool
+    /// Whether m values are learned from the data at run time without EM over every candidate
+    /// pair: from the pairs that share an identifier (see ``IdentityPairs``), on lists of at
+    /// least ``Deduplicator/minimumRecordsForPriorEM`` records.
+    public var learnM: Bool
     /// Whether u values are estimated from random pairs of the data at run time (only on sets
     /// of at least ``minimumRecordsForU`` records; smaller ones keep the model's u values).
     public var estimateU: Bool
@@ -255,7 +259,7 @@ public struct MatchModel: Codable, Sendable {
     /// A model over `comparisons` and `blocking`.
     public init(comparisons: [Comparison], blocking: [BlockingRule], prior: Double = 0.05, priorFromData: Bool = false,
                 expectedPartners: Double = 0.3, matchThreshold: Double = 0.9, reviewThreshold: Double = 0.5, maxBlockSize: Int = 60,
-                window: Int = 10, train: Bool = false, estimateU: Bool = true, required: [String] = [], sufficient: [String] = []) {
+                window: Int = 10, train: Bool = false, learnM: Bool = false, estimateU: Bool = true, required: [String] = [], sufficient: [String] = []) {
         self.comparisons = comparisons
         self.blocking = blocking
         self.prior = prior
@@ -266,13 +270,14 @@ public struct MatchModel: Codable, Sendable {
         self.maxBlockSize = maxBlockSize
         self.window = window
         self.train = train
+        self.learnM = learnM
         self.estimateU = estimateU
         self.required = required
         self.sufficient = sufficient
     }
 
     enum CodingKeys: String, CodingKey {
-        case comparisons, blocking, prior, priorFromData, expectedPartners, matchThreshold, reviewThreshold, maxBlockSize, window, train, estimateU, required, sufficient
+        case comparisons, blocking, prior, priorFromData, expectedPartners, matchThreshold, reviewThreshold, maxBlockSize, window, train, learnM, estimateU, required, sufficient
     }
 
     /// Reads a model file; `required` may be absent.
@@ -288,6 +293,7 @@ public struct MatchModel: Codable, Sendable {
         maxBlockSize = try container.decode(Int.self, forKey: .maxBlockSize)
         window = try container.decode(Int.self, forKey: .window)
         train = try container.decodeIfPresent(Bool.self, forKey: .train) ?? false
+        learnM = try container.decodeIfPresent(Bool.self, forKey: .learnM) ?? false
         estimateU = try container.decodeIfPresent(Bool.self, forKey: .estimateU) ?? true
         required = try container.decodeIfPresent([String].self, forKey: .required) ?? []
         sufficient = try container.decodeIfPresent([String].self, forKey: .sufficient) ?? []
@@ -367,5 +373,5 @@ public struct MatchModel: Codable, Sendable {
             BlockingRule([BlockingKey(column: "listwash_first_name", function: .metaphone), BlockingKey(column: "listwash_last_name", function: .metaphone)],
                          unordered: true),
         ],
-        prior: 0.05, priorFromData: true, matchThreshold: 0.9, reviewThreshold: 0.5, maxBlockSize: 40, train: false, required: ["first_name", "last_name"], sufficient: ["email"])
+        prior: 0.05, priorFromData: true, matchThreshold: 0.9, reviewThreshold: 0.5, maxBlockSize: 40, train: false, learnM: true, required: ["first_name", "last_name"], sufficient: ["email"])
 }

@@ -6,7 +6,7 @@ import Dispatch
 /// Scores pairs under a model: each comparison's level weight, term-frequency adjustments for
 /// exact agreement on rare or common values, and the prior, summed into a match weight.
 final class PairScorer: @unchecked Sendable {
-    let model: MatchModel
+    private(set) var model: MatchModel
     let evaluator: ComparisonEvaluator
     /// weights[k * 16 + level]; level 0 (null) weighs 0.
     private let weights: UnsafeMutableBufferPointer<Double>
@@ -31,7 +31,7 @@ final class PairScorer: @unchecked Sendable {
     /// Whether any comparison is in a group.
     private let hasGroups: Bool
     /// Whether any level contradicts a match (see ``contradiction``).
-    private let hasContradictions: Bool
+    private var hasContradictions: Bool
     /// Bit `k` set for each required comparison, and for each sufficient one.
     private let requirementMask: UInt64, sufficientMask: UInt64
 
@@ -44,14 +44,7 @@ final class PairScorer: @unchecked Sendable {
         weights.initialize(repeating: 0)
         hasAdjustments = .allocate(capacity: max(comparisonCount, 1))
         hasAdjustments.initialize(repeating: false)
-        // A fuzzy level never weighs more than exact agreement (a level seldom seen among random
-        // pairs would otherwise get an absurd weight from a tiny u).
-        for (k, comparison) in model.comparisons.enumerated() {
-            let exact = comparison.levels.first?.weight ?? 0
-            for (index, level) in comparison.levels.enumerated() where index < 15 {
-                weights[k * 16 + index + 1] = index == 0 ? level.weight : min(level.weight, exact)
-            }
-        }
+        Self.fill(weights, from: model)
         let table = frequencies ?? TermFrequencies(model: model, sets: [features])
         let shared = SharedValues(model: model, features: features)
         var adjustments: [UnsafeMutableBufferPointer<Float>] = []
@@ -63,14 +56,15 @@ final class PairScorer: @unchecked Sendable {
             if applies { tasks.append(k) }
         }
         // One comparison per core.
-        let shared2 = UncheckedSendable(adjustments), applying = tasks, exactWeights = model.comparisons.indices.map { [weights] in weights[$0 * 16 + 1] }
+        let shared2 = UncheckedSendable(adjustments), applying = tasks
         DispatchQueue.concurrentPerform(iterations: applying.count) { task in
             let k = applying[task], comparison = model.comparisons[k], values = shared2.value[k]
             guard let column = features.column(comparison.column), let uExact = comparison.levels.first?.u else { return }
             for record in 0..<features.count {
                 if shared.isShared(k, record: record) {
-                    // A value several people give identifies no one: agreeing on it weighs nothing.
-                    values[record] = Float(-exactWeights[k])
+                    // A value several people give identifies no one: agreeing on it weighs nothing
+                    // (`Float.nan` stands for "minus the exact level's weight", whatever m is).
+                    values[record] = .nan
                 } else if comparison.termFrequency {
                     let frequency = table.frequency(k, hash: column.hash(record))
                     // Rare values count for more, common ones for less, within bounds: even a rare
@@ -89,12 +83,37 @@ final class PairScorer: @unchecked Sendable {
         for (k, comparison) in model.comparisons.enumerated() { groups[k] = Int8(comparison.group.flatMap { names.firstIndex(of: $0) }.map { min($0, 7) } ?? -1) }
         hasGroups = !names.isEmpty
         hasContradictions = (0..<(max(comparisonCount, 1) * 16)).contains { [weights] in weights[$0] <= Self.contradiction }
-        let highest = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(comparisonCount, 1))
-        for k in 0..<comparisonCount { highest[k] = (1..<16).reduce(0) { [weights] in max($0, weights[k * 16 + $1]) } }
-        highestWeights = highest
+        highestWeights = .allocate(capacity: max(comparisonCount, 1))
+        Self.fillHighest(highestWeights, weights: weights, count: comparisonCount)
         evaluationOrder = evaluator.cheapestFirst
         requirementMask = requirements.required.reduce(0) { $0 | 1 << UInt64($1.comparison) }
         sufficientMask = requirements.sufficient.reduce(0) { $0 | 1 << UInt64($1) }
+    }
+
+    /// The level weights of `model`: a fuzzy level never weighs more than exact agreement (a
+    /// level seldom seen among random pairs would otherwise get an absurd weight from a tiny u).
+    private static func fill(_ weights: UnsafeMutableBufferPointer<Double>, from model: MatchModel) {
+        for (k, comparison) in model.comparisons.enumerated() {
+            let exact = comparison.levels.first?.weight ?? 0
+            for (index, level) in comparison.levels.enumerated() where index < 15 {
+                weights[k * 16 + index + 1] = index == 0 ? level.weight : min(level.weight, exact)
+            }
+        }
+    }
+
+    /// Per comparison, its highest level weight (at least 0).
+    private static func fillHighest(_ highest: UnsafeMutableBufferPointer<Double>, weights: UnsafeMutableBufferPointer<Double>, count: Int) {
+        for k in 0..<count { highest[k] = (1..<16).reduce(0) { max($0, weights[k * 16 + $1]) } }
+    }
+
+    /// Scores with the m values (and prior) of `model` from now on: a model of the same
+    /// comparisons whose m values were learned (see ``Training/learnM(_:)``).
+    func setM(from model: MatchModel) {
+        self.model = model
+        Self.fill(weights, from: model)
+        Self.fillHighest(highestWeights, weights: weights, count: comparisonCount)
+        hasContradictions = (0..<(max(comparisonCount, 1) * 16)).contains { [weights] in weights[$0] <= Self.contradiction }
+        setPrior(model.prior)
     }
 
     /// Scores with `prior` from now on (a run that works its prior out from its candidate
@@ -144,7 +163,7 @@ final class PairScorer: @unchecked Sendable {
         for k in 0..<comparisonCount {
             let level = Int((pattern >> UInt64(4 * k)) & 0xF)
             var weight = weights[k * 16 + level]
-            if level == 1, hasAdjustments[k] { weight += Double(frequencyAdjustments[k][record]) }
+            if level == 1, hasAdjustments[k] { weight += adjustment(k, record: record, exact: weight) }
             let group = hasGroups ? Int(groups[k]) : -1
             if group < 0 {
                 total += weight
@@ -226,9 +245,9 @@ final class PairScorer: @unchecked Sendable {
 
     /// Comparison `k`'s weight at `level` for `record`, with its term-frequency adjustment.
     @inline(__always)
-    private func levelWeight(_ k: Int, level: Int, record: Int) -> Double {
+    func levelWeight(_ k: Int, level: Int, record: Int) -> Double {
         let weight = weights[k * 16 + level]
-        return level == 1 && hasAdjustments[k] ? weight + Double(frequencyAdjustments[k][record]) : weight
+        return level == 1 && hasAdjustments[k] ? weight + adjustment(k, record: record, exact: weight) : weight
     }
 
     /// The highest weight comparison `k` can give `record`.
@@ -247,7 +266,14 @@ final class PairScorer: @unchecked Sendable {
     }
 
     /// The term-frequency adjustment of comparison `k` for `record`, when it has one.
-    func adjustment(_ k: Int, record: Int) -> Double? { hasAdjustments[k] ? Double(frequencyAdjustments[k][record]) : nil }
+    func adjustment(_ k: Int, record: Int) -> Double? { hasAdjustments[k] ? adjustment(k, record: record, exact: weights[k * 16 + 1]) : nil }
+
+    /// Comparison `k`'s adjustment of exact agreement for `record`, whose exact level weighs `exact`.
+    @inline(__always)
+    private func adjustment(_ k: Int, record: Int, exact: Double) -> Double {
+        let value = frequencyAdjustments[k][record]
+        return value.isNaN ? -exact : Double(value)
+    }
 }
 
 /// A model's required comparisons (see ``MatchModel/required``) and the sufficient ones that

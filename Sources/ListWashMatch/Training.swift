@@ -164,6 +164,83 @@ enum Training {
     }
 }
 
+/// m values learned from the list itself, guarded so that they describe "same person" and not
+/// "same name" (what EM over name blocks learns): only from candidate pairs that share an
+/// identifier (the leading blocking rules, which read no name), each weighed by its chance of
+/// being a match judged without the comparison being learned (leave one out).
+struct IdentityPairs {
+    /// The leading blocking rules that read none of the required comparisons' columns (an email,
+    /// a phone): their candidate pairs come first in the pair list.
+    static func ruleCount(_ model: MatchModel) -> Int {
+        let required = Set(model.required.flatMap { name in
+            model.comparisons.filter { $0.name == name }.flatMap { [$0.column] + ($0.swapColumn.map { [$0] } ?? []) }
+        })
+        guard !required.isEmpty else { return 0 }
+        return model.blocking.prefix { rule in rule.keys.allSatisfy { !required.contains($0.column) } }.count
+    }
+
+    /// The comparisons whose m values are learned from those pairs: the required ones (the
+    /// names), when the identity rules do not read them and no level has a given u (such weights
+    /// are designed contradictions). Company and ZIP are left alone: two records that share an
+    /// email share its employer far more often than two records of one person do.
+    static func learnable(_ model: MatchModel, identityRules: Int) -> [Int] {
+        let read = Set(model.blocking.prefix(identityRules).flatMap { $0.keys.map(\.column) })
+        return model.comparisons.indices.filter { k in
+            let comparison = model.comparisons[k]
+            let columns = [comparison.column] + [comparison.swapColumn, comparison.detailColumn].compactMap { $0 }
+            return model.required.contains(comparison.name) && columns.allSatisfy { !read.contains($0) } && !comparison.levels.contains { $0.fixedU == true }
+        }
+    }
+
+    /// The fewest pairs' worth of match probability a comparison's m values are learned from.
+    static let minimumMass = 200.0
+
+    /// Learns the m values of `comparisons` from the first `count` candidate pairs (with full
+    /// patterns), under the scorer's current model and prior. A comparison keeps its m values when
+    /// the pairs are too few, or when the learned exact level is not its most likely level among
+    /// the agreeing ones (the data then says nothing sensible). Returns the comparisons learned.
+    static func learnM(_ model: inout MatchModel, comparisons: [Int], pairs: [UInt64], patterns: [UInt64], count: Int,
+                       scorer: PairScorer, workers: Int) -> [Int] {
+        guard count > 0, !comparisons.isEmpty else { return [] }
+        let chunks = max(1, min(workers * 4, count / 16384 + 1)), chunkSize = (count + chunks - 1) / chunks
+        let levelCounts = comparisons.map { model.comparisons[$0].levels.count + 1 }
+        var parts = [[[Double]]](repeating: [], count: chunks)
+        parts.withUnsafeMutableBufferPointer { buffer in
+            let out = UncheckedSendable(buffer)
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                var mass = levelCounts.map { [Double](repeating: 0, count: $0) }
+                for index in (chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize) {
+                    let pattern = patterns[index], record = Int(pairs[index] >> 32)
+                    let total = scorer.weight(pattern: pattern, leftRecord: record)
+                    for (slot, k) in comparisons.enumerated() {
+                        let level = Int((pattern >> UInt64(4 * k)) & 0xF)
+                        guard level > 0 else { continue }
+                        let without = total - scorer.levelWeight(k, level: level, record: record)
+                        mass[slot][level] += 1 / (1 + exp2(-without))
+                    }
+                }
+                out.value[chunk] = mass
+            }
+        }
+        var learned: [Int] = []
+        for (slot, k) in comparisons.enumerated() {
+            let levels = model.comparisons[k].levels.count
+            var mass = [Double](repeating: 0, count: levels + 1)
+            for part in parts where !part.isEmpty { for level in 1...levels { mass[level] += part[slot][level] } }
+            let total = mass.dropFirst().reduce(0, +)
+            guard total >= minimumMass else { continue }
+            var m = (1...levels).map { max(mass[$0] / total, 1e-5) }
+            let sum = m.reduce(0, +)
+            m = m.map { $0 / sum }
+            // Exact agreement must be the likeliest way two records of one person agree.
+            guard levels < 3 || m[0] >= m[1..<(levels - 1)].max() ?? 0 else { continue }
+            for level in 0..<levels { model.comparisons[k].levels[level].m = m[level] }
+            learned.append(k)
+        }
+        return learned
+    }
+}
+
 /// Counts of pairs by their evidence (log2 Bayes factor) in bins of a quarter bit; pairs that
 /// fail a requirement count in the lowest bin (no chance of a match).
 struct EvidenceHistogram: Sendable {
