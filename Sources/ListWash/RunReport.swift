@@ -86,8 +86,19 @@ public struct RunReport: Codable, Sendable {
         public var joins: Int, guardedJoins: Int
         /// The prior the model used.
         public var prior: Double
+        /// The largest cluster's label, records and distinct email keys.
+        public var largestCluster: LargestCluster?
         /// Seconds per step.
         public var seconds: [String: Double]
+    }
+
+    /// The largest cluster of a dedupe: many records with many emails is a sign that different
+    /// people were chained together.
+    public struct LargestCluster: Codable, Sendable {
+        /// `C12`: the cluster's label in `listwash_cluster`.
+        public var label: String
+        /// Its records, and their distinct email keys.
+        public var records: Int, emails: Int
     }
 
     /// Encodes the report as pretty-printed JSON.
@@ -114,7 +125,11 @@ public struct RunReport: Codable, Sendable {
         }
         if let dedupe {
             let oversize = dedupe.blocking.reduce(0) { $0 + $1.oversizeBlocks }
-            lines.append("dedupe: \(Self.grouped(dedupe.records)) records, \(Self.grouped(dedupe.candidatePairs)) candidate pairs (\(Self.grouped(oversize)) oversize blocks compared by neighbourhood), \(Self.grouped(dedupe.joins)) matches joined")
+            var line = "dedupe: \(Self.grouped(dedupe.records)) records, \(Self.grouped(dedupe.candidatePairs)) candidate pairs (\(Self.grouped(oversize)) oversize blocks compared by neighbourhood), \(Self.grouped(dedupe.joins)) matches joined"
+            if let largest = dedupe.largestCluster {
+                line += "; largest cluster \(largest.label): \(Self.grouped(largest.records)) rows, \(Self.grouped(largest.emails)) distinct email\(largest.emails == 1 ? "" : "s")"
+            }
+            lines.append(line)
         }
         if !warnings.isEmpty { lines.append("\(warnings.count) warning\(warnings.count == 1 ? "" : "s") (see report.json)") }
         lines.append("outputs: \(outputFolder)/ (\(outputFiles.joined(separator: ", ")))")

@@ -146,7 +146,9 @@ public struct Runner {
         for (step, value) in outcome.timings { seconds[step, default: 0] += (value * 1000).rounded() / 1000 }
         return RunReport.DedupeSummary(
             records: outcome.cluster.count, blocking: outcome.blocking.rules, candidatePairs: outcome.blocking.totalPairs,
-            joins: outcome.joins, guardedJoins: outcome.guardedJoins, prior: outcome.model.prior, seconds: seconds)
+            joins: outcome.joins, guardedJoins: outcome.guardedJoins, prior: outcome.model.prior,
+            largestCluster: outcome.largestCluster.map { RunReport.LargestCluster(label: $0.label, records: $0.records, emails: $0.emails) },
+            seconds: seconds)
     }
 
     private func requiredRoles(of pipeline: Pipeline) -> Set<FieldRole> {

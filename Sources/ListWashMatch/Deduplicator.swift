@@ -18,6 +18,9 @@ public struct DedupeResult: Sendable {
     public var model: MatchModel
     /// Pairs joined, and pairs a guard kept apart.
     public var joins = 0, guardedJoins = 0
+    /// The largest cluster: its label (`C` and its first row's run-wide number), its records and
+    /// their distinct email keys (many emails in one cluster is the sign of a chain of people).
+    public var largestCluster: (label: String, records: Int, emails: Int)?
     /// How long each step took, in seconds.
     public var timings: [(step: String, seconds: Double)] = []
 }
@@ -169,6 +172,7 @@ public struct Deduplicator: Sendable {
             }
         }
         result.cluster = (0..<n).map { clustering.root($0) }
+        result.largestCluster = Self.largest(result.cluster, features: features, model: model)
         timer.mark("clusters")
         result.timings = estimate.timings + timer.steps
         for (i, j, probability) in possible where result.cluster[i] != result.cluster[j] {
@@ -177,6 +181,18 @@ public struct Deduplicator: Sendable {
             if (result.possibleMatches[late]?.probability ?? 0) < probability { result.possibleMatches[late] = (early, probability) }
         }
         return result
+    }
+
+    /// The largest cluster of `cluster` (each record's root) with its distinct email keys (the
+    /// model's first email comparison's column), or `nil` when no cluster has two records.
+    static func largest(_ cluster: [Int], features: FeatureSet, model: MatchModel) -> (label: String, records: Int, emails: Int)? {
+        var sizes = [Int32](repeating: 0, count: cluster.count)
+        for root in cluster { sizes[root] += 1 }
+        guard let root = sizes.indices.max(by: { sizes[$0] < sizes[$1] }), sizes[root] > 1 else { return nil }
+        let email = model.comparisons.first { $0.method == .email }.flatMap { features.column($0.column) }
+        var emails = Set<UInt64>()
+        if let email { for record in cluster.indices where cluster[record] == root && email.hash(record) != 0 { emails.insert(email.hash(record)) } }
+        return (ClusterLabel.withBytes(features.sequences[root]) { String(decoding: $0, as: UTF8.self) }, Int(sizes[root]), emails.count)
     }
 
     /// The fewest records whose prior is worked out by EM (smaller lists take

@@ -54,8 +54,10 @@ public struct PairExplanation: Sendable {
         lines.append(cut("prior", 14) + cut("", 26) + cut("", 26) + cut("", 24) + signed(prior))
         for row in rows {
             var line = cut(row.comparison, 14) + cut(row.left, 26) + cut(row.right, 26) + cut(row.level, 24) + signed(row.weight)
-            if let names = row.sharedBy {
-                line += "  (\(row.comparison) shared by \(names) names: \(row.comparison == "phone" ? "a switchboard or household line" : "a role or family mailbox, or a placeholder"); weighs nothing)"
+            if let names = row.sharedBy, names >= SharedValues.cap {
+                line += "  (\(row.comparison) is a placeholder or given by \(names) or more names; weighs nothing: \(signed(row.termFrequency ?? 0)))"
+            } else if let names = row.sharedBy {
+                line += "  (\(row.comparison) shared by \(names) names: \(row.comparison == "phone" ? "a switchboard or household line" : "a role or family mailbox, or a placeholder"); weighs nothing: \(signed(row.termFrequency ?? 0)))"
             } else if let tf = row.termFrequency {
                 line += "  (term frequency \(signed(tf)))"
             }

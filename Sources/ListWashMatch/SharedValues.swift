@@ -36,12 +36,36 @@ struct SharedValues: Sendable {
                     seen.set(both, true)
                     perValue.update(values[record], initial: 0) { $0 += 1 }
                 }
-                out.value[index] = values.map { UInt8(min(perValue[$0] ?? 0, Self.cap)) }
+                let isEmail = model.comparisons[counted[index]].method == .email
+                out.value[index] = (0..<features.count).map { record in
+                    // A placeholder address is given by anyone, however few give it here.
+                    if isEmail, values[record] != 0, column.withValue(record, Self.isPlaceholderEmail) { return UInt8(Self.cap) }
+                    return UInt8(min(perValue[values[record]] ?? 0, Self.cap))
+                }
             }
         }
         var names = [[UInt8]](repeating: [], count: model.comparisons.count)
         for (index, k) in counted.enumerated() { names[k] = tables[index] }
         self.names = names
+    }
+
+    /// Local parts and domains that stand for "no address" (`none@none.com`, `test@test.com`,
+    /// `noemail@example.com`): the frequency rule finds them in large lists, these in any list.
+    static let placeholderLocalParts: Set<String> = [
+        "none", "noemail", "no", "na", "n/a", "test", "null", "unknown", "nobody", "noreply", "no-reply", "donotreply",
+        "dontemail", "x", "xx", "xxx", "asdf", "abc", "noname", "nomail", "fake", "dummy", "email",
+    ]
+    static let placeholderDomains: Set<String> = [
+        "none.com", "noemail.com", "example.com", "example.org", "example.net", "test.com", "na.com", "no.com", "nomail.com",
+        "domain.com", "unknown.com", "fake.com", "null.com", "noreply.com",
+    ]
+
+    /// Whether an email key (`local@domain`) is a placeholder.
+    static func isPlaceholderEmail(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let at = key.firstIndex(of: UInt8(ascii: "@")) else { return false }
+        let local = String(decoding: UnsafeBufferPointer(rebasing: key[..<at]), as: UTF8.self)
+        let domain = String(decoding: UnsafeBufferPointer(rebasing: key[(at + 1)...]), as: UTF8.self)
+        return placeholderLocalParts.contains(local) || placeholderDomains.contains(domain)
     }
 
     /// How many distinct names give record `record`'s value of comparison `k` (0 when the

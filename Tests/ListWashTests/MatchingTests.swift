@@ -162,7 +162,9 @@ import ListWashMatch
         var overrides = RunOverrides()
         overrides.out = "\(scratch.path)/out"
         let configuration = try PipelineConfiguration.load(path: "\(packageRoot)/pipelines/acquired-list.yaml").applying(overrides)
-        _ = try Runner(configuration: configuration).run()
+        let report = try Runner(configuration: configuration).run()
+        // The summary names the largest cluster: one person's two rows, one address.
+        #expect(report.summary.contains("largest cluster C1: 2 rows, 1 distinct email"), "\(report.summary)")
         let load = try readCSV("\(scratch.path)/out/load.csv"), attach = try readCSV("\(scratch.path)/out/attach.csv")
         #expect(load.header == attach.header)
         let output = (header: load.header, rows: load.rows + attach.rows)
