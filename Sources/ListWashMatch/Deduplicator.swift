@@ -98,7 +98,11 @@ public struct Deduplicator: Sendable {
         if model.train {
             var counts: [UInt64: Int] = [:]
             for pattern in patterns { counts[pattern, default: 0] += 1 }
+            let before = model
             Training.expectationMaximisation(model: &model, patterns: counts)
+            // EM may learn another class than "same person" (on name blocks: "same name", or
+            // colleagues): a comparison whose learned m values make no sense keeps the model's.
+            Training.keepSensibleM(&model, else: before)
             // EM's prior is the share of matches among the candidate pairs, but the u values
             // describe random pairs: against them a candidate's agreement on its blocking keys
             // counts as evidence again, so two people who share a postcode and a street number

@@ -136,6 +136,26 @@ enum Training {
         return iterations
     }
 
+    /// Restores `original`'s m values for each comparison whose learned ones make no sense for
+    /// "same person": exact agreement not the likeliest of the agreeing levels, or, for a required
+    /// comparison, less likely than disagreement (EM then learned another class, such as
+    /// colleagues: `listwash train` on a hard lead list learned m(first name exact) = 0.12).
+    /// Returns the names of the comparisons restored.
+    @discardableResult
+    static func keepSensibleM(_ model: inout MatchModel, else original: MatchModel) -> [String] {
+        var restored: [String] = []
+        for k in model.comparisons.indices where k < original.comparisons.count {
+            let m = model.comparisons[k].levels.map(\.m)
+            guard let exact = m.first, let disagree = m.last, m.count >= 2 else { continue }
+            let agreeing = m.dropFirst().dropLast()
+            let sensible = exact >= (agreeing.max() ?? 0) && (!model.required.contains(model.comparisons[k].name) || exact > disagree)
+            guard !sensible else { continue }
+            for level in model.comparisons[k].levels.indices { model.comparisons[k].levels[level].m = original.comparisons[k].levels[level].m }
+            restored.append(model.comparisons[k].name)
+        }
+        return restored
+    }
+
     /// The prior of a random pair, by EM over the candidate pairs' evidence with m and u held:
     /// each candidate's match probability under the prior so far, summed, is the number of
     /// matches; over `population` (all pairs of the list) it is the next prior, until it settles.

@@ -75,4 +75,20 @@ import Testing
         #expect(largest.records >= 3)
         if largest.records == 3 { #expect(largest.emails == 2) }
     }
+
+    /// EM that learned another class than "same person" (exact first names rarer than
+    /// different ones, as on name blocks of a hard list) gives way to the model's m values.
+    @Test func senselessLearnedMValuesGiveWayToTheModels() {
+        var learned = MatchModel.leadList
+        let first = learned.comparisons.firstIndex { $0.name == "first_name" } ?? 0
+        let company = learned.comparisons.firstIndex { $0.name == "company" } ?? 0
+        let levels = learned.comparisons[first].levels.count
+        for level in 0..<levels { learned.comparisons[first].levels[level].m = level == levels - 1 ? 0.84 : 0.16 / Double(levels - 1) }
+        learned.comparisons[company].levels[0].m = 0.7
+        learned.comparisons[company].levels[levels > 0 ? learned.comparisons[company].levels.count - 1 : 0].m = 0.2
+        let restored = Training.keepSensibleM(&learned, else: .leadList)
+        #expect(restored == ["first_name"])
+        #expect(learned.comparisons[first].levels.map(\.m) == MatchModel.leadList.comparisons[first].levels.map(\.m))
+        #expect(learned.comparisons[company].levels[0].m == 0.7)
+    }
 }
