@@ -144,8 +144,11 @@ final class ComparisonEvaluator: @unchecked Sendable {
                 return level
             }
             level += 1
-            let similarity = Metrics.jaroWinkler(x, y)
-            for index in 0..<c.thresholdCount where similarity >= c.threshold(index) { return level + index }
+            // Mario and Maria, Paul and Paula are two names, not a typo of one.
+            if !Metrics.areGenderedForms(x, y) {
+                let similarity = Metrics.jaroWinkler(x, y)
+                for index in 0..<c.thresholdCount where similarity >= c.threshold(index) { return level + index }
+            }
             level += c.thresholdCount
             if (Metrics.isInitial(x) || Metrics.isInitial(y)) && x[0] == y[0] { return level }
             return level + 1
@@ -157,18 +160,21 @@ final class ComparisonEvaluator: @unchecked Sendable {
             if baseX > 0, baseX == baseY, baseX < localX || baseY < localY, Metrics.equal(x[0..<baseX], y[0..<baseY]),
                Metrics.equal(x[localX...], y[localY...]) { return 1 }
             if localX > 0, localX == localY, Metrics.equal(x[0..<localX], y[0..<localY]) { return 2 }
+            // Two personal mailboxes at one business domain (the record's domain is its
+            // email's; a role mailbox such as info@ is nobody's own): mario.lopez@ and
+            // maria.lopez@ at one employer are two people. Only two letters swapped
+            // (john.smiht@) are read as a typo there.
+            if c.detailColumn >= 0, !Metrics.isTransposition(x, y) {
+                let domain = left.value(c.detailColumn, i)
+                if !domain.isEmpty, Metrics.equal(domain, right.value(c.detailColumn, j)),
+                   Metrics.endsWith(x, domain), Metrics.endsWith(y, domain),
+                   !EmailNormalizer.isRoleAccount(bytes: UnsafeBufferPointer(rebasing: x[0..<localX])),
+                   !EmailNormalizer.isRoleAccount(bytes: UnsafeBufferPointer(rebasing: y[0..<localY])) { return 4 }
+            }
             // A typo, unless the mailboxes differ in their first letter or only in digits
             // (john.smith2@ is another John Smith's mailbox).
             if x[0] == y[0], Metrics.levenshtein(x, y, maximum: 2) <= 2, !Metrics.equalIgnoringDigits(x, y) { return 3 }
-            guard c.detailColumn >= 0 else { return 4 }
-            // Two personal mailboxes at one business domain (the record's domain is its
-            // email's; a role mailbox such as info@ is nobody's own).
-            let domain = left.value(c.detailColumn, i)
-            if !domain.isEmpty, Metrics.equal(domain, right.value(c.detailColumn, j)),
-               Metrics.endsWith(x, domain), Metrics.endsWith(y, domain),
-               !EmailNormalizer.isRoleAccount(bytes: UnsafeBufferPointer(rebasing: x[0..<localX])),
-               !EmailNormalizer.isRoleAccount(bytes: UnsafeBufferPointer(rebasing: y[0..<localY])) { return 4 }
-            return 5
+            return c.detailColumn >= 0 ? 5 : 4
         case .phone:
             if c.detailColumn >= 0 {
                 // One number, two extensions: two lines of a switchboard.
@@ -331,6 +337,30 @@ enum Metrics {
             start = end + 1
         }
         return count
+    }
+
+    /// Whether two given names are the gendered forms of one name (Mario and Maria, Paul and
+    /// Paula, Daniel and Daniela): the same but for a last vowel, or one is the other and an
+    /// "a". Such names are two people's, however close their spelling.
+    static func areGenderedForms(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        func isVowel(_ byte: UInt8) -> Bool { byte == 0x61 || byte == 0x65 || byte == 0x69 || byte == 0x6F || byte == 0x75 }
+        let (short, long) = a.count <= b.count ? (a, b) : (b, a)
+        guard short.count >= 3 else { return false }
+        if short.count == long.count {
+            let last = short.count - 1
+            return isVowel(short[last]) && isVowel(long[last]) && short[last] != long[last]
+                && equal(UnsafeBufferPointer(rebasing: short[..<last]), UnsafeBufferPointer(rebasing: long[..<last]))
+        }
+        return long.count == short.count + 1 && long[short.count] == 0x61 && equal(short, UnsafeBufferPointer(rebasing: long[..<short.count]))
+    }
+
+    /// Whether `a` and `b` differ only by two neighbouring characters swapped.
+    static func isTransposition(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count, a.count >= 2 else { return false }
+        var first = 0
+        while first < a.count, a[first] == b[first] { first += 1 }
+        guard first + 1 < a.count, a[first] == b[first + 1], a[first + 1] == b[first] else { return false }
+        return equal(UnsafeBufferPointer(rebasing: a[(first + 2)...]), UnsafeBufferPointer(rebasing: b[(first + 2)...]))
     }
 
     /// Whether a name is an initial: one letter, perhaps with a period ("m", "m.").

@@ -125,6 +125,33 @@ import Testing
         ], size: size)
         #expect(list.apart(pair[0], pair[1]), "\(list.explainAll(pair))")
     }
+
+    /// Mario and Maria Lopez at one company, mailboxes a letter apart: two people (a gendered
+    /// form of a name is another name, and another mailbox at one employer is another person's).
+    @Test(arguments: sizes)
+    func marioAndMariaAreTwoPeople(size: Int) throws {
+        let (list, pair) = try washed([
+            "Mario,Lopez,mario.lopez@acme.com,Acme Corp,,02134",
+            "Maria,Lopez,maria.lopez@acme.com,Acme Corp,,02134",
+        ], size: size)
+        let explanation = list.explain(pair[0], pair[1])
+        #expect(explanation.rows.first { $0.comparison == "first_name" }?.level == "else")
+        #expect(explanation.rows.first { $0.comparison == "email" }?.level == "other mailbox, same business domain")
+        #expect(list.apart(pair[0], pair[1]), "\(list.explainAll(pair))")
+    }
+
+    @Test func genderedFormsOfANameAreNotTypos() {
+        func forms(_ a: String, _ b: String) -> Bool {
+            Array(a.utf8).withUnsafeBufferPointer { x in Array(b.utf8).withUnsafeBufferPointer { y in Metrics.areGenderedForms(x, y) } }
+        }
+        #expect(forms("mario", "maria"))
+        #expect(forms("paul", "paula"))
+        #expect(forms("daniela", "daniel"))
+        #expect(!forms("jon", "john"))
+        #expect(!forms("maria", "marie") == false)
+        #expect(!forms("steven", "stephen"))
+        #expect(!forms("bo", "bob"))
+    }
 }
 
 /// The levels the lead-list model's comparisons give values as the normalize stage prepares them.
@@ -147,6 +174,9 @@ import Testing
         #expect(try levels("John,Smith,john.smith@acme.com,,,\nJohn,Smith,john.smith2@acme.com,,,\n")["email"] == "other mailbox, same business domain")
         #expect(try levels("John,Smith,jsmith1@acme.com,,,\nJohn,Smith,jsmith2@acme.com,,,\n")["email"] == "other mailbox, same business domain")
         #expect(try levels("John,Smith,john.smith@acme.com,,,\nJohn,Smith,john.smiht@acme.com,,,\n")["email"] == "levenshtein <= 2")
+        // At one employer only two letters swapped are a typo; another letter is another mailbox.
+        #expect(try levels("Mario,Lopez,mario.lopez@acme.com,,,\nMaria,Lopez,maria.lopez@acme.com,,,\n")["email"] == "other mailbox, same business domain")
+        #expect(try levels("Mario,Lopez,mario.lopez@gmail.com,,,\nMaria,Lopez,maria.lopez@gmail.com,,,\n")["email"] == "levenshtein <= 2")
         #expect(try levels("John,Smith,johnsmith@gmail.com,,,\nJohn,Smith,johnsmith2@gmail.com,,,\n")["email"] == "else")
         #expect(try levels("John,Smith,john.smith@acme.com,,,\nJohn,Smith,john.smith@acme.com,,,\n")["email"] == "exact")
     }
