@@ -137,7 +137,8 @@ struct BatchNormalizer {
         // Names: each column's value from its shared cache, written as soon as it is read (its
         // bytes are valid only then). The last name comes first: a generational suffix at the
         // end of the first name ("John Jr") moves to the suffix column only when the last name
-        // is empty. A split of the full name (both columns empty) overwrites their empty values.
+        // is empty. A split of the full name (both columns empty), or of a first name of
+        // several words without a last name ("Laura Heath"), overwrites the values written.
         typealias Traits = NameNormalizer.NamePart.Traits
         var first: Traits = [.isEmpty], last: Traits = [.isEmpty]
         var lastIsEmpty = true, lastHasSuffix = false
@@ -164,7 +165,8 @@ struct BatchNormalizer {
         }
         let full = slots.field(.fullName), fullNameMapped = slots.isMapped(.fullName)
         if Self.splitsFullName(first, last, fullNameMapped: fullNameMapped) {
-            // Both columns empty: the full name may be split (the general path), with the
+            // Both columns empty: the full name may be split; or the last name is empty and the
+            // first name may be a whole name to split (the general path, rare), with the
             // columns' whole results worked out again.
             let names = shared.normalizer.names
             let first = slots.isMapped(.firstName) ? names.part(Self.string(slots.field(.firstName)), role: .first) : NameNormalizer.NamePart()
@@ -282,12 +284,15 @@ struct BatchNormalizer {
         batch.setValue(row, columns[15], output.flags ? flagText(flags) : "")
     }
 
-    /// Whether the full name is to be split: both name columns are empty and there is a
-    /// full-name column.
+    /// Whether a name may be split (``NameNormalizer/combine(_:_:fullByteCount:fullText:flags:order:recordsOrder:)``
+    /// decides): both name columns are empty and there is a full-name column; or the last
+    /// name is empty (missing, blank or invalid) and the first name is more than one word
+    /// ("Laura Heath"; "John Jr" too, which `combine` leaves unsplit).
     @inline(__always)
     private static func splitsFullName(_ first: NameNormalizer.NamePart.Traits, _ last: NameNormalizer.NamePart.Traits,
                                        fullNameMapped: Bool) -> Bool {
-        first.contains(.isEmpty) && last.contains(.isEmpty) && fullNameMapped
+        if first.contains(.isEmpty) { return last.contains(.isEmpty) && fullNameMapped }
+        return !last.isDisjoint(with: [.isEmpty, .invalid]) && !first.contains(.invalid) && !first.contains(.isOneWord)
     }
 
     /// Calls `body` with the traits and the cached result of the name column `raw` in role

@@ -76,11 +76,24 @@ public struct NameNormalizer: Sendable {
     /// (`first: "Smith", last: "John"`), the result is flagged `name_swapped` and the values
     /// are kept where they were given (a wrong swap would corrupt a correct record).
     ///
+    /// When the last name is empty (missing, blank or not a plausible name) and the first-name
+    /// column holds several words, it is taken for a whole name and split as a full name is
+    /// (``split(fullName:)``, flagged `name_split`): `first: "Laura Heath"` gives first "Laura",
+    /// last "Heath"; `first: "Heath, Laura"` the same. It stays a first name when the split
+    /// leaves no last name longer than an initial. Two given names without a last name split
+    /// too: `first: "Mary Ann"` gives first "Mary", last "Ann" (nothing tells a double given
+    /// name from a given name and a family name).
+    ///
     /// Suffixes at the end of the last name ("Reed, JR", "Smith III", "Doe, PhD") move to the
     /// name's suffix, as do commas and periods left at its end; so does a generational suffix
     /// at the end of the first name when the last name is empty ("John Jr"). A suffix moves
     /// only when a name remains before it: a last name "Junior" stays. The result's
     /// ``PersonName/generationalSuffix`` is the `listwash_name_suffix` column.
+    ///
+    /// A first name that is an initial loses its period ("m." → "M", as a last name "J." gives
+    /// "J"), and a middle initial at the end of a first name moves to ``PersonName/middle``
+    /// ("Carolyn S." → first "Carolyn", middle "S."; "Melanie D" → "Melanie", "D"), so that
+    /// matching compares the given name (and an initial with the letter of a given name).
     /// - Returns: the cleaned name, its matching keys and flags. Never throws.
     /// - Complexity: O(*n*) in the length of the input.
     public func normalize(first: String? = nil, last: String? = nil, full: String? = nil) -> NameResult {
@@ -129,6 +142,9 @@ public struct NameNormalizer: Sendable {
         var traits: Traits = [.isEmpty]
         /// The title (first name) or suffixes (last name) moved out of the value.
         var moved = ""
+        /// A first name's middle initial moved out of the end of the value ("S." of
+        /// "Carolyn S."); empty otherwise.
+        var middle = ""
         /// The value after casing and moving; empty when it is not a plausible name.
         var value = ""
         /// The generational suffix in canonical form ("Jr", "III"; see
@@ -172,17 +188,30 @@ public struct NameNormalizer: Sendable {
             key = ""
             part.traits.insert(.invalid)
         }
-        part.value = value
-        part.key = key
         switch role {
         case .first:
             let (remaining, found) = Self.trailingSuffixes(of: value, in: Self.generations)
             part.generation = found.first ?? ""
-            part.unsuffixed = found.isEmpty ? value : String(remaining)
+            // The given name: without the generational suffix, a middle initial after it, and
+            // the period of an initial ("Carolyn S." → "Carolyn", "m." → "M").
+            var given = found.isEmpty ? value[...] : remaining
+            let rest = value[given.endIndex...]
+            if let (name, initial) = Self.trailingInitial(of: given) {
+                given = name
+                part.middle = String(initial)
+            }
+            given = Self.withoutInitialsPeriod(given)
+            part.unsuffixed = String(given)
+            if given.endIndex != rest.startIndex {
+                value = part.unsuffixed + rest
+                key = Self.matchingKey(value)
+            }
         case .last:
             part.generation = Self.generation(amongSuffixes: part.moved)
             part.unsuffixed = value
         }
+        part.value = value
+        part.key = key
         if nicknames.givenNames.contains(part.key) { part.traits.insert(.isGivenName) }
         if !part.key.isEmpty && !part.key.utf8.contains(TextCleaning.space) { part.traits.insert(.isOneWord) }
         if part.key.utf8.count == 1 { part.traits.insert(.isInitial) }
@@ -215,6 +244,7 @@ public struct NameNormalizer: Sendable {
         }
         if firstPart.isEmpty && lastPart.isEmpty && !fullText.isEmpty {
             var name = Self.split(fullName: fullText)
+            name.first = String(Self.withoutInitialsPeriod(name.first[...]))
             raise(.nameSplit)
             if Self.properCased(fullText) != fullText { raise(.nameCaseFixed) }
             if !Self.isPlausibleName(name.first) && !Self.isPlausibleName(name.last) {
@@ -226,18 +256,49 @@ public struct NameNormalizer: Sendable {
             return (name, Self.matchingKey(name.first), Self.matchingKey(name.last))
         }
         columnFlags(firstPart, lastPart, raise: raise)
-        var name = PersonName(prefix: firstPart.moved, first: firstPart.value, last: lastPart.value, suffix: lastPart.moved)
+        var name = PersonName(
+            prefix: firstPart.moved, first: firstPart.value, middle: firstPart.middle, last: lastPart.value, suffix: lastPart.moved)
         var firstKey = firstPart.key
-        if lastPart.value.isEmpty && !firstPart.generation.isEmpty {
-            // "John Jr" without a last name: the suffix ends the first name.
+        guard lastPart.value.isEmpty else { return (name, firstKey, lastPart.key) }
+        // Without a last name, a generational suffix ends the first name ("John Jr").
+        var suffixes = [name.suffix]
+        if !firstPart.generation.isEmpty {
             name.first = firstPart.unsuffixed
             firstKey = Self.matchingKey(name.first)
             if lastPart.generation.isEmpty {
-                let display = Self.suffixDisplay[Self.key(firstPart.generation[...])] ?? firstPart.generation
-                name.suffix = name.suffix.isEmpty ? display : name.suffix + " " + display
+                suffixes.append(Self.suffixDisplay[Self.key(firstPart.generation[...])] ?? firstPart.generation)
             }
         }
+        if let split = Self.splitFirstName(firstPart) {
+            // A whole name in the first-name column ("Laura Heath"): split as a full name.
+            raise(.nameSplit)
+            name.prefix = [name.prefix, split.prefix].filter { !$0.isEmpty }.joined(separator: " ")
+            name.first = split.first
+            name.middle = [split.middle, name.middle].filter { !$0.isEmpty }.joined(separator: " ")
+            name.last = split.last
+            suffixes.insert(split.suffix, at: 1)
+            name.suffix = suffixes.filter { !$0.isEmpty }.joined(separator: " ")
+            return (name, Self.matchingKey(name.first), Self.matchingKey(name.last))
+        }
+        name.suffix = suffixes.filter { !$0.isEmpty }.joined(separator: " ")
         return (name, firstKey, lastPart.key)
+    }
+
+    /// The name a first-name value holds when it is a whole name ("Laura Heath", "Heath, Laura",
+    /// "Dr. Jane A. Doe"), split as a full name is (``split(fullName:)``, its first name without
+    /// an initial's period); `nil` when the value is one word, or when the split leaves a first
+    /// name or a last name that is not a plausible name, or a last name that is only an initial.
+    ///
+    /// Splits the given name (``NamePart/unsuffixed``: the title, a trailing generational suffix
+    /// and a trailing middle initial are out of it already), so "John Jr" stays a first name.
+    /// - Complexity: O(*n*) in the length of the value; nothing for a one-word value.
+    static func splitFirstName(_ part: NamePart) -> PersonName? {
+        guard !part.traits.contains(.isOneWord), !part.unsuffixed.isEmpty else { return nil }
+        var name = split(fullName: part.unsuffixed)
+        name.first = String(withoutInitialsPeriod(name.first[...]))
+        let lastKey = matchingKey(name.last)
+        guard lastKey.utf8.count > 1, isPlausibleName(name.last, key: lastKey), isPlausibleName(name.first) else { return nil }
+        return name
     }
 
     /// The flags of a name taken from the first- and last-name columns (no split):
@@ -498,15 +559,50 @@ public struct NameNormalizer: Sendable {
     }
 
     /// Moves trailing suffixes ("Smith Jr.", "Reed, JR", "Doe, PhD") from a last-name value
-    /// into the suffix, and drops the commas and periods left at its end ("Reed," → "Reed").
-    /// A suffix moves only when a name remains before it ("Junior" alone stays).
+    /// into the suffix, and drops the commas and periods left at its end ("Reed," → "Reed",
+    /// "J." → "J"). A suffix moves only when a name remains before it ("Junior" alone stays).
     private static func moveSuffix(from last: inout String, to suffix: inout String) {
         let (remaining, found) = trailingSuffixes(of: last, in: suffixDisplay)
-        var kept = remaining
-        if let end = kept.lastIndex(where: { $0 != "," && $0 != "." && $0 != " " }) { kept = kept[...end] }
+        let kept = withoutTrailingPunctuation(remaining)
         guard !found.isEmpty || kept.endIndex != last.endIndex else { return }
         last = String(kept)
         if !found.isEmpty { suffix = found.joined(separator: " ") }
+    }
+
+    /// The text without the commas, periods and spaces at its end ("Reed," → "Reed", "J." →
+    /// "J"); unchanged when it has nothing else.
+    private static func withoutTrailingPunctuation(_ text: Substring) -> Substring {
+        guard let end = text.lastIndex(where: { $0 != "," && $0 != "." && $0 != " " }) else { return text }
+        return text[...end]
+    }
+
+    /// `true` for one letter alone or followed by periods: "M", "m.", "É.".
+    private static func isInitialWord(_ word: Substring) -> Bool {
+        guard let letter = word.first, letter.isLetter else { return false }
+        return word.dropFirst().allSatisfy { $0 == "." }
+    }
+
+    /// A first name without the period of an initial ("M." → "M"); other names unchanged.
+    private static func withoutInitialsPeriod(_ first: Substring) -> Substring {
+        isInitialWord(first) ? withoutTrailingPunctuation(first) : first
+    }
+
+    /// A middle initial at the end of a first name, after a space and a word that is not an
+    /// initial itself: `("Carolyn", "S.")` for "Carolyn S.", `("Melanie", "D")` for "Melanie D";
+    /// `nil` for "J R", "Madonna", and a name with a comma ("Heath, L." is "Last, First").
+    /// - Complexity: O(*n*) on bytes; a name whose last word is longer than an initial (most
+    ///   names) is told apart by the bytes after its last space.
+    private static func trailingInitial(of name: Substring) -> (name: Substring, initial: Substring)? {
+        let bytes = name.utf8
+        guard let space = bytes.lastIndex(of: TextCleaning.space), bytes.distance(from: space, to: bytes.endIndex) <= 8,
+            !bytes.contains(UInt8(ascii: ","))
+        else { return nil }
+        let initial = name[bytes.index(after: space)...]
+        guard isInitialWord(initial), let end = name[..<space].lastIndex(where: { $0 != " " }) else { return nil }
+        let kept = name[...end]
+        let word = kept[(kept.utf8.lastIndex(of: TextCleaning.space).map { kept.utf8.index(after: $0) } ?? kept.startIndex)...]
+        guard !isInitialWord(word), word.contains(where: \.isLetter) else { return nil }
+        return (kept, initial)
     }
 
     /// The suffixes `table` knows (by ``key(_:)``) at the end of `value`, each after a space or

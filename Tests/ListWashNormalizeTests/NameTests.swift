@@ -137,7 +137,106 @@ import ListWashCore
         #expect(kept.name.first == "John Jr" && kept.name.last == "Reed" && kept.name.generationalSuffix.isEmpty)
         let alone = names.normalize(first: "Junior")
         #expect(alone.name.first == "Junior" && alone.name.generationalSuffix.isEmpty)
-        #expect(names.normalize(first: "Mary Ann").name.first == "Mary Ann")
+        // Two words without a last name are a whole name (see `splitsAWholeNameInTheFirstNameColumn`).
+        #expect(names.normalize(first: "Mary Ann").name == PersonName(first: "Mary", last: "Ann"))
+        #expect(names.normalize(first: "Mary Ann", last: "Smith").name.first == "Mary Ann")
+    }
+
+    /// A whole name typed into the first-name column, the last-name column empty (missing,
+    /// blank or not a name), is split as the full-name column would be, and flagged.
+    @Test(arguments: [
+        ("Laura Heath", PersonName(first: "Laura", last: "Heath")),
+        ("Russ Green-Garcia", PersonName(first: "Russ", last: "Green-Garcia")),
+        ("Daniel townsold", PersonName(first: "Daniel", last: "townsold")),
+        ("CHRISTOPHER GREER", PersonName(first: "Christopher", last: "Greer")),
+        ("Heath, Laura", PersonName(first: "Laura", last: "Heath")),
+        ("HEATH, LAURA M.", PersonName(first: "Laura", middle: "M.", last: "Heath")),
+        ("Justin O Goodmock", PersonName(first: "Justin", middle: "O", last: "Goodmock")),
+        ("Ludwig van Beethoven", PersonName(first: "Ludwig", last: "van Beethoven")),
+        ("Dr. Jane A. Doe, PhD", PersonName(prefix: "Dr.", first: "Jane", middle: "A.", last: "Doe", suffix: "PhD")),
+        ("John Smith Jr", PersonName(first: "John", last: "Smith", suffix: "Jr.")),
+        ("John Smith, JR.", PersonName(first: "John", last: "Smith", suffix: "Jr.")),
+        ("Emily Ford, Esq.", PersonName(first: "Emily", last: "Ford", suffix: "Esq.")),
+        ("Robert \"Bob\" Smith", PersonName(first: "Robert", last: "Smith")),
+        ("Sofía Wu", PersonName(first: "Sofía", last: "Wu")),
+        ("Heath, L.", PersonName(first: "L", last: "Heath")),
+        // Two given names split too: nothing tells them from a given and a family name.
+        ("Mary Ann", PersonName(first: "Mary", last: "Ann")),
+    ])
+    func splitsAWholeNameInTheFirstNameColumn(first: String, expected: PersonName) {
+        for last in [nil, "", "  ", "N/A"] {
+            let result = names.normalize(first: first, last: last)
+            #expect(result.name == expected, "\(first) / \(last ?? "nil")")
+            #expect(result.flags.contains(.nameSplit))
+            #expect(result.flags.contains(.nameInvalid) == (last == "N/A"))
+            if last != "N/A" { #expect(result.flags.contains(.nameCaseFixed) == (NameNormalizer.properCased(first) != first)) }
+            #expect(result.lastNameKey == NameNormalizer.matchingKey(expected.last))
+            #expect(result.firstNameKey == names.firstNameKey(expected.first))
+            #expect(result.nameKey == NameNormalizer.matchingKey(expected.first) + " " + NameNormalizer.matchingKey(expected.last))
+        }
+        // Exactly what the full-name column gives.
+        #expect(names.normalize(full: first).name == expected)
+        #expect(names.normalize(first: "", last: "", full: first).name == expected)
+    }
+
+    /// A first name stays one when the last name is given, or when it has nothing to split off
+    /// as a last name: one word, a generational suffix, a middle initial, two initials.
+    @Test func keepsAFirstNameThatIsNotAWholeName() {
+        let given = names.normalize(first: "Laura", last: "Heath")
+        #expect(given.name == PersonName(first: "Laura", last: "Heath") && given.flags.isEmpty)
+        let both = names.normalize(first: "Laura Heath", last: "Heath")
+        #expect(both.name == PersonName(first: "Laura Heath", last: "Heath") && !both.flags.contains(.nameSplit))
+        for last in [nil, ""] {
+            for (first, expected) in [
+                ("Madonna", PersonName(first: "Madonna")), ("MADONNA", PersonName(first: "Madonna")),
+                ("John Jr", PersonName(first: "John", suffix: "Jr.")), ("JOHN, III", PersonName(first: "John", suffix: "III")),
+                ("Carolyn S.", PersonName(first: "Carolyn", middle: "S.")), ("Jean-Luc", PersonName(first: "Jean-Luc")),
+                ("J R", PersonName(first: "J R")), ("m.", PersonName(first: "M")), ("Cher Jr", PersonName(first: "Cher", suffix: "Jr.")),
+            ] {
+                let result = names.normalize(first: first, last: last)
+                #expect(result.name == expected, "\(first)")
+                #expect(!result.flags.contains(.nameSplit), "\(first)")
+                #expect(result.lastNameKey.isEmpty && result.nameKey == NameNormalizer.matchingKey(expected.first), "\(first)")
+            }
+        }
+        #expect(names.normalize(first: "John Jr").name.generationalSuffix == "Jr")
+        #expect(names.normalize(first: "Madonna").flags.isEmpty)
+    }
+
+    /// A first name that is an initial loses its period, as a last name does ("J." → "J"), so
+    /// that it compares as an initial.
+    @Test(arguments: [("m.", "M"), ("A.", "A"), ("J.", "J"), ("J", "J"), ("j", "J"), ("É.", "É"), ("Dr. M.", "M")])
+    func anInitialLosesItsPeriod(first: String, expected: String) {
+        for last in ["Smith", "", "SMITH JR"] {
+            let result = names.normalize(first: first, last: last)
+            #expect(result.name.first == expected, "\(first) / \(last)")
+            #expect(result.firstNameKey == names.firstNameKey(expected))
+            #expect(result.name.middle.isEmpty && !result.flags.contains(.nameSplit))
+        }
+        if !first.hasPrefix("Dr.") { #expect(names.normalize(first: "John", last: first).name.last == expected) }
+        #expect(names.normalize(full: first.uppercased() + " SMITH").name.first == expected)
+    }
+
+    /// A middle initial at the end of a first name moves to the middle name, whether or not
+    /// the last name is given.
+    @Test(arguments: [
+        ("Carolyn S.", "Carolyn", "S."), ("Brenda E.", "Brenda", "E."), ("Melanie D", "Melanie", "D"),
+        ("MELANIE D", "Melanie", "D"), ("Mary Ann S.", "Mary Ann", "S."), ("Dr. Jane A.", "Jane", "A."), ("Zoë É.", "Zoë", "É."),
+    ])
+    func aTrailingMiddleInitialLeavesTheFirstName(first: String, expected: String, middle: String) {
+        let result = names.normalize(first: first, last: "Smith")
+        #expect(result.name.first == expected && result.name.middle == middle && result.name.last == "Smith")
+        #expect(result.firstNameKey == names.firstNameKey(expected))
+        #expect(result.nameKey == NameNormalizer.matchingKey(expected) + " smith")
+        #expect(!result.flags.contains(.nameSplit))
+    }
+
+    /// What is not a trailing middle initial stays in the first name.
+    @Test(arguments: ["J R", "A. B.", "Heath, L.", "Jo Ann", "Mary-Jo", "7 S", "Ann Marie"])
+    func otherFirstNamesKeepTheirLastWord(first: String) {
+        let result = names.normalize(first: first, last: "Smith")
+        #expect(result.name.middle.isEmpty, "\(first)")
+        #expect(result.name.first == NameNormalizer.properCased(first), "\(first)")
     }
 
     @Test func generationalSuffixIsCanonicalAndSkipsCredentials() {

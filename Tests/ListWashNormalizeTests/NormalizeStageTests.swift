@@ -19,7 +19,9 @@ import Testing
     /// Values lead lists hold, clean and messy, per role.
     static let samples: [[String]] = [
         ["James", "MARY", " olivia ", "José", "Zoë", "Dr. Jane", "N/A", "", "Bob", "jean-luc", "Smith", "李", "x", "mary\u{200B}ann", "Ann\tMarie",
-         "John Jr", "JOHN, III", "Junior"],
+         "John Jr", "JOHN, III", "Junior", "Laura Heath", "Russ Green-Garcia", "Daniel townsold", "CHRISTOPHER GREER",
+         "Heath, Laura", "John Smith Jr", "Dr. Jane A. Doe, PhD", "Mary Ann", "Madonna", "m.", "A.", "Carolyn S.", "MELANIE D",
+         "Heath, L.", "J R", "John S. Jr"],
         ["Smith", "DOE JR.", "van der berg", "müller", "O'BRIEN", "John", "", "Lee III", "unknown", "Thanh Le", "e\u{301}clair",
          "Reed, JR", "Jones Sr.", "Kelly 2nd", "Reed, PhD", "Reed,", "Junior", "N/A Sr.", "Hale, CPA", ""],
         ["", "", "Dr. Jane A. Doe, PhD", "Smith, John", "Robert \"Bob\" Smith", "LUDWIG VAN BEETHOVEN", "Cher", "N/A",
@@ -117,6 +119,42 @@ import Testing
                 #expect(batch[row, suffix] == nameSuffix, "row \(row)")
             }
         }
+    }
+
+    /// A whole name in the first-name column without a last name is split (the general path),
+    /// a first name's initial loses its period and a trailing middle initial leaves it (the
+    /// cached path); the same for every record with the same raw value.
+    @Test func splitsAWholeNameInTheFirstNameColumn() throws {
+        let schema = Schema(source: "t.csv", columns: ["First Name", "Last Name", "Full Name"], roles: [.firstName: 0, .lastName: 1, .fullName: 2])
+        let rows = [
+            ["Laura Heath", "", ""], ["Laura", "Heath", ""], ["Laura Heath", "unknown", ""], ["Laura Heath", "Heath", ""],
+            ["Madonna", "", ""], ["m.", "Smith", ""], ["Carolyn S.", "Jones", ""], ["Carolyn S.", "", ""], ["John Jr", "", ""],
+            ["Heath, Laura", "", ""], ["John Smith Jr", "", ""], ["CHRISTOPHER GREER", "", "Someone Else"], ["", "", "Laura Heath"],
+            ["Laura Heath", "", ""], ["m.", "", ""],
+        ]
+        let expected = [
+            ("Laura", "Heath", "", true), ("Laura", "Heath", "", false), ("Laura", "Heath", "", true), ("Laura Heath", "Heath", "", false),
+            ("Madonna", "", "", false), ("M", "Smith", "", false), ("Carolyn", "Jones", "", false), ("Carolyn", "", "", false), ("John", "", "Jr", false),
+            ("Laura", "Heath", "", true), ("John", "Smith", "Jr", true), ("Christopher", "Greer", "", true), ("Laura", "Heath", "", true),
+            ("Laura", "Heath", "", true), ("M", "", "", false),
+        ]
+        let stage = NormalizeStage(normalizer: normalizer)
+        // Twice: the second time every value comes from the shared caches.
+        for _ in 0..<2 {
+            var batch = RecordBatch(schema: schema, layout: Pipeline([stage]).layout, rows: rows)
+            try stage.process(&batch)
+            let first = try #require(batch.layout.column("listwash_first_name"))
+            let last = try #require(batch.layout.column("listwash_last_name"))
+            let suffix = try #require(batch.layout.column("listwash_name_suffix"))
+            let flags = try #require(batch.layout.column("listwash_flags"))
+            for (row, (firstName, lastName, nameSuffix, split)) in expected.enumerated() {
+                #expect(batch[row, first] == firstName, "row \(row)")
+                #expect(batch[row, last] == lastName, "row \(row)")
+                #expect(batch[row, suffix] == nameSuffix, "row \(row)")
+                #expect(batch[row, flags].split(separator: ";").contains("name_split") == split, "row \(row)")
+            }
+        }
+        try check(rows: rows, roles: Array(Self.roles.prefix(3)))
     }
 
     @Test func leavesSettledRecordsAlone() throws {
