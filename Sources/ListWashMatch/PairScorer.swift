@@ -10,8 +10,9 @@ final class PairScorer: @unchecked Sendable {
     let evaluator: ComparisonEvaluator
     /// weights[k * 16 + level]; level 0 (null) weighs 0.
     private let weights: UnsafeMutableBufferPointer<Double>
-    /// For term-frequency comparison `k`: per record of the scored set, the adjustment applied
-    /// when a pair agrees exactly (log2(u_exact / frequency of the value)), else empty.
+    /// For a term-frequency or shared-values comparison `k`: per record of the scored set, the
+    /// adjustment applied when a pair agrees exactly (log2(u_exact / frequency of the value)), or
+    /// `nan` for a shared value (it takes the exact level's whole weight back); else empty.
     private let frequencyAdjustments: [UnsafeMutableBufferPointer<Float>]
     private let hasAdjustments: UnsafeMutableBufferPointer<Bool>
     private let comparisonCount: Int
@@ -47,6 +48,7 @@ final class PairScorer: @unchecked Sendable {
         Self.fill(weights, from: model)
         let table = frequencies ?? TermFrequencies(model: model, sets: [features])
         let shared = SharedValues(model: model, features: features)
+        sharedValues = shared
         var adjustments: [UnsafeMutableBufferPointer<Float>] = []
         var tasks: [Int] = []
         for (k, comparison) in model.comparisons.enumerated() {
@@ -56,9 +58,9 @@ final class PairScorer: @unchecked Sendable {
             if applies { tasks.append(k) }
         }
         // One comparison per core.
-        let shared2 = UncheckedSendable(adjustments), applying = tasks
+        let outputs = UncheckedSendable(adjustments), applying = tasks
         DispatchQueue.concurrentPerform(iterations: applying.count) { task in
-            let k = applying[task], comparison = model.comparisons[k], values = shared2.value[k]
+            let k = applying[task], comparison = model.comparisons[k], values = outputs.value[k]
             guard let column = features.column(comparison.column), let uExact = comparison.levels.first?.u else { return }
             for record in 0..<features.count {
                 if shared.isShared(k, record: record) {
@@ -75,7 +77,6 @@ final class PairScorer: @unchecked Sendable {
                 }
             }
         }
-        sharedValues = shared
         frequencyAdjustments = adjustments
         requirements = Requirements(model: model)
         groups = .allocate(capacity: max(comparisonCount, 1))
