@@ -82,6 +82,9 @@ enum StageCatalog {
 
     private static func buildMatch(_ entry: PipelineConfiguration.StageEntry, _ configuration: PipelineConfiguration) throws -> any Stage {
         let (model, _) = try MatchModelReader.read(entry.options, base: PathResolver(relativeTo: configuration.file ?? "./pipeline.yaml"))
+        if model.train {
+            throw ListWashError(.usage, "train: true applies to dedupe (EM over one list's own pairs), not to match; learn a model with `listwash train` and name it here with model: FILE", at: entry.location)
+        }
         if configuration.file != nil, !configuration.dataMayComeFromFlags,
            configuration.contacts == nil, configuration.leads == nil, configuration.accounts == nil {
             throw ListWashError(.usage, "the match stage needs references: contacts, leads or accounts (or --contacts, --leads, --accounts)", at: entry.location)

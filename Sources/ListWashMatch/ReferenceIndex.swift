@@ -110,7 +110,10 @@ public final class ReferenceIndex: @unchecked Sendable {
             Training.estimateU(model: &model, features: store, evaluator: evaluator, sampleSize: 200_000)
         }
         // An incoming row may be any one of the export's people.
-        if model.priorFromData, !model.train { model.prior = model.prior(amongOthers: features.count) }
+        if model.priorFromData { model.prior = model.prior(amongOthers: features.count) }
+        if model.train {
+            log?.warn("train: true applies to dedupe (EM over one list's own pairs); matching against \(path) uses the model's m values: learn them with `listwash train` and name the file with model:", at: SourceLocation(file: path))
+        }
         self.model = model
         self.features = features
         scorer = PairScorer(model: model, evaluator: evaluator, features: features)

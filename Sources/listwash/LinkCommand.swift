@@ -33,8 +33,9 @@ struct LinkCommand: ParsableCommand {
             configuration.removeStages(from: ["dedupe", "match"])
             configuration.inputs = [.init(path: input)]
             configuration.outputFile = out
-            let link = MatchStage(name: "link", model: model, contacts: .init(path: reference, idColumn: idColumn), leads: nil, accounts: nil)
-            let report = try Runner(configuration: configuration, log: StandardError.log(), extraStages: [link]).run()
+            let log = StandardError.log()
+            let link = MatchStage(name: "link", model: model, contacts: .init(path: reference, idColumn: idColumn), leads: nil, accounts: nil, log: log)
+            let report = try Runner(configuration: configuration, log: log, extraStages: [link]).run()
             print(report.summary)
         }
     }

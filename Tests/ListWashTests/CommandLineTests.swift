@@ -48,5 +48,12 @@ import Testing
         #expect(try listwash(["run", "good.yaml", "--method", "hybird"], in: scratch.path).status == 64)
         #expect(try listwash(["run"], in: scratch.path).status == 64)
         #expect(try listwash(["check", "good.yaml"], in: scratch.path).status == 0)
+
+        // EM over one list's pairs cannot train a match against exports: said, not ignored.
+        scratch.write("contacts.csv", "Contact ID,First Name,Last Name,Email\nC1,Ann,Lee,ann@acme.com\n")
+        scratch.write("train.yaml", "inputs: [in.csv]\nreferences: {contacts: contacts.csv}\nstages:\n  - normalize\n  - match: {train: true}\n")
+        let train = try listwash(["check", "train.yaml"], in: scratch.path)
+        #expect(train.status == 64)
+        #expect(train.err.hasPrefix("train.yaml:5:5: error: train: true applies to dedupe"), "\(train.err)")
     }
 }
