@@ -125,6 +125,8 @@ final class ComparisonEvaluator: @unchecked Sendable {
             }
             let similarity = Metrics.jaroWinkler(x, y)
             for index in 0..<c.thresholdCount where similarity >= c.threshold(index) { return level + index }
+            // Swapped, with a typo or a nickname on the way ("Meschizuan Katia", "Katia Meschizuman").
+            if c.swapColumn >= 0, nearlyCrossed(x, y, c.swapColumn, left: left, i: i, right: right, j: j) { return 2 }
             return level + c.thresholdCount
         case .levenshtein:
             if exact { return 1 }
@@ -151,6 +153,7 @@ final class ComparisonEvaluator: @unchecked Sendable {
             }
             level += c.thresholdCount
             if (Metrics.isInitial(x) || Metrics.isInitial(y)) && x[0] == y[0] { return level }
+            if c.swapColumn >= 0, nearlyCrossed(x, y, c.swapColumn, left: left, i: i, right: right, j: j) { return 2 }
             return level + 1
         case .email:
             if exact { return 1 }
@@ -214,6 +217,19 @@ final class ComparisonEvaluator: @unchecked Sendable {
 }
 
 extension ComparisonEvaluator {
+    /// Whether first and last names are swapped with a small difference on the way: each value
+    /// is close (Jaro-Winkler at least ``nearlyCrossedSimilarity``) to the other record's value
+    /// of the swap column. Asked only of pairs no other level fits.
+    func nearlyCrossed(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>, _ swap: Int,
+                       left: FeatureStore, i: Int, right: FeatureStore, j: Int) -> Bool {
+        let leftSwap = left.value(swap, i), rightSwap = right.value(swap, j)
+        guard x.count > 1, y.count > 1, leftSwap.count > 1, rightSwap.count > 1 else { return false }
+        return Metrics.jaroWinkler(x, rightSwap) >= Self.nearlyCrossedSimilarity && Metrics.jaroWinkler(y, leftSwap) >= Self.nearlyCrossedSimilarity
+    }
+
+    /// How close each swapped value must be for ``nearlyCrossed(_:_:_:left:i:right:j:)``.
+    static let nearlyCrossedSimilarity = 0.9
+
     /// Whether this record's value is the other's `swap` column and the other way round (first
     /// and last names swapped).
     @inline(__always)
