@@ -214,6 +214,8 @@ struct IdentityPairs {
 
     /// The fewest pairs' worth of match probability a comparison's m values are learned from.
     static let minimumMass = 200.0
+    /// How many pairs' worth the model's own m values weigh against the learned ones.
+    static let priorMass = 100.0
 
     /// Learns the m values of `comparisons` from the first `count` candidate pairs (with full
     /// patterns), under the scorer's current model and prior. A comparison keeps its m values when
@@ -249,7 +251,10 @@ struct IdentityPairs {
             for part in parts where !part.isEmpty { for level in 1...levels { mass[level] += part[slot][level] } }
             let total = mass.dropFirst().reduce(0, +)
             guard total >= minimumMass else { continue }
-            var m = (1...levels).map { max(mass[$0] / total, 1e-5) }
+            // The model's m values count as `priorMass` pairs, so that a level the list seldom
+            // shows (few swapped names in a small list) keeps a sensible weight.
+            let prior = model.comparisons[k].levels.map(\.m)
+            var m = (1...levels).map { max((mass[$0] + priorMass * prior[$0 - 1]) / (total + priorMass), 1e-5) }
             let sum = m.reduce(0, +)
             m = m.map { $0 / sum }
             // Exact agreement must be the likeliest way two records of one person agree.

@@ -126,6 +126,38 @@ import Testing
         #expect(list.apart(pair[0], pair[1]), "\(list.explainAll(pair))")
     }
 
+    /// A father and a son of one name at one company and landline: two people when their
+    /// generations are written (Jr. against Sr.); a son who writes "Jr." only sometimes is one
+    /// person by his own mailbox.
+    @Test(arguments: sizes)
+    func aFatherAndSonAreTwoPeopleAndASonIsOne(size: Int) throws {
+        let (list, people) = try washed([
+            "Robert,Kim Jr.,bob.kim.jr@gmail.com,Initech,512-471-2290,78701",
+            "Robert,Kim Sr.,robert.kim@initech.com,Initech,512-471-2290,78701",
+            "Robert,Kim,bob.kim.jr@gmail.com,Initech,,78701",
+        ], size: size)
+        #expect(list.explain(people[0], people[1]).rows.first { $0.comparison == "suffix" }?.level == "else")
+        #expect(list.apart(people[0], people[1]), "\(list.explainAll(people))")
+        #expect(list.together(people[0], people[2]), "\(list.explainAll(people))")
+    }
+
+    /// First and last names swapped, one spelt another way that sounds the same (Jon, John),
+    /// and nothing else that blocks them together (one phone, no email): the any-order name rule
+    /// makes them a candidate pair and the swapped level finds them (names and a workplace
+    /// alone make one person in a small list, a possible match in a larger one).
+    @Test(arguments: sizes)
+    func swappedNamesWithATypoAreOnePerson(size: Int) throws {
+        let (list, pair) = try washed([
+            "Jon,Meschizuman,,Chostol Logistics,631-445-5400,11716",
+            "Meschizuman,John,,Chostol Logistics,,11716",
+        ], size: size)
+        let explanation = list.explain(pair[0], pair[1])
+        #expect(explanation.rows.first { $0.comparison == "first_name" }?.level == "swapped")
+        #expect(explanation.rows.first { $0.comparison == "last_name" }?.level == "swapped")
+        // Names and a workplace alone: one person, or at least a possible match for review.
+        #expect(list.together(pair[0], pair[1]) || explanation.probability >= MatchModel.leadList.reviewThreshold, "\(list.explainAll(pair))")
+    }
+
     /// Mario and Maria Lopez at one company, mailboxes a letter apart: two people (a gendered
     /// form of a name is another name, and another mailbox at one employer is another person's).
     @Test(arguments: sizes)
