@@ -125,6 +125,8 @@ final class ComparisonEvaluator: @unchecked Sendable {
             }
             let similarity = Metrics.jaroWinkler(x, y)
             for index in 0..<c.thresholdCount where similarity >= c.threshold(index) { return level + index }
+            // One part of a compound name ("Walsh" of "Greer-Walsh") is as close as a small typo.
+            if c.thresholdCount > 0, Metrics.isPart(x, of: y) || Metrics.isPart(y, of: x) { return level }
             // Swapped, with a typo or a nickname on the way ("Meschizuan Katia", "Katia Meschizuman").
             if c.swapColumn >= 0, nearlyCrossed(x, y, c.swapColumn, left: left, i: i, right: right, j: j) { return 2 }
             return level + c.thresholdCount
@@ -368,6 +370,20 @@ enum Metrics {
                 && equal(UnsafeBufferPointer(rebasing: short[..<last]), UnsafeBufferPointer(rebasing: long[..<last]))
         }
         return long.count == short.count + 1 && long[short.count] == 0x61 && equal(short, UnsafeBufferPointer(rebasing: long[..<short.count]))
+    }
+
+    /// Whether `part` is one of the hyphen- or space-separated words of `whole` (and at least
+    /// three letters long): "walsh" of "greer-walsh".
+    static func isPart(_ part: UnsafeBufferPointer<UInt8>, of whole: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard part.count >= 3, whole.count > part.count else { return false }
+        var start = 0
+        while start < whole.count {
+            var end = start
+            while end < whole.count, whole[end] != UInt8(ascii: "-"), whole[end] != UInt8(ascii: " ") { end += 1 }
+            if end - start == part.count, equal(UnsafeBufferPointer(rebasing: whole[start..<end]), part) { return true }
+            start = end + 1
+        }
+        return false
     }
 
     /// Whether `a` and `b` differ only by two neighbouring characters swapped.

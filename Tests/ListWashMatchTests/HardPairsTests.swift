@@ -213,6 +213,13 @@ import Testing
         #expect(try levels("John,Smith,john.smith@acme.com,,,\nJohn,Smith,john.smith@acme.com,,,\n")["email"] == "exact")
     }
 
+    /// One part of a compound surname is as close as a small typo; a part too short is not.
+    @Test func aPartOfACompoundSurnameIsClose() throws {
+        #expect(try levels("Ann,Greer-Walsh,,,,\nAnn,Walsh,,,,\n")["last_name"] == "jaro_winkler >= 0.92")
+        #expect(try levels("Kristin,Stevens-Hopkoney,,,,\nKristin,Hopkoney,,,,\n")["last_name"] == "jaro_winkler >= 0.92")
+        #expect(try levels("Ann,Li-Walsh,,,,\nAnn,Li,,,,\n")["last_name"] != "jaro_winkler >= 0.92")
+    }
+
     @Test func twoExtensionsOfOneNumberAreOtherExtensions() throws {
         #expect(try levels("Ann,Lee,,,617-253-1000 x204,\nAnn,Lee,,,617-253-1000 x377,\n")["phone"] == "other extension")
         #expect(try levels("Ann,Lee,,,617-253-1000 x204,\nAnn,Lee,,,617-253-1000,\n")["phone"] == "exact")
