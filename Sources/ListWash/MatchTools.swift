@@ -115,6 +115,9 @@ public struct MatchWorkbench {
         var trained = estimate.model
         trained.train = false
         trained.estimateU = false
+        // The file holds what was learned: its prior and m values are used as they are.
+        trained.priorFromData = false
+        trained.learnM = false
         let yaml = try YAMLEncoder().encode(trained)
         return (trained, "# ListWash match model, written by `listwash train`; name it in a pipeline: dedupe: {model: FILE}\n" + yaml, estimate.pairs.count)
     }

@@ -205,6 +205,9 @@ import ListWashMatch
         #expect(model.comparisons.map(\.name) == trained.model.comparisons.map(\.name))
         #expect(abs(model.comparisons[0].levels[0].m - trained.model.comparisons[0].levels[0].m) < 1e-9)
         #expect(!model.train)
+        // What was learned is used as it is: not worked out again from the next list.
+        #expect(!model.priorFromData && !model.learnM)
+        #expect(abs(model.prior - trained.model.prior) < 1e-12)
     }
 
     /// A pair's levels take 4 bits a comparison in 64 bits: a 17th comparison is refused with
