@@ -211,7 +211,7 @@ public struct PipelineConfiguration: Sendable {
     private static func readInput(_ value: YAMLValue, base: PathResolver) throws -> Input {
         if let path = value.scalar { return Input(path: base.resolve(path)) }
         var input = Input(path: "")
-        for (key, _, item) in try value.mapping("an input", allowed: ["path", "format", "delimiter", "header", "column_names", "list"]) {
+        for (key, _, item) in try value.mapping("an input", allowed: ["path", "format", "delimiter", "encoding", "header", "column_names", "list"]) {
             switch key {
             case "path": input.path = base.resolve(try item.string("path"))
             case "format":
@@ -228,6 +228,18 @@ public struct PipelineConfiguration: Sendable {
                         throw item.error("delimiter must be one character (or 'tab' or 'auto'), not '\(spelling)'")
                     }
                     input.csv.delimiter = byte
+                }
+            case "encoding":
+                // auto (the default): decided per field; a declared encoding is used as is.
+                let spelling = try item.string("encoding")
+                let allowed = ["auto"] + TextEncoding.allCases.map(\.rawValue)
+                switch spelling.lowercased() {
+                case "auto": input.csv.encoding = nil
+                case let name:
+                    guard let encoding = TextEncoding(rawValue: name) else {
+                        throw item.error(YAMLValue.unknown("encoding", spelling, in: "an input", allowed: allowed))
+                    }
+                    input.csv.encoding = encoding
                 }
             case "header": input.csv.hasHeader = try item.boolean("header")
             case "column_names": input.csv.columnNames = try item.list().map { try $0.string("a column name") }

@@ -1,5 +1,6 @@
 import Foundation
 import ListWashCore
+import ListWashDecide
 import ListWashMatch
 
 /// What the command line overrides in a pipeline file, so one file serves many lists.
@@ -113,6 +114,7 @@ public struct Runner {
         let sources = try openSources(required: requiredRoles(of: pipeline))
         for stage in pipeline.stages {
             try (stage as? any SetUpStage)?.setUp()
+            if let suppress = stage as? SuppressStage { warnAboutRepairedListValues(suppress.lists) }
         }
         let layout = pipeline.layout
         let columns = OutputColumns(headers: sources.map { ($0.schema.source, $0.schema.columns) })
@@ -157,6 +159,15 @@ public struct Runner {
             if let validate = stage as? ValidateStage { roles.formUnion(validate.required) }
         }
         return roles
+    }
+
+    /// Warns once per suppression list that had values that were not valid UTF-8 (each read as
+    /// Windows-1252 on its own), naming the first such line.
+    private func warnAboutRepairedListValues(_ lists: [SuppressionList]) {
+        for list in lists {
+            guard let first = list.repairedLines.first else { continue }
+            log.warn("\(list.repairedLines.count) line(s) of the suppression list had values that were not valid UTF-8; those values alone were read as Windows-1252. Save the list as UTF-8 to avoid this warning", at: SourceLocation(file: list.path, line: first))
+        }
     }
 
     private func warnAboutUnusedReferences(_ pipeline: Pipeline) {

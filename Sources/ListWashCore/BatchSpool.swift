@@ -161,6 +161,7 @@ private struct SpoolEncoder {
             int(row)
             string(text)
         }
+        ints(batch.encodingRepairedRows)
         array(batch.valueBytes, count: batch.valueBytesUsed)
         array(batch.valueSpans)
         let total = Int64(bytes.count - start).littleEndian
@@ -200,6 +201,7 @@ private enum SpoolDecoder {
             let row = cursor.int()
             batch.rawText[row] = cursor.string()
         }
+        batch.encodingRepairedRows = cursor.ints()
         batch.valueBytes = cursor.array()
         batch.valueBytesUsed = batch.valueBytes.count
         batch.valueSpans = cursor.array()

@@ -11,14 +11,20 @@ public struct CSVOptions: Sendable, Equatable {
     /// A record longer than this is taken for a runaway quote: its first line is rejected and
     /// reading goes on at the next line.
     public var maxRecordBytes = 64 << 20
+    /// The file's declared encoding, or `nil` (the default) to decide per field: a field that is
+    /// valid UTF-8 stays UTF-8, and only a field that is not is decoded as Windows-1252, its
+    /// record marked (``RecordBatch/isEncodingRepaired(_:)``; `encoding_repaired` in
+    /// `listwash_flags`). See ``TextEncoding/decodeField(_:as:)``.
+    public var encoding: TextEncoding?
 
     /// Default options: sniffed delimiter, a header line, batches of 4,096.
     public init() {}
 }
 
 /// A streaming RFC 4180 reader: quoted fields, doubled quotes, delimiters and line breaks inside
-/// quotes, CRLF, LF or CR line ends, UTF-8 with or without BOM, Windows-1252 fallback, and a
-/// sniffed delimiter.
+/// quotes, CRLF, LF or CR line ends, UTF-8 with or without BOM, Windows-1252 decoding per field
+/// (only a field that is not valid UTF-8, unless ``CSVOptions/encoding`` declares the file's
+/// encoding), and a sniffed delimiter.
 ///
 /// Memory stays flat: the reader holds one chunk (1 MiB, more only for a longer record) and one
 /// batch. A record it cannot split into the header's fields is not dropped: it comes out settled
@@ -37,8 +43,12 @@ public final class CSVReader: RecordReader {
     public private(set) var header: [String] = []
     /// The field delimiter in use.
     public private(set) var delimiter: UInt8 = UInt8(ascii: ",")
-    /// The encoding the file was decoded from.
-    public private(set) var encoding: TextEncoding = .utf8
+    /// The encoding the file was declared in (``CSVOptions/encoding``), or `.utf8` when it is
+    /// decided per field (see ``recordsRepaired`` for the records that were not all UTF-8).
+    public var encoding: TextEncoding { declaredEncoding ?? .utf8 }
+    /// The records read so far that had a field that was not valid UTF-8 and was decoded as
+    /// Windows-1252 (none when the encoding is declared).
+    public private(set) var recordsRepaired = 0
     /// The number of records read so far.
     public private(set) var recordsRead = 0
     /// Bytes read so far.
@@ -49,6 +59,10 @@ public final class CSVReader: RecordReader {
     private let log: DiagnosticLog?
     private var line = 1
     private var spans: [FieldSpan] = []
+    /// ``CSVOptions/encoding``, kept apart so that the record loop reads one stored property.
+    private let declaredEncoding: TextEncoding?
+    /// Records counted for the end-of-file warning: repaired ones (encoding decided per field)
+    /// or ones with bytes that are not UTF-8 in a file declared UTF-8.
     private var invalidUTF8Records = 0
     private var scratch: [UInt8] = []
 
@@ -59,6 +73,7 @@ public final class CSVReader: RecordReader {
         self.path = path
         self.options = options
         self.log = log
+        declaredEncoding = options.encoding
         input = try ByteInput(path: path)
         try readPreamble()
     }
@@ -77,13 +92,8 @@ public final class CSVReader: RecordReader {
         }
         if head.count >= 3, head[0] == 0xEF, head[1] == 0xBB, head[2] == 0xBF { input.start += 3 }
         let body = UnsafeBufferPointer(rebasing: input.buffer[input.start..<input.end])
-        // The first 64 KiB decide the file's encoding; a later record that is not UTF-8 is
-        // decoded on its own (see appendDecoded).
-        let sample = UnsafeBufferPointer(rebasing: body.prefix(64 * 1024))
-        if !TextEncoding.isPlainASCII(sample), !TextEncoding.isValidUTF8(sample, allowTruncatedEnd: sample.count < body.count || !input.atEOF) {
-            encoding = .windows1252
-            log?.warn("not valid UTF-8; decoding as Windows-1252 (Excel's CSV export). Save as \"CSV UTF-8\" to avoid this warning", at: location(line: 1))
-        }
+        // No file-wide guess at the encoding: unless it is declared, each field that is not
+        // valid UTF-8 is decoded as Windows-1252 on its own (see appendDecoded).
         delimiter = options.delimiter ?? Self.sniffDelimiter(body)
         guard options.hasHeader else {
             header = options.columnNames
@@ -172,7 +182,11 @@ public final class CSVReader: RecordReader {
 
     private func finishFile(isDone: Bool) {
         guard isDone, invalidUTF8Records > 0 else { return }
-        log?.warn("\(invalidUTF8Records) record(s) were not valid UTF-8 and were decoded as Windows-1252", at: location(line: line))
+        if declaredEncoding == .utf8 {
+            log?.warn("\(invalidUTF8Records) record(s) held bytes that are not valid UTF-8 (the file is declared utf-8); they were replaced with U+FFFD", at: location(line: line))
+        } else {
+            log?.warn("\(invalidUTF8Records) record(s) had fields that were not valid UTF-8; those fields alone were decoded as Windows-1252 and the records flagged encoding_repaired. Save as \"CSV UTF-8\" to avoid this warning", at: location(line: line))
+        }
         invalidUTF8Records = 0
     }
 
@@ -185,7 +199,7 @@ public final class CSVReader: RecordReader {
         let row = recordsRead
         let recordLine = line
         var reason: String?
-        if encoding == .utf8 && (TextEncoding.isPlainASCII(recordBytes) || (!recordBytes.contains(0) && TextEncoding.isValidUTF8(recordBytes))) {
+        if declaredEncoding != .windows1252 && (TextEncoding.isPlainASCII(recordBytes) || (!recordBytes.contains(0) && TextEncoding.isValidUTF8(recordBytes))) {
             let reusable = delimiter == UInt8(ascii: ",") && fieldCount == spans.count && fieldCount == width
             spans.withUnsafeBufferPointer {
                 batch.append(fields: UnsafeBufferPointer(rebasing: $0[0..<fieldCount]), in: buffer, record: range, row: row, line: recordLine, reusableAsComma: reusable)
@@ -204,22 +218,18 @@ public final class CSVReader: RecordReader {
         }
     }
 
-    /// Appends a record that holds non-ASCII bytes or NULs, decoding Windows-1252 where the bytes
-    /// are not UTF-8 and removing NULs. Returns a rejection reason for NULs.
+    /// Appends a record that holds non-ASCII bytes or NULs, removing NULs and decoding each
+    /// field on its own (``TextEncoding/decodeField(_:as:)``): unless the encoding is declared,
+    /// only a field that is not valid UTF-8 is decoded as Windows-1252, and its record is marked
+    /// as repaired. Returns a rejection reason for NULs.
     private func appendDecoded(
         to batch: inout RecordBatch, buffer: UnsafeBufferPointer<UInt8>, fieldCount: Int,
         recordBytes: UnsafeBufferPointer<UInt8>, row: Int
     ) -> String? {
-        var asWindows1252 = encoding == .windows1252
-        if !asWindows1252, !TextEncoding.isValidUTF8(recordBytes) {
-            asWindows1252 = true
-            if invalidUTF8Records == 0 {
-                log?.warn("record \(row) is not valid UTF-8; decoding it as Windows-1252", at: location(line: line))
-            }
-            invalidUTF8Records += 1
-        }
         var fields: [String] = []
+        fields.reserveCapacity(fieldCount)
         var nulColumn: Int?
+        var firstInvalidColumn: Int?
         for (column, span) in spans.prefix(fieldCount).enumerated() {
             scratch.removeAll(keepingCapacity: true)
             var index = span.start
@@ -233,14 +243,28 @@ public final class CSVReader: RecordReader {
                 }
                 index += 1
             }
-            if asWindows1252 {
-                let raw = scratch
-                scratch.removeAll(keepingCapacity: true)
-                raw.withUnsafeBufferPointer { TextEncoding.appendWindows1252($0, to: &scratch) }
+            let decoded = scratch.withUnsafeBufferPointer { bytes in
+                let decoded = TextEncoding.decodeField(bytes, as: declaredEncoding)
+                if firstInvalidColumn == nil, declaredEncoding == .utf8, !TextEncoding.isValidUTF8(bytes) { firstInvalidColumn = column + 1 }
+                return decoded
             }
-            fields.append(String(decoding: scratch, as: UTF8.self))
+            if decoded.repaired, firstInvalidColumn == nil { firstInvalidColumn = column + 1 }
+            fields.append(decoded.text)
         }
         batch.append(fields: fields, row: row, line: line)
+        if let column = firstInvalidColumn {
+            if declaredEncoding == nil { batch.markEncodingRepaired(batch.count - 1) }
+            if invalidUTF8Records == 0 {
+                let name = column <= header.count ? " (\(header[column - 1]))" : ""
+                if declaredEncoding == .utf8 {
+                    log?.warn("record \(row): field \(column)\(name) is not valid UTF-8 (the file is declared utf-8); its bad bytes were replaced with U+FFFD", at: location(line: line, column: column))
+                } else {
+                    log?.warn("record \(row): field \(column)\(name) is not valid UTF-8; decoding that field as Windows-1252 (flagged encoding_repaired)", at: location(line: line, column: column))
+                }
+            }
+            invalidUTF8Records += 1
+            if declaredEncoding == nil { recordsRepaired += 1 }
+        }
         return nulColumn.map { "NUL byte (0x00) in column \($0); it was removed" }
     }
 
@@ -260,14 +284,17 @@ public final class CSVReader: RecordReader {
         line += 1
     }
 
+    /// The text of a line that is not split into fields (a rejected line): decoded as declared,
+    /// or, undeclared, its UTF-8 sequences kept and only the other bytes read as Windows-1252.
     private func decodedText(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        var out: [UInt8] = []
         let clean = bytes.filter { $0 != 0 }
-        if encoding == .windows1252 || !clean.withUnsafeBufferPointer({ TextEncoding.isValidUTF8($0) }) {
-            clean.withUnsafeBufferPointer { TextEncoding.appendWindows1252($0, to: &out) }
+        return clean.withUnsafeBufferPointer { clean in
+            if declaredEncoding != nil { return TextEncoding.decodeField(clean, as: declaredEncoding).text }
+            if TextEncoding.isValidUTF8(clean) { return String(decoding: clean, as: UTF8.self) }
+            var out: [UInt8] = []
+            TextEncoding.appendRepairingUTF8(clean, to: &out)
             return String(decoding: out, as: UTF8.self)
         }
-        return String(decoding: clean, as: UTF8.self)
     }
 
     private func fieldStrings(_ buffer: UnsafeBufferPointer<UInt8>) -> [String] {
@@ -280,12 +307,7 @@ public final class CSVReader: RecordReader {
                 if byte != 0 { bytes.append(byte) }
                 index += 1
             }
-            if encoding == .windows1252 {
-                var out: [UInt8] = []
-                bytes.withUnsafeBufferPointer { TextEncoding.appendWindows1252($0, to: &out) }
-                return String(decoding: out, as: UTF8.self)
-            }
-            return String(decoding: bytes, as: UTF8.self)
+            return bytes.withUnsafeBufferPointer { TextEncoding.decodeField($0, as: declaredEncoding).text }
         }
     }
 

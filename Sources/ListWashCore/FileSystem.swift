@@ -95,6 +95,23 @@ public enum TextFile {
     }
 }
 
+extension TextFile {
+    /// Reads `path`'s bytes, dropping a UTF-8 BOM, for a reader that decodes them field by field
+    /// (``TextEncoding/decodeField(_:as:)``): suppression lists.
+    ///
+    /// - Throws: ``ListWashError`` (`.input`) when the file cannot be read or is UTF-16.
+    public static func readBytes(_ path: String) throws -> [UInt8] {
+        let input = try ByteInput(path: path)
+        while try input.fill() {}
+        var bytes = UnsafeBufferPointer(rebasing: input.buffer[input.start..<input.end])
+        if bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
+            throw ListWashError(.input, "\(path) is UTF-16 text; save it as UTF-8 and run again", at: SourceLocation(file: path))
+        }
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { bytes = UnsafeBufferPointer(rebasing: bytes[3...]) }
+        return Array(bytes)
+    }
+}
+
 /// Environment variables.
 public enum Environment {
     /// The value of `name`, or `nil`.

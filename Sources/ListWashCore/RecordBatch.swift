@@ -37,6 +37,9 @@ public struct RecordBatch: Sendable {
     public internal(set) var reasons: [String] = []
     /// The original text of records whose fields do not fit the header (ragged or broken lines).
     public internal(set) var rawText: [Int: String] = [:]
+    /// The records (indexes in this batch, ascending) that had a field that was not valid UTF-8
+    /// and was decoded as Windows-1252 on its own (see ``CSVOptions/encoding``); usually none.
+    public internal(set) var encodingRepairedRows: [Int] = []
     /// `listwash_*` values' UTF-8 bytes, one after another (a value written again leaves its
     /// old bytes behind): the first `valueBytesUsed`; the rest is room for more, so that a
     /// value is copied in without growing the array.
@@ -324,6 +327,25 @@ public struct RecordBatch: Sendable {
     }
 
     /// Keeps the original text of a record whose fields do not fit the header.
+    /// Whether record `row` had a field that was not valid UTF-8 and was decoded as
+    /// Windows-1252 (the normalize stage flags it `encoding_repaired`).
+    ///
+    /// - Complexity: O(log *r*) for *r* repaired records in the batch; O(1) when there are none.
+    public func isEncodingRepaired(_ row: Int) -> Bool {
+        guard !encodingRepairedRows.isEmpty else { return false }
+        var low = 0, high = encodingRepairedRows.count
+        while low < high {
+            let middle = (low + high) / 2
+            if encodingRepairedRows[middle] < row { low = middle + 1 } else { high = middle }
+        }
+        return low < encodingRepairedRows.count && encodingRepairedRows[low] == row
+    }
+
+    /// Marks record `row`, the last one appended, as repaired (see ``isEncodingRepaired(_:)``).
+    mutating func markEncodingRepaired(_ row: Int) {
+        if encodingRepairedRows.last != row { encodingRepairedRows.append(row) }
+    }
+
     mutating func keepRawText(_ row: Int, _ text: String) {
         rawText[row] = text
     }

@@ -1,8 +1,84 @@
 /// Text encodings ListWash reads: UTF-8 (with or without BOM), and Windows-1252 for Excel's
 /// "CSV" exports, decoded with a warning rather than garbled.
-public enum TextEncoding: String, Sendable, Codable {
+///
+/// Unless a file's encoding is declared, it is decided per field, not per file: a field that is
+/// valid UTF-8 is read as UTF-8, and only a field that is not is decoded as Windows-1252
+/// (``decodeField(_:as:)``). One stray Windows-1252 byte then cannot turn every other value of
+/// the file into mojibake.
+public enum TextEncoding: String, Sendable, Codable, CaseIterable {
+    /// UTF-8.
     case utf8 = "utf-8"
+    /// Windows-1252 (Excel's "CSV" on Windows; Latin-1 plus curly quotes, dashes and the euro).
     case windows1252 = "windows-1252"
+
+    /// One field's text, decoded per field.
+    ///
+    /// With no declared encoding (`nil`, the default), bytes that are valid UTF-8 are kept as
+    /// they are, and only a field that is not valid UTF-8 is decoded as Windows-1252 and counted
+    /// as repaired. A declared encoding is used as is: `.windows1252` decodes every byte as
+    /// Windows-1252; `.utf8` keeps the bytes, with U+FFFD for any that are not UTF-8.
+    ///
+    /// ```swift
+    /// let field: [UInt8] = [0x4F, 0x92, 0x4E, 0x65, 0x69, 0x6C] // O’Neil in Windows-1252
+    /// field.withUnsafeBufferPointer { TextEncoding.decodeField($0) } // ("O’Neil", repaired: true)
+    /// Array("José".utf8).withUnsafeBufferPointer { TextEncoding.decodeField($0) } // ("José", repaired: false)
+    /// ```
+    /// - Parameters:
+    ///   - bytes: The field's bytes (unescaped).
+    ///   - declared: The declared encoding, or `nil` to decide from the bytes.
+    /// - Returns: The text, and whether the field was not valid UTF-8 and was decoded as
+    ///   Windows-1252 without a declaration.
+    /// - Complexity: O(*n*) in the field's length.
+    public static func decodeField(_ bytes: UnsafeBufferPointer<UInt8>, as declared: TextEncoding? = nil) -> (text: String, repaired: Bool) {
+        switch declared {
+        case .utf8?:
+            return (String(decoding: bytes, as: UTF8.self), false)
+        case .windows1252?:
+            if isPlainASCII(bytes) { return (String(decoding: bytes, as: UTF8.self), false) }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count * 2)
+            appendWindows1252(bytes, to: &out)
+            return (String(decoding: out, as: UTF8.self), false)
+        case nil:
+            if isValidUTF8(bytes) { return (String(decoding: bytes, as: UTF8.self), false) }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count * 2)
+            appendWindows1252(bytes, to: &out)
+            return (String(decoding: out, as: UTF8.self), true)
+        }
+    }
+
+    /// Appends `bytes` to `out` as UTF-8, keeping every valid UTF-8 sequence and decoding each
+    /// byte that is not part of one as Windows-1252: for text that is not split into fields (the
+    /// raw text of a rejected line), so that its UTF-8 parts are not garbled either.
+    ///
+    /// - Returns: Whether any byte was decoded as Windows-1252.
+    @discardableResult
+    static func appendRepairingUTF8(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
+        var repaired = false
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte < 0x80 { out.append(byte); index += 1; continue }
+            let length: Int
+            switch byte {
+            case 0xC2...0xDF: length = 2
+            case 0xE0...0xEF: length = 3
+            case 0xF0...0xF4: length = 4
+            default: length = 0
+            }
+            if length > 0, index + length <= bytes.count,
+               isValidUTF8(UnsafeBufferPointer(rebasing: bytes[index..<(index + length)])) {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<(index + length)]))
+                index += length
+                continue
+            }
+            appendWindows1252(UnsafeBufferPointer(rebasing: bytes[index..<(index + 1)]), to: &out)
+            repaired = true
+            index += 1
+        }
+        return repaired
+    }
 
     /// The Unicode scalars for Windows-1252 bytes 0x80-0x9F (the rest map to themselves, as in
     /// Latin-1); undefined bytes become U+FFFD.

@@ -29,6 +29,9 @@ public final class SuppressionList: Sendable {
     public let kinds: Set<SuppressionKind>
     /// The number of entries (non-empty cells of kind columns).
     public let entryCount: Int
+    /// The lines (1-based) that had a value that was not valid UTF-8 and was decoded as
+    /// Windows-1252; the list's other values were read as UTF-8.
+    public let repairedLines: [Int]
     // The entries by kind, keyed by normalized value (the tables of ``Entries``, held directly
     // so that a lookup copies nothing).
     private let emails, emailKeys, domains, companies, phones, localParts, countries, accountIDs: [String: Entry]
@@ -62,13 +65,15 @@ public final class SuppressionList: Sendable {
         guard FileSystem.exists(path), !FileSystem.isDirectory(path) else {
             throw ListWashError(.referenceData, "suppression list \(path) not found", at: SourceLocation(file: path))
         }
-        let text: String
+        let bytes: [UInt8]
         do {
-            text = try TextFile.read(path)
+            bytes = try TextFile.readBytes(path)
         } catch let error as ListWashError {
             throw ListWashError(.referenceData, error.diagnostic.message, at: error.diagnostic.location)
         }
-        let file = try ListFileLines(text: text, path: path)
+        // Each entry is decoded on its own: UTF-8 when valid, else Windows-1252.
+        let file = try bytes.withUnsafeBufferPointer { try ListFileLines(bytes: $0, path: path) }
+        repairedLines = file.repairedLines
         guard let header = file.lines.first else {
             throw ListWashError(.referenceData, "the suppression list is empty: no header and no entries (a list named in the pipeline must suppress something)", at: SourceLocation(file: path))
         }

@@ -281,6 +281,7 @@ struct BatchNormalizer {
         batch.setValue(row, columns[6], phone.phoneExtension)
         batch.setValue(row, columns[7], phone.region)
         if !domainWritten { batch.setValue(row, columns[14], domain) }
+        if batch.isEncodingRepaired(row) { flags.insert(.encodingRepaired) }
         batch.setValue(row, columns[15], output.flags ? flagText(flags) : "")
     }
 

@@ -48,6 +48,10 @@ public enum NormalizationFlag: String, CaseIterable, Sendable, Hashable, Codable
     case companyInvalid = "company_invalid"
     case domainInvalid = "domain_invalid"
     case domainFromEmail = "domain_from_email"
+    // Reading
+    /// A field of the record was not valid UTF-8 and was decoded as Windows-1252 on its own (the
+    /// file's encoding was not declared); the other fields were read as UTF-8.
+    case encodingRepaired = "encoding_repaired"
 
     /// Declaration order: the order flags are written in.
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rank < rhs.rank }
@@ -114,6 +118,7 @@ public enum NormalizationFlag: String, CaseIterable, Sendable, Hashable, Codable
         case .companyInvalid: 29
         case .domainInvalid: 30
         case .domainFromEmail: 31
+        case .encodingRepaired: 32
         }
     }
 

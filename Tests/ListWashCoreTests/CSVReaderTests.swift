@@ -47,10 +47,95 @@ import Testing
         // "Müller" and "café" as Excel writes them in Windows-1252, with a curly quote (0x92).
         let bytes = Array("name,city\nM".utf8) + [0xFC] + Array("ller,caf".utf8) + [0xE9] + Array("\nO".utf8) + [0x92] + Array("Neil,x\n".utf8)
         let log = DiagnosticLog()
-        let result = try readAll(folder.write("w.csv", bytes: bytes), log: log)
-        #expect(result.encoding == .windows1252)
+        let path = folder.write("w.csv", bytes: bytes)
+        let result = try readAll(path, log: log)
+        // Undeclared: decided per field, so the file as a whole counts as UTF-8.
+        #expect(result.encoding == .utf8)
         #expect(result.records == [["Müller", "café"], ["O\u{2019}Neil", "x"]])
-        #expect(log.all.contains { $0.message.contains("Windows-1252") })
+        #expect(result.repaired == [1, 2])
+        #expect(log.all.map(\.message) == [
+            "record 1: field 1 (name) is not valid UTF-8; decoding that field as Windows-1252 (flagged encoding_repaired)",
+            "2 record(s) had fields that were not valid UTF-8; those fields alone were decoded as Windows-1252 and the records flagged encoding_repaired. Save as \"CSV UTF-8\" to avoid this warning",
+        ])
+        #expect(log.all.first?.location == SourceLocation(file: path, line: 2, column: 1))
+    }
+
+    /// The file: one Windows-1252 byte (O'Neil's curly apostrophe) among UTF-8 values.
+    /// Only that field is decoded as Windows-1252; José, Nestlé and Müller stay UTF-8, wherever
+    /// the stray byte is (first record, past the first 64 KiB, last record, inside quotes).
+    @Test(arguments: [0, 1, 3_000, 20_000])
+    func decidesTheEncodingPerField(utf8RowsBefore: Int) throws {
+        var bytes = Array("Email,First Name,Last Name,Company\n".utf8)
+        for index in 0..<utf8RowsBefore { bytes += Array("josé\(index)@x.example,José,Núñez,Café \"Zoë\"\n".utf8) }
+        bytes += Array("bob@x.example,Bob,\"O".utf8) + [0x92] + Array("Neil \"\"Bobby\"\"\",Acme\n".utf8)
+        bytes += Array("ann@nestle.example,Ann,Lee,Nestlé S.A.\njürgen@müller.example,Jürgen,Müller,Müller AG\n".utf8)
+        let log = DiagnosticLog()
+        let path = folder.write("mixed.csv", bytes: bytes)
+        let result = try readAll(path, log: log)
+        #expect(result.encoding == .utf8)
+        #expect(result.records.count == utf8RowsBefore + 3)
+        #expect(result.records.prefix(utf8RowsBefore).allSatisfy { $0[1] == "José" && $0[2] == "Núñez" && $0[3] == "Café \"Zoë\"" })
+        #expect(Array(result.records.suffix(3)) == [
+            ["bob@x.example", "Bob", "O\u{2019}Neil \"Bobby\"", "Acme"],
+            ["ann@nestle.example", "Ann", "Lee", "Nestlé S.A."],
+            ["jürgen@müller.example", "Jürgen", "Müller", "Müller AG"],
+        ])
+        #expect(result.repaired == [utf8RowsBefore + 1])
+        #expect(log.all.first?.location == SourceLocation(file: path, line: utf8RowsBefore + 2, column: 3))
+        #expect(log.all.first?.message.contains("field 3 (Last Name)") == true)
+    }
+
+    @Test func decodesEachFieldOnItsOwn() {
+        func decoded(_ bytes: [UInt8], as declared: TextEncoding? = nil) -> (String, Bool) {
+            bytes.withUnsafeBufferPointer { let field = TextEncoding.decodeField($0, as: declared); return (field.text, field.repaired) }
+        }
+        // Undeclared: valid UTF-8 is kept, whatever it holds; anything else is Windows-1252.
+        #expect(decoded([]) == ("", false))
+        #expect(decoded(Array("Bob".utf8)) == ("Bob", false))
+        #expect(decoded(Array("José Müller 😀 €".utf8)) == ("José Müller 😀 €", false))
+        #expect(decoded(Array("O".utf8) + [0x92] + Array("Neil".utf8)) == ("O\u{2019}Neil", true))
+        #expect(decoded(Array("M".utf8) + [0xFC] + Array("ller".utf8)) == ("Müller", true))
+        #expect(decoded([0x80, 0x20, 0x9F]) == ("€ Ÿ", true))
+        #expect(decoded([0x81]) == ("\u{FFFD}", true), "a byte Windows-1252 leaves undefined")
+        // A field mixing UTF-8 and a Windows-1252 byte is not valid UTF-8: all of it is Windows-1252.
+        #expect(decoded(Array("é".utf8) + [0xE9]) == ("Ã©é", true))
+        // Truncated, overlong and surrogate sequences are not UTF-8.
+        #expect(decoded([0xC3]) == ("Ã", true))
+        #expect(decoded([0xC0, 0xAF]) == ("À¯", true))
+        #expect(decoded([0xED, 0xA0, 0x80]) == ("í\u{A0}€", true))
+        // Declared: used as is, never counted as repaired.
+        #expect(decoded(Array("é".utf8), as: .windows1252) == ("Ã©", false))
+        #expect(decoded(Array("plain".utf8), as: .windows1252) == ("plain", false))
+        #expect(decoded(Array("O".utf8) + [0x92], as: .utf8) == ("O\u{FFFD}", false))
+        #expect(decoded(Array("José".utf8), as: .utf8) == ("José", false))
+    }
+
+    @Test func aDeclaredEncodingIsUsedAsIs() throws {
+        // "Ã©" written in Windows-1252 is the bytes C3 A9: valid UTF-8 ("é"), but declared 1252.
+        let bytes = Array("n".utf8) + [0xE9] + Array("ame,city\nJos".utf8) + [0xC3, 0xA9] + Array(",O".utf8) + [0x92] + Array("Neil\n".utf8)
+        var options = CSVOptions()
+        options.encoding = .windows1252
+        let log = DiagnosticLog()
+        let result = try readAll(folder.write("declared.csv", bytes: bytes), options: options, log: log)
+        #expect(result.encoding == .windows1252)
+        #expect(result.header == ["néame", "city"])
+        #expect(result.records == [["JosÃ©", "O\u{2019}Neil"]])
+        #expect(result.repaired.isEmpty)
+        #expect(log.all.isEmpty)
+
+        options.encoding = .utf8
+        let utf8 = try readAll(folder.write("declared.csv", bytes: bytes), options: options, log: log)
+        #expect(utf8.encoding == .utf8)
+        #expect(utf8.header == ["n\u{FFFD}ame", "city"])
+        #expect(utf8.records == [["José", "O\u{FFFD}Neil"]])
+        #expect(utf8.repaired.isEmpty)
+        #expect(log.all.contains { $0.message.contains("declared utf-8") })
+    }
+
+    @Test func aRejectedLineKeepsItsUTF8AndRepairsOnlyTheOtherBytes() throws {
+        let bytes = Array("a,b\nJosé,O".utf8) + [0x92] + Array("Neil,extra\n".utf8)
+        let result = try readAll(folder.write("rag.csv", bytes: bytes))
+        #expect(result.rejected.map(\.raw) == ["José,O\u{2019}Neil,extra"])
     }
 
     @Test func decodesAStrayInvalidRecordInAUTF8File() throws {

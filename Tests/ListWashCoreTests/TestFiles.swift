@@ -14,6 +14,8 @@ struct ReadResult {
     var rejected: [(row: Int, reason: String, raw: String?)]
     var delimiter: UInt8
     var encoding: TextEncoding
+    /// The rows (1-based) that had a field decoded as Windows-1252 on its own.
+    var repaired: [Int] = []
 }
 
 func readAll(_ path: String, options: CSVOptions = CSVOptions(), log: DiagnosticLog? = nil) throws -> ReadResult {
@@ -22,6 +24,7 @@ func readAll(_ path: String, options: CSVOptions = CSVOptions(), log: Diagnostic
     var result = ReadResult(header: reader.header, records: [], lines: [], rejected: [], delimiter: reader.delimiter, encoding: reader.encoding)
     while let batch = try reader.nextBatch(schema: schema, layout: OutputLayout()) {
         for row in 0..<batch.count {
+            if batch.isEncodingRepaired(row) { result.repaired.append(batch.rows[row]) }
             if batch.dispositions[row] == .rejected {
                 result.rejected.append((batch.rows[row], batch.reasons[row], batch.rawText[row]))
             } else {

@@ -52,6 +52,28 @@ import Testing
         }
     }
 
+    /// A list kept in Excel: one entry typed in Windows-1252 (Nestlé's é is the byte E9, the note's
+    /// apostrophe 92), the others in UTF-8. Each value is decoded on its own, so every entry matches.
+    @Test func anEntryThatIsNotUTF8IsDecodedAloneAndTheOthersStayUTF8() throws {
+        let bytes = Array("company,email,note\nNestl".utf8) + [0xE9] + Array(" S.A.,,O".utf8) + [0x92] + Array("Neil added it\nMüller AG,jürgen@müller.example,\n".utf8)
+        let list = try SuppressionList(path: scratch.write("l.csv", bytes: bytes))
+        #expect(list.entryCount == 3)
+        #expect(list.repairedLines == [2])
+        let results = try suppress(
+            SuppressStage(lists: [list]), header: ["Email", "First Name", "Company"],
+            rows: [["ann@nestle.example", "Ann", "Nestlé S.A."], ["max@x.example", "Max", "Müller AG"], ["jürgen@müller.example", "Jürgen", "Other"], ["bob@x.example", "Bob", "Acme"]])
+        #expect(results.map(\.disposition) == [.suppressed, .suppressed, .suppressed, nil])
+        #expect(results[0].reason == "l.csv:2 company Nestlé S.A.")
+        #expect(results[1].reason == "l.csv:3 company Müller AG")
+        #expect(results[2].reason.hasPrefix("l.csv:3 email "))
+    }
+
+    @Test func aUTF16ListIsAnError() {
+        let bytes: [UInt8] = [0xFF, 0xFE] + Array("company\n".utf8).flatMap { [$0, 0] }
+        let path = scratch.write("u.csv", bytes: bytes)
+        #expect(errorText { _ = try SuppressionList(path: path) } == "\(path): error: \(path) is UTF-16 text; save it as UTF-8 and run again")
+    }
+
     @Test func anEmptyListIsAnError() {
         #expect(loadError("") == "\(scratch.path)/l.csv: error: the suppression list is empty: no header and no entries (a list named in the pipeline must suppress something)")
         #expect(loadError("# only comments\n\n") == "\(scratch.path)/l.csv: error: the suppression list is empty: no header and no entries (a list named in the pipeline must suppress something)")

@@ -50,6 +50,8 @@ import Testing
         ("columns:\n  emial: Mail", "p.yaml:2:3: error: unknown field 'emial' in the pipeline. Did you mean 'email'?"),
         ("inputs:\n  - pth: a.csv", "p.yaml:2:5: error: unknown key 'pth' in an input. Did you mean 'path'?"),
         ("inputs:\n  - path: a.csv\n    delimiter: ab", "p.yaml:3:16: error: delimiter must be one character (or 'tab' or 'auto'), not 'ab'"),
+        ("inputs:\n  - path: a.csv\n    encoding: utf8", "p.yaml:3:15: error: unknown encoding 'utf8' in an input. Did you mean 'utf-8'?"),
+        ("inputs:\n  - path: a.csv\n    encoding: latin-9", "p.yaml:3:15: error: unknown encoding 'latin-9' in an input; expected one of: auto, utf-8, windows-1252"),
         ("stages:\n  - validate: {required: [emal]}", "p.yaml:2:27: error: unknown field 'emal' in validate. Did you mean 'email'?"),
         ("name: [a", "p.yaml:2:1: error: YAML: did not find expected ',' or ']' (while parsing a flow sequence)"),
         ("output: {format: xlsx}", "p.yaml:1:18: error: unknown format 'xlsx' in output; expected one of: csv, jsonl"),
@@ -57,6 +59,11 @@ import Testing
     ])
     func reportsMistakesWithFileLineColumnAndSuggestion(_ yaml: String, _ message: String) {
         #expect(errorText { _ = try PipelineConfiguration.parse(yaml, file: "p.yaml") } == message)
+    }
+
+    @Test func anInputsEncodingIsAutoUnlessDeclared() throws {
+        let configuration = try PipelineConfiguration.parse("inputs:\n  - a.csv\n  - {path: b.csv, encoding: Windows-1252}\n  - {path: c.csv, encoding: utf-8}\n  - {path: d.csv, encoding: auto}\n", file: "p.yaml")
+        #expect(configuration.inputs.map(\.csv.encoding) == [nil, .windows1252, .utf8, nil])
     }
 
     @Test func aMissingPipelineFileIsAUsageError() {

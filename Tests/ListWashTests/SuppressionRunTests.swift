@@ -41,6 +41,59 @@ import Testing
         #expect(suppressed.rows.map { $0[reason] } == ["competitors.csv:2 account_company Hooli XYZ (account 001 Hooli XYZ Inc.)"])
     }
 
+    /// The file: one Windows-1252 byte (O'Neil's curly apostrophe, 0x92) among UTF-8
+    /// values used to make the whole file decode as Windows-1252, so Nestlé and Müller became
+    /// mojibake and the do-not-contact and competitor entries stopped matching (load 3,
+    /// suppressed 0). Decided per field, only O'Neil's field is decoded as Windows-1252.
+    @Test func oneWindows1252ByteDoesNotUnsuppressTheUTF8Rows() throws {
+        let bytes = Array("Email,First Name,Last Name,Company\nbob@x.example,Bob,O".utf8) + [0x92]
+            + Array("Neil,Acme\nann@nestle.example,Ann,Lee,Nestlé S.A.\njürgen@müller.example,Jürgen,Müller,Müller AG\n".utf8)
+        for withStrayByte in [true, false] {
+            scratch.write("in.csv", bytes: withStrayByte ? bytes : Array(String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "\u{FFFD}", with: "\u{2019}").utf8))
+            scratch.write("lists/do-not-contact.csv", "email,note\njürgen@müller.example,asked by phone\n")
+            // The list too is read per value: Nestlé in UTF-8, a second entry typed in Windows-1252.
+            scratch.write("lists/competitors.csv", bytes: Array("company,domain\nNestlé S.A.,\nCaf".utf8) + [0xE9] + Array(" Corp,\n".utf8))
+            let out = withStrayByte ? "out-1252" : "out-utf8"
+            scratch.write("p.yaml", "inputs: [in.csv]\nsuppression: {folder: lists, lists: [do-not-contact.csv, competitors.csv]}\nstages: [normalize, validate, dedupe, suppress]\noutput: {folder: \(out)}\n")
+            let report = try Runner(configuration: try PipelineConfiguration.load(path: "\(scratch.path)/p.yaml")).run()
+            #expect(report.totals.rowsOut["suppressed"] == 2)
+            #expect(report.totals.rowsOut["load"] == 1)
+            #expect(report.warnings.contains { $0.hasSuffix("competitors.csv:3: warning: 1 line(s) of the suppression list had values that were not valid UTF-8; those values alone were read as Windows-1252. Save the list as UTF-8 to avoid this warning") })
+            #expect(report.warnings.contains { $0.contains("encoding_repaired") } == withStrayByte)
+            let suppressed = try readCSV("\(scratch.path)/\(out)/suppressed.csv")
+            let email = try #require(suppressed.header.firstIndex(of: "Email"))
+            let reason = try #require(suppressed.header.firstIndex(of: "listwash_reason"))
+            #expect(suppressed.rows.map { $0[email] } == ["ann@nestle.example", "jürgen@müller.example"])
+            #expect(suppressed.rows.first?[reason] == "competitors.csv:2 company Nestlé S.A.")
+            #expect(suppressed.rows.last?[reason].hasPrefix("do-not-contact.csv:2 email") == true)
+            let load = try readCSV("\(scratch.path)/\(out)/load.csv")
+            let last = try #require(load.header.firstIndex(of: "Last Name"))
+            let flags = try #require(load.header.firstIndex(of: "listwash_flags"))
+            #expect(load.rows.map { $0[last] } == ["O\u{2019}Neil"], "the repaired field is written as its UTF-8 decoding")
+            #expect(load.rows.first?[flags].split(separator: ";").contains("encoding_repaired") == withStrayByte)
+            let company = try #require(suppressed.header.firstIndex(of: "Company"))
+            #expect(suppressed.rows.map { $0[company] } == ["Nestlé S.A.", "Müller AG"], "UTF-8 fields are written unchanged")
+        }
+    }
+
+    /// A file declared `encoding: windows-1252` is decoded as declared, every field, and no row
+    /// is flagged: the bytes C3 A9 are "Ã©" there, not "é".
+    @Test func aDeclaredWindows1252InputIsDecodedAsDeclared() throws {
+        let bytes = Array("Email,Last Name,Company\nbob@x.example,O".utf8) + [0x92] + Array("Neil,Caf".utf8) + [0xC3, 0xA9]
+            + Array("\nann@nestle.example,Lee,Nestl".utf8) + [0xE9] + Array(" S.A.\n".utf8)
+        scratch.write("in.csv", bytes: bytes)
+        scratch.write("lists/competitors.csv", "company\nNestlé S.A.\n")
+        scratch.write("p.yaml", "inputs:\n  - {path: in.csv, encoding: windows-1252}\nsuppression: {folder: lists, lists: [competitors.csv]}\nstages: [normalize, suppress]\noutput: {folder: out}\n")
+        let report = try Runner(configuration: try PipelineConfiguration.load(path: "\(scratch.path)/p.yaml")).run()
+        #expect(report.inputs.map(\.encoding) == ["windows-1252"])
+        let load = try readCSV("\(scratch.path)/out/load.csv")
+        let flags = try #require(load.header.firstIndex(of: "listwash_flags"))
+        #expect(load.rows.map { Array($0[0..<3]) } == [["bob@x.example", "O\u{2019}Neil", "CafÃ©"]])
+        #expect(load.rows.first?[flags].contains("encoding_repaired") == false)
+        let suppressed = try readCSV("\(scratch.path)/out/suppressed.csv")
+        #expect(suppressed.rows.map { $0[2] } == ["Nestlé S.A."])
+    }
+
     @Test func stageOptionsNameTheListsAndTheirOrder() throws {
         scratch.write("in.csv", "Email\nhank@globex.com\n")
         scratch.write("lists/a.csv", "domain\nglobex.com\n")
