@@ -73,11 +73,11 @@ let package = Package(
         // What the test targets share: a scratch folder, the package root, running `listwash`.
         .target(name: "ListWashTestSupport", dependencies: ["ListWashCore"], path: "Tests/ListWashTestSupport"),
         .testTarget(name: "ListWashCoreTests", dependencies: ["ListWashCore", "ListWashTestSupport"]),
-        .testTarget(name: "ListWashNormalizeTests", dependencies: ["ListWashNormalize"]),
-        .testTarget(name: "ListWashMatchTests", dependencies: ["ListWashMatch"]),
+        .testTarget(name: "ListWashNormalizeTests", dependencies: ["ListWashNormalize"], exclude: ["Fixtures"]),
+        .testTarget(name: "ListWashMatchTests", dependencies: ["ListWashMatch"], exclude: ["Fixtures"]),
         .testTarget(name: "ListWashDecideTests", dependencies: ["ListWashDecide", "ListWashTestSupport"]),
         .testTarget(name: "ListWashRouteTests", dependencies: ["ListWashRoute", "ListWashNormalize"]),
-        .testTarget(name: "ListWashTests", dependencies: ["ListWash", "ListWashTestSupport"]),
+        .testTarget(name: "ListWashTests", dependencies: ["ListWash", "ListWashTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ListWashNightlyTests", dependencies: ["ListWashNightly", "ListWashTestSupport"]),
     ]
 )

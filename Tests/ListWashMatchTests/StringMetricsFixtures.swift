@@ -1,24 +1,25 @@
 import ListWashCore
 import Foundation
+import Testing
 
-/// Reference tables under `../shared/data/string-metrics/` (see that folder's SOURCES.md).
+/// Reference tables in `Fixtures/` beside this file (their sources and licences in
+/// `Fixtures/SOURCES.md`).
 enum StringMetricsFixtures {
-    /// `<package root>/../shared/data/string-metrics`, found from this file's path.
+    /// `Tests/ListWashMatchTests/Fixtures`, found from this file's path.
     static var folder: URL {
         URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent()  // ListWashMatchTests
-            .deletingLastPathComponent()  // Tests
-            .deletingLastPathComponent()  // package root
-            .deletingLastPathComponent()
-            .appendingPathComponent("shared/data/string-metrics")
+            .appendingPathComponent("Fixtures")
     }
 
-    /// The rows of a CSV file in that folder, header dropped. Fails loudly when the file is
-    /// missing so that no test passes over zero rows.
-    static func rows(_ name: String) -> [[String]] {
+    /// The rows of a CSV file in that folder, header dropped. A missing file is a failure of the
+    /// test that asked for it (and no rows), so that no test passes over zero rows and the other
+    /// tests still run.
+    static func rows(_ name: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> [[String]] {
         let path = folder.appendingPathComponent(name).path
         guard let data = FileManager.default.contents(atPath: path) else {
-            fatalError("missing reference table \(path)")
+            Issue.record("missing reference table \(path)", sourceLocation: sourceLocation)
+            return []
         }
         return Array(parseCSV([UInt8](data)).dropFirst())
     }

@@ -106,12 +106,12 @@ import Testing
         #expect(emails.normalize("ñoño@example.com").email == "ñoño@example.com")
     }
 
-    /// Agreement with the 576 reference verdicts of `email/validation_cases.csv`, for the bare
+    /// Agreement with the 576 reference verdicts of `Fixtures/validation_cases.csv`, for the bare
     /// validator (``EmailAddress``) and for the normalizer, which cleans first (trims whitespace
     /// and line breaks, takes the address out of `Name <address>`, drops a trailing dot). The
     /// disagreements are decisions, counted by category in `Docs/normalization.md`.
     @Test func agreesWithValidationCases() {
-        let rows = TestSupport.sharedCSV("email/validation_cases.csv")
+        let rows = TestSupport.fixtureCSV("validation_cases.csv")
         #expect(rows.count == 576)
         var validatorAgrees = 0
         var normalizerAgrees = 0

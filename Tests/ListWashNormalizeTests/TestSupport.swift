@@ -1,5 +1,6 @@
 import ListWashCore
 import Foundation
+import Testing
 @testable import ListWashNormalize
 
 /// Shared fixtures for the normalizer tests.
@@ -7,20 +8,22 @@ enum TestSupport {
     /// One normalizer per test process over the bundled reference data.
     static let normalizer = Normalizer()
 
-    /// `../shared/data` relative to the package root, found from this file's path.
-    static var sharedDataDirectory: URL {
+    /// `Tests/ListWashNormalizeTests/Fixtures`, found from this file's path (sources and licences
+    /// in its `SOURCES.md`).
+    static var fixturesDirectory: URL {
         URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent()  // ListWashNormalizeTests
-            .deletingLastPathComponent()  // Tests
-            .deletingLastPathComponent()  // package root
-            .deletingLastPathComponent()
-            .appendingPathComponent("shared/data")
+            .appendingPathComponent("Fixtures")
     }
 
-    /// The rows (header dropped) of a CSV file under `../shared/data`.
-    static func sharedCSV(_ relativePath: String) -> [[String]] {
-        let url = sharedDataDirectory.appendingPathComponent(relativePath)
-        guard let data = FileManager.default.contents(atPath: url.path) else { return [] }
+    /// The rows (header dropped) of a CSV file in `Fixtures/`. A missing file is a failure of the
+    /// test that asked for it (and no rows).
+    static func fixtureCSV(_ name: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> [[String]] {
+        let url = fixturesDirectory.appendingPathComponent(name)
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            Issue.record("missing fixture \(url.path)", sourceLocation: sourceLocation)
+            return []
+        }
         return ResourceText.csvRows([UInt8](data))
     }
 }

@@ -44,7 +44,7 @@ import ListWashMatch
     /// rescaled to a random pair's, else pairs sharing a blocking key count it twice.
     @Test(arguments: ["febrl1", "febrl2"], [true, false])
     func theFebrlPipelineFindsTheTruePairs(set: String, withSocialSecurityNumber: Bool) throws {
-        let data = "\(packageRoot)/../shared/data/febrl"
+        let data = febrlFolder
         var text = try String(contentsOfFile: "\(packageRoot)/pipelines/examples/febrl.yaml", encoding: .utf8)
         if !withSocialSecurityNumber {
             text = text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.contains("soc_sec_id") }.joined(separator: "\n")
@@ -198,7 +198,7 @@ import ListWashMatch
 
     @Test func trainWritesAModelFileThePipelineCanName() throws {
         let workbench = try MatchWorkbench(configuration: try PipelineConfiguration.load(path: "\(packageRoot)/pipelines/examples/febrl.yaml"))
-        let trained = try workbench.train(on: ["\(packageRoot)/../shared/data/febrl/febrl1.csv"])
+        let trained = try workbench.train(on: ["\(febrlFolder)/febrl1.csv"])
         scratch.write("model.yaml", trained.yaml)
         scratch.write("p.yaml", "stages: [{dedupe: {model: model.yaml}}]")
         let model = try PipelineConfiguration.load(path: "\(scratch.path)/p.yaml").matchModel()
