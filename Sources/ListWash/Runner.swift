@@ -162,11 +162,16 @@ public struct Runner {
     }
 
     /// Warns once per suppression list that had values that were not valid UTF-8 (each read as
-    /// Windows-1252 on its own), naming the first such line.
+    /// Windows-1252 on its own), naming the first such line, and once per list whose values held
+    /// invisible characters, naming the first such cell.
     private func warnAboutRepairedListValues(_ lists: [SuppressionList]) {
         for list in lists {
             guard let first = list.repairedLines.first else { continue }
             log.warn("\(list.repairedLines.count) line(s) of the suppression list had values that were not valid UTF-8; those values alone were read as Windows-1252. Save the list as UTF-8 to avoid this warning", at: SourceLocation(file: list.path, line: first))
+        }
+        for list in lists {
+            guard let first = list.cleanedCells.first else { continue }
+            log.warn(SuppressionList.cleanedCellsMessage(list.cleanedCells.count), at: first)
         }
     }
 

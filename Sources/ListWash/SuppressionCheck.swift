@@ -6,19 +6,24 @@ extension PipelineConfiguration {
     /// so that `listwash check` finds a missing, empty or malformed list before a run does.
     ///
     /// ```swift
-    /// try configuration.checkSuppressionLists() // [("competitors.csv", 5), ("opt-outs.csv", 3)]
+    /// try configuration.checkSuppressionLists() // [("competitors.csv", 5, []), ("opt-outs.csv", 3, [])]
     /// ```
     /// - Returns: each list's file name and entry count, in the order they apply; empty when
     ///   the pipeline has no `suppress` stage.
     /// - Throws: ``ListWashError`` (`.referenceData`, exit status 66) naming the file and line.
-    public func checkSuppressionLists() throws -> [(list: String, entries: Int)] {
+    /// - Parameter log: where a list whose values held invisible characters is reported (they
+    ///   are removed, as a run removes them).
+    public func checkSuppressionLists(log: DiagnosticLog? = nil) throws -> [(list: String, entries: Int, cleanedCells: [SourceLocation])] {
         let pipeline = try StageCatalog.build(stages.filter { $0.name == "suppress" }, configuration: self)
-        var lists: [(list: String, entries: Int)] = []
+        var lists: [(list: String, entries: Int, cleanedCells: [SourceLocation])] = []
         for case let stage as SuppressStage in pipeline.stages {
             // The lists alone: the accounts export is the match stage's to check.
             let listsOnly = stage.folder.map { SuppressStage(folder: $0) } ?? stage
             try listsOnly.setUp()
-            lists += listsOnly.lists.map { ($0.name, $0.entryCount) }
+            lists += listsOnly.lists.map { ($0.name, $0.entryCount, $0.cleanedCells) }
+            for list in listsOnly.lists {
+                if let first = list.cleanedCells.first { log?.warn(SuppressionList.cleanedCellsMessage(list.cleanedCells.count), at: first) }
+            }
         }
         return lists
     }

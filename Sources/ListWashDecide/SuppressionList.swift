@@ -32,6 +32,9 @@ public final class SuppressionList: Sendable {
     /// The lines (1-based) that had a value that was not valid UTF-8 and was decoded as
     /// Windows-1252; the list's other values were read as UTF-8.
     public let repairedLines: [Int]
+    /// The cells (file, line, column) whose value held invisible characters (a NUL, a zero-width
+    /// space, a BOM, a soft hyphen): they were removed, so that `info<ZWSP>` holds back `info@`.
+    public let cleanedCells: [SourceLocation]
     // The entries by kind, keyed by normalized value (the tables of ``Entries``, held directly
     // so that a lookup copies nothing).
     private let emails, emailKeys, domains, companies, phones, localParts, countries, accountIDs: [String: Entry]
@@ -50,6 +53,7 @@ public final class SuppressionList: Sendable {
         var localParts: [String: Entry] = [:]
         var countries: [String: Entry] = [:]
         var accountIDs: [String: Entry] = [:]
+        var cleanedCells: [SourceLocation] = []
     }
 
     /// Reads and indexes the list at `path`.
@@ -98,6 +102,7 @@ public final class SuppressionList: Sendable {
         }
         kinds = entries.kinds
         entryCount = entries.count
+        cleanedCells = entries.cleanedCells
         emails = entries.emails
         emailKeys = entries.emailKeys
         domains = entries.domains
@@ -118,7 +123,11 @@ extension SuppressionList.Entries {
     typealias Entry = SuppressionList.Entry
 
     /// Adds one cell of `kind`, normalized.
-    mutating func add(_ cell: String, kind: SuppressionKind, line: Int, location: SourceLocation, normalizer: Normalizer) throws {
+    mutating func add(_ raw: String, kind: SuppressionKind, line: Int, location: SourceLocation, normalizer: Normalizer) throws {
+        // Every kind is read without invisible characters, as input values are.
+        let cell = TextCleaning.hasInvisibleCharacters(raw) ? TextCleaning.cleaned(raw) : raw
+        if cell != raw { cleanedCells.append(location) }
+        guard !cell.isEmpty else { return }
         let entry = Entry(line: line, text: cell)
         func invalid(_ what: String) -> ListWashError {
             ListWashError(.referenceData, "'\(cell)' in column \(kind.rawValue) is not \(what)", at: location)
@@ -164,6 +173,11 @@ extension SuppressionList.Entries {
 }
 
 extension SuppressionList {
+    /// The warning for a list whose `count` values held invisible characters (removed).
+    public static func cleanedCellsMessage(_ count: Int) -> String {
+        "\(count) value(s) of the suppression list held invisible characters (a NUL, a zero-width space, a BOM, a soft hyphen); they were removed, here and below: check the list's source"
+    }
+
     /// The first entry (lowest line) of this list that `subject` matches, by any rule.
     ///
     /// - Complexity: a few hash lookups per value of the subject (one per label of each domain).

@@ -1,10 +1,11 @@
 import ListWashText
 
-/// Byte- and scalar-level text helpers shared by the normalizers (internal).
+/// Byte- and scalar-level text helpers shared by the normalizers; ``cleaned(_:)`` and
+/// ``hasInvisibleCharacters(_:)`` serve list files too.
 ///
 /// Every function takes an ASCII fast path over `utf8` and reaches for Unicode scalars and ICU
 /// only when the text is not ASCII.
-enum TextCleaning {
+public enum TextCleaning {
     static let space = UInt8(ascii: " ")
 
     /// Longest values, in UTF-8 bytes, that the normalizers read as a name, company, state or
@@ -45,12 +46,25 @@ enum TextCleaning {
     ///
     /// `"  Jos\u{E9}\u{200B}  M\u{FC}ller\t"` becomes `"José Müller"`.
     /// - Complexity: O(*n*); ASCII text that needs no change is returned without copying.
-    static func cleaned(_ text: String) -> String {
+    public static func cleaned(_ text: String) -> String {
         // One pass decides: ASCII that needs no change (the common case), ASCII to tidy, or Unicode.
         switch text.utf8.withContiguousStorageIfAvailable(cleaning) ?? Array(text.utf8).withUnsafeBufferPointer(cleaning) {
         case .none: return text
         case .ascii: return cleanedASCII(text)
         case .unicode: return cleanedUnicode(text)
+        }
+    }
+
+    /// Whether `text` holds a character ``cleaned(_:)`` removes as invisible: a control character
+    /// other than whitespace (NUL), or a format character (zero-width space, BOM, soft hyphen,
+    /// zero-width joiner, word joiner, bidi marks).
+    public static func hasInvisibleCharacters(_ text: String) -> Bool {
+        text.unicodeScalars.contains { scalar in
+            guard !scalar.properties.isWhitespace else { return false }
+            switch scalar.properties.generalCategory {
+            case .control, .format: return true
+            default: return false
+            }
         }
     }
 

@@ -25,7 +25,7 @@ struct CheckCommand: ParsableCommand {
             let stages = configuration.stages.map(\.name).joined(separator: " | ")
             let inputs = configuration.inbox.map { "inbox \($0.path)" }
                 ?? "\(configuration.inputs.count) input\(configuration.inputs.count == 1 ? "" : "s")"
-            let lists = try configuration.checkSuppressionLists()
+            let lists = try configuration.checkSuppressionLists(log: StandardError.log())
             let suppression = lists.isEmpty ? "" : "; suppression lists: " + lists.map { "\($0.list) (\($0.entries))" }.joined(separator: ", ")
             print("\(file): ok (\(inputs); stages: \(stages.isEmpty ? "none" : stages); method: \(configuration.method.rawValue)\(suppression))")
             for path in Set(configuration.rulesFiles + (rules.map { [$0] } ?? [])).sorted() { try checkRules(path) }

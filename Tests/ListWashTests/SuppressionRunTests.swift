@@ -30,6 +30,31 @@ import Testing
         #expect(report.stages == ["normalize", "validate", "dedupe", "match", "suppress", "decide", "score", "route"])
     }
 
+    /// Invisible characters in a list entry (a zero-width space after "info", a NUL in an
+    /// email, a BOM before a domain) are removed as they are from input values: the entries
+    /// hold their people back, no NUL reaches suppressed.csv, and the run and `check` say where.
+    @Test func invisibleCharactersInListEntriesAreRemovedAndReported() throws {
+        scratch.write("in.csv", "Email,Company\ninfo@acme.com,Acme\nann@nestle.example,Acme\nbo@globex.com,Acme\nkim@hooli.com,Hooli\n")
+        scratch.write("lists/role-accounts.csv", "local_part\ninfo\u{200B}\n")
+        scratch.write("lists/do-not-contact.csv", "email\nann@nestle.example\u{0}\n")
+        scratch.write("lists/competitors.csv", "domain\n\u{FEFF}globex.com\u{00AD}\n")
+        scratch.write("p.yaml", "inputs: [in.csv]\nsuppression: lists\nstages: [normalize, suppress]\noutput: {folder: out}\n")
+        let log = DiagnosticLog()
+        let configuration = try PipelineConfiguration.load(path: "\(scratch.path)/p.yaml")
+        let report = try Runner(configuration: configuration, log: log).run()
+        #expect(report.totals.rowsOut["suppressed"] == 3)
+        #expect(report.totals.rowsOut["load"] == 1, "kim@hooli.com alone loads")
+        let suppressed = try String(contentsOfFile: "\(scratch.path)/out/suppressed.csv", encoding: .utf8)
+        #expect(!suppressed.unicodeScalars.contains { $0.value == 0 || $0.value == 0x200B || $0.value == 0xFEFF })
+        let warnings = log.all.map(\.description)
+        #expect(warnings.filter { $0.contains("invisible characters") }.count == 3, "\(warnings)")
+        #expect(warnings.contains { $0.hasPrefix("\(scratch.path)/lists/role-accounts.csv:2:1: warning:") }, "\(warnings)")
+        let checked = DiagnosticLog()
+        let lists = try configuration.checkSuppressionLists(log: checked)
+        #expect(lists.map(\.cleanedCells.count) == [1, 1, 1])
+        #expect(checked.all.count == 3)
+    }
+
     @Test func theAccountARowMatchedCarriesCompetitorSuppression() throws {
         scratch.write("in.csv", "Email,Company\nsam@hooli.com,Acme\n")
         scratch.write("accounts.csv", "Account ID,Account Name,Website\n001,Hooli XYZ Inc.,hooli.com\n")
