@@ -28,12 +28,27 @@ final class ByteInput {
             descriptor = 0
             ownsDescriptor = false
         } else {
-            descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            // Opened without waiting: a named pipe would otherwise block until something writes
+            // to it, while the run holds its lock.
+            descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
             guard descriptor >= 0 else { throw ListWashError.cannotOpen(path, errno: errno) }
             var info = stat()
-            if fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            guard fstat(descriptor, &info) == 0 else {
+                let code = errno
+                close(descriptor)
+                throw ListWashError.cannotOpen(path, errno: code)
+            }
+            switch info.st_mode & S_IFMT {
+            case S_IFREG:
+                // A regular file: reads block as usual.
+                _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
+            case S_IFDIR:
                 close(descriptor)
                 throw ListWashError(.input, "\(path) is a folder, not a file", at: SourceLocation(file: path))
+            default:
+                close(descriptor)
+                let kind = (info.st_mode & S_IFMT) == S_IFIFO ? "a named pipe (FIFO)" : (info.st_mode & S_IFMT) == S_IFSOCK ? "a socket" : "a device"
+                throw ListWashError(.input, "\(path) is \(kind), not a regular file: ListWash reads files whose end it can see (a pipe could hold the run forever); copy the data to a file", at: SourceLocation(file: path))
             }
             ownsDescriptor = true
         }

@@ -49,6 +49,19 @@ import Testing
         #expect(try listwash(["run"], in: scratch.path).status == 64)
         #expect(try listwash(["check", "good.yaml"], in: scratch.path).status == 0)
 
+        // A named pipe as an input or a list is refused at once (it could block the run forever).
+        #expect(mkfifo("\(scratch.path)/pipe.csv", 0o600) == 0)
+        let piped = try listwash(["normalize", "pipe.csv"], in: scratch.path)
+        #expect(piped.status == 65)
+        #expect(piped.err.contains("pipe.csv is a named pipe (FIFO), not a regular file"), "\(piped.err)")
+        scratch.write("in.csv", "Email\nann@acme.com\n")
+        scratch.write("lists/competitors.csv", "domain\nglobex.com\n")
+        #expect(mkfifo("\(scratch.path)/lists/do-not-contact.csv", 0o600) == 0)
+        scratch.write("fifo-list.yaml", "inputs: [in.csv]\nsuppression: {folder: lists, lists: [competitors.csv, do-not-contact.csv]}\nstages: [normalize, suppress]\noutput: {folder: out}\n")
+        let list = try listwash(["run", "fifo-list.yaml"], in: scratch.path)
+        #expect(list.status == 66)
+        #expect(list.err.contains("do-not-contact.csv is a named pipe (FIFO)"), "\(list.err)")
+
         // EM over one list's pairs cannot train a match against exports: said, not ignored.
         scratch.write("contacts.csv", "Contact ID,First Name,Last Name,Email\nC1,Ann,Lee,ann@acme.com\n")
         scratch.write("train.yaml", "inputs: [in.csv]\nreferences: {contacts: contacts.csv}\nstages:\n  - normalize\n  - match: {train: true}\n")
