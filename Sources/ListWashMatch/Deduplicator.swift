@@ -122,12 +122,12 @@ public struct Deduplicator: Sendable {
             timer.mark("prior")
         }
         if identityPairs > 0 {
-            // Two rounds: m from the identity pairs, then the prior again under the new m.
+            // m from the identity pairs, then the prior again under the new m (a second round
+            // changed neither on the lists measured: see ARCHITECTURE.md).
             let comparisons = IdentityPairs.learnable(model, identityRules: identityRules)
-            for _ in 0..<2 {
-                let learned = IdentityPairs.learnM(&model, comparisons: comparisons, pairs: pairs, patterns: patterns, count: identityPairs,
-                                                   scorer: scorer, workers: workers)
-                guard !learned.isEmpty else { break }
+            let learned = IdentityPairs.learnM(&model, comparisons: comparisons, pairs: pairs, patterns: patterns, count: identityPairs,
+                                               scorer: scorer, workers: workers)
+            if !learned.isEmpty {
                 scorer.setM(from: model)
                 if model.priorFromData {
                     model.prior = dataPrior(model, pairs: pairs, patterns: patterns, scorer: scorer, records: features.count)
