@@ -64,7 +64,7 @@ public struct PairExplanation: Sendable {
             lines.append(line)
         }
         if groupDiscount != 0 {
-            lines.append(cut("(one place)", 14) + cut("company and ZIP agree as one piece of evidence", 76) + signed(groupDiscount))
+            lines.append(cut("(one group)", 14) + cut("a group's agreements count once, and its disagreements", 76) + signed(groupDiscount))
         }
         lines.append("total match weight \(signed(total)) -> match probability \(String((probability * 10000).rounded() / 10000))")
         lines.append("thresholds: match >= \(matchThreshold), review >= \(reviewThreshold) -> \(decision)")

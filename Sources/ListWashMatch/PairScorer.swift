@@ -83,7 +83,7 @@ final class PairScorer: @unchecked Sendable {
         let names = Array(Set(model.comparisons.compactMap(\.group))).sorted()
         for (k, comparison) in model.comparisons.enumerated() { groups[k] = Int8(comparison.group.flatMap { names.firstIndex(of: $0) }.map { min($0, 7) } ?? -1) }
         hasGroups = !names.isEmpty
-        hasContradictions = (0..<(max(comparisonCount, 1) * 16)).contains { [weights] in weights[$0] <= Self.contradiction }
+        hasContradictions = Self.anyContradiction(weights)
         highestWeights = .allocate(capacity: max(comparisonCount, 1))
         Self.fillHighest(highestWeights, weights: weights, count: comparisonCount)
         evaluationOrder = evaluator.cheapestFirst
@@ -107,13 +107,18 @@ final class PairScorer: @unchecked Sendable {
         for k in 0..<count { highest[k] = (1..<16).reduce(0) { max($0, weights[k * 16 + $1]) } }
     }
 
+    /// Whether some level of `weights` contradicts a match (see ``contradiction``).
+    private static func anyContradiction(_ weights: UnsafeMutableBufferPointer<Double>) -> Bool {
+        weights.contains { $0 <= contradiction }
+    }
+
     /// Scores with the m values (and prior) of `model` from now on: a model of the same
     /// comparisons whose m values were learned (see ``Training/learnM(_:)``).
     func setM(from model: MatchModel) {
         self.model = model
         Self.fill(weights, from: model)
         Self.fillHighest(highestWeights, weights: weights, count: comparisonCount)
-        hasContradictions = (0..<(max(comparisonCount, 1) * 16)).contains { [weights] in weights[$0] <= Self.contradiction }
+        hasContradictions = Self.anyContradiction(weights)
         setPrior(model.prior)
     }
 

@@ -60,12 +60,19 @@ struct SharedValues: Sendable {
         "domain.com", "unknown.com", "fake.com", "null.com", "noreply.com",
     ]
 
+    /// The placeholders' hashes (``FeatureHash``), so that checking an address builds no string.
+    private static let placeholderLocalHashes = Set(placeholderLocalParts.map(hash))
+    private static let placeholderDomainHashes = Set(placeholderDomains.map(hash))
+
+    private static func hash(_ text: String) -> UInt64 {
+        Array(text.utf8).withUnsafeBufferPointer { FeatureHash.of($0) }
+    }
+
     /// Whether an email key (`local@domain`) is a placeholder.
     static func isPlaceholderEmail(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let at = key.firstIndex(of: UInt8(ascii: "@")) else { return false }
-        let local = String(decoding: UnsafeBufferPointer(rebasing: key[..<at]), as: UTF8.self)
-        let domain = String(decoding: UnsafeBufferPointer(rebasing: key[(at + 1)...]), as: UTF8.self)
-        return placeholderLocalParts.contains(local) || placeholderDomains.contains(domain)
+        return placeholderLocalHashes.contains(FeatureHash.of(UnsafeBufferPointer(rebasing: key[..<at])))
+            || placeholderDomainHashes.contains(FeatureHash.of(UnsafeBufferPointer(rebasing: key[(at + 1)...])))
     }
 
     /// How many distinct names give record `record`'s value of comparison `k` (0 when the
