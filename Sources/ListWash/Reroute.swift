@@ -94,7 +94,7 @@ public struct Reroute {
         let changes = try CSVTableWriter(path: "\(out)/.changes.csv.partial", header: [
             "listwash_source", "listwash_row", "file", "old_owner", "new_owner", "old_queue", "new_queue", "listwash_route_rule",
         ])
-        let stages: [any Stage] = (rules.scoring.map { [ScoreStage(rules: $0)] } ?? []) + (rules.routing == nil ? [] : [RouteStage(rules: rules)])
+        let stages: [any Stage] = (rules.scoring.map { [ScoreStage(rules: $0)] } ?? []) + (rules.routing == nil ? [] : [RouteStage(rules: rules, followsLeads: true)])
         var summary = Summary()
         var moves: [String: [String: Int]] = [:]
         for reader in readers {

@@ -213,6 +213,6 @@ enum StageCatalog {
         guard rules.routing != nil else {
             throw ListWashError(.usage, "\(rules.file) has no routing: section for the route stage", at: entry.location)
         }
-        return RouteStage(rules: rules)
+        return RouteStage(rules: rules, followsLeads: configuration.stages.contains { $0.name == "decide" })
     }
 }

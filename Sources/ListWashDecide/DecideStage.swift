@@ -6,9 +6,10 @@ import ListWashNormalize
 /// under the run's lead management method (``LeadDecision``), and settles it: `create_lead` rows
 /// go to `load`, the others to `attach` as campaign associations.
 ///
-/// Fills `listwash_action`, `listwash_target_id` (the CRM id attached to, or `new:<cluster>` for
-/// a lead the first response of the same person creates in this run), `listwash_role` (buying
-/// group only), and the campaign association: `listwash_campaign`, `listwash_response_date`
+/// Fills `listwash_action`, `listwash_target_id` (the CRM id attached to, or `new:LW…` for a
+/// lead the first response of the same person creates in this run), `listwash_external_id` (on a
+/// row that creates a lead: its ``LeadKey``, stable across runs), `listwash_role` (buying group
+/// only), and the campaign association: `listwash_campaign`, `listwash_response_date`
 /// (YYYY-MM-DD) and `listwash_list`. Under hybrid, a lead created for a person who is already a
 /// contact carries the contact's id in `listwash_match_id`.
 ///
@@ -37,10 +38,12 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
     private var firstRows = NumberSet()
     /// Buying groups by account id.
     private var groups: [String: GroupFacts] = [:]
+    /// The lead id of each cluster's first open row, by cluster number.
+    private var creators: [LeadKey] = []
 
     /// The columns this stage fills.
     public static let columns = [
-        "listwash_action", "listwash_target_id", "listwash_role",
+        "listwash_action", "listwash_target_id", "listwash_external_id", "listwash_role",
         "listwash_campaign", "listwash_response_date", "listwash_list",
     ]
 
@@ -66,6 +69,8 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
         var leadID: String
         var contactID: String
         var accountID: String
+        /// The id of the lead this row would create (only for rows seen before deciding).
+        var key = LeadKey(high: 0, low: 0)
         /// For a row a suppression list held back by email or phone: why, for the person's
         /// other rows.
         var heldBack: HeldBack?
@@ -85,7 +90,7 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
 
     private struct GroupFacts {
         var firstSequence: Int
-        var creatorCluster: String
+        var creator: LeadKey
         var leadID: String
     }
 
@@ -100,7 +105,13 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
                 if people[row.cluster]?.heldBack == nil { people[row.cluster, default: PersonFacts()].heldBack = heldBack }
                 continue
             }
-            if started.insert(row.cluster) { firstRows.insert(row.sequence) }
+            if started.insert(row.cluster) {
+                firstRows.insert(row.sequence)
+                if row.cluster >= creators.count {
+                    creators.append(contentsOf: repeatElement(LeadKey(high: 0, low: 0), count: max(row.cluster + 1 - creators.count, creators.count)))
+                }
+                creators[row.cluster] = row.key
+            }
             if !row.leadID.isEmpty || !row.contactID.isEmpty {
                 var person = people[row.cluster] ?? PersonFacts()
                 if person.leadID.isEmpty { person.leadID = row.leadID }
@@ -108,7 +119,7 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
                 people[row.cluster] = person
             }
             guard method == .buyingGroup, !row.accountID.isEmpty else { continue }
-            var group = groups[row.accountID] ?? GroupFacts(firstSequence: row.sequence, creatorCluster: row.clusterLabel, leadID: "")
+            var group = groups[row.accountID] ?? GroupFacts(firstSequence: row.sequence, creator: row.key, leadID: "")
             if group.leadID.isEmpty { group.leadID = row.leadID }
             groups[row.accountID] = group
         }
@@ -133,6 +144,7 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
             let decision = decide(facts, title: context.title(batch, row))
             batch[row, action] = decision.action.rawValue
             batch[row, target] = decision.target
+            if let external = columns.external, let key = decision.createdLead { batch[row, external] = key.text }
             if let role = columns.role, method == .buyingGroup { batch[row, role] = decision.role?.rawValue ?? "" }
             if decision.matchID != nil { batch[row, OutputLayout.matchID] = decision.matchID ?? "" }
             if let column = columns.campaign { batch[row, column] = context.campaign(batch, row, fallback: campaign) }
@@ -149,6 +161,8 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
         var reason: String
         var role: BuyingRole?
         var matchID: String?
+        /// The id of the lead a `create_lead` row creates.
+        var createdLead: LeadKey?
     }
 
     func decide(_ facts: RowFacts, title: String) -> Decision {
@@ -157,12 +171,13 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
         }
         let person = people[facts.cluster] ?? PersonFacts(leadID: facts.leadID, contactID: facts.contactID)
         let isFirst = firstRows.contains(facts.sequence)
-        let known = LeadDecision.Person(leadID: person.leadID, contactID: person.contactID, createdLead: isFirst ? "" : "new:\(Self.label(facts.cluster))")
+        let known = LeadDecision.Person(leadID: person.leadID, contactID: person.contactID, createdLead: isFirst ? "" : "new:\(creator(of: facts.cluster).text)")
         let (action, target) = LeadDecision.decide(method, for: known)
         var decision = Decision(action: action, target: target, reason: "")
         if method == .buyingGroup { decision.role = BuyingRole(title: title) }
         switch action {
         case .createLead:
+            decision.createdLead = creator(of: facts.cluster)
             if method == .pointOfInterest {
                 decision.reason = "point of interest: every response creates a lead"
             } else if !person.contactID.isEmpty {
@@ -186,9 +201,9 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
             return Decision(action: .attachToLead, target: group.leadID, reason: "buying group of account \(facts.accountID): lead \(group.leadID) in the CRM", role: role)
         }
         if group.firstSequence == facts.sequence {
-            return Decision(action: .createLead, target: "", reason: "buying group of account \(facts.accountID): first response, new lead", role: role)
+            return Decision(action: .createLead, target: "", reason: "buying group of account \(facts.accountID): first response, new lead", role: role, createdLead: group.creator)
         }
-        let target = "new:\(group.creatorCluster)"
+        let target = "new:\(group.creator.text)"
         return Decision(action: .attachToLead, target: target, reason: "buying group of account \(facts.accountID): the lead its first response creates in this run (\(target))", role: role)
     }
 
@@ -213,6 +228,11 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
         }
     }
 
+    /// The id of the lead that cluster `cluster`'s first open row creates.
+    private func creator(of cluster: Int) -> LeadKey {
+        cluster >= 0 && cluster < creators.count ? creators[cluster] : LeadKey(high: 0, low: 0)
+    }
+
     /// `C12` for cluster 12.
     static func label(_ cluster: Int) -> String { "C\(cluster)" }
 
@@ -224,12 +244,13 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
 
     /// The columns the stage reads and writes, looked up once per batch.
     struct Columns {
-        let action, target, role, campaign, responseDate, list: OutputLayout.Column?
+        let action, target, external, role, campaign, responseDate, list: OutputLayout.Column?
         let lead, contact, account, suppressionList: OutputLayout.Column?
 
         init(_ layout: OutputLayout) {
             action = layout.column("listwash_action")
             target = layout.column("listwash_target_id")
+            external = layout.column("listwash_external_id")
             role = layout.column("listwash_role")
             campaign = layout.column("listwash_campaign")
             responseDate = layout.column("listwash_response_date")
@@ -246,7 +267,9 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
             batch.dispositions.indices.compactMap { row in
                 switch batch.dispositions[row] {
                 case nil:
-                    return facts(batch, row: row)
+                    var fact = facts(batch, row: row)
+                    fact.key = LeadKey(batch, row: row)
+                    return fact
                 case .suppressed?:
                     guard let (list, rule) = SuppressionMatch.parse(reason: batch.reasons[row]), rule.identifiesPerson else { return nil }
                     var held = facts(batch, row: row)

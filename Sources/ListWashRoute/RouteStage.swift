@@ -1,4 +1,5 @@
 import ListWashCore
+import Synchronization
 
 /// The `route` stage: fills `listwash_owner`, `listwash_queue` and `listwash_route_rule` of
 /// every row that will reach the CRM (still open, or settled as `load` or `attach`), by the
@@ -8,6 +9,12 @@ import ListWashCore
 /// runs ordered (one batch at a time, in input order) and the same input routes the same way.
 /// Rules that look at the grade use `listwash_grade` (from a `score` stage before this one), or
 /// score the row themselves when there is none.
+///
+/// Rules route people, not rows. After a `decide` stage, only the rows that create a lead are
+/// routed (and only they take team turns); a row that attaches to a lead created in this run
+/// (`listwash_target_id` = `new:LW…`) gets that lead's owner or queue, and a row that attaches to
+/// a lead or contact already in the CRM is not routed: the record keeps its owner in the CRM.
+/// The stage then runs ordered, so that a lead is routed before the rows that attach to it.
 ///
 /// ```swift
 /// let stage = RouteStage(rules: rules)   // a LeadRules with a routing section
@@ -24,11 +31,16 @@ public struct RouteStage: Stage {
     public let file: String
     /// Whose turn it is in each team.
     public let turns: RoundRobin
+    /// Whether rows come from a `decide` stage (attach rows follow their lead).
+    public let followsLeads: Bool
+    /// The owner or queue of each lead routed so far, by its ListWash id.
+    private let leads = LeadAssignments()
 
     /// A stage routing by the `routing:` section of `rules` (and scoring by its `scoring:`
     /// section where rules need a grade). Rules without a routing section route every row to
     /// no one: the reader rejects them first.
-    public init(rules: LeadRules) {
+    public init(rules: LeadRules, followsLeads: Bool = false) {
+        self.followsLeads = followsLeads
         let routing = rules.routing ?? RoutingRules()
         router = Router(rules: routing, file: rules.file)
         scorer = rules.scoring.map(LeadScorer.init(rules:))
@@ -38,8 +50,10 @@ public struct RouteStage: Stage {
 
     public var name: String { "route" }
     public var outputColumns: [String] { [RouteColumns.owner, RouteColumns.queue, RouteColumns.routeRule] }
-    /// Concurrent unless a rule or key account names a team (turns follow row order).
+    /// Concurrent unless a rule or key account names a team (turns follow row order) or rows
+    /// attach to leads routed earlier in the run.
     public var runsConcurrently: Bool {
+        guard !followsLeads else { return false }
         let rules = router.rules
         func isTeam(_ assignee: Assignee) -> Bool { if case .team = assignee { return true } else { return false } }
         return !rules.rules.contains { isTeam($0.assignee) } && !rules.keyAccounts.contains { isTeam($0.assignee) }
@@ -51,33 +65,98 @@ public struct RouteStage: Stage {
         let columns = router.columns(for: batch)
         let gradeColumn = batch.layout.column(RouteColumns.grade)
         let scoring = router.needsGrade ? scorer.map { ($0, $0.columns(for: batch)) } : nil
+        let lead = LeadColumns(batch.layout)
         var cache = LeadScorer.Cache()
         for row in 0..<batch.count where Disposition.isRouted(batch.dispositions[row]) {
-            var grade: Grade?
-            if let (scorer, scoringColumns) = scoring, gradeColumn.map({ batch[row, $0].isEmpty }) ?? true {
-                grade = scorer.score(batch, row: row, columns: scoringColumns, cache: &cache).grade
+            let assignment: Assignment
+            let attachment = lead.attachment(batch, row: row)
+            if case .existing(let id)? = attachment {
+                batch[row, ruleColumn] = "attaches to \(id): its owner in the CRM"
+                continue
+            } else if case .created(let key)? = attachment, let creator = leads[key] {
+                assignment = Assignment(name: creator.name, isQueue: creator.isQueue, rule: "lead new:\(key) of this run: \(creator.rule)")
+            } else {
+                var grade: Grade?
+                if let (scorer, scoringColumns) = scoring, gradeColumn.map({ batch[row, $0].isEmpty }) ?? true {
+                    grade = scorer.score(batch, row: row, columns: scoringColumns, cache: &cache).grade
+                }
+                assignment = try route(batch, row: row, columns: columns, grade: grade)
+                if let key = lead.createdLead(batch, row: row) { leads[key] = assignment }
             }
-            guard let decision = router.decide(batch, row: row, columns: columns, grade: grade) else {
+            batch[row, assignment.isQueue ? queue : owner] = assignment.name
+            batch[row, ruleColumn] = assignment.rule
+        }
+    }
+
+    /// Where the rules send row `row`.
+    private func route(_ batch: RecordBatch, row: Int, columns: Router.Columns, grade: Grade?) throws -> Assignment {
+        guard let decision = router.decide(batch, row: row, columns: columns, grade: grade) else {
+            throw ListWashError.orphan(source: batch.schema.source, row: batch.rows[row], rules: file)
+        }
+        switch decision.assignee {
+        case .owner(let name):
+            return Assignment(name: name, isQueue: false, rule: decision.rule)
+        case .queue(let name):
+            return Assignment(name: name, isQueue: true, rule: decision.rule)
+        case .team(let name):
+            if let member = decision.team.flatMap(turns.next(inTeamAt:)) ?? turns.next(in: name) {
+                return Assignment(name: member, isQueue: false, rule: decision.rule)
+            }
+            guard let fallback = router.rules.defaultQueue else {
                 throw ListWashError.orphan(source: batch.schema.source, row: batch.rows[row], rules: file)
             }
-            switch decision.assignee {
-            case .owner(let name):
-                batch[row, owner] = name
-                batch[row, ruleColumn] = decision.rule
-            case .queue(let name):
-                batch[row, queue] = name
-                batch[row, ruleColumn] = decision.rule
-            case .team(let name):
-                if let member = decision.team.flatMap(turns.next(inTeamAt:)) ?? turns.next(in: name) {
-                    batch[row, owner] = member
-                    batch[row, ruleColumn] = decision.rule
-                } else if let fallback = router.rules.defaultQueue {
-                    batch[row, queue] = fallback
-                    batch[row, ruleColumn] = decision.rule + " has no members: default queue"
-                } else {
-                    throw ListWashError.orphan(source: batch.schema.source, row: batch.rows[row], rules: file)
-                }
-            }
+            return Assignment(name: fallback, isQueue: true, rule: decision.rule + " has no members: default queue")
         }
+    }
+}
+
+/// An owner or a queue, with the rule that chose it.
+struct Assignment: Sendable {
+    var name: String
+    var isQueue: Bool
+    var rule: String
+}
+
+/// The owner or queue of each lead a run creates, by its ListWash id, for the rows that attach to
+/// it later in the run.
+final class LeadAssignments: Sendable {
+    private let assignments = Mutex<[String: Assignment]>([:])
+
+    subscript(key: String) -> Assignment? {
+        get { assignments.withLock { $0[key] } }
+        set { assignments.withLock { $0[key] = newValue } }
+    }
+}
+
+/// The lead decision's columns, as the route stage reads them.
+struct LeadColumns {
+    /// What a row attaches to.
+    enum Attachment {
+        /// A lead or contact in the CRM, by its id.
+        case existing(String)
+        /// A lead created in this run, by its ListWash id.
+        case created(String)
+    }
+
+    let action, target, external: OutputLayout.Column?
+
+    init(_ layout: OutputLayout) {
+        action = layout.column("listwash_action")
+        target = layout.column("listwash_target_id")
+        external = layout.column("listwash_external_id")
+    }
+
+    /// What row `row` attaches to, or `nil` for a row that creates a lead (or was not decided).
+    func attachment(_ batch: RecordBatch, row: Int) -> Attachment? {
+        guard let action, let target, batch[row, action].hasPrefix("attach") else { return nil }
+        let id = batch[row, target]
+        return id.hasPrefix("new:") ? .created(String(id.dropFirst(4))) : .existing(id)
+    }
+
+    /// The ListWash id of the lead row `row` creates, if it creates one.
+    func createdLead(_ batch: RecordBatch, row: Int) -> String? {
+        guard let external else { return nil }
+        let key = batch[row, external]
+        return key.isEmpty ? nil : key
     }
 }

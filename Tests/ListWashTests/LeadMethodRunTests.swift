@@ -15,6 +15,7 @@ import Testing
         var action: String
         var target: String
         var cluster: String
+        var externalID: String
         var matchID: String
         var role: String
         var accountID: String
@@ -68,9 +69,10 @@ import Testing
             func column(_ name: String) throws -> Int { try #require(header.firstIndex(of: name), "\(name)") }
             let (row, disposition, action, target) = (try column("listwash_row"), try column("listwash_disposition"), try column("listwash_action"), try column("listwash_target_id"))
             let (cluster, matchID, role, account) = (try column("listwash_cluster"), try column("listwash_match_id"), try column("listwash_role"), try column("listwash_account_id"))
+            let external = try column("listwash_external_id")
             decided += rows.map {
                 Decided(row: Int($0[row]) ?? 0, disposition: $0[disposition], action: $0[action], target: $0[target],
-                        cluster: $0[cluster], matchID: $0[matchID], role: $0[role], accountID: $0[account])
+                        cluster: $0[cluster], externalID: $0[external], matchID: $0[matchID], role: $0[role], accountID: $0[account])
             }
         }
         #expect(report.totals.rowsIn == decided.count, "every form is decided: none lost, none held back")
@@ -91,15 +93,16 @@ import Testing
         return try Runner(configuration: try PipelineConfiguration.load(path: scratch.write("p.yaml", yaml))).run()
     }
 
-    /// The first form creates the lead; the other three attach to it by `new:<its cluster>`.
+    /// The first form creates the lead (with its ListWash id); the other three attach to it by `new:<that id>`.
     func expectCreatedThenAttached(_ rows: [Decided], contact: String = "") throws {
         try #require(rows.count == 4, "\(rows)")
         let first = rows[0]
         #expect(first.disposition == "load" && first.action == "create_lead" && first.target == "", "\(first)")
         #expect(first.matchID == contact, "a lead created for a contact carries the contact's id: \(first)")
+        #expect(first.externalID.hasPrefix("LW") && first.externalID.count == 28, "\(first)")
         for later in rows.dropFirst() {
             #expect(later.disposition == "attach" && later.action == "attach_to_lead", "\(later)")
-            #expect(later.target == "new:\(first.cluster)", "\(later)")
+            #expect(later.target == "new:\(first.externalID)" && later.externalID.isEmpty, "\(later)")
             #expect(later.cluster == first.cluster, "\(later)")
         }
     }
@@ -153,7 +156,7 @@ import Testing
         } else {
             let first = rows[0]
             #expect(first.action == "create_lead" && first.disposition == "load", "\(first)")
-            #expect(rows.dropFirst().allSatisfy { $0.action == "attach_to_lead" && $0.target == "new:\(first.cluster)" }, "\(rows)")
+            #expect(rows.dropFirst().allSatisfy { $0.action == "attach_to_lead" && $0.target == "new:\(first.externalID)" }, "\(rows)")
             #expect(rows[4].cluster != first.cluster, "Alice is another person in the same group")
         }
     }
@@ -189,9 +192,9 @@ import Testing
         let attach = try readCSV("\(scratch.path)/out/attach.csv")
         #expect(load.rows.count == 2, "Katherine at Initech and Katherine at Umbrella: \(load.rows)")
         #expect(attach.rows.count == 2, "\(attach.rows)")
-        let cluster = try #require(load.header.firstIndex(of: "listwash_cluster"))
+        let external = try #require(load.header.firstIndex(of: "listwash_external_id"))
         let target = try #require(attach.header.firstIndex(of: "listwash_target_id"))
-        #expect(attach.rows.allSatisfy { $0[target] == "new:\(load.rows[0][cluster])" }, "\(attach.rows)")
+        #expect(attach.rows.allSatisfy { $0[target] == "new:\(load.rows[0][external])" }, "\(attach.rows)")
     }
 
     @Test func decideWithoutDedupeOrMatchIsAPipelineError() throws {

@@ -71,4 +71,37 @@ import Testing
         let usage = try listwash(["reroute", "new.yaml", "--out", "moved"], in: scratch.path)
         #expect(usage.status == 64)
     }
+
+    /// Rules route people, not rows: Bob's second response has the owner of the lead his first
+    /// creates (round robin would deal it to the next rep), José's two responses to lead 00QA0001
+    /// keep its CRM owner, and a reroute with the same rules moves nothing.
+    @Test func everyRowOfALeadHasTheLeadsOwnerAndRerouteMovesNothing() throws {
+        let out = "\(scratch.path)/run"
+        #expect(try listwash(["run", "pipelines/acquired-list.yaml", "--out", out], in: packageRoot).status == 0)
+        let load = try readCSV("\(out)/load.csv"), attach = try readCSV("\(out)/attach.csv")
+        func column(_ table: (header: [String], rows: [[String]]), _ name: String) throws -> [String] {
+            let index = try #require(table.header.firstIndex(of: name), "\(name)")
+            return table.rows.map { $0[index] }
+        }
+        var owners: [String: String] = [:]
+        let keys = try column(load, "listwash_external_id"), loadOwners = try column(load, "listwash_owner"), queues = try column(load, "listwash_queue")
+        for (index, key) in keys.enumerated() {
+            #expect(key.hasPrefix("LW"))
+            owners["new:" + key] = loadOwners[index] + queues[index]
+        }
+        let targets = try column(attach, "listwash_target_id")
+        let attachOwners = zip(try column(attach, "listwash_owner"), try column(attach, "listwash_queue")).map { $0 + $1 }
+        let rules = try column(attach, "listwash_route_rule")
+        #expect(targets.filter { $0.hasPrefix("new:") }.count == 3, "\(targets)")
+        for (index, target) in targets.enumerated() {
+            if target.hasPrefix("new:") {
+                #expect(attachOwners[index] == owners[target], "row \(index) of attach.csv: \(target)")
+            } else {
+                #expect(attachOwners[index].isEmpty && rules[index] == "attaches to \(target): its owner in the CRM", "\(rules[index])")
+            }
+        }
+        let reroute = try listwash(["reroute", "pipelines/rules.yaml", out, "--out", "\(scratch.path)/again"], in: packageRoot)
+        #expect(reroute.status == 0, "\(reroute.err)")
+        #expect(reroute.out.hasPrefix("17 rows read, 17 rerouted, 0 changed owner or queue\n"), "\(reroute.out)")
+    }
 }

@@ -1,0 +1,64 @@
+import ListWashCore
+
+/// The ListWash id of a lead that a run asks the CRM to create: `LW` and 26 Crockford base32
+/// digits (128 bits), written in `listwash_external_id` of the creating row (map it to the CRM's
+/// external-id field, the upsert key) and carried by every row that attaches to that lead
+/// (`listwash_target_id` = `new:LW…`).
+///
+/// It is the SHA-256 of the creating row itself: its file's name, its record number and its
+/// fields. So it never names two people (another row, another file or another night's file of
+/// the same name gives another id), and it is the same when the same file is washed again:
+/// loading it twice upserts the same leads instead of creating each person twice. It does not
+/// depend on the run's cluster numbers, which start again at `C1` in every run.
+///
+/// ```swift
+/// let key = LeadKey(batch, row: 0)
+/// key.text  // "LW0K5X2M…" (28 characters)
+/// ```
+public struct LeadKey: Hashable, Sendable {
+    /// The id's 128 bits.
+    public let high: UInt64, low: UInt64
+
+    /// The id of the lead that row `row` of `batch` creates.
+    public init(_ batch: RecordBatch, row: Int) {
+        var hash = SHA256()
+        let file = batch.schema.source.split(separator: "/").last.map(String.init) ?? batch.schema.source
+        hash.update(Array("listwash-lead\u{1F}\(file)\u{1F}\(batch.rows[row])".utf8))
+        let separator: [UInt8] = [0x1F]
+        for column in 0..<batch.fieldCount(row) {
+            hash.update(separator)
+            batch.withField(row, column: column) { hash.update(UnsafeRawBufferPointer($0)) }
+        }
+        let bytes = hash.finalize().bytes
+        high = bytes[0..<8].reduce(0) { $0 << 8 | UInt64($1) }
+        low = bytes[8..<16].reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+
+    /// The prefix of every ListWash lead id.
+    public static let prefix = "LW"
+
+    /// `LW` and the 128 bits in 26 Crockford base32 digits (no I, L, O or U), most significant first.
+    public var text: String {
+        let digits = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
+        var out = Array(Self.prefix.utf8)
+        // 26 digits of 5 bits cover 130 bits: the first digit holds the top 3.
+        for index in stride(from: 25, through: 0, by: -1) {
+            let shift = index * 5
+            let value: UInt64
+            if shift >= 64 {
+                value = (high >> UInt64(shift - 64)) & 31
+            } else if shift > 59 {
+                value = ((low >> UInt64(shift)) | (high << UInt64(64 - shift))) & 31
+            } else {
+                value = (low >> UInt64(shift)) & 31
+            }
+            out.append(digits[Int(value)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
