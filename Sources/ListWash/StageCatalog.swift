@@ -100,9 +100,19 @@ enum StageCatalog {
     /// must come before it, except under point of interest (every response is a new lead).
     private static func buildDecide(_ entry: PipelineConfiguration.StageEntry, _ configuration: PipelineConfiguration) throws -> any Stage {
         var campaign = ""
+        var recycle = DecideStage.Recycle.reopen
         if let options = entry.options {
-            for (key, _, value) in try options.mapping("decide", allowed: ["campaign"]) where key == "campaign" {
-                campaign = try value.string("campaign")
+            for (key, _, value) in try options.mapping("decide", allowed: ["campaign", "recycle"]) {
+                switch key {
+                case "campaign":
+                    campaign = try value.string("campaign")
+                default:
+                    let spelling = try value.string("recycle")
+                    guard let chosen = DecideStage.Recycle(rawValue: spelling) else {
+                        throw value.error(YAMLValue.unknown("value", spelling, in: "recycle", allowed: DecideStage.Recycle.allCases.map(\.rawValue)))
+                    }
+                    recycle = chosen
+                }
             }
         }
         if configuration.method != .pointOfInterest {
@@ -112,7 +122,7 @@ enum StageCatalog {
                 throw ListWashError(.usage, "the decide stage needs a '\(needed)' stage before it under method \(configuration.method.rawValue): without it \(needed == "dedupe" ? "a repeat response in the list" : "a person already in the CRM") would become a new lead", at: entry.location)
             }
         }
-        return DecideStage(method: configuration.method, campaign: campaign, defaultDate: today())
+        return DecideStage(method: configuration.method, campaign: campaign, defaultDate: today(), recycle: recycle)
     }
 
     /// Today's date in UTC, YYYY-MM-DD: the response date of rows that carry none.

@@ -9,7 +9,8 @@ import ListWashNormalize
 /// Fills `listwash_action`, `listwash_target_id` (the CRM id attached to, or `new:LW…` for a
 /// lead the first response of the same person creates in this run), `listwash_external_id` (on a
 /// row that creates a lead: its ``LeadKey``, stable across runs), `listwash_role` (buying group
-/// only), and the campaign association: `listwash_campaign`, `listwash_response_date`
+/// only), `listwash_target_owner` (the CRM owner of the lead or contact a row attaches to, when
+/// the export names one), and the campaign association: `listwash_campaign`, `listwash_response_date`
 /// (YYYY-MM-DD) and `listwash_list`. Under hybrid, a lead created for a person who is already a
 /// contact carries the contact's id in `listwash_match_id`.
 ///
@@ -28,6 +29,15 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
     public let campaign: String
     /// The response date of rows without a readable one (YYYY-MM-DD), usually the run's date.
     public let defaultDate: String
+    /// What a response of a closed (disqualified, unqualified, ...) CRM lead does.
+    public let recycle: Recycle
+
+    /// What a response of a lead the CRM has closed without converting does: `reopen` attaches
+    /// it to that lead and says to reopen it; `create` makes a new lead (the reason names the
+    /// closed one).
+    public enum Recycle: String, Sendable, CaseIterable {
+        case reopen, create
+    }
 
     /// Person facts by cluster number (`C12` is 12), for people with a CRM match or held back.
     private var people: [Int: PersonFacts] = [:]
@@ -43,7 +53,7 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
 
     /// The columns this stage fills.
     public static let columns = [
-        "listwash_action", "listwash_target_id", "listwash_external_id", "listwash_role",
+        "listwash_action", "listwash_target_id", "listwash_external_id", "listwash_target_owner", "listwash_role",
         "listwash_campaign", "listwash_response_date", "listwash_list",
     ]
 
@@ -53,8 +63,9 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
     public var runsConcurrently: Bool { true }
 
     /// A decide stage for `method`.
-    public init(method: LeadMethod, campaign: String = "", defaultDate: String) {
+    public init(method: LeadMethod, campaign: String = "", defaultDate: String, recycle: Recycle = .reopen) {
         self.method = method
+        self.recycle = recycle
         self.campaign = campaign
         self.defaultDate = defaultDate
     }
@@ -69,6 +80,8 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
         var leadID: String
         var contactID: String
         var accountID: String
+        /// What the exports say of the matched lead and contact.
+        var leadStatus = "", leadOwner = "", contactOwner = ""
         /// The id of the lead this row would create (only for rows seen before deciding).
         var key = LeadKey(high: 0, low: 0)
         /// For a row a suppression list held back by email or phone: why, for the person's
@@ -85,7 +98,14 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
     private struct PersonFacts {
         var leadID = ""
         var contactID = ""
+        var leadStatus = "", leadOwner = "", contactOwner = ""
         var heldBack: HeldBack?
+
+        /// Takes the lead and the contact of `row` where none is known yet.
+        mutating func learn(_ row: RowFacts) {
+            if leadID.isEmpty, !row.leadID.isEmpty { (leadID, leadStatus, leadOwner) = (row.leadID, row.leadStatus, row.leadOwner) }
+            if contactID.isEmpty, !row.contactID.isEmpty { (contactID, contactOwner) = (row.contactID, row.contactOwner) }
+        }
     }
 
     private struct GroupFacts {
@@ -113,10 +133,7 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
                 creators[row.cluster] = row.key
             }
             if !row.leadID.isEmpty || !row.contactID.isEmpty {
-                var person = people[row.cluster] ?? PersonFacts()
-                if person.leadID.isEmpty { person.leadID = row.leadID }
-                if person.contactID.isEmpty { person.contactID = row.contactID }
-                people[row.cluster] = person
+                people[row.cluster, default: PersonFacts()].learn(row)
             }
             guard method == .buyingGroup, !row.accountID.isEmpty else { continue }
             var group = groups[row.accountID] ?? GroupFacts(firstSequence: row.sequence, creator: row.key, leadID: "")
@@ -144,6 +161,7 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
             let decision = decide(facts, title: context.title(batch, row))
             batch[row, action] = decision.action.rawValue
             batch[row, target] = decision.target
+            if let column = columns.targetOwner { batch[row, column] = decision.targetOwner }
             if let external = columns.external, let key = decision.createdLead { batch[row, external] = key.text }
             if let role = columns.role, method == .buyingGroup { batch[row, role] = decision.role?.rawValue ?? "" }
             if decision.matchID != nil { batch[row, OutputLayout.matchID] = decision.matchID ?? "" }
@@ -163,13 +181,25 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
         var matchID: String?
         /// The id of the lead a `create_lead` row creates.
         var createdLead: LeadKey?
+        /// The CRM owner of the record attached to, when the export names one.
+        var targetOwner = ""
     }
 
     func decide(_ facts: RowFacts, title: String) -> Decision {
         if method == .buyingGroup, !facts.accountID.isEmpty, let group = groups[facts.accountID] {
             return decideInGroup(facts, group: group, role: BuyingRole(title: title))
         }
-        let person = people[facts.cluster] ?? PersonFacts(leadID: facts.leadID, contactID: facts.contactID)
+        var person = people[facts.cluster] ?? {
+            var person = PersonFacts()
+            person.learn(facts)
+            return person
+        }()
+        // A lead the CRM closed without converting: under `recycle: create` it is no longer this person's lead.
+        var recycled = ""
+        if !person.leadStatus.isEmpty, recycle == .create {
+            recycled = "; lead \(person.leadID) is closed (\(person.leadStatus)): recycle: create"
+            person.leadID = ""
+        }
         let isFirst = firstRows.contains(facts.sequence)
         let known = LeadDecision.Person(leadID: person.leadID, contactID: person.contactID, createdLead: isFirst ? "" : "new:\(creator(of: facts.cluster).text)")
         let (action, target) = LeadDecision.decide(method, for: known)
@@ -186,12 +216,16 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
             } else {
                 decision.reason = "not in the CRM: new lead"
             }
+            decision.reason += recycled
         case .attachToLead where target == person.leadID:
             decision.reason = "response of lead \(target) in the CRM" + (person.contactID.isEmpty ? "" : " (also contact \(person.contactID): the lead wins)")
+                + (person.leadStatus.isEmpty ? "" : "; the lead is closed (\(person.leadStatus)): reopen it")
+            decision.targetOwner = person.leadOwner
         case .attachToLead:
             decision.reason = "repeat response: the lead its first response creates in this run (\(target))"
         case .attachToContact:
-            decision.reason = "response of contact \(target) in the CRM"
+            decision.reason = "response of contact \(target) in the CRM" + recycled
+            decision.targetOwner = person.contactOwner
         }
         return decision
     }
@@ -245,7 +279,8 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
     /// The columns the stage reads and writes, looked up once per batch.
     struct Columns {
         let action, target, external, role, campaign, responseDate, list: OutputLayout.Column?
-        let lead, contact, account, suppressionList: OutputLayout.Column?
+        let lead, contact, account, suppressionList, targetOwner: OutputLayout.Column?
+        let leadStatus, leadOwner, contactOwner: OutputLayout.Column?
 
         init(_ layout: OutputLayout) {
             action = layout.column("listwash_action")
@@ -259,6 +294,10 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
             contact = layout.column("listwash_contact_id")
             account = layout.column("listwash_account_id")
             suppressionList = layout.column(SuppressStage.listColumn)
+            targetOwner = layout.column("listwash_target_owner")
+            leadStatus = layout.column(MatchStage.stateColumns[0])
+            leadOwner = layout.column(MatchStage.stateColumns[1])
+            contactOwner = layout.column(MatchStage.stateColumns[2])
         }
 
         /// The facts of a batch's open rows, and of its rows held back by a rule that names the
@@ -289,7 +328,8 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
             let cluster = DecideStage.clusterNumber(written) ?? sequence + 1
             func value(_ column: OutputLayout.Column?) -> String { column.map { batch[row, $0] } ?? "" }
             return RowFacts(sequence: sequence, cluster: cluster, clusterLabel: DecideStage.label(cluster),
-                            leadID: value(lead), contactID: value(contact), accountID: value(account))
+                            leadID: value(lead), contactID: value(contact), accountID: value(account),
+                            leadStatus: value(leadStatus), leadOwner: value(leadOwner), contactOwner: value(contactOwner))
         }
     }
 }

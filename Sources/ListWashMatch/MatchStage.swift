@@ -38,11 +38,17 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
     /// Related-name lists, shared by the batches matched on every core.
     private let variants = NameVariantCache()
 
-    /// The match's type, its contact, lead and account ids and reason, and a review row's
-    /// candidate (`listwash_review_partner`).
+    /// The match's type, its contact, lead and account ids and reason, a review row's
+    /// candidate (`listwash_review_partner`), and what the exports say of the matched records:
+    /// their owners and a closed lead's status.
     public var outputColumns: [String] {
         ["listwash_match_type", "listwash_contact_id", "listwash_lead_id", "listwash_account_id", "listwash_match_reason", DedupeStage.reviewPartnerColumn]
+            + Self.stateColumns
     }
+
+    /// The columns of the matched records' CRM state: the lead's status when it is closed, the
+    /// lead's and the contact's owners.
+    public static let stateColumns = ["listwash_lead_status", "listwash_lead_owner", "listwash_contact_owner"]
 
     public var runsConcurrently: Bool { true }
 
@@ -79,6 +85,7 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
         let results = indexes.map { index in (index, index.keys(for: features, store: store)) }
         let domain = batch.layout.column("listwash_domain"), company = batch.layout.column("listwash_company_key"), state = batch.layout.column("listwash_state")
         let partnerColumn = batch.layout.column(DedupeStage.reviewPartnerColumn)
+        let (statusColumn, leadOwner, contactOwner) = (batch.layout.column(Self.stateColumns[0]), batch.layout.column(Self.stateColumns[1]), batch.layout.column(Self.stateColumns[2]))
         for (record, row) in open.enumerated() {
             // The indexes' tables are large: start loading the next records' parts of them.
             for (index, keys) in results {
@@ -86,24 +93,44 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
                 if record + 1 < keys.count { index.prefetch(keys[record + 1], stage: 1) }
             }
             var best: (index: ReferenceIndex, record: Int, probability: Double)?
+            var converted: (lead: String, contact: String)?
             for (index, keys) in results {
                 guard let match = index.bestMatch(for: store, record: record, keys: keys[record]) else { continue }
                 if match.probability >= model.matchThreshold {
-                    batch[row, index.kind == .lead ? leadColumn : contactColumn] = index.features.labels[match.record]
+                    let id = index.features.labels[match.record], state = index.state(match.record)
+                    switch (index.kind, state.standing) {
+                    case (.lead, .converted(let contact)):
+                        // A converted lead is dead: its responses go to the contact it became.
+                        converted = (id, contact)
+                    case (.lead, _):
+                        batch[row, leadColumn] = id
+                        if case .closed(let status) = state.standing, let statusColumn { batch[row, statusColumn] = status }
+                        if let leadOwner { batch[row, leadOwner] = state.owner }
+                    case (.contact, _):
+                        batch[row, contactColumn] = id
+                        if let contactOwner { batch[row, contactOwner] = state.owner }
+                    }
                 }
                 if match.probability > (best?.probability ?? 0) { best = (index, match.record, match.probability) }
             }
+            if let converted, !converted.contact.isEmpty, batch[row, contactColumn].isEmpty { batch[row, contactColumn] = converted.contact }
             var accountID = ""
             if let best {
                 let label = best.index.features.labels[best.record]
                 if best.probability >= model.matchThreshold {
                     // A lead and a contact both matching: the lead wins (hybrid and unique attach to it).
-                    let lead = batch[row, leadColumn]
-                    let chosen = lead.isEmpty ? (best.index.kind, label) : (.lead, lead)
-                    batch[row, OutputLayout.matchID] = chosen.1
-                    batch[row, type] = chosen.0.rawValue
+                    let (lead, contact) = (batch[row, leadColumn], batch[row, contactColumn])
+                    if !lead.isEmpty || !contact.isEmpty {
+                        batch[row, OutputLayout.matchID] = lead.isEmpty ? contact : lead
+                        batch[row, type] = (lead.isEmpty ? ReferenceIndex.Kind.contact : .lead).rawValue
+                    }
                     batch[row, OutputLayout.matchScore] = Self.format(best.probability)
-                    batch[row, reasonColumn] = "\(best.index.kind.rawValue) \(label) (p=\(Self.format(best.probability)))"
+                    var reason = "\(best.index.kind.rawValue) \(label) (p=\(Self.format(best.probability)))"
+                    if let converted {
+                        reason += converted.contact.isEmpty ? "; lead \(converted.lead) is converted and names no contact: not used"
+                            : "; lead \(converted.lead) is converted to contact \(converted.contact)"
+                    }
+                    batch[row, reasonColumn] = reason
                     accountID = best.index.accountID(best.record)
                 } else {
                     batch.settle(row, as: .review, reason: "possible match to \(best.index.kind.rawValue) \(label) in \(best.index.path) (p=\(Self.format(best.probability)), below the match threshold \(Self.format(model.matchThreshold)))")

@@ -26,6 +26,8 @@ public final class ReferenceIndex: @unchecked Sendable {
     public private(set) var features: FeatureSet
     /// Each record's account id, when the export has an account id column.
     public private(set) var accountIDs: [String] = []
+    /// Each record's owner and standing, when the export has such columns (``CRMStateColumns``).
+    public private(set) var states: [CRMRecordState] = []
     let scorer: PairScorer
     private let evaluator: ComparisonEvaluator
     /// The records' values in plain memory for scoring.
@@ -63,6 +65,7 @@ public final class ReferenceIndex: @unchecked Sendable {
         }
         let idIndex = try Self.idColumn(idColumn, in: reader.header, path: path, spellings: Self.idSpellings(kind))
         let accountIndex = schema.column(.accountID)
+        let stateColumns = CRMStateColumns(header: reader.header, kind: kind)
         // Only the columns the model reads are worked out.
         let normalize = NormalizeStage(reading: Set(model.columns))
         let layout = Pipeline([normalize]).layout
@@ -87,6 +90,7 @@ public final class ReferenceIndex: @unchecked Sendable {
                 }
                 loaded.lines.append(batch.lines[row])
                 if let accountIndex { loaded.accountIDs.append(batch.value(row, column: accountIndex)) }
+                if !stateColumns.isEmpty { loaded.states.append(stateColumns.state(batch, row: row, id: part.labels[record])) }
             }
             for row in 0..<batch.count where !batch.isOpen(row) {
                 log?.warn("\(kind.rawValue) record \(batch.rows[row]) skipped: \(batch.reasons[row])", at: SourceLocation(file: path, line: batch.lines[row]))
@@ -104,6 +108,7 @@ public final class ReferenceIndex: @unchecked Sendable {
         features.join(&loaded.parts)
         try Self.requireUniqueIDs(features.labels, lines: loaded.lines, file: path, column: idIndex + 1)
         accountIDs = loaded.accountIDs
+        states = loaded.states
         evaluator = ComparisonEvaluator(model: model, columns: features.columnNames)
         store = features.store(model: model)
         if model.estimateU {
@@ -127,6 +132,11 @@ public final class ReferenceIndex: @unchecked Sendable {
             }
         }
         blocks = indexed.compactMap { $0 }
+    }
+
+    /// Record `record`'s owner and standing (open and unowned when the export says nothing).
+    func state(_ record: Int) -> CRMRecordState {
+        states.isEmpty ? CRMRecordState() : states[record]
     }
 
     /// Record `record`'s account id ("" when the export has no account id column).
@@ -279,6 +289,8 @@ private final class Loaded: @unchecked Sendable {
     var lines: [Int] = []
     /// Each record's account id, when the export has an account id column.
     var accountIDs: [String] = []
+    /// Each record's owner and standing, when the export has such columns.
+    var states: [CRMRecordState] = []
 }
 
 extension RecordBatch {

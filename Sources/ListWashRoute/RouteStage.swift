@@ -13,7 +13,8 @@ import Synchronization
 /// Rules route people, not rows. After a `decide` stage, only the rows that create a lead are
 /// routed (and only they take team turns); a row that attaches to a lead created in this run
 /// (`listwash_target_id` = `new:LW…`) gets that lead's owner or queue, and a row that attaches to
-/// a lead or contact already in the CRM is not routed: the record keeps its owner in the CRM.
+/// a lead or contact already in the CRM gets the owner the export names for it
+/// (`listwash_target_owner`), or none: the record keeps its owner in the CRM.
 /// The stage then runs ordered, so that a lead is routed before the rows that attach to it.
 ///
 /// ```swift
@@ -71,8 +72,12 @@ public struct RouteStage: Stage {
             let assignment: Assignment
             let attachment = lead.attachment(batch, row: row)
             if case .existing(let id)? = attachment {
-                batch[row, ruleColumn] = "attaches to \(id): its owner in the CRM"
-                continue
+                let crmOwner = lead.targetOwner.map { batch[row, $0] } ?? ""
+                guard !crmOwner.isEmpty else {
+                    batch[row, ruleColumn] = "attaches to \(id): its owner in the CRM"
+                    continue
+                }
+                assignment = Assignment(name: crmOwner, isQueue: false, rule: "owner of \(id) in the CRM export")
             } else if case .created(let key)? = attachment, let creator = leads[key] {
                 assignment = Assignment(name: creator.name, isQueue: creator.isQueue, rule: "lead new:\(key) of this run: \(creator.rule)")
             } else {
@@ -138,12 +143,13 @@ struct LeadColumns {
         case created(String)
     }
 
-    let action, target, external: OutputLayout.Column?
+    let action, target, external, targetOwner: OutputLayout.Column?
 
     init(_ layout: OutputLayout) {
         action = layout.column("listwash_action")
         target = layout.column("listwash_target_id")
         external = layout.column("listwash_external_id")
+        targetOwner = layout.column("listwash_target_owner")
     }
 
     /// What row `row` attaches to, or `nil` for a row that creates a lead (or was not decided).
