@@ -63,14 +63,11 @@ public struct NightlyOutcome: Sendable {
 ///
 /// 1. `beginRun`: the run is `running`, with its input files.
 /// 2. The pipeline writes every output and `report.json` into the hidden folder
-///    `OUTPUT_ROOT/.listwash-incomplete-<run id>/` (``CommitStep/results`` follows).
-/// 3. `recordResults`: counts, reasons and applied lists; the run is `committing`
-///    (``CommitStep/page`` follows).
-/// 4. `report.html` is written into the hidden folder, which is synced
-///    (``CommitStep/commit`` follows).
+///    `OUTPUT_ROOT/.listwash-incomplete-<run id>/`.
+/// 3. `recordResults`: counts, reasons and applied lists; the run is `committing`.
+/// 4. `report.html` is written into the hidden folder, which is synced.
 /// 5. **Commit**: one history transaction marks the run `succeeded` (a busy database is
 ///    retried for the history's busy timeout). From here on its files count as processed.
-///    (``CommitStep/reveal`` follows.)
 /// 6. The hidden folder is renamed to `OUTPUT_ROOT/<run id>/` and the root synced.
 /// 7. The input files are moved or marked.
 ///
