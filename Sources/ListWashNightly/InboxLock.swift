@@ -22,13 +22,15 @@ import Logging
 /// ```
 public enum InboxLock {
     /// Takes the lock on the folder of inbox `pattern`, without waiting; `nil` when the folder
-    /// does not exist (the scan then reports it).
+    /// does not exist (the scan then reports it) or is the output root itself (whose lock
+    /// covers it).
     ///
     /// - Throws: ``NightlyError`` (`.locked`, exit status 75) naming the holder when another
     ///   run holds it; ``ListWashError`` (`.output`) when no lock file can be had.
     public static func acquire(pattern: String, outputRoot: String, now: Date = Date(), logger: Logger) throws -> RunLock? {
         let folder = FileSystem.folder(of: pattern)
         guard InboxScanner.isGlob(folder) || FileSystem.isDirectory(folder) else { return nil }
+        if let real = FileSystem.realPath(folder), real == FileSystem.realPath(outputRoot) { return nil }
         if !InboxScanner.isGlob(folder) {
             let path = "\(folder)/\(RunLock.fileName)"
             var descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
