@@ -73,28 +73,19 @@ final class HeldRead: @unchecked Sendable {
         }
     }
 
-    func exitStatus(_ body: () throws -> Void) -> Int32? {
-        do {
-            try body()
-            return nil
-        } catch {
-            return NightlyRun.describe(error).status
-        }
-    }
-
     // MARK: Item 2: the history is the commit point
 
     @Test func aHistoryHeldAcrossTheCommitLeavesNoVisibleFolderAndTheNextRunRedoesIt() throws {
         scratch.write("inbox/a.csv", "email\na@b.com\n")
         let configuration = try configuration()
         var reader: HeldRead?
-        let status = exitStatus {
+        let failure = errorOf {
             _ = try nightly(configuration, busyTimeout: 0.2) { step in
                 if step == .commit { reader = try HeldRead(path: historyPath) }
             }.run()
         }
         reader?.end()
-        #expect(status == 74)
+        #expect(failure?.exitStatus == 74)
         #expect(RunID.folders(in: out).isEmpty)
         #expect(!scratch.contents("out").contains { $0.hasPrefix(NightlyRun.stagingPrefix) })
         let stopped = try #require(try history().runs().first)
@@ -133,10 +124,10 @@ final class HeldRead: @unchecked Sendable {
             let file = scratch.write("p.yaml", nightlyPipeline(inbox: "inbox/*.csv", out: "out", after: "move"))
             let configuration = try PipelineConfiguration.load(path: file)
             let root = "\(scratch.path)/out"
-            let status = exitStatus {
+            let failure = errorOf {
                 _ = try nightly(configuration) { if $0 == step { throw ListWashError(.output, "no space left on device (test)") } }.run()
             }
-            #expect(status == 73, "\(step)")
+            #expect(failure?.exitStatus == 73, "\(step)")
             #expect(RunID.folders(in: root).isEmpty, "\(step)")
             #expect(!scratch.contents("out").contains { $0.hasPrefix(NightlyRun.stagingPrefix) }, "\(step)")
             #expect(scratch.contents("inbox").contains("a.csv"), "\(step)")
@@ -157,7 +148,7 @@ final class HeldRead: @unchecked Sendable {
         var reader: HeldRead?
         // The rename fails, and the history, held by another connection, cannot take the
         // success back: the run is committed, its folder still hidden (as after a kill there).
-        let status = exitStatus {
+        let failure = errorOf {
             _ = try nightly(configuration, busyTimeout: 0.2) { step in
                 guard step == .reveal else { return }
                 reader = try HeldRead(path: historyPath)
@@ -165,7 +156,9 @@ final class HeldRead: @unchecked Sendable {
             }.run()
         }
         reader?.end()
-        #expect(status == 74)
+        #expect(failure?.exitStatus == 74)
+        #expect(failure?.description.contains("cannot move the folder (test); the outputs of run ") == true)
+        #expect(failure?.description.contains("the history records it as succeeded: the next run moves them into place") == true)
         let committed = try #require(try history().runs().first)
         #expect(committed.status == .succeeded)
         #expect(RunID.folders(in: out).isEmpty)

@@ -38,7 +38,10 @@ import Testing
         let log = CollectedLog()
         let pattern = "\(scratch.path)/inbox-*/*.csv"
         let first = try #require(try InboxLock.acquire(pattern: pattern, outputRoot: "/srv/out", logger: log.logger))
-        defer { first.release() }
+        defer {
+            first.release()
+            try? FileManager.default.removeItem(atPath: first.path)
+        }
         #expect(first.path.hasPrefix(FileManager.default.temporaryDirectory.path + "/listwash-inbox-"))
         #expect(log.lines.contains { $0.contains("cannot hold a lock file") && $0.contains("only covers runs on this machine") })
         do {
