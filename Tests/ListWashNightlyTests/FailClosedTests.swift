@@ -202,6 +202,17 @@ final class HeldRead: @unchecked Sendable {
         #expect(try history().runs().isEmpty)
     }
 
+    @Test func aDeletedHistoryExits74FromTheCommandLine() throws {
+        scratch.write("inbox/a.csv", "email\na@b.com\n")
+        scratch.write("p.yaml", nightlyPipeline())
+        #expect(try listwash(["run", "p.yaml", "--no-progress"], in: scratch.path).status == 0)
+        try FileManager.default.removeItem(atPath: historyPath)
+        let refused = try listwash(["run", "p.yaml", "--no-progress"], in: scratch.path)
+        #expect(refused.status == 74)
+        #expect(refused.err.contains("error: there is no run history at out/listwash-history.sqlite, but out holds 1 run folder"))
+        #expect(!scratch.exists("out/listwash-history.sqlite"))
+    }
+
     @Test func anotherRootsHistoryOrAnOlderCopyStopsTheRun() throws {
         scratch.write("inbox/a.csv", "email\na@b.com\n")
         let configuration = try configuration()
