@@ -78,6 +78,6 @@ let package = Package(
         .testTarget(name: "ListWashDecideTests", dependencies: ["ListWashDecide", "ListWashTestSupport"]),
         .testTarget(name: "ListWashRouteTests", dependencies: ["ListWashRoute", "ListWashNormalize"]),
         .testTarget(name: "ListWashTests", dependencies: ["ListWash", "ListWashTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "ListWashNightlyTests", dependencies: ["ListWashNightly", "ListWashTestSupport"]),
+        .testTarget(name: "ListWashNightlyTests", dependencies: ["ListWashNightly", "ListWashTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

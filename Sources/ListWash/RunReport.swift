@@ -73,6 +73,37 @@ public struct RunReport: Codable, Sendable {
     public var outputFiles: [String]
     /// What within-list dedupe did, when the pipeline has a dedupe stage.
     public var dedupe: DedupeSummary?
+    /// The suppression lists the run applied, in the order they applied (empty without a
+    /// `suppress` stage).
+    public var suppressionLists: [AppliedList] = []
+
+    /// A suppression list a run applied: which file, which version of it (SHA-256) and how many
+    /// entries, so that a list that later disappears can be noticed.
+    public struct AppliedList: Codable, Sendable, Equatable {
+        /// The file's name (`do-not-contact.csv`).
+        public var name: String
+        /// Its real path (absolute, links resolved).
+        public var path: String
+        /// The real path of the folder it was read from.
+        public var folder: String
+        /// The SHA-256 of its content (hex).
+        public var sha256: String
+        /// Its entries.
+        public var entries: Int
+        /// Whether the pipeline named it (`lists:`), rather than it being one of the `*.csv`
+        /// files of a folder whose lists are not named.
+        public var named: Bool
+
+        /// A list `name` at `path` in `folder`, with its hash, entries and how it was chosen.
+        public init(name: String, path: String, folder: String, sha256: String, entries: Int, named: Bool) {
+            self.name = name
+            self.path = path
+            self.folder = folder
+            self.sha256 = sha256
+            self.entries = entries
+            self.named = named
+        }
+    }
 
     /// Blocking, scoring and clustering figures of a dedupe stage.
     public struct DedupeSummary: Codable, Sendable {

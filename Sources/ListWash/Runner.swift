@@ -93,6 +93,11 @@ public struct Runner {
     /// Stages appended after the configuration's own (commands such as `link` add theirs).
     public let extraStages: [any Stage]
 
+    /// Called with the suppression lists once they are read, before any row is read; an error
+    /// it throws stops the run before anything is written (the nightly run refuses a run
+    /// from which a list that earlier runs applied has disappeared).
+    public var approveLists: (([RunReport.AppliedList]) throws -> Void)?
+
     /// A runner for `configuration` whose warnings go to `log`.
     public init(configuration: PipelineConfiguration, log: DiagnosticLog = DiagnosticLog(), extraStages: [any Stage] = []) {
         self.configuration = configuration
@@ -116,6 +121,8 @@ public struct Runner {
             try (stage as? any SetUpStage)?.setUp()
             if let suppress = stage as? SuppressStage { warnAboutRepairedListValues(suppress.lists) }
         }
+        let appliedLists = Self.appliedLists(of: pipeline.stages)
+        try approveLists?(appliedLists)
         let layout = pipeline.layout
         let columns = OutputColumns(headers: sources.map { ($0.schema.source, $0.schema.columns) })
         let destination: DispositionSink.Destination = configuration.outputFile.map { .file($0) } ?? .folder(configuration.outputFolder)
@@ -127,6 +134,7 @@ public struct Runner {
             }
             var report = makeReport(sources: sources, counts: counts, stages: pipeline.stages.map(\.name), startedAt: startedAt)
             report.dedupe = pipeline.stages.lazy.compactMap { ($0 as? DedupeStage)?.outcome }.first.map(Self.summary)
+            report.suppressionLists = appliedLists
             report.seconds = (clock.now - started).seconds
             if configuration.outputFile == nil {
                 try FileSystem.write(try report.json(), to: sink.stagedPath("report.json"))
@@ -151,6 +159,22 @@ public struct Runner {
             joins: outcome.joins, guardedJoins: outcome.guardedJoins, prior: outcome.model.prior,
             largestCluster: outcome.largestCluster.map { RunReport.LargestCluster(label: $0.label, records: $0.records, emails: $0.emails) },
             seconds: seconds)
+    }
+
+    /// The suppression lists the suppress stages read (set up), each once, in the order they apply.
+    static func appliedLists(of stages: [any Stage]) -> [RunReport.AppliedList] {
+        var seen = Set<String>()
+        var applied: [RunReport.AppliedList] = []
+        for case let suppress as SuppressStage in stages {
+            let named = !(suppress.folder?.lists.isEmpty ?? false)
+            for list in suppress.lists {
+                let path = FileSystem.realPath(list.path) ?? list.path
+                guard seen.insert(path).inserted else { continue }
+                applied.append(RunReport.AppliedList(name: list.name, path: path, folder: FileSystem.folder(of: path), sha256: list.sha256,
+                                                     entries: list.entryCount, named: named))
+            }
+        }
+        return applied
     }
 
     private func requiredRoles(of pipeline: Pipeline) -> Set<FieldRole> {

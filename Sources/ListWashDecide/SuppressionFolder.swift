@@ -6,8 +6,9 @@ import ListWashCore
 /// let folder = SuppressionFolder(path: "suppression-lists", lists: ["competitors.csv", "opt-outs.csv"])
 /// try folder.listPaths() // ["suppression-lists/competitors.csv", "suppression-lists/opt-outs.csv"]
 /// ```
-/// With no lists named, every `*.csv` file of the folder applies, in name order (the README
-/// and other files are left alone).
+/// With no lists named, every `*.csv` file of the folder applies, in name order, its extension
+/// in any case (`DNC.CSV` too: a user who renames a list expects it to keep applying); the
+/// README and other files are left alone.
 public struct SuppressionFolder: Sendable, Equatable {
     /// The folder's path.
     public var path: String

@@ -29,6 +29,8 @@ public final class SuppressionList: Sendable {
     public let kinds: Set<SuppressionKind>
     /// The number of entries (non-empty cells of kind columns).
     public let entryCount: Int
+    /// The SHA-256 of the file's bytes (hex): which version of the list a run applied.
+    public let sha256: String
     /// The lines (1-based) that had a value that was not valid UTF-8 and was decoded as
     /// Windows-1252; the list's other values were read as UTF-8.
     public let repairedLines: [Int]
@@ -75,6 +77,7 @@ public final class SuppressionList: Sendable {
         } catch let error as ListWashError {
             throw ListWashError(.referenceData, error.diagnostic.message, at: error.diagnostic.location)
         }
+        sha256 = SHA256.hash(bytes).hex
         // Each entry is decoded on its own: UTF-8 when valid, else Windows-1252.
         let file = try bytes.withUnsafeBufferPointer { try ListFileLines(bytes: $0, path: path) }
         repairedLines = file.repairedLines

@@ -6,10 +6,14 @@ import ListWash
 /// its input files with their SHA-256, counts per disposition and reason per file and list,
 /// the match-score histogram, time taken and exit status.
 ///
-/// A run is written in three steps, each one transaction: ``beginRun(_:inputs:)`` (status
-/// `running`), ``recordResults(runID:inputs:reasons:histogram:)`` (status `committing`, before
-/// the output folder is moved into place) and ``finish(runID:status:exitStatus:message:seconds:)``
-/// after it is. Only `succeeded` runs count as having processed their files.
+/// A run is written in three steps, each one transaction: ``beginRun(_:inputs:status:)`` (status
+/// `running`), ``recordResults(runID:inputs:reasons:histogram:lists:)`` (status `committing`,
+/// its outputs complete in their hidden folder) and ``finish(runID:status:exitStatus:message:seconds:at:)``,
+/// whose `succeeded` is the run's commit point: only `succeeded` runs count as having processed
+/// their files, and the output folder is moved into place after it (see ``NightlyRun``).
+///
+/// The history belongs to one output root: ``identity()`` is written when a nightly run first
+/// uses it (see ``HistoryIdentity``), and it records the suppression lists each run applied.
 public final class HistoryStore: Sendable {
     /// The database file.
     public let path: String
@@ -18,14 +22,20 @@ public final class HistoryStore: Sendable {
     /// The database's file name in the output root, unless the pipeline names another.
     public static let defaultFileName = "listwash-history.sqlite"
 
+    /// How long a write waits for another connection (`listwash history`, a backup) that holds
+    /// the database, retrying, before it fails: 60 seconds.
+    public static let defaultBusyTimeout: Double = 60
+
     /// Opens (and creates or upgrades) the history at `path`.
     ///
+    /// - Parameter busyTimeout: seconds a read or write waits, retrying, while another
+    ///   connection holds the database.
     /// - Throws: ``NightlyError`` (`.history`) when it is not a ListWash history or cannot be opened.
-    public init(path: String) throws {
+    public init(path: String, busyTimeout: Double = HistoryStore.defaultBusyTimeout) throws {
         self.path = path
         do {
             var configuration = Configuration()
-            configuration.busyMode = .timeout(30)
+            configuration.busyMode = .timeout(busyTimeout)
             configuration.label = "listwash-history"
             queue = try DatabaseQueue(path: path, configuration: configuration)
             try Self.migrator.migrate(queue)
@@ -97,6 +107,32 @@ public final class HistoryStore: Sendable {
                 );
                 """)
         }
+        // Which output root the history belongs to (one row, written by the first nightly run).
+        migrator.registerMigration("output-root-identity") { db in
+            try db.execute(sql: """
+                CREATE TABLE history_identity (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    output_root TEXT NOT NULL,
+                    created_at TEXT NOT NULL
+                );
+                """)
+        }
+        // The suppression lists each run applied.
+        migrator.registerMigration("applied-lists") { db in
+            try db.execute(sql: """
+                CREATE TABLE run_list (
+                    run_id TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,
+                    name TEXT NOT NULL,
+                    path TEXT NOT NULL,
+                    folder TEXT NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    entries INTEGER NOT NULL,
+                    named INTEGER NOT NULL,
+                    PRIMARY KEY (run_id, position)
+                );
+                """)
+        }
         return migrator
     }
 
@@ -137,10 +173,15 @@ public final class HistoryStore: Sendable {
         }
     }
 
-    /// Records what a run produced and marks it `committing`: its outputs are about to be moved
-    /// into place. `inputs` are in the order given to ``beginRun(_:inputs:status:)``.
-    public func recordResults(runID: String, inputs: [RunInput], reasons: [ReasonCount], histogram: [Int]) throws {
+    /// Records what a run produced and marks it `committing`: its outputs are complete in their
+    /// hidden folder. `inputs` are in the order given to ``beginRun(_:inputs:status:)``; `lists`
+    /// are the suppression lists it applied.
+    public func recordResults(runID: String, inputs: [RunInput], reasons: [ReasonCount], histogram: [Int], lists: [RunReport.AppliedList] = []) throws {
         try write("record the results of run \(runID)") { db in
+            for (position, list) in lists.enumerated() {
+                try db.execute(sql: "INSERT INTO run_list (run_id, position, name, path, folder, sha256, entries, named) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                               arguments: [runID, position, list.name, list.path, list.folder, list.sha256, list.entries, list.named])
+            }
             for (position, input) in inputs.enumerated() {
                 try db.execute(sql: "UPDATE run_input SET sha256 = ?, rows_in = ?, note = ? WHERE run_id = ? AND position = ?",
                                arguments: [input.sha256, input.rowsIn, input.note, runID, position])
@@ -176,7 +217,48 @@ public final class HistoryStore: Sendable {
         }
     }
 
+    // MARK: The output root's identity
+
+    /// The output root this history belongs to, once a nightly run has written it.
+    public func identity() throws -> HistoryIdentity? {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT id, output_root, created_at FROM history_identity LIMIT 1"),
+                  let id = row["id"] as String?, let root = row["output_root"] as String? else { return nil }
+            return HistoryIdentity(id: id, outputRoot: root, createdAt: row["created_at"] ?? "")
+        }
+    }
+
+    /// Records the output root this history belongs to (replacing what was recorded).
+    public func setIdentity(_ identity: HistoryIdentity) throws {
+        try write("record the output root of") { db in
+            try db.execute(sql: "DELETE FROM history_identity")
+            try db.execute(sql: "INSERT INTO history_identity (id, output_root, created_at) VALUES (?, ?, ?)",
+                           arguments: [identity.id, identity.outputRoot, identity.createdAt])
+        }
+    }
+
+    /// The ids of every run recorded, whatever its status.
+    public func runIDs() throws -> Set<String> {
+        try read { db in Set(try String.fetchAll(db, sql: "SELECT id FROM run")) }
+    }
+
     // MARK: Reading
+
+    /// The suppression lists of the newest successful run of pipeline `name` that processed
+    /// files, with that run's id; `nil` when there is none.
+    public func lastAppliedLists(pipeline name: String) throws -> (runID: String, lists: [RunReport.AppliedList])? {
+        try read { db in
+            guard let runID = try String.fetchOne(db, sql: """
+                SELECT id FROM run WHERE name = ? AND status = 'succeeded' AND output_folder IS NOT NULL
+                ORDER BY started_at DESC, rowid DESC LIMIT 1
+                """, arguments: [name]) else { return nil }
+            let lists = try Row.fetchAll(db, sql: "SELECT * FROM run_list WHERE run_id = ? ORDER BY position", arguments: [runID]).map { row in
+                RunReport.AppliedList(name: row["name"] ?? "", path: row["path"] ?? "", folder: row["folder"] ?? "", sha256: row["sha256"] ?? "",
+                                      entries: row["entries"] ?? 0, named: (row["named"] as Int?) == 1)
+            }
+            return (runID, lists)
+        }
+    }
 
     /// A successful run that processed content with this SHA-256, and the path it had then.
     public func processed(sha256: String) throws -> (runID: String, path: String, at: String)? {
@@ -336,6 +418,6 @@ public final class HistoryStore: Sendable {
 
     private static func failure(_ error: any Error, path: String, doing what: String) -> NightlyError {
         let detail = (error as? DatabaseError)?.message ?? "\(error)"
-        return NightlyError(.history, "cannot \(what) the run history \(path): \(detail). If the file is damaged, move it aside: the next run starts a new history (and processes every file in the inbox again)", at: SourceLocation(file: path))
+        return NightlyError(.history, "cannot \(what) the run history \(path): \(detail). If another program holds it (a backup, sqlite3), run again once it is done; if the file is damaged, restore it from a backup (a new, empty history is refused while the output root holds runs: see the runbook)", at: SourceLocation(file: path))
     }
 }

@@ -45,8 +45,7 @@ public enum InboxScanner {
     ///
     /// - Throws: ``ListWashError`` (`.input`) when the inbox folder does not exist.
     public static func scan(pattern: String, lists: [PipelineConfiguration.Inbox.ListRule] = []) throws -> [InboxFile] {
-        let folder = pattern.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-        let inboxFolder = folder.isEmpty ? "." : folder
+        let inboxFolder = FileSystem.folder(of: pattern)
         if !isGlob(inboxFolder), !FileSystem.isDirectory(inboxFolder) {
             throw ListWashError(.input, "the inbox folder \(inboxFolder) does not exist; create it or point inbox: (or --inbox) at the folder files arrive in", at: SourceLocation(file: inboxFolder))
         }

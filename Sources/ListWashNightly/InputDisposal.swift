@@ -12,8 +12,7 @@ public struct InputDisposal: Sendable {
     /// A disposal for `inbox` whose files were found with `pattern`.
     public init(inbox: PipelineConfiguration.Inbox?, pattern: String) {
         after = inbox?.after ?? .move
-        let inboxFolder = pattern.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-        processedFolder = inbox?.processedFolder ?? "\(inboxFolder.isEmpty ? "." : inboxFolder)/processed"
+        processedFolder = inbox?.processedFolder ?? "\(FileSystem.folder(of: pattern))/processed"
     }
 
     /// Moves or marks `file` for run `runID`; returns where it went (`nil` for `keep`).

@@ -53,14 +53,36 @@ public struct NightlyOutcome: Sendable {
     }
 }
 
-/// One nightly run: takes the lock on the output root, finishes the history of any run that was
-/// killed, picks up the new files in the inbox, runs the pipeline over them into a hidden folder,
-/// records the results, writes report.html, moves the folder into place as
-/// `OUTPUT_ROOT/<run id>/`, marks the run done, then moves or marks the inputs.
+/// One nightly run: takes the locks on the output root and on the inbox, checks that the
+/// history is the output root's own, finishes the history of any run that was killed, picks up
+/// the new files in the inbox, runs the pipeline over them into a hidden folder, commits the run
+/// in the history, moves the folder into place as `OUTPUT_ROOT/<run id>/`, then moves or marks
+/// the inputs.
 ///
-/// A run killed at any moment leaves at most a hidden `.listwash-incomplete-<run id>` folder
-/// (removed by the next run) and a history entry that the next run marks `interrupted`; the
-/// files stay in the inbox and the next run processes them again.
+/// **The history is the commit point.** A run's steps, in order:
+///
+/// 1. `beginRun`: the run is `running`, with its input files.
+/// 2. The pipeline writes every output and `report.json` into the hidden folder
+///    `OUTPUT_ROOT/.listwash-incomplete-<run id>/`.
+/// 3. `recordResults`: counts, reasons and applied lists; the run is `committing`.
+/// 4. `report.html` is written into the hidden folder, which is synced.
+/// 5. **Commit**: one history transaction marks the run `succeeded` (a busy database is
+///    retried for the history's busy timeout). From here on its files count as processed.
+/// 6. The hidden folder is renamed to `OUTPUT_ROOT/<run id>/` and the root synced.
+/// 7. The input files are moved or marked.
+///
+/// What each failure leaves, so that no folder is ever visible without a `succeeded` run:
+///
+/// - A failure in steps 1-5 (a bad input, a busy or full history): the hidden folder is removed
+///   and the run recorded `failed` with its exit status; if even that cannot be written, the
+///   run stays `running`/`committing` and the next run marks it `interrupted`. Nothing is
+///   visible; the files stay in the inbox and are processed again.
+/// - A failure of step 6: the run is recorded `failed` again and its hidden folder removed; if
+///   that history write fails too, the history still says `succeeded` and the next run's
+///   ``RunRecovery`` moves the hidden folder into place.
+/// - A kill between 5 and 6: the same roll-forward by the next run. A kill before 5: the next
+///   run marks the run `interrupted` and removes its hidden folder. A kill after 6: the files
+///   are skipped by their content next time, and moved then.
 ///
 /// ```swift
 /// let configuration = try PipelineConfiguration.load(path: "pipelines/nightly.yaml")
@@ -79,6 +101,23 @@ public struct NightlyRun {
     public let logger: Logger
     /// The clock (fixed in tests).
     public var now: @Sendable () -> Date = { Date() }
+    /// Seconds a history write waits, retrying, while another connection holds the database.
+    public var historyBusyTimeout = HistoryStore.defaultBusyTimeout
+
+    /// The points between the steps of a run's commit (see ``NightlyRun``).
+    enum CommitStep: Sendable {
+        /// Outputs and report.json are in the hidden folder; the results are recorded next.
+        case results
+        /// The results are recorded (`committing`); report.html is written next.
+        case page
+        /// The hidden folder is complete; the run is committed (`succeeded`) next.
+        case commit
+        /// The run is committed; its folder is moved into place next.
+        case reveal
+    }
+
+    /// Called at each point of the commit: tests fail or hold the history there.
+    var beforeStep: ((CommitStep) throws -> Void)?
 
     /// A nightly run of `configuration`.
     public init(configuration: PipelineConfiguration, options: NightlyOptions = NightlyOptions(), logger: Logger) {
@@ -100,27 +139,34 @@ public struct NightlyRun {
     /// Runs once.
     ///
     /// - Throws: ``NightlyError`` (`.locked`, status 75) when another run holds the output
-    ///   root, (`.history`, 74) when the history cannot be used; ``ListWashError`` for what
-    ///   stops any run. A failed run is recorded as failed and leaves no output.
+    ///   root or the inbox, (`.history`, 74) when the history cannot be used or is not the
+    ///   output root's own; ``ListWashError`` for what stops any run (66 when a suppression
+    ///   list that earlier runs applied is gone). A failed run is recorded as failed and leaves
+    ///   no output.
     public func run() throws -> NightlyOutcome {
         let clock = ContinuousClock()
         let started = clock.now
         let root = configuration.outputFolder
-        let lock = try RunLock.acquire(in: root, now: now())
+        guard let pattern = InboxScanner.pattern(configuration.inbox, override: options.inbox) else {
+            throw ListWashError(.usage, "no inbox: name one under inbox: in the pipeline file or with --inbox DIR", at: configuration.file.map { SourceLocation(file: $0) })
+        }
+        let lock = try RunLock.acquire(in: root, now: now(), outputRoot: root)
         defer { lock.release() }
         if let previous = lock.previousHolder {
             logger.warning("the last run (\(previous)) did not finish; its lock is taken over")
         }
-        let history = try HistoryStore(path: Self.historyPath(for: configuration))
+        let inboxLock = try InboxLock.acquire(pattern: pattern, outputRoot: root, now: now(), logger: logger)
+        defer { inboxLock?.release() }
+        let historyPath = Self.historyPath(for: configuration)
+        try HistoryIdentity.refuseNewHistory(at: historyPath, root: root)
+        let history = try HistoryStore(path: historyPath, busyTimeout: historyBusyTimeout)
+        try HistoryIdentity.verify(history, root: root, logger: logger)
         try RunRecovery(root: root, history: history, logger: logger).recover()
 
-        guard let pattern = InboxScanner.pattern(configuration.inbox, override: options.inbox) else {
-            throw ListWashError(.usage, "no inbox: name one under inbox: in the pipeline file or with --inbox DIR", at: configuration.file.map { SourceLocation(file: $0) })
-        }
         let files = try InboxScanner.scan(pattern: pattern, lists: configuration.inbox?.lists ?? [])
         let plan = try InboxPlan.make(files: files, history: history, force: options.force)
         let startDate = now()
-        let runID = RunID.make(at: startDate, files: plan.process.map(\.file), root: root)
+        let runID = RunID.make(at: startDate, files: plan.process.map(\.file), root: root, taken: try history.runIDs())
         let disposal = InputDisposal(inbox: configuration.inbox, pattern: pattern)
         logger.info("run \(runID): \(files.count) file\(files.count == 1 ? "" : "s") in \(pattern): \(plan.process.count) new, \(plan.skip.count) already processed")
         for entry in plan.skip { logger.info("skipping \(entry.file.path): \(entry.skipReason ?? "")") }
@@ -141,16 +187,12 @@ public struct NightlyRun {
 
         try history.beginRun(newRun, inputs: inputs)
         let staged = "\(root)/\(Self.stagingPrefix)\(runID)"
+        let report: RunReport, seconds: Double
         do {
-            let report = try process(plan: plan, inputs: inputs, runID: runID, staged: staged, final: finalFolder, history: history, started: started, clock: clock)
-            let seconds = (clock.now - started).seconds
+            report = try process(plan: plan, inputs: inputs, runID: runID, staged: staged, final: finalFolder, history: history, started: started, clock: clock)
+            try beforeStep?(.commit)
+            seconds = (clock.now - started).seconds
             try history.finish(runID: runID, status: .succeeded, exitStatus: 0, message: nil, seconds: seconds, at: now())
-            logger.info("run \(runID): succeeded in \(String(format: "%.2f", seconds)) s; outputs in \(finalFolder)")
-            dispose(plan.process + plan.skip, offset: 0, runID: runID, disposal: disposal, history: history)
-            var shown = report
-            shown.seconds = seconds
-            return NightlyOutcome(runID: runID, status: .succeeded, report: shown, processed: plan.process.map(\.file),
-                                  skipped: plan.skip.map { ($0.file, $0.skipReason ?? "") }, outputFolder: finalFolder)
         } catch {
             try? FileManager.default.removeItem(atPath: staged)
             let (status, message) = Self.describe(error)
@@ -158,10 +200,39 @@ public struct NightlyRun {
             try? history.finish(runID: runID, status: .failed, exitStatus: Int(status), message: message, seconds: (clock.now - started).seconds, at: now())
             throw error
         }
+        try reveal(runID: runID, staged: staged, final: finalFolder, history: history)
+        logger.info("run \(runID): succeeded in \(String(format: "%.2f", seconds)) s; outputs in \(finalFolder)")
+        dispose(plan.process + plan.skip, offset: 0, runID: runID, disposal: disposal, history: history)
+        var shown = report
+        shown.seconds = seconds
+        return NightlyOutcome(runID: runID, status: .succeeded, report: shown, processed: plan.process.map(\.file),
+                              skipped: plan.skip.map { ($0.file, $0.skipReason ?? "") }, outputFolder: finalFolder)
     }
 
-    /// Runs the pipeline into the hidden folder, records the results, writes report.html and
-    /// moves the folder into place.
+    /// Moves a committed run's hidden folder into place. When that fails, the run is recorded
+    /// as failed again and its folder removed; when the history cannot be written either, it
+    /// still says `succeeded` and the next run moves the folder into place (``RunRecovery``).
+    private func reveal(runID: String, staged: String, final: String, history: HistoryStore) throws {
+        do {
+            try beforeStep?(.reveal)
+            try FileSystem.rename(staged, to: final)
+            Self.syncFolder(configuration.outputFolder)
+        } catch {
+            let (status, message) = Self.describe(error)
+            do {
+                try history.finish(runID: runID, status: .failed, exitStatus: Int(status), message: message, seconds: nil, at: now())
+            } catch {
+                logger.error("run \(runID): its outputs are complete in \(staged) and the history records it as succeeded, but the folder could not be moved into place: \(message). The next run moves it to \(final)")
+                throw NightlyError(.history, "\(message); the outputs of run \(runID) are complete in \(staged) and the history records it as succeeded: the next run moves them into place", at: SourceLocation(file: staged))
+            }
+            try? FileManager.default.removeItem(atPath: staged)
+            logger.error("run \(runID): failed with exit status \(status): \(message); nothing was written and its files stay in the inbox")
+            throw error
+        }
+    }
+
+    /// Runs the pipeline into the hidden folder, records the results (`committing`) and writes
+    /// report.html: steps 2-4 of the commit.
     private func process(plan: InboxPlan, inputs: [RunInput], runID: String, staged: String, final: String,
                          history: HistoryStore, started: ContinuousClock.Instant, clock: ContinuousClock) throws -> RunReport {
         var runConfiguration = configuration
@@ -178,6 +249,8 @@ public struct NightlyRun {
         let observer = RunObserver()
         var runner = Runner(configuration: runConfiguration, log: LogSetup.diagnostics(to: logger))
         runner.observers = [observer]
+        let listCheck = VanishedListCheck(history: history, pipeline: configuration.name, logger: logger)
+        runner.approveLists = { try listCheck.check($0) }
         let sizes = plan.process.map(\.file.size)
         let bar = ProgressBar(total: sizes.reduce(0, +), enabled: options.progress)
         var finishedBytes = 0, currentPath = "", currentBytes = 0
@@ -218,7 +291,9 @@ public struct NightlyRun {
         report.outputFiles.append("report.html")
         report.seconds = (clock.now - started).seconds
         try FileSystem.write(try report.json(), to: "\(staged)/report.json")
-        try history.recordResults(runID: runID, inputs: recorded, reasons: reasons, histogram: tally.histogram)
+        try beforeStep?(.results)
+        try history.recordResults(runID: runID, inputs: recorded, reasons: reasons, histogram: tally.histogram, lists: report.suppressionLists)
+        try beforeStep?(.page)
 
         // The page shows the run as it will stand once its folder is in place.
         var detail = try history.run(matching: runID)
@@ -227,8 +302,7 @@ public struct NightlyRun {
         detail.summary.seconds = report.seconds
         let page = ReportPage(run: detail, report: report, scorecard: try history.scorecard())
         try FileSystem.write(page.html, to: "\(staged)/report.html")
-        try FileSystem.rename(staged, to: final)
-        Self.syncFolder(configuration.outputFolder)
+        Self.syncFolder(staged)
         return report
     }
 

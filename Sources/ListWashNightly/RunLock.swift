@@ -7,7 +7,7 @@ import Foundation
 import ListWash
 
 /// The lock that keeps two runs from working on one output root at once: `flock(2)` on
-/// `OUTPUT_ROOT/.listwash.lock`.
+/// `OUTPUT_ROOT/.listwash.lock` (and, through ``InboxLock``, on one inbox).
 ///
 /// The kernel releases a `flock` when its process ends, however it ends, so a lock left by a
 /// killed run is simply taken by the next one. The file holds the holder's pid and start time
@@ -37,15 +37,25 @@ public final class RunLock {
 
     /// Takes the lock on `folder` (created if missing), without waiting.
     ///
+    /// - Parameter outputRoot: the output root of the run taking it, shown to a run it turns away.
     /// - Throws: ``NightlyError`` (`.locked`) naming the holder when another run holds it;
     ///   ``ListWashError`` (`.output`) when the lock file cannot be created.
-    public static func acquire(in folder: String, now: Date = Date()) throws -> RunLock {
+    public static func acquire(in folder: String, now: Date = Date(), outputRoot: String? = nil) throws -> RunLock {
         try FileSystem.createDirectory(folder)
         let path = "\(folder)/\(fileName)"
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw ListWashError(.output, "cannot create the lock file \(path): \(String(cString: strerror(errno)))", at: SourceLocation(file: path))
         }
+        return try acquire(descriptor: descriptor, path: path, now: now, outputRoot: outputRoot)
+    }
+
+    /// Takes the lock on the open lock file `descriptor` (at `path`), without waiting; the lock
+    /// owns the descriptor from then on.
+    ///
+    /// - Throws: ``NightlyError`` (`.locked`) naming the holder when another run holds it;
+    ///   ``ListWashError`` (`.output`) when it cannot be locked.
+    static func acquire(descriptor: Int32, path: String, now: Date, outputRoot: String?) throws -> RunLock {
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let failure = errno
             let holder = readContents(descriptor)
@@ -58,7 +68,7 @@ public final class RunLock {
         }
         let previous = readContents(descriptor)
         let lock = RunLock(path: path, descriptor: descriptor, previousHolder: previous.isEmpty ? nil : previous)
-        lock.writeContents("pid \(getpid()), started \(Timestamp.iso8601(now))")
+        lock.writeContents("pid \(getpid()), started \(Timestamp.iso8601(now))" + (outputRoot.map { ", writing to \($0)" } ?? ""))
         return lock
     }
 

@@ -3,12 +3,16 @@ import ListWash
 import Logging
 
 /// Finishes the history of runs that were killed, and removes what they left, before a new run
-/// starts (it holds the lock, so no live run is touched).
+/// starts (it holds the lock, so no live run is touched). The history decides (see
+/// ``NightlyRun`` for the order of a run's commit):
 ///
-/// A run left `committing` whose output folder is in place had finished everything but the
-/// last history update: it is marked `succeeded`. Any other unfinished run is marked
-/// `interrupted`; its hidden folder is removed and its files, still in the inbox, are processed
-/// again.
+/// - A run recorded `succeeded` whose hidden folder is still there stopped between its commit
+///   and the rename: its folder is moved into place.
+/// - A run left `committing` whose output folder is in place (with its manifest,
+///   `report.json`) had finished everything but the last history update (a history written by
+///   an earlier version, which renamed first): it is marked `succeeded`.
+/// - Any other unfinished run is marked `interrupted`; its hidden folder is removed and its
+///   files, still in the inbox, are processed again. So is the hidden folder of a failed run.
 public struct RunRecovery {
     /// The output root.
     public let root: String
@@ -40,7 +44,15 @@ public struct RunRecovery {
                 marked.append((run.id, .interrupted))
             }
         }
+        let succeeded = Set(try history.runs().filter { $0.status == .succeeded }.map(\.id))
         for name in FileSystem.contents(of: root) where name.hasPrefix(NightlyRun.stagingPrefix) {
+            let runID = String(name.dropFirst(NightlyRun.stagingPrefix.count))
+            if succeeded.contains(runID) && !FileSystem.exists("\(root)/\(runID)") {
+                try FileSystem.rename("\(root)/\(name)", to: "\(root)/\(runID)")
+                NightlyRun.syncFolder(root)
+                logger.warning("run \(runID) was recorded as succeeded but stopped before its outputs were moved into place; moved \(root)/\(name) to \(root)/\(runID)")
+                continue
+            }
             try? FileManager.default.removeItem(atPath: "\(root)/\(name)")
             logger.info("removed \(root)/\(name), left by a run that did not finish")
         }

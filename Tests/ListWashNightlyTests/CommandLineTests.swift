@@ -19,7 +19,7 @@ import Testing
         #expect(first.out.contains("report: out/20"))
         #expect(first.err.contains(" info: run 20"))
         #expect(!first.err.contains("\r"))               // no progress bar when standard error is not a terminal
-        #expect(scratch.contents("inbox") == ["processed"])
+        #expect(scratch.contents("inbox") == [".listwash.lock", "processed"])
 
         let history = try listwash(["history", "--out", "out"], in: scratch.path)
         #expect(history.status == 0)

@@ -96,4 +96,34 @@ import Testing
         #expect(try history.processed(sha256: "b") != nil)
         #expect(scratch.contents("out") == ["run-2"])
     }
+
+    @Test func recoveryMovesACommittedRunIntoPlaceAndRemovesAFailedRunsFolder() throws {
+        let history = try store()
+        let log = CollectedLog()
+        try begin(history, "run-3", sha: "c")                  // committed, killed before the rename
+        try history.recordResults(runID: "run-3", inputs: [results(1, load: 1, rejected: 0, sha: "c")], reasons: [], histogram: [])
+        try history.finish(runID: "run-3", status: .succeeded, exitStatus: 0, message: nil, seconds: 1)
+        try begin(history, "run-4", sha: "d")                  // failed; its folder could not be removed
+        try history.finish(runID: "run-4", status: .failed, exitStatus: 73, message: "disk full", seconds: 1)
+        scratch.write("out/.listwash-incomplete-run-3/report.json", "{}")
+        scratch.write("out/.listwash-incomplete-run-4/report.json", "{}")
+        let marked = try RunRecovery(root: "\(scratch.path)/out", history: history, logger: log.logger).recover()
+        #expect(marked.isEmpty)
+        #expect(scratch.contents("out") == ["run-3"])
+        #expect(scratch.exists("out/run-3/report.json"))
+        #expect(try history.run(matching: "run-3").summary.status == .succeeded)
+        #expect(log.lines.contains { $0.contains("run run-3 was recorded as succeeded but stopped before its outputs were moved into place") })
+    }
+
+    @Test func theListsARunAppliedAreKeptPerPipeline() throws {
+        let history = try store()
+        let lists = [RunReport.AppliedList(name: "dnc.csv", path: "/l/dnc.csv", folder: "/l", sha256: "ab", entries: 3, named: false)]
+        try begin(history, "run-1", sha: "a")
+        try history.recordResults(runID: "run-1", inputs: [results(1, load: 1, rejected: 0, sha: "a")], reasons: [], histogram: [], lists: lists)
+        #expect(try history.lastAppliedLists(pipeline: "nightly") == nil)      // not yet succeeded
+        try history.finish(runID: "run-1", status: .succeeded, exitStatus: 0, message: nil, seconds: 1)
+        #expect(try history.lastAppliedLists(pipeline: "nightly")?.runID == "run-1")
+        #expect(try history.lastAppliedLists(pipeline: "nightly")?.lists == lists)
+        #expect(try history.lastAppliedLists(pipeline: "other") == nil)
+    }
 }

@@ -72,12 +72,12 @@ import Testing
     @Test func processedFilesAreMovedOrMarked() throws {
         scratch.write("inbox/a.csv", "email\na@b.com\n")
         let moved = try run(try configuration(after: "move"))
-        #expect(scratch.contents("inbox") == ["processed"])
+        #expect(scratch.contents("inbox") == [".listwash.lock", "processed"])   // the inbox lock stays
         #expect(scratch.contents("inbox/processed/\(moved.runID)") == ["a.csv"])
 
         scratch.write("inbox/b.csv", "email\nb@b.com\n")
         _ = try run(try configuration(after: "mark"))
-        #expect(scratch.contents("inbox") == ["b.csv.done", "processed"])
+        #expect(scratch.contents("inbox") == [".listwash.lock", "b.csv.done", "processed"])
         // A marked file is no longer picked up.
         #expect(try run(try configuration(after: "mark")).skipped.isEmpty)
     }
@@ -92,8 +92,8 @@ import Testing
         } catch let error as ListWashError {
             #expect(error.exitStatus == 65)
         }
-        #expect(scratch.contents("out") == [".listwash.lock", "listwash-history.sqlite"])
-        #expect(scratch.contents("inbox") == ["good.csv", "utf16.csv"])
+        #expect(scratch.contents("out") == [".listwash-history-id", ".listwash.lock", "listwash-history.sqlite"])
+        #expect(scratch.contents("inbox") == [".listwash.lock", "good.csv", "utf16.csv"])
         let failed = try history().runs()
         #expect(failed.map(\.status) == [.failed])
         #expect(failed.first?.exitStatus == 65)

@@ -31,4 +31,33 @@ import Testing
         #expect(scratch.read("out/.listwash.lock").hasPrefix("pid \(getpid()), started "))
         lock.release()
     }
+
+    @Test func anInboxThatCannotHoldALockFileIsLockedThroughTheTemporaryFolder() throws {
+        // A pattern whose folder part is itself a pattern has no one folder to hold the file.
+        scratch.write("inbox-a/x.csv", "email\n")
+        let log = CollectedLog()
+        let pattern = "\(scratch.path)/inbox-*/*.csv"
+        let first = try #require(try InboxLock.acquire(pattern: pattern, outputRoot: "/srv/out", logger: log.logger))
+        defer {
+            first.release()
+            try? FileManager.default.removeItem(atPath: first.path)
+        }
+        #expect(first.path.hasPrefix(FileManager.default.temporaryDirectory.path + "/listwash-inbox-"))
+        #expect(log.lines.contains { $0.contains("cannot hold a lock file") && $0.contains("only covers runs on this machine") })
+        do {
+            _ = try InboxLock.acquire(pattern: pattern, outputRoot: "/srv/other", logger: log.logger)
+            Issue.record("a second lock on the inbox was granted")
+        } catch let error as NightlyError {
+            #expect(error.exitStatus == 75)
+            #expect(error.description.contains("writing to /srv/out) holds \(first.path)"))
+        }
+    }
+
+    @Test func anInboxThatIsTheOutputRootIsCoveredByItsLock() throws {
+        let folder = "\(scratch.path)/both"
+        let root = try RunLock.acquire(in: folder)
+        defer { root.release() }
+        #expect(try InboxLock.acquire(pattern: "\(folder)/*.csv", outputRoot: folder, logger: CollectedLog().logger) == nil)
+        #expect(try InboxLock.acquire(pattern: "\(scratch.path)/missing/*.csv", outputRoot: folder, logger: CollectedLog().logger) == nil)
+    }
 }
