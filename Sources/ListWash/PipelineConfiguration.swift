@@ -71,6 +71,9 @@ public struct PipelineConfiguration: Sendable {
         /// Source-list names by file-name pattern, first match wins; files no rule matches are
         /// named after the file (dates and extension left out).
         public var lists: [ListRule] = []
+        /// Days after which a lead a run created and no CRM export shows yet is reported as
+        /// "not loaded?".
+        public var pendingDays = 3
 
         /// An inbox at `path` whose files are moved once processed.
         public init(path: String) {
@@ -104,6 +107,10 @@ public struct PipelineConfiguration: Sendable {
     public var leads: Reference?
     /// Accounts exported from the CRM.
     public var accounts: Reference?
+    /// Leads ListWash asked the CRM to create in earlier runs that its export does not show
+    /// yet: the nightly run writes them from its ledger, and the match stage matches them after
+    /// the CRM's leads.
+    public var pendingLeads: Reference?
     /// The suppression-list folder.
     public var suppressionFolder: String?
     /// Which lists in that folder apply, in order (empty: all of them).
@@ -257,7 +264,7 @@ public struct PipelineConfiguration: Sendable {
     private static func readInbox(_ value: YAMLValue, base: PathResolver) throws -> Inbox {
         if let path = value.scalar { return Inbox(path: base.resolve(path)) }
         var inbox = Inbox(path: "")
-        for (key, _, item) in try value.mapping("inbox", allowed: ["path", "after", "processed_folder", "lists"]) {
+        for (key, _, item) in try value.mapping("inbox", allowed: ["path", "after", "processed_folder", "lists", "pending_days"]) {
             switch key {
             case "path": inbox.path = base.resolve(try item.string("inbox path"))
             case "after":
@@ -267,6 +274,11 @@ public struct PipelineConfiguration: Sendable {
                 }
                 inbox.after = after
             case "processed_folder": inbox.processedFolder = base.resolve(try item.string("processed_folder"))
+            case "pending_days":
+                guard let days = Int(try item.string("pending_days")), days >= 1 else {
+                    throw item.error("pending_days must be a whole number of days, at least 1")
+                }
+                inbox.pendingDays = days
             case "lists":
                 inbox.lists = try item.mapping("lists", allowed: []).map { pattern, _, list in
                     Inbox.ListRule(pattern: pattern, list: try list.string("the list named for '\(pattern)'"))

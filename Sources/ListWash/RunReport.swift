@@ -76,6 +76,29 @@ public struct RunReport: Codable, Sendable {
     /// The suppression lists the run applied, in the order they applied (empty without a
     /// `suppress` stage).
     public var suppressionLists: [AppliedList] = []
+    /// The ledger's leads that earlier runs created and the CRM export did not show yet (nightly
+    /// runs only).
+    public var pendingLeads: PendingLeads?
+
+    /// What a nightly run found of the leads earlier runs created.
+    public struct PendingLeads: Codable, Sendable, Equatable {
+        /// Leads still pending: this run's rows were matched against them.
+        public var pending: Int
+        /// Leads the leads export now shows (by their ListWash id), no longer pending.
+        public var confirmed: Int
+        /// The days after which a pending lead counts as not loaded.
+        public var days: Int
+        /// The ListWash ids of leads pending for more than `days` days: perhaps never loaded.
+        public var notLoaded: [String]
+
+        /// A summary of `pending` leads, `confirmed` of them by this run's export.
+        public init(pending: Int, confirmed: Int, days: Int, notLoaded: [String]) {
+            self.pending = pending
+            self.confirmed = confirmed
+            self.days = days
+            self.notLoaded = notLoaded
+        }
+    }
 
     /// A suppression list a run applied: which file, which version of it (SHA-256) and how many
     /// entries, so that a list that later disappears can be noticed.

@@ -92,7 +92,8 @@ enum StageCatalog {
         func reference(_ reference: PipelineConfiguration.Reference?) -> MatchStage.Reference? {
             reference.map { MatchStage.Reference(path: $0.path, idColumn: $0.idColumn) }
         }
-        return MatchStage(model: model, contacts: reference(configuration.contacts), leads: reference(configuration.leads), accounts: reference(configuration.accounts))
+        return MatchStage(model: model, contacts: reference(configuration.contacts), leads: reference(configuration.leads), accounts: reference(configuration.accounts),
+                          pending: reference(configuration.pendingLeads))
     }
 
     /// The decide stage reads what dedupe and match found: without dedupe a repeat response

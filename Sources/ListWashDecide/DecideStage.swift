@@ -218,7 +218,8 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
             }
             decision.reason += recycled
         case .attachToLead where target == person.leadID:
-            decision.reason = "response of lead \(target) in the CRM" + (person.contactID.isEmpty ? "" : " (also contact \(person.contactID): the lead wins)")
+            decision.reason = "response of \(Self.describe(lead: target))"
+                + (person.contactID.isEmpty ? "" : " (also contact \(person.contactID): the lead wins)")
                 + (person.leadStatus.isEmpty ? "" : "; the lead is closed (\(person.leadStatus)): reopen it")
             decision.targetOwner = person.leadOwner
         case .attachToLead:
@@ -232,7 +233,7 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
 
     private func decideInGroup(_ facts: RowFacts, group: GroupFacts, role: BuyingRole) -> Decision {
         if !group.leadID.isEmpty {
-            return Decision(action: .attachToLead, target: group.leadID, reason: "buying group of account \(facts.accountID): lead \(group.leadID) in the CRM", role: role)
+            return Decision(action: .attachToLead, target: group.leadID, reason: "buying group of account \(facts.accountID): \(Self.describe(lead: group.leadID))", role: role)
         }
         if group.firstSequence == facts.sequence {
             return Decision(action: .createLead, target: "", reason: "buying group of account \(facts.accountID): first response, new lead", role: role, createdLead: group.creator)
@@ -260,6 +261,12 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
             let word = number >> 6
             return number >= 0 && word < words.count && words[word] & (UInt64(1) << UInt64(number & 63)) != 0
         }
+    }
+
+    /// `lead 00Q... in the CRM`, or for a lead of an earlier run (a ListWash id) that the export
+    /// does not show yet `a lead an earlier run created (LW..., not yet in the CRM export)`.
+    static func describe(lead id: String) -> String {
+        LeadKey.isLeadKey(id) ? "a lead an earlier run created (\(id), not yet in the CRM export)" : "lead \(id) in the CRM"
     }
 
     /// The id of the lead that cluster `cluster`'s first open row creates.

@@ -42,6 +42,11 @@ public struct LeadKey: Hashable, Sendable {
     /// The prefix of every ListWash lead id.
     public static let prefix = "LW"
 
+    /// Whether `id` is a ListWash lead id (`LW` and 26 base32 digits), not a CRM's.
+    public static func isLeadKey(_ id: String) -> Bool {
+        id.utf8.count == 28 && id.hasPrefix(prefix) && id.dropFirst(2).allSatisfy { $0.isASCII && ($0.isUppercase || $0.isNumber) }
+    }
+
     /// `LW` and the 128 bits in 26 Crockford base32 digits (no I, L, O or U), most significant first.
     public var text: String {
         let digits = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)

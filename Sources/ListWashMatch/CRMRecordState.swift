@@ -18,11 +18,15 @@ public struct CRMRecordState: Sendable, Equatable {
     public var owner = ""
     /// Where the lead stands (contacts are always `open`).
     public var standing = Standing.open
+    /// For a lead ListWash created in an earlier run that the CRM export does not show yet: the
+    /// run that created it (a `Created By Run` column).
+    public var createdBy = ""
 
     /// An open record without an owner.
-    public init(owner: String = "", standing: Standing = .open) {
+    public init(owner: String = "", standing: Standing = .open, createdBy: String = "") {
         self.owner = owner
         self.standing = standing
+        self.createdBy = createdBy
     }
 }
 
@@ -32,7 +36,7 @@ public struct CRMRecordState: Sendable, Equatable {
 /// (`IsConverted`); `Converted Contact ID` (`ConvertedContactId`); `Lifecycle Stage`
 /// (`lifecyclestage`).
 struct CRMStateColumns: Sendable {
-    let owner, status, isConverted, convertedContact, lifecycle: Int?
+    let owner, status, isConverted, convertedContact, lifecycle, createdBy: Int?
 
     /// The columns of `header`; only a leads export's status columns are read.
     init(header: [String], kind: ReferenceIndex.Kind) {
@@ -47,10 +51,11 @@ struct CRMStateColumns: Sendable {
         isConverted = lead ? find(["isconverted", "converted"]) : nil
         convertedContact = lead ? find(["convertedcontactid", "convertedcontact"]) : nil
         lifecycle = lead ? find(["lifecyclestage", "lifecycle"]) : nil
+        createdBy = lead ? find(["createdbyrun"]) : nil
     }
 
     /// Whether the export has none of these columns (every record is open and unowned).
-    var isEmpty: Bool { [owner, status, isConverted, convertedContact, lifecycle].allSatisfy { $0 == nil } }
+    var isEmpty: Bool { [owner, status, isConverted, convertedContact, lifecycle, createdBy].allSatisfy { $0 == nil } }
 
     /// Record `row`'s state; `id` is its CRM id.
     func state(_ batch: RecordBatch, row: Int, id: String) -> CRMRecordState {
@@ -62,7 +67,8 @@ struct CRMStateColumns: Sendable {
             return String(text)
         }
         return CRMRecordState(owner: value(owner), standing: Self.standing(status: value(status), isConverted: value(isConverted),
-                                                                           convertedContact: value(convertedContact), lifecycle: value(lifecycle), id: id))
+                                                                           convertedContact: value(convertedContact), lifecycle: value(lifecycle), id: id),
+                              createdBy: value(createdBy))
     }
 
     /// Salesforce: `Is Converted` true or a status such as "Closed - Converted" is converted

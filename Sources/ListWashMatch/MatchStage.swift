@@ -30,10 +30,14 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
     public let model: MatchModel
     /// Contacts, leads, accounts.
     public let contacts: Reference?, leads: Reference?, accounts: Reference?
+    /// Leads ListWash created in earlier runs that the CRM export does not show yet (the
+    /// nightly ledger's pending creates, ids `LW…`): matched like CRM leads, after them.
+    public let pending: Reference?
     private let log: DiagnosticLog?
     private var contactIndex: ReferenceIndex?
     private var leadIndex: ReferenceIndex?
     private var accountIndex: AccountIndex?
+    private var pendingIndex: ReferenceIndex?
     private let names = NameNormalizer()
     /// Related-name lists, shared by the batches matched on every core.
     private let variants = NameVariantCache()
@@ -53,8 +57,10 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
     public var runsConcurrently: Bool { true }
 
     /// A match stage against the given exports.
-    public init(name: String = "match", model: MatchModel = .leadList, contacts: Reference?, leads: Reference?, accounts: Reference?, log: DiagnosticLog? = nil) {
+    public init(name: String = "match", model: MatchModel = .leadList, contacts: Reference?, leads: Reference?, accounts: Reference?,
+                pending: Reference? = nil, log: DiagnosticLog? = nil) {
         self.name = name
+        self.pending = pending
         self.model = model
         self.contacts = contacts
         self.leads = leads
@@ -69,10 +75,11 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
         if let contacts { contactIndex = try ReferenceIndex(path: contacts.path, kind: .contact, idColumn: contacts.idColumn, model: model, log: log, variants: variants) }
         if let leads { leadIndex = try ReferenceIndex(path: leads.path, kind: .lead, idColumn: leads.idColumn, model: model, log: log, variants: variants) }
         if let accounts { accountIndex = try AccountIndex(path: accounts.path, idColumn: accounts.idColumn, log: log) }
+        if let pending { pendingIndex = try ReferenceIndex(path: pending.path, kind: .lead, idColumn: pending.idColumn, model: model, log: log, variants: variants) }
     }
 
     /// The indexes, once set up (for explanations and reports).
-    public var indexes: [ReferenceIndex] { [leadIndex, contactIndex].compactMap { $0 } }
+    public var indexes: [ReferenceIndex] { [leadIndex, contactIndex, pendingIndex].compactMap { $0 } }
 
     public func process(_ batch: inout RecordBatch) throws {
         guard let type = batch.layout.column("listwash_match_type"), let contactColumn = batch.layout.column("listwash_contact_id"),
@@ -94,6 +101,7 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
             }
             var best: (index: ReferenceIndex, record: Int, probability: Double)?
             var converted: (lead: String, contact: String)?
+            var pendingLead: (id: String, run: String)?
             for (index, keys) in results {
                 guard let match = index.bestMatch(for: store, record: record, keys: keys[record]) else { continue }
                 if match.probability >= model.matchThreshold {
@@ -102,6 +110,12 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
                     case (.lead, .converted(let contact)):
                         // A converted lead is dead: its responses go to the contact it became.
                         converted = (id, contact)
+                    case (.lead, _) where index === pendingIndex:
+                        // A lead of an earlier run the export does not show yet; a CRM lead wins.
+                        guard batch[row, leadColumn].isEmpty else { break }
+                        batch[row, leadColumn] = id
+                        if let leadOwner { batch[row, leadOwner] = state.owner }
+                        pendingLead = (id, state.createdBy)
                     case (.lead, _):
                         batch[row, leadColumn] = id
                         if case .closed(let status) = state.standing, let statusColumn { batch[row, statusColumn] = status }
@@ -126,6 +140,9 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
                     }
                     batch[row, OutputLayout.matchScore] = Self.format(best.probability)
                     var reason = "\(best.index.kind.rawValue) \(label) (p=\(Self.format(best.probability)))"
+                    if let pendingLead, batch[row, leadColumn] == pendingLead.id {
+                        reason += "; lead \(pendingLead.id) created by run \(pendingLead.run), not yet in the CRM export"
+                    }
                     if let converted {
                         reason += converted.contact.isEmpty ? "; lead \(converted.lead) is converted and names no contact: not used"
                             : "; lead \(converted.lead) is converted to contact \(converted.contact)"

@@ -133,6 +133,10 @@ public final class HistoryStore: Sendable {
                 );
                 """)
         }
+        // The lead ledger: leads created and responses loaded or attached (see ``Ledger``).
+        migrator.registerMigration("ledger") { db in
+            try db.execute(sql: Ledger.schema)
+        }
         return migrator
     }
 
@@ -207,6 +211,38 @@ public final class HistoryStore: Sendable {
             try db.execute(sql: "UPDATE run SET status = ?, exit_status = ?, message = ?, seconds = COALESCE(?, seconds), finished_at = ? WHERE id = ?",
                            arguments: [status.rawValue, exitStatus, message, seconds, Timestamp.iso8601(date), runID])
         }
+    }
+
+    /// Commits a run: inserts its `load` and `attach` rows (in `folder`)
+    /// into the lead ledger and marks it `succeeded`, in one transaction: a run is in the ledger
+    /// exactly when it succeeded.
+    public func commit(runID: String, seconds: Double?, at date: Date = Date(), createdAt: String, folder: String, message: String? = nil) throws {
+        try write("commit run \(runID)") { db in
+            try Ledger.record(runID: runID, createdAt: createdAt, folder: folder, in: db)
+            try db.execute(sql: "UPDATE run SET status = ?, exit_status = 0, message = ?, seconds = COALESCE(?, seconds), finished_at = ? WHERE id = ?",
+                           arguments: [RunStatus.succeeded.rawValue, message, seconds, Timestamp.iso8601(date), runID])
+        }
+    }
+
+    /// The leads earlier runs created that no CRM export has shown yet, oldest first.
+    public func pendingLeads() throws -> [Ledger.PendingLead] {
+        try read { db in try Ledger.pending(in: db) }
+    }
+
+    /// Records the CRM ids of pending leads an export shows (ListWash id → CRM id); returns how
+    /// many were pending.
+    @discardableResult
+    public func confirmLeads(_ found: [String: String], runID: String) throws -> Int {
+        guard !found.isEmpty else { return 0 }
+        var confirmed = 0
+        try write("confirm the leads of run \(runID)") { db in confirmed = try Ledger.confirm(found, runID: runID, in: db) }
+        return confirmed
+    }
+
+    /// Every response the ledger holds of the person with `query` (an email, or a lead's
+    /// ListWash or CRM id), oldest first.
+    public func responses(person query: String) throws -> [Ledger.Response] {
+        try read { db in try Ledger.responses(person: query, in: db) }
     }
 
     /// Adds a note to an input of a run (where it was moved, ...).

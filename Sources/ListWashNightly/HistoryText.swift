@@ -13,8 +13,23 @@ public enum HistoryText {
             row.append(run.seconds.map { ReportPage.decimal($0) } ?? "-")
             rows.append(row)
         }
-        let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
-        let numeric = Set(3..<header.count)
+        return aligned(rows, numeric: Set(3..<header.count))
+    }
+
+    /// Every response of a person (`listwash history --person`), oldest first, under a header.
+    public static func responses(_ responses: [Ledger.Response], of person: String) -> String {
+        guard !responses.isEmpty else { return "no responses of \(person) in the lead ledger" }
+        let header = ["run", "list", "campaign", "date", "action", "target", "email", "owner", "row"]
+        let rows = [header] + responses.map { response in
+            [response.runID, response.list, response.campaign, response.responseDate, response.action, response.target,
+             response.email, response.owner, "\(response.source):\(response.row)"]
+        }
+        return aligned(rows, numeric: [])
+    }
+
+    /// `rows` in columns two spaces apart, `numeric` ones aligned right.
+    static func aligned(_ rows: [[String]], numeric: Set<Int>) -> String {
+        let widths = (rows.first ?? []).indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
         return rows.map { row in
             row.enumerated().map { column, cell in
                 let pad = String(repeating: " ", count: widths[column] - cell.count)

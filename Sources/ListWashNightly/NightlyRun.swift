@@ -46,6 +46,13 @@ public struct NightlyOutcome: Sendable {
         default:
             lines.append("run \(runID): \(processed.count) new file\(processed.count == 1 ? "" : "s")" + (skipped.isEmpty ? "" : ", \(skipped.count) skipped"))
             if let report { lines.append(report.summary) }
+            if let pending = report?.pendingLeads {
+                lines.append("lead ledger: \(pending.pending) lead\(pending.pending == 1 ? "" : "s") of earlier runs not yet in the CRM export (matched like CRM leads); \(pending.confirmed) confirmed by this export")
+                if !pending.notLoaded.isEmpty {
+                    let shown = pending.notLoaded.prefix(5).joined(separator: ", ") + (pending.notLoaded.count > 5 ? ", ..." : "")
+                    lines.append("warning: \(pending.notLoaded.count) lead\(pending.notLoaded.count == 1 ? "" : "s") created more than \(pending.days) days ago still not in the CRM export: not loaded? \(shown) (listwash history --person ID)")
+                }
+            }
         }
         for (file, reason) in skipped { lines.append("skipped \(file.path): \(reason)") }
         if let outputFolder { lines.append("report: \(outputFolder)/report.html") }
@@ -192,7 +199,7 @@ public struct NightlyRun {
             report = try process(plan: plan, inputs: inputs, runID: runID, staged: staged, final: finalFolder, history: history, started: started, clock: clock)
             try beforeStep?(.commit)
             seconds = (clock.now - started).seconds
-            try history.finish(runID: runID, status: .succeeded, exitStatus: 0, message: nil, seconds: seconds, at: now())
+            try history.commit(runID: runID, seconds: seconds, at: now(), createdAt: newRun.startedAt, folder: staged)
         } catch {
             try? FileManager.default.removeItem(atPath: staged)
             let (status, message) = Self.describe(error)
@@ -243,6 +250,9 @@ public struct NightlyRun {
         }
         runConfiguration.outputFolder = staged
         runConfiguration.outputFile = nil   // a nightly run writes one file per disposition in its folder
+        let pending = try PendingLeadsFile(history: history, configuration: configuration, runID: runID, now: now(), log: LogSetup.diagnostics(to: logger))
+        defer { pending.remove() }
+        runConfiguration.pendingLeads = pending.reference
         let deferred = plan.process.filter { $0.sha256 == nil }.map(\.file.path)
         let hasher = deferred.isEmpty ? nil : BackgroundHasher(paths: deferred)
 
@@ -289,6 +299,7 @@ public struct NightlyRun {
 
         report.outputFolder = final
         report.outputFiles.append("report.html")
+        report.pendingLeads = pending.summary
         report.seconds = (clock.now - started).seconds
         try FileSystem.write(try report.json(), to: "\(staged)/report.json")
         try beforeStep?(.results)

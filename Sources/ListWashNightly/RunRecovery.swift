@@ -35,7 +35,7 @@ public struct RunRecovery {
         for run in try history.unfinishedRuns() {
             let folder = run.outputFolder ?? "\(root)/\(run.id)"
             if run.status == .committing && FileSystem.exists("\(folder)/report.json") {
-                try history.finish(runID: run.id, status: .succeeded, exitStatus: 0, message: "completed by recovery: the process stopped after its outputs were in place", seconds: nil)
+                try history.commit(runID: run.id, seconds: nil, createdAt: run.startedAt, folder: folder, message: "completed by recovery: the process stopped after its outputs were in place")
                 logger.warning("run \(run.id) stopped after its outputs were in place; recorded as succeeded")
                 marked.append((run.id, .succeeded))
             } else {
@@ -45,6 +45,9 @@ public struct RunRecovery {
             }
         }
         let succeeded = Set(try history.runs().filter { $0.status == .succeeded }.map(\.id))
+        for name in FileSystem.contents(of: root) where name.hasPrefix(PendingLeadsFile.prefix) {
+            try? FileManager.default.removeItem(atPath: "\(root)/\(name)")
+        }
         for name in FileSystem.contents(of: root) where name.hasPrefix(NightlyRun.stagingPrefix) {
             let runID = String(name.dropFirst(NightlyRun.stagingPrefix.count))
             if succeeded.contains(runID) && !FileSystem.exists("\(root)/\(runID)") {

@@ -27,7 +27,8 @@ struct HistoryLocation: ParsableArguments {
 struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
-        abstract: "List past nightly runs, newest first."
+        abstract: "List past nightly runs, newest first, or every response of one person.",
+        discussion: "With --person EMAIL_OR_ID: every response the lead ledger holds of that person (by email, or by a lead's ListWash or CRM id), across lists and nights, oldest first."
     )
 
     @OptionGroup var location: HistoryLocation
@@ -35,10 +36,17 @@ struct HistoryCommand: ParsableCommand {
     @Option(help: "How many runs to list.")
     var limit: Int = 20
 
+    @Option(help: "A person's email or a lead's ListWash or CRM id: list that person's responses instead of runs.")
+    var person: String?
+
     func run() throws {
         try reportingErrors {
             let store = try HistoryStore.existing(path: try location.path())
-            print(HistoryText.table(try store.runs(limit: max(1, limit))))
+            if let person {
+                print(HistoryText.responses(try store.responses(person: person), of: person))
+            } else {
+                print(HistoryText.table(try store.runs(limit: max(1, limit))))
+            }
         }
     }
 }

@@ -1,0 +1,256 @@
+import Foundation
+import GRDB
+import ListWash
+import ListWashCore
+
+/// The lead ledger in the run history: every lead a successful nightly run asked the CRM to
+/// create (by its ListWash id, with the person's normalized fields), and every response it
+/// loaded or attached. It is written in the transaction that marks the run `succeeded`, so a
+/// killed or failed run leaves no ledger rows.
+///
+/// Leads not yet confirmed are *pending*: the next run matches its rows against them as
+/// against the CRM's leads (the CRM export is a day behind), and a lead is confirmed, with its
+/// CRM id, once the leads export shows its ListWash id in an external-id column.
+///
+/// ```swift
+/// let pending = try history.pendingLeads()           // before a run
+/// try history.commit(runID: id, ..., ledger: source) // the run's commit
+/// try history.responses(person: "bob@acme.com")      // listwash history --person
+/// ```
+public enum Ledger {
+    /// The tables.
+    static let schema = """
+        CREATE TABLE ledger_lead (
+            id TEXT PRIMARY KEY,
+            run_id TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            source TEXT NOT NULL,
+            row INTEGER NOT NULL,
+            list TEXT NOT NULL,
+            campaign TEXT NOT NULL,
+            response_date TEXT NOT NULL,
+            first_name TEXT NOT NULL,
+            last_name TEXT NOT NULL,
+            email TEXT NOT NULL,
+            phone TEXT NOT NULL,
+            company TEXT NOT NULL,
+            zip TEXT NOT NULL,
+            state TEXT NOT NULL,
+            owner TEXT NOT NULL,
+            queue TEXT NOT NULL,
+            crm_id TEXT,
+            confirmed_run TEXT
+        );
+        CREATE INDEX ledger_lead_pending ON ledger_lead(crm_id, created_at);
+        CREATE TABLE ledger_response (
+            run_id TEXT NOT NULL,
+            source TEXT NOT NULL,
+            row INTEGER NOT NULL,
+            action TEXT NOT NULL,
+            target TEXT NOT NULL,
+            list TEXT NOT NULL,
+            campaign TEXT NOT NULL,
+            response_date TEXT NOT NULL,
+            email TEXT NOT NULL,
+            first_name TEXT NOT NULL,
+            last_name TEXT NOT NULL,
+            owner TEXT NOT NULL,
+            PRIMARY KEY (run_id, source, row)
+        );
+        CREATE INDEX ledger_response_email ON ledger_response(email);
+        CREATE INDEX ledger_response_target ON ledger_response(target);
+        """
+
+    /// The output columns a ledger row is made of, by their role in it.
+    static let columns = [
+        "listwash_action", "listwash_target_id", "listwash_external_id", "listwash_source", "listwash_row", "listwash_list",
+        "listwash_campaign", "listwash_response_date", "listwash_first_name", "listwash_last_name", "listwash_email",
+        "listwash_phone", "listwash_company", "listwash_zip", "listwash_state", "listwash_owner", "listwash_queue",
+    ]
+
+    /// Inserts the `load` and `attach` rows of a run's output folder (CSV or JSON Lines) into the ledger:
+    /// a lead per row that creates one (an id already in the ledger, from washing the same file
+    /// again, keeps its first run), a response per row. Rows without a lead decision (a
+    /// pipeline without a `decide` stage) are left out.
+    static func record(runID: String, createdAt: String, folder: String, in db: Database) throws {
+        let lead = try db.makeStatement(sql: """
+            INSERT OR IGNORE INTO ledger_lead (id, run_id, created_at, source, row, list, campaign, response_date, first_name, last_name,
+                email, phone, company, zip, state, owner, queue) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let response = try db.makeStatement(sql: """
+            INSERT OR REPLACE INTO ledger_response (run_id, source, row, action, target, list, campaign, response_date, email, first_name, last_name, owner)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for disposition in [Disposition.load, .attach] {
+            let files = OutputFormat.allCases.map { (format: $0, path: "\(folder)/\(disposition.fileName(extension: $0.rawValue))") }
+            guard let (format, path) = files.first(where: { FileSystem.exists($0.path) }) else { continue }
+            let reader: any RecordReader = format == .jsonl ? try JSONLinesReader(path: path) : try CSVReader(path: path)
+            let positions = columns.map { name in reader.header.firstIndex(of: name) }
+            guard positions[0] != nil else { continue }
+            let schema = Schema(source: path, columns: reader.header, roles: [:])
+            while let batch = try reader.nextBatch(schema: schema, layout: OutputLayout()) {
+                for row in 0..<batch.count where batch.isOpen(row) {
+                    let v = positions.map { $0.map { batch.value(row, column: $0) } ?? "" }
+                    let (action, target, key) = (v[0], v[1], v[2])
+                    guard !action.isEmpty else { continue }
+                    let owner = v[15].isEmpty ? v[16] : v[15]
+                    let rowNumber = Int(v[4]) ?? 0
+                    if !key.isEmpty {
+                        try lead.execute(arguments: [key, runID, createdAt, v[3], rowNumber, v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15], v[16]])
+                    }
+                    let lead = key.isEmpty ? (target.hasPrefix("new:") ? String(target.dropFirst(4)) : target) : key
+                    try response.execute(arguments: [runID, v[3], rowNumber, action, lead, v[5], v[6], v[7], v[10], v[8], v[9], owner])
+                }
+            }
+        }
+    }
+
+    /// A lead of an earlier run that the CRM export does not show yet.
+    public struct PendingLead: Sendable, Equatable {
+        /// Its ListWash id.
+        public var id: String
+        /// The run that created it, and when.
+        public var runID: String, createdAt: String
+        /// The person's normalized fields.
+        public var firstName, lastName, email, phone, company, zip, state: String
+        /// Its owner (or queue).
+        public var owner: String
+    }
+
+    /// The pending leads, oldest first.
+    static func pending(in db: Database) throws -> [PendingLead] {
+        try Row.fetchAll(db, sql: """
+            SELECT id, run_id, created_at, first_name, last_name, email, phone, company, zip, state, owner, queue
+            FROM ledger_lead WHERE crm_id IS NULL ORDER BY created_at, id
+            """).map { row in
+            let owner: String = row["owner"], queue: String = row["queue"]
+            return PendingLead(id: row["id"], runID: row["run_id"], createdAt: row["created_at"], firstName: row["first_name"], lastName: row["last_name"],
+                               email: row["email"], phone: row["phone"], company: row["company"], zip: row["zip"], state: row["state"],
+                               owner: owner.isEmpty ? queue : owner)
+        }
+    }
+
+    /// Writes `leads` as a leads export the match stage reads (`Lead ID` is the ListWash id).
+    static func write(_ leads: [PendingLead], to path: String) throws {
+        let writer = try CSVTableWriter(path: path, header: [
+            "Lead ID", "First Name", "Last Name", "Email", "Phone", "Company", "Zip", "State", "Owner", "Created By Run",
+        ])
+        for lead in leads {
+            try writer.write([lead.id, lead.firstName, lead.lastName, lead.email, lead.phone, lead.company, lead.zip, lead.state, lead.owner, lead.runID])
+        }
+        try writer.finish()
+    }
+
+    /// The folded headers of a leads export's column that holds ListWash ids (the external-id
+    /// field the leads were loaded with).
+    static let externalIDHeaders = ["listwashid", "listwashidc", "listwashexternalid", "listwashkey", "listwashkeyc"]
+
+    /// The ListWash ids a leads export shows, with their CRM ids: read from its external-id
+    /// column (``externalIDHeaders``, or `column` when the pipeline names it); empty when it
+    /// has none.
+    static func confirmations(leadsExport path: String, idColumn: String?, log: DiagnosticLog?) throws -> [String: String] {
+        let reader = try CSVReader(path: path, log: log)
+        let folded = reader.header.map(FieldRole.foldHeader)
+        guard let external = externalIDHeaders.lazy.compactMap({ folded.firstIndex(of: $0) }).first else { return [:] }
+        let idSpellings = idColumn.map { [FieldRole.foldHeader($0)] } ?? ["id", "leadid", "recordid", "personid"]
+        guard let id = idSpellings.lazy.compactMap({ folded.firstIndex(of: $0) }).first else { return [:] }
+        var found: [String: String] = [:]
+        let schema = Schema(source: path, columns: reader.header, roles: [:])
+        while let batch = try reader.nextBatch(schema: schema, layout: OutputLayout()) {
+            for row in 0..<batch.count where batch.isOpen(row) {
+                let key = batch.value(row, column: external)
+                if key.hasPrefix("LW") { found[key] = batch.value(row, column: id) }
+            }
+        }
+        return found
+    }
+
+    /// Records the CRM ids of pending leads the export shows; returns how many were confirmed.
+    static func confirm(_ found: [String: String], runID: String, in db: Database) throws -> Int {
+        let statement = try db.makeStatement(sql: "UPDATE ledger_lead SET crm_id = ?, confirmed_run = ? WHERE id = ? AND crm_id IS NULL")
+        var confirmed = 0
+        for (key, crmID) in found {
+            try statement.execute(arguments: [crmID, runID, key])
+            confirmed += db.changesCount
+        }
+        return confirmed
+    }
+
+    /// One response of a person, as the ledger holds it.
+    public struct Response: Sendable, Equatable {
+        /// The run, the source file and its row.
+        public var runID, source: String, row: Int
+        /// The list, campaign and response date.
+        public var list, campaign, responseDate: String
+        /// What the run asked the CRM to do, and with which record.
+        public var action, target: String
+        /// The person's email and owner.
+        public var email, owner: String
+    }
+
+    /// Every response of the person with `query`: an email (any case) or a lead's id (ListWash
+    /// or CRM), with every response to the same lead; oldest first.
+    static func responses(person query: String, in db: Database) throws -> [Response] {
+        let email = query.lowercased()
+        var targets = Set(try String.fetchAll(db, sql: "SELECT DISTINCT target FROM ledger_response WHERE email = ?", arguments: [email]))
+        targets.insert(query)
+        if let key = try String.fetchOne(db, sql: "SELECT id FROM ledger_lead WHERE crm_id = ?", arguments: [query]) { targets.insert(key) }
+        let marks = targets.map { _ in "?" }.joined(separator: ", ")
+        let arguments = StatementArguments([email] + Array(targets))
+        return try Row.fetchAll(db, sql: """
+            SELECT r.run_id, r.source, r.row, r.list, r.campaign, r.response_date, r.action, r.target, r.email, r.owner
+            FROM ledger_response r JOIN run ON run.id = r.run_id
+            WHERE r.email = ? OR r.target IN (\(marks)) ORDER BY run.started_at, r.source, r.row
+            """, arguments: arguments).map { row in
+            Response(runID: row["run_id"], source: row["source"], row: row["row"], list: row["list"], campaign: row["campaign"],
+                     responseDate: row["response_date"], action: row["action"], target: row["target"], email: row["email"], owner: row["owner"])
+        }
+    }
+}
+
+/// The ledger's pending leads for one nightly run, written beside the run's outputs as a hidden
+/// leads export (`OUTPUT_ROOT/.listwash-pending-<run id>.csv`) that the match stage reads, and
+/// removed when the run ends (by the next run when it was killed).
+///
+/// Before writing it, the leads the CRM's leads export now shows (by their ListWash id in an
+/// external-id column) are confirmed and no longer pending.
+struct PendingLeadsFile {
+    /// The file's name prefix in the output root.
+    static let prefix = ".listwash-pending-"
+
+    /// The hidden export, when there are pending leads.
+    let reference: PipelineConfiguration.Reference?
+    /// What the run reports of them.
+    let summary: RunReport.PendingLeads?
+
+    /// Confirms what the leads export shows, then writes the leads still pending.
+    init(history: HistoryStore, configuration: PipelineConfiguration, runID: String, now: Date, log: DiagnosticLog?) throws {
+        var pending = try history.pendingLeads()
+        guard !pending.isEmpty else {
+            (reference, summary) = (nil, nil)
+            return
+        }
+        var confirmed = 0
+        if let leads = configuration.leads {
+            let found = try Ledger.confirmations(leadsExport: leads.path, idColumn: leads.idColumn, log: log)
+            confirmed = try history.confirmLeads(found, runID: runID)
+            pending.removeAll { found[$0.id] != nil }
+        }
+        let days = configuration.inbox?.pendingDays ?? 3
+        let cutoff = Timestamp.iso8601(now.addingTimeInterval(-Double(days) * 86_400))
+        summary = RunReport.PendingLeads(pending: pending.count, confirmed: confirmed, days: days,
+                                         notLoaded: pending.filter { $0.createdAt < cutoff }.map(\.id))
+        guard !pending.isEmpty else {
+            reference = nil
+            return
+        }
+        let path = "\(configuration.outputFolder)/\(Self.prefix)\(runID).csv"
+        try Ledger.write(pending, to: path)
+        reference = PipelineConfiguration.Reference(path: path, idColumn: "Lead ID")
+    }
+
+    /// Removes the hidden export.
+    func remove() {
+        if let reference { try? FileManager.default.removeItem(atPath: reference.path) }
+    }
+}

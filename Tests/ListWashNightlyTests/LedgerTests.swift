@@ -1,0 +1,116 @@
+import Foundation
+import ListWash
+import Testing
+@testable import ListWashNightly
+
+/// The seed article's Bob Smith across nights: a webinar response on Monday, a whitepaper
+/// download on Tuesday, while the CRM export lags a day behind the loads.
+@Suite struct LedgerTests {
+    let scratch = Scratch()
+
+    static let leadsHeader = "Lead ID,First Name,Last Name,Email,Company,Lead Owner,ListWash Id"
+
+    /// A nightly pipeline under `method` whose leads export is `crm/leads.csv`.
+    func configuration(_ method: String, days: Int = 3) throws -> PipelineConfiguration {
+        scratch.write("crm/contacts.csv", "Contact ID,First Name,Last Name,Email\n0031,Gavin,Belson,gavin@hooli.com\n")
+        scratch.write("crm/accounts.csv", "Account ID,Account Name,Website\n001A,Acme Inc.,acme.com\n")
+        if !scratch.exists("crm/leads.csv") { scratch.write("crm/leads.csv", Self.leadsHeader + "\n00QX0009,Kim,Nguyen,kim@cyberdyne.com,Cyberdyne,kay@x.com,\n") }
+        let file = scratch.write("p.yaml", """
+            name: bob
+            inbox: {path: inbox/*.csv, after: move, pending_days: \(days)}
+            references:
+              contacts: crm/contacts.csv
+              leads: crm/leads.csv
+              accounts: crm/accounts.csv
+            method: \(method)
+            stages: [normalize, dedupe, match, decide]
+            output: {folder: out}
+            """)
+        return try PipelineConfiguration.load(path: file)
+    }
+
+    func night(_ configuration: PipelineConfiguration, file: String, row: String, at date: Date = Date(),
+               beforeStep: ((NightlyRun.CommitStep) throws -> Void)? = nil) throws -> NightlyOutcome {
+        scratch.write("inbox/\(file)", "First Name,Last Name,Email,Company,Campaign\n\(row)\n")
+        var options = NightlyOptions()
+        options.progress = false
+        var run = NightlyRun(configuration: configuration, options: options, logger: CollectedLog().logger)
+        run.now = { date }
+        run.beforeStep = beforeStep
+        return try run.run()
+    }
+
+    /// The rows of a run's file: (action, target, external id, reason).
+    func rows(_ outcome: NightlyOutcome, _ file: String) throws -> [(action: String, target: String, key: String, reason: String)] {
+        let (header, rows) = try readCSV("\(try #require(outcome.outputFolder))/\(file)")
+        let columns = try ["listwash_action", "listwash_target_id", "listwash_external_id", "listwash_reason"].map { name in
+            try #require(header.firstIndex(of: name), "\(name)")
+        }
+        return rows.map { ($0[columns[0]], $0[columns[1]], $0[columns[2]], $0[columns[3]]) }
+    }
+
+    func history() throws -> HistoryStore { try HistoryStore(path: "\(scratch.path)/out/listwash-history.sqlite") }
+
+    @Test(arguments: ["hybrid", "unique", "buying-group"])
+    func tuesdaysResponseAttachesToMondaysPendingLead(method: String) throws {
+        let configuration = try configuration(method)
+        let monday = try night(configuration, file: "monday.csv", row: "Bob,Smith,bob.smith@acme.com,Acme,Webinar")
+        let created = try rows(monday, "load.csv")
+        try #require(created.count == 1 && created[0].action == "create_lead", "\(created)")
+        let key = created[0].key
+
+        // The export does not show Monday's lead yet.
+        let tuesday = try night(configuration, file: "tuesday.csv", row: "Robert,Smith,bob.smith@acme.com,Acme Inc,Whitepaper")
+        #expect(try rows(tuesday, "load.csv").isEmpty, "no second lead for Bob")
+        let attached = try rows(tuesday, "attach.csv")
+        #expect(attached.count == 1 && attached[0].action == "attach_to_lead" && attached[0].target == key, "\(attached)")
+        #expect(attached.first?.reason.contains("a lead an earlier run created (\(key), not yet in the CRM export)") == true, "\(attached)")
+        #expect(tuesday.report?.pendingLeads == RunReport.PendingLeads(pending: 1, confirmed: 0, days: 3, notLoaded: []))
+
+        // Wednesday: the export shows the lead (its ListWash id in the external-id field).
+        scratch.write("crm/leads.csv", Self.leadsHeader + "\n00QX0009,Kim,Nguyen,kim@cyberdyne.com,Cyberdyne,kay@x.com,\n00QX0100,Bob,Smith,bob.smith@acme.com,Acme,dana@x.com,\(key)\n")
+        let wednesday = try night(configuration, file: "wednesday.csv", row: "Bob,Smith,bob.smith@acme.com,Acme,Pricing page")
+        #expect(try rows(wednesday, "attach.csv").map(\.target) == ["00QX0100"])
+        #expect(wednesday.report?.pendingLeads == RunReport.PendingLeads(pending: 0, confirmed: 1, days: 3, notLoaded: []))
+        #expect(try history().pendingLeads().isEmpty)
+
+        let responses = try history().responses(person: "BOB.SMITH@acme.com")
+        #expect(responses.map(\.campaign) == ["Webinar", "Whitepaper", "Pricing page"])
+        #expect(responses.map(\.action) == ["create_lead", "attach_to_lead", "attach_to_lead"])
+        #expect(try history().responses(person: "00QX0100").count == 3, "the CRM id finds the same person")
+    }
+
+    @Test func underPointOfInterestEveryResponseIsANewLeadAndTheLedgerHasThemAll() throws {
+        let configuration = try configuration("poi")
+        _ = try night(configuration, file: "monday.csv", row: "Bob,Smith,bob.smith@acme.com,Acme,Webinar")
+        let tuesday = try night(configuration, file: "tuesday.csv", row: "Robert,Smith,bob.smith@acme.com,Acme Inc,Whitepaper")
+        #expect(try rows(tuesday, "load.csv").count == 1)
+        #expect(try history().pendingLeads().count == 2)
+    }
+
+    @Test func aRunStoppedBeforeItsCommitLeavesNoLedgerRowsAndTheNextCreatesTheLeadOnce() throws {
+        let configuration = try configuration("hybrid")
+        struct Killed: Error {}
+        #expect(throws: Killed.self) {
+            try night(configuration, file: "monday.csv", row: "Bob,Smith,bob.smith@acme.com,Acme,Webinar") { step in
+                if step == .commit { throw Killed() }
+            }
+        }
+        #expect(try history().pendingLeads().isEmpty)
+        #expect(try history().responses(person: "bob.smith@acme.com").isEmpty)
+        let again = try night(configuration, file: "monday.csv", row: "Bob,Smith,bob.smith@acme.com,Acme,Webinar")
+        #expect(try rows(again, "load.csv").count == 1)
+        #expect(try history().pendingLeads().count == 1)
+        #expect(!FileManager.default.fileExists(atPath: "\(scratch.path)/out/\(PendingLeadsFile.prefix)\(again.runID).csv"))
+    }
+
+    @Test func aLeadNoExportShowsForDaysIsReportedAsNotLoaded() throws {
+        let configuration = try configuration("hybrid", days: 2)
+        let monday = try night(configuration, file: "monday.csv", row: "Bob,Smith,bob.smith@acme.com,Acme,Webinar")
+        let key = try rows(monday, "load.csv")[0].key
+        let later = try night(configuration, file: "friday.csv", row: "Ann,Lee,ann@initech.com,Initech,Webinar", at: Date().addingTimeInterval(4 * 86_400))
+        #expect(later.report?.pendingLeads?.notLoaded == [key])
+        #expect(later.summary.contains("warning: 1 lead created more than 2 days ago still not in the CRM export: not loaded? \(key)"), "\(later.summary)")
+        #expect(scratch.read("out/\(later.runID)/report.json").contains("\"not_loaded\" : [\n      \"\(key)\""))
+    }
+}
