@@ -41,7 +41,6 @@ public enum Ledger {
             crm_id TEXT,
             confirmed_run TEXT
         );
-        CREATE INDEX ledger_lead_pending ON ledger_lead(crm_id, created_at);
         CREATE TABLE ledger_response (
             run_id TEXT NOT NULL,
             source TEXT NOT NULL,
@@ -52,13 +51,8 @@ public enum Ledger {
             campaign TEXT NOT NULL,
             response_date TEXT NOT NULL,
             email TEXT NOT NULL,
-            first_name TEXT NOT NULL,
-            last_name TEXT NOT NULL,
-            owner TEXT NOT NULL,
-            PRIMARY KEY (run_id, source, row)
+            owner TEXT NOT NULL
         );
-        CREATE INDEX ledger_response_email ON ledger_response(email);
-        CREATE INDEX ledger_response_target ON ledger_response(target);
         """
 
     /// The output columns a ledger row is made of, by their role in it.
@@ -78,8 +72,8 @@ public enum Ledger {
                 email, phone, company, zip, state, owner, queue) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let response = try db.makeStatement(sql: """
-            INSERT OR REPLACE INTO ledger_response (run_id, source, row, action, target, list, campaign, response_date, email, first_name, last_name, owner)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO ledger_response (run_id, source, row, action, target, list, campaign, response_date, email, owner)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for disposition in [Disposition.load, .attach] {
             let files = OutputFormat.allCases.map { (format: $0, path: "\(folder)/\(disposition.fileName(extension: $0.rawValue))") }
@@ -99,7 +93,7 @@ public enum Ledger {
                         try lead.execute(arguments: [key, runID, createdAt, v[3], rowNumber, v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15], v[16]])
                     }
                     let lead = key.isEmpty ? (target.hasPrefix("new:") ? String(target.dropFirst(4)) : target) : key
-                    try response.execute(arguments: [runID, v[3], rowNumber, action, lead, v[5], v[6], v[7], v[10], v[8], v[9], owner])
+                    try response.execute(arguments: [runID, v[3], rowNumber, action, lead, v[5], v[6], v[7], v[10], owner])
                 }
             }
         }
