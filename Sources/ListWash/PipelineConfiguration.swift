@@ -71,6 +71,9 @@ public struct PipelineConfiguration: Sendable {
         /// Source-list names by file-name pattern, first match wins; files no rule matches are
         /// named after the file (dates and extension left out).
         public var lists: [ListRule] = []
+        /// How long, in seconds, a file's size and modification time must stay unchanged before
+        /// a run takes it (a file last modified longer ago is taken at once); `settle_seconds:`.
+        public var settleSeconds: Double = 5
 
         /// An inbox at `path` whose files are moved once processed.
         public init(path: String) {
@@ -257,7 +260,7 @@ public struct PipelineConfiguration: Sendable {
     private static func readInbox(_ value: YAMLValue, base: PathResolver) throws -> Inbox {
         if let path = value.scalar { return Inbox(path: base.resolve(path)) }
         var inbox = Inbox(path: "")
-        for (key, _, item) in try value.mapping("inbox", allowed: ["path", "after", "processed_folder", "lists"]) {
+        for (key, _, item) in try value.mapping("inbox", allowed: ["path", "after", "processed_folder", "lists", "settle_seconds"]) {
             switch key {
             case "path": inbox.path = base.resolve(try item.string("inbox path"))
             case "after":
@@ -267,6 +270,9 @@ public struct PipelineConfiguration: Sendable {
                 }
                 inbox.after = after
             case "processed_folder": inbox.processedFolder = base.resolve(try item.string("processed_folder"))
+            case "settle_seconds":
+                inbox.settleSeconds = try item.number("settle_seconds")
+                guard inbox.settleSeconds >= 0, inbox.settleSeconds <= 3600 else { throw item.error("settle_seconds must be between 0 and 3600") }
             case "lists":
                 inbox.lists = try item.mapping("lists", allowed: []).map { pattern, _, list in
                     Inbox.ListRule(pattern: pattern, list: try list.string("the list named for '\(pattern)'"))
