@@ -133,6 +133,9 @@ public struct PipelineConfiguration: Sendable {
     public var logFile: String?
     /// The least severe log level written: `debug`, `info`, `warning` or `error`.
     public var logLevel: String?
+    /// How long, in seconds, opening or reading an input, a list or a CRM export may make no
+    /// progress before the run stops (``ReadWatchdog``); `read_timeout_seconds:`.
+    public var readTimeoutSeconds = ReadWatchdog.defaultLimit
 
     /// Set while a file is checked as it is read: the CRM exports and the suppression folder may
     /// still come from flags (`--contacts`, `--suppression`), so stages that need them are
@@ -142,7 +145,7 @@ public struct PipelineConfiguration: Sendable {
     /// An empty configuration (no inputs, no stages).
     public init() {}
 
-    static let topLevelKeys = ["name", "inputs", "columns", "required", "references", "suppression", "method", "rows", "stages", "output", "inbox", "history", "log"]
+    static let topLevelKeys = ["name", "inputs", "columns", "required", "references", "suppression", "method", "rows", "stages", "output", "inbox", "history", "log", "read_timeout_seconds"]
 
     /// Reads a pipeline file.
     ///
@@ -194,6 +197,9 @@ public struct PipelineConfiguration: Sendable {
             case "inbox": configuration.inbox = try readInbox(value, base: base)
             case "history": configuration.historyPath = base.resolve(try value.string("history"))
             case "log": try readLog(value, base: base, into: &configuration)
+            case "read_timeout_seconds":
+                configuration.readTimeoutSeconds = try value.number("read_timeout_seconds")
+                guard configuration.readTimeoutSeconds > 0 else { throw value.error("read_timeout_seconds must be more than 0") }
             default: break
             }
         }

@@ -152,11 +152,12 @@ public enum TextFile {
 
 extension TextFile {
     /// Reads `path`'s bytes, dropping a UTF-8 BOM, for a reader that decodes them field by field
-    /// (``TextEncoding/decodeField(_:as:)``): suppression lists.
+    /// (``TextEncoding/decodeField(_:as:)``): suppression lists. `kind` is what the file is, for
+    /// the exit status when reading it gets stuck (``ReadWatchdog``).
     ///
     /// - Throws: ``ListWashError`` (`.input`) when the file cannot be read or is UTF-16.
-    public static func readBytes(_ path: String) throws -> [UInt8] {
-        let input = try ByteInput(path: path)
+    public static func readBytes(_ path: String, kind: ListWashError.Kind = .referenceData) throws -> [UInt8] {
+        let input = try ByteInput(path: path, kind: kind)
         while try input.fill() {}
         var bytes = UnsafeBufferPointer(rebasing: input.buffer[input.start..<input.end])
         if bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
