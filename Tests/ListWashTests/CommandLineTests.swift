@@ -14,6 +14,31 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: "\(scratch.path)/out/report.json"))
     }
 
+    /// #18 item 5: a plain run replaces its output folder as a whole, keeps the user's other
+    /// files in it, and removes the staging folder a killed run left beside it.
+    @Test func aRunReplacesItsOutputFolderAsAWholeAndRemovesWhatAKilledRunLeft() throws {
+        scratch.write("in.csv", "email\na@b.com\n")
+        scratch.write("p.yaml", "inputs: [in.csv]\noutput: {folder: out}")
+        scratch.write("out/load.jsonl", "{\"email\": \"old@b.com\"}\n")
+        scratch.write("out/notes.txt", "mine")
+        let killed = Process()
+        killed.executableURL = URL(fileURLWithPath: "/bin/true")
+        try killed.run()
+        killed.waitUntilExit()
+        scratch.write(".listwash-staging-\(killed.processIdentifier)-0-out/load.csv", "personal data of a killed run")
+        let result = try listwash(["run", "p.yaml"], in: scratch.path)
+        #expect(result.status == 0, "\(result.err)")
+        #expect(scratch.contents("") == ["in.csv", "out", "p.yaml"])
+        #expect(scratch.contents("out") == ["attach.csv", "duplicate.csv", "load.csv", "notes.txt", "rejected.csv", "report.json", "review.csv", "suppressed.csv"])
+        #expect(scratch.read("out/notes.txt") == "mine")
+
+        // The working folder cannot be replaced: refused before anything is read.
+        let here = try listwash(["run", "p.yaml", "--out", "."], in: scratch.path)
+        #expect(here.status == 73)
+        #expect(here.err == ".: error: the output folder . is the working folder or holds it; a run replaces its output folder as a whole: name a folder of its own with --out (or output: folder:)\n")
+        #expect(scratch.contents("") == ["in.csv", "out", "p.yaml"])
+    }
+
     @Test func flagsOverrideThePipelineFile() throws {
         scratch.write("a.csv", "email\na@b.com\n")
         scratch.write("b.csv", "email\nb@c.com\nc@d.com\n")
