@@ -40,15 +40,14 @@ struct FolderSwap {
     init(folder: String) throws {
         let trimmed = folder.count > 1 && folder.hasSuffix("/") ? String(folder.dropLast()) : folder
         self.folder = trimmed
+        if let existing = FileSystem.realPath(trimmed) { try Self.refuseWorkingFolder(existing, named: trimmed) }
         StagingFolder.removeAbandoned(in: FileSystem.parent(of: FileSystem.realPath(trimmed) ?? trimmed))
         try FileSystem.createDirectory(trimmed)
         guard let target = FileSystem.realPath(trimmed) else {
             throw ListWashError(.output, "cannot resolve the output folder \(trimmed): \(FileSystem.lastError())", at: SourceLocation(file: trimmed))
         }
+        try Self.refuseWorkingFolder(target, named: trimmed)
         let parent = FileSystem.parent(of: target)
-        if let working = FileSystem.realPath("."), target == "/" || working == target || working.hasPrefix(target + "/") {
-            throw ListWashError(.output, "the output folder \(trimmed) is the working folder or holds it; a run replaces its output folder as a whole: name a folder of its own with --out (or output: folder:)", at: SourceLocation(file: trimmed))
-        }
         if let own = FileSystem.entry(target), let above = FileSystem.entry(parent), own.device != above.device {
             throw ListWashError(.output, "the output folder \(trimmed) is a mount point; a run replaces its output folder as a whole: name a folder inside it", at: SourceLocation(file: trimmed))
         }
@@ -59,6 +58,12 @@ struct FolderSwap {
         guard mkdir(staging, 0o755) == 0 else {
             throw ListWashError(.output, "cannot create the staging folder \(staging) beside the output folder \(trimmed): \(FileSystem.lastError()); a run writes its outputs there and then swaps the two folders, so \(parent) must be writable", at: SourceLocation(file: trimmed))
         }
+    }
+
+    /// Refuses `target` (resolved) when it is the root, the working folder or a folder holding it.
+    private static func refuseWorkingFolder(_ target: String, named folder: String) throws {
+        guard let working = FileSystem.realPath("."), target == "/" || working == target || working.hasPrefix(target + "/") else { return }
+        throw ListWashError(.output, "the output folder \(folder) is the working folder or holds it; a run replaces its output folder as a whole: name a folder of its own with --out (or output: folder:)", at: SourceLocation(file: folder))
     }
 
     /// Puts the staged `outputs` in place as the output folder's new contents, with everything
