@@ -104,7 +104,7 @@ public final class ReadWatchdog: Sendable {
                 }
                 let pause = min(1, max(0.01, state.limit / 4))
                 guard let oldest = state.reads.values.min(by: { $0.started < $1.started }) else { return (nil, pause) }
-                let waited = (ContinuousClock.now - oldest.started).seconds
+                let waited = (ContinuousClock.now - oldest.started) / .seconds(1)
                 guard waited >= state.limit else { return (nil, pause) }
                 state.fired = true
                 state.monitoring = false
@@ -122,13 +122,5 @@ public final class ReadWatchdog: Sendable {
         let line = Array("\(stall.error.description)\n".utf8)
         _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
         _exit(stall.error.exitStatus)
-    }
-}
-
-extension Duration {
-    /// The duration in seconds.
-    var seconds: Double {
-        let (whole, fraction) = components
-        return Double(whole) + Double(fraction) / 1e18
     }
 }

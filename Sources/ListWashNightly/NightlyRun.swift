@@ -129,8 +129,8 @@ public struct NightlyRun {
         let disposal = InputDisposal(inbox: configuration.inbox, pattern: pattern)
         logger.info("run \(runID): \(files.count) file\(files.count == 1 ? "" : "s") in \(pattern): \(plan.process.count) new, \(plan.skip.count) already processed")
         for entry in plan.skip { logger.info("skipping \(entry.file.path): \(entry.skipReason ?? "")") }
-        for (file, reason) in settled.waiting { logger.warning("leaving \(file.path) in the inbox: \(reason)") }
-        let waiting = settled.waiting.map { (file: $0.file, reason: $0.reason) }
+        let waiting = settled.waiting
+        for (file, reason) in waiting { logger.warning("leaving \(file.path) in the inbox: \(reason)") }
 
         let entries = plan.process + plan.skip
         let inputs = entries.map { RunInput(path: $0.file.path, sha256: $0.sha256, bytes: $0.file.size, list: $0.file.list, processed: $0.skipReason == nil, note: $0.skipReason) }
