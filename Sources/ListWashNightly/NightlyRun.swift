@@ -111,6 +111,7 @@ public struct NightlyRun {
         let root = configuration.outputFolder
         let lock = try RunLock.acquire(in: root, now: now())
         defer { lock.release() }
+        ReadWatchdog.shared.limit = configuration.readTimeoutSeconds
         if let previous = lock.previousHolder {
             logger.warning("the last run (\(previous)) did not finish; its lock is taken over")
         }
