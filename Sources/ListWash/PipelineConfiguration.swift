@@ -74,6 +74,9 @@ public struct PipelineConfiguration: Sendable {
         /// Days after which a lead a run created and no CRM export shows yet is reported as
         /// "not loaded?".
         public var pendingDays = 3
+        /// How long, in seconds, a file's size and modification time must stay unchanged before
+        /// a run takes it (a file last modified longer ago is taken at once); `settle_seconds:`.
+        public var settleSeconds: Double = 5
 
         /// An inbox at `path` whose files are moved once processed.
         public init(path: String) {
@@ -137,6 +140,9 @@ public struct PipelineConfiguration: Sendable {
     public var logFile: String?
     /// The least severe log level written: `debug`, `info`, `warning` or `error`.
     public var logLevel: String?
+    /// How long, in seconds, opening or reading an input, a list or a CRM export may make no
+    /// progress before the run stops (``ReadWatchdog``); `read_timeout_seconds:`.
+    public var readTimeoutSeconds = ReadWatchdog.defaultLimit
 
     /// Set while a file is checked as it is read: the CRM exports and the suppression folder may
     /// still come from flags (`--contacts`, `--suppression`), so stages that need them are
@@ -146,7 +152,7 @@ public struct PipelineConfiguration: Sendable {
     /// An empty configuration (no inputs, no stages).
     public init() {}
 
-    static let topLevelKeys = ["name", "inputs", "columns", "required", "references", "suppression", "method", "rows", "stages", "output", "inbox", "history", "log"]
+    static let topLevelKeys = ["name", "inputs", "columns", "required", "references", "suppression", "method", "rows", "stages", "output", "inbox", "history", "log", "read_timeout_seconds"]
 
     /// Reads a pipeline file.
     ///
@@ -198,6 +204,9 @@ public struct PipelineConfiguration: Sendable {
             case "inbox": configuration.inbox = try readInbox(value, base: base)
             case "history": configuration.historyPath = base.resolve(try value.string("history"))
             case "log": try readLog(value, base: base, into: &configuration)
+            case "read_timeout_seconds":
+                configuration.readTimeoutSeconds = try value.number("read_timeout_seconds")
+                guard configuration.readTimeoutSeconds > 0 else { throw value.error("read_timeout_seconds must be more than 0") }
             default: break
             }
         }
@@ -264,7 +273,7 @@ public struct PipelineConfiguration: Sendable {
     private static func readInbox(_ value: YAMLValue, base: PathResolver) throws -> Inbox {
         if let path = value.scalar { return Inbox(path: base.resolve(path)) }
         var inbox = Inbox(path: "")
-        for (key, _, item) in try value.mapping("inbox", allowed: ["path", "after", "processed_folder", "lists", "pending_days"]) {
+        for (key, _, item) in try value.mapping("inbox", allowed: ["path", "after", "processed_folder", "lists", "settle_seconds", "pending_days"]) {
             switch key {
             case "path": inbox.path = base.resolve(try item.string("inbox path"))
             case "after":
@@ -279,6 +288,9 @@ public struct PipelineConfiguration: Sendable {
                     throw item.error("pending_days must be a whole number of days, at least 1")
                 }
                 inbox.pendingDays = days
+            case "settle_seconds":
+                inbox.settleSeconds = try item.number("settle_seconds")
+                guard inbox.settleSeconds >= 0, inbox.settleSeconds <= 3600 else { throw item.error("settle_seconds must be between 0 and 3600") }
             case "lists":
                 inbox.lists = try item.mapping("lists", allowed: []).map { pattern, _, list in
                     Inbox.ListRule(pattern: pattern, list: try list.string("the list named for '\(pattern)'"))

@@ -114,6 +114,7 @@ public struct Runner {
         let clock = ContinuousClock()
         let started = clock.now
         let startedAt = ISO8601DateFormatter().string(from: Date())
+        ReadWatchdog.shared.limit = configuration.readTimeoutSeconds
         let pipeline = try StageCatalog.build(configuration.stages, configuration: configuration) | Pipeline(extraStages)
         warnAboutUnusedReferences(pipeline)
         let sources = try openSources(required: requiredRoles(of: pipeline))

@@ -8,6 +8,8 @@ import Darwin
 /// always contiguous in ``buffer``.
 final class ByteInput {
     let path: String
+    /// What the file is, for the exit status when reading it gets stuck (``ReadWatchdog``).
+    private let kind: ListWashError.Kind
     private let descriptor: Int32
     private let ownsDescriptor: Bool
     /// Bytes read and not yet consumed live in `buffer[start..<end]`.
@@ -21,16 +23,20 @@ final class ByteInput {
 
     static let chunkSize = 1 << 20
 
-    /// Opens `path` for reading; `"-"` reads standard input.
-    init(path: String) throws {
+    /// Opens `path` for reading; `"-"` reads standard input. Opening and each read of a file
+    /// are timed by ``ReadWatchdog/shared``, which stops the process with `kind`'s exit status
+    /// (65 for an input, 66 for a list or an export) when one makes no progress for too long;
+    /// standard input may wait as long as it needs.
+    init(path: String, kind: ListWashError.Kind = .input) throws {
         self.path = path
+        self.kind = kind
         if path == "-" {
             descriptor = 0
             ownsDescriptor = false
         } else {
             // Opened without waiting: a named pipe would otherwise block until something writes
             // to it, while the run holds its lock.
-            descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+            descriptor = ReadWatchdog.shared.watch(path, kind: kind) { open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }
             guard descriptor >= 0 else { throw ListWashError.cannotOpen(path, errno: errno) }
             var info = stat()
             guard fstat(descriptor, &info) == 0 else {
@@ -82,7 +88,9 @@ final class ByteInput {
             buffer = bigger
         }
         while true {
-            let n = read(descriptor, buffer.baseAddress! + end, buffer.count - end)
+            let n = ownsDescriptor
+                ? ReadWatchdog.shared.watch(path, kind: kind) { read(descriptor, buffer.baseAddress! + end, buffer.count - end) }
+                : read(descriptor, buffer.baseAddress! + end, buffer.count - end)
             if n > 0 {
                 end += n
                 return true

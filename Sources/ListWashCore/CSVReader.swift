@@ -66,15 +66,16 @@ public final class CSVReader: RecordReader {
     private var invalidUTF8Records = 0
     private var scratch: [UInt8] = []
 
-    /// Opens `path` and reads its header.
+    /// Opens `path` and reads its header; `kind` is what the file is (`.referenceData` for a
+    /// CRM export), for the exit status when reading it gets stuck (``ReadWatchdog``).
     ///
     /// - Throws: ``ListWashError`` (`.input`) when the file cannot be opened or read, or is UTF-16.
-    public init(path: String, options: CSVOptions = CSVOptions(), log: DiagnosticLog? = nil) throws {
+    public init(path: String, options: CSVOptions = CSVOptions(), log: DiagnosticLog? = nil, kind: ListWashError.Kind = .input) throws {
         self.path = path
         self.options = options
         self.log = log
         declaredEncoding = options.encoding
-        input = try ByteInput(path: path)
+        input = try ByteInput(path: path, kind: kind)
         try readPreamble()
     }
 

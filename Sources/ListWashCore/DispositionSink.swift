@@ -28,13 +28,21 @@ public struct DispositionCounts: Sendable, Codable, Equatable {
 }
 
 /// Writes each record to the file of its disposition (`load.csv`, `attach.csv`, ...), staged in a
-/// hidden folder and moved into place only by ``commit()``, so a failed or killed run never
-/// leaves half-written outputs.
+/// hidden folder and put in place only by ``commit(extraFiles:)``, so a failed or killed run
+/// never leaves half-written outputs.
+///
+/// An output folder is committed as a whole (``FolderSwap``): the staging folder
+/// (`.listwash-staging-<pid>-<n>-<name>`) sits beside it and the two are swapped in one step,
+/// so the folder holds one run's files, never a mix; the user's other files in it are kept. A
+/// single output file is staged beside it and renamed into place. Staging folders that killed
+/// runs left are removed when a sink opens beside them.
 public final class DispositionSink: @unchecked Sendable {
     /// The output folder.
     public let directory: String
     /// The hidden folder the files are written in until the run succeeds.
     public let stagingDirectory: String
+    /// The swap that commits an output folder; `nil` for a single output file.
+    var swap: FolderSwap?
     private var writers: [Disposition: any RecordWriter] = [:]
     /// Counts per source path.
     public private(set) var counts: [String: DispositionCounts] = [:]
@@ -73,10 +81,16 @@ public final class DispositionSink: @unchecked Sendable {
             directory = slash.map { String(path[..<$0]) }.flatMap { $0.isEmpty ? "/" : $0 } ?? "."
             singleFile = slash.map { String(path[path.index(after: $0)...]) } ?? path
         }
-        try FileSystem.createDirectory(directory)
-        stagingDirectory = "\(directory)/.listwash-staging-\(FileSystem.processID)"
-        if FileSystem.exists(stagingDirectory) { Self.removeStaging(stagingDirectory) }
-        try FileSystem.createDirectory(stagingDirectory)
+        if let singleFile {
+            StagingFolder.removeAbandoned(in: directory)
+            try FileSystem.createDirectory(directory)
+            stagingDirectory = StagingFolder.path(in: directory, for: singleFile == "-" ? "stdout" : singleFile)
+            try FileSystem.createDirectory(stagingDirectory)
+        } else {
+            let swap = try FolderSwap(folder: directory)
+            self.swap = swap
+            stagingDirectory = swap.staging
+        }
         func open(_ name: String, raw: Bool) throws -> any RecordWriter {
             let path = singleFile == "-" ? "-" : "\(stagingDirectory)/\(name)"
             return switch format {
@@ -145,7 +159,9 @@ public final class DispositionSink: @unchecked Sendable {
     /// The path of an extra file (such as the run report) staged with the outputs.
     public func stagedPath(_ name: String) -> String { "\(stagingDirectory)/\(name)" }
 
-    /// Flushes every file, checks that no row was lost, and moves the files into the output folder.
+    /// Flushes every file, checks that no row was lost, and puts the outputs in place: an output
+    /// folder swapped as a whole with the staging folder (the run's files and `extraFiles`, with
+    /// the folder's other files carried over), or the single output file renamed.
     ///
     /// - Throws: ``ListWashError`` (`.internal`) when rows in differ from rows out for a source;
     ///   (`.output`) when a file cannot be written or moved.
@@ -154,20 +170,21 @@ public final class DispositionSink: @unchecked Sendable {
             throw ListWashError(.internal, "rows in (\(count.rowsIn)) differ from rows out (\(count.totalOut)) for \(source); no output was written", at: SourceLocation(file: source))
         }
         for disposition in Disposition.allCases where singleFile == nil || disposition == .load { try writers[disposition]?.finish() }
-        let names = singleFile.map { $0 == "-" ? [] : [$0] } ?? (Disposition.allCases.map { $0.fileName(extension: format.rawValue) } + extraFiles)
-        for name in names { try FileSystem.rename("\(stagingDirectory)/\(name)", to: "\(directory)/\(name)") }
-        Self.removeStaging(stagingDirectory)
+        if let swap {
+            try swap.commit(outputs: Disposition.allCases.map { $0.fileName(extension: format.rawValue) } + extraFiles)
+            return
+        }
+        if let singleFile, singleFile != "-" {
+            try FileSystem.rename("\(stagingDirectory)/\(singleFile)", to: "\(directory)/\(singleFile)")
+            FileSystem.syncFolder(directory)
+        }
+        FileSystem.removeTree(stagingDirectory)
     }
 
     /// Removes the staged files; the output folder keeps what it had before the run.
     public func abandon() {
         writers.removeAll()
-        Self.removeStaging(stagingDirectory)
-    }
-
-    private static func removeStaging(_ path: String) {
-        for name in FileSystem.contents(of: path) { FileSystem.remove("\(path)/\(name)") }
-        FileSystem.remove(path)
+        FileSystem.removeTree(stagingDirectory)
     }
 
     /// The part of a reason that groups it: the text before its first digit, parenthesis or

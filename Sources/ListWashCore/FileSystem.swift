@@ -78,6 +78,48 @@ public enum FileSystem {
     public static var processID: Int32 { getpid() }
 }
 
+extension FileSystem {
+    /// What `lstat` says of an entry (a symbolic link is not followed).
+    struct Entry: Equatable {
+        /// The device and inode: two names with the same identity are one file.
+        var device: UInt64
+        var inode: UInt64
+        var mode: UInt32
+        /// Whether it is a folder (not a link to one).
+        var isDirectory: Bool { mode & UInt32(S_IFMT) == UInt32(S_IFDIR) }
+    }
+
+    /// The entry at `path`, without following a symbolic link; `nil` when there is none.
+    static func entry(_ path: String) -> Entry? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        return Entry(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), mode: UInt32(info.st_mode))
+    }
+
+    /// Removes `path` and, for a folder, everything in it; symbolic links are removed, never
+    /// followed. What cannot be removed is left.
+    static func removeTree(_ path: String) {
+        guard let entry = entry(path) else { return }
+        if entry.isDirectory {
+            for name in contents(of: path) { removeTree("\(path)/\(name)") }
+            rmdir(path)
+        } else {
+            unlink(path)
+        }
+    }
+
+    /// Makes the names in folder `path` durable (a rename or a new file in it).
+    static func syncFolder(_ path: String) {
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        fsync(descriptor)
+        close(descriptor)
+    }
+
+    /// The text of the last error (`errno`).
+    static func lastError(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
+}
+
 /// Whole small text files (pipeline files, lists): read at once, UTF-8 checked.
 public enum TextFile {
     /// Reads `path` as UTF-8 text, dropping a BOM.
@@ -97,11 +139,12 @@ public enum TextFile {
 
 extension TextFile {
     /// Reads `path`'s bytes, dropping a UTF-8 BOM, for a reader that decodes them field by field
-    /// (``TextEncoding/decodeField(_:as:)``): suppression lists.
+    /// (``TextEncoding/decodeField(_:as:)``): suppression lists. `kind` is what the file is, for
+    /// the exit status when reading it gets stuck (``ReadWatchdog``).
     ///
     /// - Throws: ``ListWashError`` (`.input`) when the file cannot be read or is UTF-16.
-    public static func readBytes(_ path: String) throws -> [UInt8] {
-        let input = try ByteInput(path: path)
+    public static func readBytes(_ path: String, kind: ListWashError.Kind = .referenceData) throws -> [UInt8] {
+        let input = try ByteInput(path: path, kind: kind)
         while try input.fill() {}
         var bytes = UnsafeBufferPointer(rebasing: input.buffer[input.start..<input.end])
         if bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {

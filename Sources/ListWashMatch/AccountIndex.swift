@@ -21,7 +21,7 @@ public final class AccountIndex: Sendable {
         self.path = path
         let reader: CSVReader
         do {
-            reader = try CSVReader(path: path, log: log)
+            reader = try CSVReader(path: path, log: log, kind: .referenceData)
         } catch let error as ListWashError {
             throw ListWashError(.referenceData, error.diagnostic.message, at: error.diagnostic.location)
         }

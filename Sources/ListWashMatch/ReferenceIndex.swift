@@ -53,7 +53,7 @@ public final class ReferenceIndex: @unchecked Sendable {
         var model = model
         let reader: CSVReader
         do {
-            reader = try CSVReader(path: path, log: log)
+            reader = try CSVReader(path: path, log: log, kind: .referenceData)
         } catch let error as ListWashError {
             throw ListWashError(.referenceData, error.diagnostic.message, at: error.diagnostic.location)
         }

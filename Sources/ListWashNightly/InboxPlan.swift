@@ -83,7 +83,7 @@ public final class BackgroundHasher: Sendable {
         for path in paths {
             let result: Result<String, ListWashError>
             do {
-                result = .success(try FileHash.sha256(path: path) {
+                result = .success(try FileHash.sha256(path: path, watchdog: nil) {
                     if idle && self.waiting.withLock({ $0 }) {
                         Self.setPolicy(idle: false)
                         idle = false

@@ -13,15 +13,19 @@ public struct InboxFile: Sendable, Equatable {
     public var size: Int
     /// The source list (vendor) it belongs to.
     public var list: String
+    /// Its size, modification time and identity when the inbox was scanned (or when the run
+    /// took it), to tell whether it changed since.
+    public var state: FileState?
 
     /// The file's name, without its folder.
     public var name: String { path.split(separator: "/").last.map(String.init) ?? path }
 
     /// A file at `path` of `size` bytes from list `list`.
-    public init(path: String, size: Int, list: String) {
+    public init(path: String, size: Int, list: String, state: FileState? = nil) {
         self.path = path
         self.size = size
         self.list = list
+        self.state = state
     }
 }
 
@@ -51,11 +55,10 @@ public enum InboxScanner {
         }
         var files: [InboxFile] = []
         for path in expand(pattern) {
-            var info = stat()
-            guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
-            let file = InboxFile(path: path, size: Int(info.st_size), list: "")
+            guard let state = FileState.of(path), state.isRegularFile else { continue }
+            let file = InboxFile(path: path, size: state.size, list: "", state: state)
             guard !ignored(file.name) else { continue }
-            files.append(InboxFile(path: path, size: file.size, list: ListName.of(fileName: file.name, rules: lists)))
+            files.append(InboxFile(path: path, size: state.size, list: ListName.of(fileName: file.name, rules: lists), state: state))
         }
         return files
     }

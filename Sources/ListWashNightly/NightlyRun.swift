@@ -125,6 +125,9 @@ public struct NightlyRun {
 
     /// Called at each point of the commit: tests fail or hold the history there.
     var beforeStep: ((CommitStep) throws -> Void)?
+    /// Called once the pipeline has read the inputs, before the run checks that none changed
+    /// meanwhile (tests change a file there).
+    var afterPipeline: (() -> Void)?
 
     /// A nightly run of `configuration`.
     public init(configuration: PipelineConfiguration, options: NightlyOptions = NightlyOptions(), logger: Logger) {
@@ -159,6 +162,7 @@ public struct NightlyRun {
         }
         let lock = try RunLock.acquire(in: root, now: now(), outputRoot: root)
         defer { lock.release() }
+        ReadWatchdog.shared.limit = configuration.readTimeoutSeconds
         if let previous = lock.previousHolder {
             logger.warning("the last run (\(previous)) did not finish; its lock is taken over")
         }
@@ -170,16 +174,21 @@ public struct NightlyRun {
         try HistoryIdentity.verify(history, root: root, logger: logger)
         try RunRecovery(root: root, history: history, logger: logger).recover()
 
-        let files = try InboxScanner.scan(pattern: pattern, lists: configuration.inbox?.lists ?? [])
+        // Only complete files: a file still being written is left for the next run.
+        let settled = InboxSettle(interval: configuration.inbox?.settleSeconds ?? 5).take(try InboxScanner.scan(pattern: pattern, lists: configuration.inbox?.lists ?? []))
+        let files = settled.ready
         let plan = try InboxPlan.make(files: files, history: history, force: options.force)
         let startDate = now()
         let runID = RunID.make(at: startDate, files: plan.process.map(\.file), root: root, taken: try history.runIDs())
         let disposal = InputDisposal(inbox: configuration.inbox, pattern: pattern)
         logger.info("run \(runID): \(files.count) file\(files.count == 1 ? "" : "s") in \(pattern): \(plan.process.count) new, \(plan.skip.count) already processed")
         for entry in plan.skip { logger.info("skipping \(entry.file.path): \(entry.skipReason ?? "")") }
+        let waiting = settled.waiting
+        for (file, reason) in waiting { logger.warning("leaving \(file.path) in the inbox: \(reason)") }
 
         let entries = plan.process + plan.skip
         let inputs = entries.map { RunInput(path: $0.file.path, sha256: $0.sha256, bytes: $0.file.size, list: $0.file.list, processed: $0.skipReason == nil, note: $0.skipReason) }
+            + waiting.map { RunInput(path: $0.file.path, sha256: nil, bytes: $0.file.size, list: $0.file.list, processed: false, note: $0.reason) }
         let finalFolder = "\(root)/\(runID)"
         let newRun = HistoryStore.NewRun(id: runID, name: configuration.name, pipeline: configuration.file, startedAt: Timestamp.iso8601(startDate),
                                          outputFolder: plan.process.isEmpty ? nil : finalFolder)
@@ -189,7 +198,7 @@ public struct NightlyRun {
             try history.finish(runID: runID, status: .nothingNew, exitStatus: 0, message: "no new files", seconds: (clock.now - started).seconds, at: now())
             dispose(plan.skip, offset: 0, runID: runID, disposal: disposal, history: history)
             logger.info("run \(runID): no new files; nothing written")
-            return NightlyOutcome(runID: runID, status: .nothingNew, report: nil, processed: [], skipped: plan.skip.map { ($0.file, $0.skipReason ?? "") }, outputFolder: nil)
+            return NightlyOutcome(runID: runID, status: .nothingNew, report: nil, processed: [], skipped: plan.skip.map { ($0.file, $0.skipReason ?? "") } + waiting, outputFolder: nil)
         }
 
         try history.beginRun(newRun, inputs: inputs)
@@ -213,7 +222,7 @@ public struct NightlyRun {
         var shown = report
         shown.seconds = seconds
         return NightlyOutcome(runID: runID, status: .succeeded, report: shown, processed: plan.process.map(\.file),
-                              skipped: plan.skip.map { ($0.file, $0.skipReason ?? "") }, outputFolder: finalFolder)
+                              skipped: plan.skip.map { ($0.file, $0.skipReason ?? "") } + waiting, outputFolder: finalFolder)
     }
 
     /// Moves a committed run's hidden folder into place. When that fails, the run is recorded
@@ -281,6 +290,10 @@ public struct NightlyRun {
             throw error
         }
         let hashes = try hasher?.wait() ?? [:]
+        afterPipeline?()
+        if let (file, change) = InboxSettle.changed(plan.process.map(\.file)).first {
+            throw ListWashError.changedWhileRead(file.path, change: change)
+        }
 
         // Results per input, in the order the history has them.
         let tally = observer.counts

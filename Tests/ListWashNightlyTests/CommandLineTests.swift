@@ -74,10 +74,9 @@ import Testing
         let deadline = Date().addingTimeInterval(30)
         var killedMidway = false
         while Date() < deadline && started.process.isRunning {
-            let staged = scratch.contents("out").filter { $0.hasPrefix(".listwash-incomplete-") }
-            if let folder = staged.first,
-               let staging = scratch.contents("out/\(folder)").first(where: { $0.hasPrefix(".listwash-staging-") }),
-               let size = try? FileManager.default.attributesOfItem(atPath: "\(scratch.path)/out/\(folder)/\(staging)/load.csv")[.size] as? Int,
+            // The run stages its outputs beside its hidden run folder.
+            if let staging = scratch.contents("out").first(where: { $0.hasPrefix(".listwash-staging-") }),
+               let size = try? FileManager.default.attributesOfItem(atPath: "\(scratch.path)/out/\(staging)/load.csv")[.size] as? Int,
                size > 0 {
                 kill(started.process.processIdentifier, SIGKILL)
                 killedMidway = true
@@ -103,7 +102,7 @@ import Testing
         #expect(rerun.out.contains("200,001 rows in from 2 files"))
         let runs = try history.runs()
         #expect(runs.map(\.status) == [.succeeded, .interrupted])
-        #expect(scratch.contents("out").filter { $0.hasPrefix(".listwash-incomplete-") }.isEmpty)
+        #expect(scratch.contents("out").filter { $0.hasPrefix(".listwash-incomplete-") || $0.hasPrefix(".listwash-staging-") }.isEmpty)
 
         // The same outputs as one clean run.
         let clean = try listwash(["run", "clean.yaml"], in: scratch.path)

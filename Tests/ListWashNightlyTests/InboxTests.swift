@@ -81,3 +81,79 @@ import Testing
         }
     }
 }
+
+/// #18 item 6: the inbox takes a file only once it is complete.
+@Suite struct InboxSettleTests {
+    let scratch = Scratch()
+
+    func scan() throws -> [InboxFile] { try InboxScanner.scan(pattern: "\(scratch.path)/inbox/*.csv") }
+
+    @Test func aFileOlderThanTheIntervalIsTakenWithoutWaiting() throws {
+        try age(scratch.write("inbox/a.csv", "email\na@b.com\n"))
+        var settle = InboxSettle(interval: 5)
+        settle.wait = { _ in Issue.record("waited for a file that arrived an hour ago") }
+        let outcome = settle.take(try scan())
+        #expect(outcome.ready.map(\.name) == ["a.csv"])
+        #expect(outcome.waiting.isEmpty)
+    }
+
+    @Test func aYoungFileIsTakenOnceUnchangedOverTheInterval() throws {
+        let clock = ContinuousClock()
+        let started = clock.now
+        scratch.write("inbox/a.csv", "email\na@b.com\n")
+        let outcome = InboxSettle(interval: 0.2).take(try scan())
+        #expect(outcome.ready.map(\.name) == ["a.csv"])
+        // Taken once it was 0.2 s old, not before.
+        #expect(clock.now - started >= .milliseconds(150))
+        #expect(clock.now - started < .seconds(2))
+    }
+
+    @Test func aFileThatGrowsWhileTheRunWaitsIsLeftWithTheReason() throws {
+        let path = scratch.write("inbox/growing.csv", "email\na@b.com\n")
+        try age(scratch.write("inbox/old.csv", "email\nc@d.com\n"))
+        var settle = InboxSettle(interval: 60)
+        settle.wait = { _ in
+            // The uploader writes on while the run waits (no real wait here).
+            guard let handle = FileHandle(forWritingAtPath: path) else { return }
+            handle.seekToEndOfFile()
+            handle.write(Data("b@c.com\n".utf8))
+            try? handle.close()
+        }
+        let outcome = settle.take(try scan())
+        #expect(outcome.ready.map(\.name) == ["old.csv"])
+        #expect(outcome.waiting.map(\.file.name) == ["growing.csv"])
+        #expect(outcome.waiting.first?.reason == "still being written (size 14 -> 22 bytes within 60 s); left for the next run")
+    }
+
+    @Test func aFileOpenForWritingIsLeftAndOneOpenForReadingIsTaken() throws {
+        let writing = try #require(FileHandle(forWritingAtPath: scratch.write("inbox/writing.csv", "email\n")))
+        defer { try? writing.close() }
+        let reading = try #require(FileHandle(forReadingAtPath: scratch.write("inbox/reading.csv", "email\n")))
+        defer { try? reading.close() }
+        for name in ["writing.csv", "reading.csv"] { try age("\(scratch.path)/inbox/\(name)") }
+        let outcome = InboxSettle(interval: 5).take(try scan())
+        #expect(outcome.ready.map(\.name) == ["reading.csv"])
+        #expect(outcome.waiting.map(\.file.name) == ["writing.csv"])
+        #expect(outcome.waiting.first?.reason == "still being written (open for writing by process \(getpid())); left for the next run")
+    }
+
+    @Test func theSettleIntervalIsReadFromTheInboxSection() throws {
+        #expect(try PipelineConfiguration.parse("inbox: {path: in, settle_seconds: 0.5}", file: "p.yaml").inbox?.settleSeconds == 0.5)
+        #expect(try PipelineConfiguration.parse("inbox: in", file: "p.yaml").inbox?.settleSeconds == 5)
+        #expect(errorText { _ = try PipelineConfiguration.parse("inbox: {path: in, settle_seconds: -1}", file: "p.yaml") } == "p.yaml:1:35: error: settle_seconds must be between 0 and 3600")
+    }
+
+    @Test func aFileChangedAfterTheRunReadItIsNotMovedOrMarked() throws {
+        try age(scratch.write("inbox/a.csv", "email\na@b.com\n"))
+        let file = try #require(try scan().first)
+        scratch.write("inbox/a.csv", "email\na@b.com\nmore@b.com\n")
+        for after in ["move", "mark"] {
+            var inbox = PipelineConfiguration.Inbox(path: "\(scratch.path)/inbox/*.csv")
+            inbox.after = try #require(PipelineConfiguration.Inbox.After(rawValue: after))
+            let disposal = InputDisposal(inbox: inbox, pattern: inbox.path)
+            let message = errorText { _ = try disposal.apply(to: file, runID: "run-1") }
+            #expect(message == "\(file.path): error: \(file.path) changed after the run read it (size 14 -> 25 bytes): it is still being written, so it is left in the inbox, not moved or marked as done")
+        }
+        #expect(scratch.contents("inbox") == ["a.csv"])
+    }
+}

@@ -6,16 +6,18 @@ import Testing
 @Suite struct NightlyRunTests {
     let scratch = Scratch()
 
-    func configuration(after: String = "keep", extra: String = "") throws -> PipelineConfiguration {
-        let file = scratch.write("pipelines/nightly.yaml", nightlyPipeline(inbox: "../inbox/*.csv", out: "../out", after: after, extra: extra))
+    func configuration(after: String = "keep", settle: Double = 0, extra: String = "") throws -> PipelineConfiguration {
+        let file = scratch.write("pipelines/nightly.yaml", nightlyPipeline(inbox: "../inbox/*.csv", out: "../out", after: after, settle: settle, extra: extra))
         return try PipelineConfiguration.load(path: file)
     }
 
-    func run(_ configuration: PipelineConfiguration, force: Bool = false, log: CollectedLog = CollectedLog()) throws -> NightlyOutcome {
+    func run(_ configuration: PipelineConfiguration, force: Bool = false, log: CollectedLog = CollectedLog(), afterPipeline: (() -> Void)? = nil) throws -> NightlyOutcome {
         var options = NightlyOptions()
         options.force = force
         options.progress = false
-        return try NightlyRun(configuration: configuration, options: options, logger: log.logger).run()
+        var nightly = NightlyRun(configuration: configuration, options: options, logger: log.logger)
+        nightly.afterPipeline = afterPipeline
+        return try nightly.run()
     }
 
     func history() throws -> HistoryStore { try HistoryStore(path: "\(scratch.path)/out/listwash-history.sqlite") }
@@ -123,5 +125,50 @@ import Testing
         #expect(html.contains("<td>webinar</td><td class=\"num\">2</td><td class=\"num\">2</td><td class=\"num\">6</td>"))
         #expect(html.contains("50.0%"))                     // 3 of 6 webinar rows invalid
         #expect(!html.contains("http://") && !html.contains("https://") && !html.contains("<script"))
+    }
+
+    /// #18 item 6: a file still being uploaded was half processed and then moved as done.
+    @Test func aFileStillBeingWrittenIsLeftInTheInboxForTheNextRun() throws {
+        try age(scratch.write("inbox/a.csv", "email\na@b.com\n"))
+        let upload = try #require(FileHandle(forWritingAtPath: scratch.write("inbox/b.csv", "email\n" + (0..<14_000).map { "p\($0)@b.com\n" }.joined())))
+        let configuration = try configuration(after: "move", settle: 0.2)
+        let log = CollectedLog()
+        let first = try run(configuration, log: log)
+        #expect(first.processed.map(\.name) == ["a.csv"])
+        #expect(first.skipped.map(\.file.name) == ["b.csv"])
+        #expect(first.summary.contains("skipped \(scratch.path)/inbox/b.csv: still being written (open for writing by process \(getpid())); left for the next run"))
+        #expect(log.lines.contains { $0.hasPrefix("warning: leaving \(scratch.path)/inbox/b.csv in the inbox: still being written") })
+        #expect(scratch.contents("inbox") == [".listwash.lock", "b.csv", "processed"])
+        #expect(try history().run(matching: first.runID).inputs.last?.processed == false)
+
+        // The upload ends: the next run takes every row of it.
+        upload.seekToEndOfFile()
+        upload.write(Data((14_000..<20_000).map { "p\($0)@b.com\n" }.joined().utf8))
+        try upload.close()
+        let second = try run(configuration)
+        #expect(second.processed.map(\.name) == ["b.csv"])
+        #expect(second.report?.totals.rowsIn == 20_000)
+        #expect(scratch.contents("inbox") == [".listwash.lock", "processed"])
+    }
+
+    @Test func aFileThatChangesWhileTheRunReadsItStopsTheRunAndStaysInTheInbox() throws {
+        let path = scratch.write("inbox/a.csv", "email\na@b.com\n")
+        try age(path)
+        let configuration = try configuration(after: "move", settle: 0.2)
+        let message = errorText {
+            _ = try run(configuration) {
+                // The uploader appends after the pipeline read the file.
+                guard let handle = FileHandle(forWritingAtPath: path) else { return }
+                handle.seekToEndOfFile()
+                handle.write(Data("late@b.com\n".utf8))
+                try? handle.close()
+            }
+        }
+        #expect(message == "\(path): error: \(path) changed while the run read it (size 14 -> 25 bytes): it is still being written; nothing was written, and every file stays in the inbox for the next run")
+        #expect(scratch.contents("inbox") == [".listwash.lock", "a.csv"])
+        #expect(scratch.contents("out") == [".listwash-history-id", ".listwash.lock", "listwash-history.sqlite"])
+        #expect(try history().runs().map(\.exitStatus) == [65])
+        try age(path)
+        #expect(try run(configuration).report?.totals.rowsIn == 2)
     }
 }

@@ -33,14 +33,20 @@ struct CollectingHandler: LogHandler {
     }
 }
 
-/// A nightly pipeline file over `inbox` writing to `out`, with `extra` lines.
-func nightlyPipeline(inbox: String = "inbox/*.csv", out: String = "out", after: String = "keep", extra: String = "") -> String {
+/// A nightly pipeline file over `inbox` writing to `out`, with `extra` lines; files are taken
+/// once unchanged for `settle` seconds (none by default: tests write their files just before).
+func nightlyPipeline(inbox: String = "inbox/*.csv", out: String = "out", after: String = "keep", settle: Double = 0, extra: String = "") -> String {
     """
     name: nightly-test
-    inbox: {path: "\(inbox)", after: \(after)}
+    inbox: {path: "\(inbox)", after: \(after), settle_seconds: \(settle)}
     stages:
       - validate: {required_any: [email, phone]}
     output: {folder: \(out)}
     \(extra)
     """
+}
+
+/// Sets the modification time of `path` back by `seconds`, as for a file that arrived earlier.
+func age(_ path: String, by seconds: TimeInterval = 3600) throws {
+    try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -seconds)], ofItemAtPath: path)
 }

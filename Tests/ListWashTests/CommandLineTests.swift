@@ -14,6 +14,61 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: "\(scratch.path)/out/report.json"))
     }
 
+    /// #18 item 5: a plain run replaces its output folder as a whole, keeps the user's other
+    /// files in it, and removes the staging folder a killed run left beside it.
+    @Test func aRunReplacesItsOutputFolderAsAWholeAndRemovesWhatAKilledRunLeft() throws {
+        scratch.write("in.csv", "email\na@b.com\n")
+        scratch.write("p.yaml", "inputs: [in.csv]\noutput: {folder: out}")
+        scratch.write("out/load.jsonl", "{\"email\": \"old@b.com\"}\n")
+        scratch.write("out/notes.txt", "mine")
+        let killed = Process()
+        killed.executableURL = URL(fileURLWithPath: "/bin/true")
+        try killed.run()
+        killed.waitUntilExit()
+        scratch.write(".listwash-staging-\(killed.processIdentifier)-0-out/load.csv", "personal data of a killed run")
+        let result = try listwash(["run", "p.yaml"], in: scratch.path)
+        #expect(result.status == 0, "\(result.err)")
+        #expect(scratch.contents("") == ["in.csv", "out", "p.yaml"])
+        #expect(scratch.contents("out") == ["attach.csv", "duplicate.csv", "load.csv", "notes.txt", "rejected.csv", "report.json", "review.csv", "suppressed.csv"])
+        #expect(scratch.read("out/notes.txt") == "mine")
+
+        // The working folder cannot be replaced: refused before anything is read.
+        let here = try listwash(["run", "p.yaml", "--out", "."], in: scratch.path)
+        #expect(here.status == 73)
+        #expect(here.err == ".: error: the output folder . is the working folder or holds it; a run replaces its output folder as a whole: name a folder of its own with --out (or output: folder:)\n")
+        #expect(scratch.contents("") == ["in.csv", "out", "p.yaml"])
+    }
+
+    /// A plain run killed with SIGKILL leaves the earlier run's outputs as they were, and the
+    /// next run removes the personal data it had staged.
+    @Test func aPlainRunKilledMidwayLeavesTheEarlierOutputsAndTheNextRunRemovesItsStaging() throws {
+        scratch.write("small.csv", "email\nold@b.com\n")
+        scratch.write("p.yaml", "inputs: [small.csv]\noutput: {folder: out}")
+        #expect(try listwash(["run", "p.yaml"], in: scratch.path).status == 0)
+        let before = scratch.contents("out").map { ($0, scratch.read("out/\($0)")) }
+        var text = "Email,First Name,Last Name\n"
+        for row in 0..<200_000 { text += "person\(row)@example.com,First\(row),Last\(row)\n" }
+        scratch.write("big.csv", text)
+        let started = try startListwash(["run", "p.yaml", "--input", "big.csv"], in: scratch.path)
+        let deadline = Date().addingTimeInterval(30)
+        var killed = false
+        while Date() < deadline && started.process.isRunning {
+            if let staging = scratch.contents("").first(where: { $0.hasPrefix(".listwash-staging-") }),
+               let size = try? FileManager.default.attributesOfItem(atPath: "\(scratch.path)/\(staging)/load.csv")[.size] as? Int, size > 0 {
+                kill(started.process.processIdentifier, SIGKILL)
+                killed = true
+                break
+            }
+            usleep(2_000)
+        }
+        started.process.waitUntilExit()
+        #expect(killed, "the run finished before it could be killed")
+        #expect(scratch.contents("out").map { ($0, scratch.read("out/\($0)")) }.elementsEqual(before, by: ==))
+        #expect(scratch.contents("").contains { $0.hasPrefix(".listwash-staging-\(started.process.processIdentifier)-") })
+        #expect(try listwash(["run", "p.yaml"], in: scratch.path).status == 0)
+        #expect(!scratch.contents("").contains { $0.hasPrefix(".listwash-staging-") })
+    }
+
     @Test func flagsOverrideThePipelineFile() throws {
         scratch.write("a.csv", "email\na@b.com\n")
         scratch.write("b.csv", "email\nb@c.com\nc@d.com\n")

@@ -98,3 +98,11 @@ import Testing
         }
     }
 }
+
+@Suite struct ReadTimeoutConfigurationTests {
+    @Test func theReadTimeoutIsReadFromThePipelineFile() throws {
+        #expect(try PipelineConfiguration.parse("read_timeout_seconds: 30", file: "p.yaml").readTimeoutSeconds == 30)
+        #expect(try PipelineConfiguration.parse("name: x", file: "p.yaml").readTimeoutSeconds == 300)
+        #expect(errorText { _ = try PipelineConfiguration.parse("read_timeout_seconds: 0", file: "p.yaml") } == "p.yaml:1:23: error: read_timeout_seconds must be more than 0")
+    }
+}

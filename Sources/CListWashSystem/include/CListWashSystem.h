@@ -31,4 +31,11 @@ int listwash_start_writeback(int descriptor, long long offset, long long count);
 /// it does nothing.
 void listwash_release_free_memory(void);
 
+/// Swaps the folders (or files) at `first` and `second` in one atomic step (Linux
+/// `renameat2` with `RENAME_EXCHANGE`): a process that dies at any moment leaves each name
+/// holding either the old or the new contents, never neither. Returns 0, or -1 with `errno` set
+/// (`EINVAL` or `ENOSYS` where the file system or the kernel cannot exchange; elsewhere always
+/// `ENOSYS`).
+int listwash_exchange_paths(const char *first, const char *second);
+
 #endif
