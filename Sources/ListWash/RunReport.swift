@@ -82,20 +82,24 @@ public struct RunReport: Codable, Sendable {
 
     /// What a nightly run found of the leads earlier runs created.
     public struct PendingLeads: Codable, Sendable, Equatable {
-        /// Leads still pending: this run's rows were matched against them.
+        /// Leads pending and created within `days`: this run's rows were matched against them.
         public var pending: Int
         /// Leads the leads export now shows (by their ListWash id), no longer pending.
         public var confirmed: Int
-        /// The days after which a pending lead counts as not loaded.
+        /// The days after which a pending lead counts as not loaded (and is no longer matched).
         public var days: Int
-        /// The ListWash ids of leads pending for more than `days` days: perhaps never loaded.
+        /// How many leads are pending for more than `days` days: perhaps never loaded.
+        public var notLoadedCount: Int
+        /// The ListWash ids of the first hundred of them, oldest first.
         public var notLoaded: [String]
 
-        /// A summary of `pending` leads, `confirmed` of them by this run's export.
-        public init(pending: Int, confirmed: Int, days: Int, notLoaded: [String]) {
+        /// A summary of `pending` leads matched, `confirmed` by this run's export, and
+        /// `notLoadedCount` older than `days` (the first of them in `notLoaded`).
+        public init(pending: Int, confirmed: Int, days: Int, notLoadedCount: Int, notLoaded: [String]) {
             self.pending = pending
             self.confirmed = confirmed
             self.days = days
+            self.notLoadedCount = notLoadedCount
             self.notLoaded = notLoaded
         }
     }

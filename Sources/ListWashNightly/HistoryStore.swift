@@ -227,9 +227,20 @@ public final class HistoryStore: Sendable {
         }
     }
 
-    /// The leads earlier runs created that no CRM export has shown yet, oldest first.
-    public func pendingLeads() throws -> [Ledger.PendingLead] {
-        try read { db in try Ledger.pending(in: db) }
+    /// Whether a lead an earlier run created is not yet confirmed by a CRM export.
+    public func hasPendingLeads() throws -> Bool {
+        try read { db in try Ledger.hasPending(in: db) }
+    }
+
+    /// Writes the unconfirmed leads created at or after `cutoff` as a leads export at `path`
+    /// (``Ledger/writePending(to:since:in:)``) and counts the older ones.
+    func writePendingLeads(to path: String, since cutoff: String) throws -> Ledger.PendingCount {
+        try read { db in try Ledger.writePending(to: path, since: cutoff, in: db) }
+    }
+
+    /// How many leads earlier runs created that no CRM export has shown yet.
+    public func pendingLeadCount() throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_lead WHERE crm_id IS NULL") ?? 0 }
     }
 
     /// Records the CRM ids of pending leads an export shows (ListWash id → CRM id); returns how

@@ -99,40 +99,51 @@ public enum Ledger {
         }
     }
 
-    /// A lead of an earlier run that the CRM export does not show yet.
-    public struct PendingLead: Sendable, Equatable {
-        /// Its ListWash id.
-        public var id: String
-        /// The run that created it, and when.
-        public var runID: String, createdAt: String
-        /// The person's normalized fields.
-        public var firstName, lastName, email, phone, company, zip, state: String
-        /// Its owner (or queue).
-        public var owner: String
+    /// What ``writePending(to:since:in:)`` found of the leads no export has shown yet.
+    struct PendingCount {
+        /// Leads created since the cutoff: written, to be matched.
+        var matched = 0
+        /// Leads created before it (perhaps never loaded): how many, and the first ids.
+        var stale = 0
+        var staleIDs: [String] = []
     }
 
-    /// The pending leads, oldest first.
-    static func pending(in db: Database) throws -> [PendingLead] {
-        try Row.fetchAll(db, sql: """
+    /// How many ids of stale leads a run reports by name.
+    static let staleIDsShown = 100
+
+    /// Writes the leads no export has shown yet and that were created at or after `cutoff` (an
+    /// ISO 8601 time) as a leads export the match stage reads (`Lead ID` is the ListWash id),
+    /// streamed from the database; counts the older ones, which are no longer matched.
+    static func writePending(to path: String, since cutoff: String, in db: Database) throws -> PendingCount {
+        var count = PendingCount()
+        var writer: CSVTableWriter?
+        let rows = try Row.fetchCursor(db, sql: """
             SELECT id, run_id, created_at, first_name, last_name, email, phone, company, zip, state, owner, queue
             FROM ledger_lead WHERE crm_id IS NULL ORDER BY created_at, id
-            """).map { row in
-            let owner: String = row["owner"], queue: String = row["queue"]
-            return PendingLead(id: row["id"], runID: row["run_id"], createdAt: row["created_at"], firstName: row["first_name"], lastName: row["last_name"],
-                               email: row["email"], phone: row["phone"], company: row["company"], zip: row["zip"], state: row["state"],
-                               owner: owner.isEmpty ? queue : owner)
+            """)
+        while let row = try rows.next() {
+            let id: String = row[0], createdAt: String = row[2]
+            guard createdAt >= cutoff else {
+                count.stale += 1
+                if count.staleIDs.count < staleIDsShown { count.staleIDs.append(id) }
+                continue
+            }
+            if writer == nil {
+                writer = try CSVTableWriter(path: path, header: [
+                    "Lead ID", "First Name", "Last Name", "Email", "Phone", "Company", "Zip", "State", "Owner", "Created By Run",
+                ])
+            }
+            let owner: String = row[10], queue: String = row[11]
+            try writer?.write([id, row[3], row[4], row[5], row[6], row[7], row[8], row[9], owner.isEmpty ? queue : owner, row[1]])
+            count.matched += 1
         }
+        try writer?.finish()
+        return count
     }
 
-    /// Writes `leads` as a leads export the match stage reads (`Lead ID` is the ListWash id).
-    static func write(_ leads: [PendingLead], to path: String) throws {
-        let writer = try CSVTableWriter(path: path, header: [
-            "Lead ID", "First Name", "Last Name", "Email", "Phone", "Company", "Zip", "State", "Owner", "Created By Run",
-        ])
-        for lead in leads {
-            try writer.write([lead.id, lead.firstName, lead.lastName, lead.email, lead.phone, lead.company, lead.zip, lead.state, lead.owner, lead.runID])
-        }
-        try writer.finish()
+    /// Whether any lead is still unconfirmed.
+    static func hasPending(in db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM ledger_lead WHERE crm_id IS NULL)") ?? false
     }
 
     /// The folded headers of a leads export's column that holds ListWash ids (the external-id
@@ -206,41 +217,34 @@ public enum Ledger {
 /// leads export (`OUTPUT_ROOT/.listwash-pending-<run id>.csv`) that the match stage reads, and
 /// removed when the run ends (by the next run when it was killed).
 ///
-/// Before writing it, the leads the CRM's leads export now shows (by their ListWash id in an
-/// external-id column) are confirmed and no longer pending.
+/// First the leads the CRM's leads export now shows (by their ListWash id in an external-id
+/// column) are confirmed. Of the others, only those created within the last `pending_days` are
+/// matched (the export lags a day or two); older ones were probably never loaded: the run
+/// reports them and no longer attaches responses to them.
 struct PendingLeadsFile {
     /// The file's name prefix in the output root.
     static let prefix = ".listwash-pending-"
 
-    /// The hidden export, when there are pending leads.
+    /// The hidden export, when leads are pending.
     let reference: PipelineConfiguration.Reference?
     /// What the run reports of them.
     let summary: RunReport.PendingLeads?
 
     /// Confirms what the leads export shows, then writes the leads still pending.
     init(history: HistoryStore, configuration: PipelineConfiguration, runID: String, now: Date, log: DiagnosticLog?) throws {
-        var pending = try history.pendingLeads()
-        guard !pending.isEmpty else {
+        guard try history.hasPendingLeads() else {
             (reference, summary) = (nil, nil)
             return
         }
         var confirmed = 0
         if let leads = configuration.leads {
-            let found = try Ledger.confirmations(leadsExport: leads.path, idColumn: leads.idColumn, log: log)
-            confirmed = try history.confirmLeads(found, runID: runID)
-            pending.removeAll { found[$0.id] != nil }
+            confirmed = try history.confirmLeads(try Ledger.confirmations(leadsExport: leads.path, idColumn: leads.idColumn, log: log), runID: runID)
         }
         let days = configuration.inbox?.pendingDays ?? 3
-        let cutoff = Timestamp.iso8601(now.addingTimeInterval(-Double(days) * 86_400))
-        summary = RunReport.PendingLeads(pending: pending.count, confirmed: confirmed, days: days,
-                                         notLoaded: pending.filter { $0.createdAt < cutoff }.map(\.id))
-        guard !pending.isEmpty else {
-            reference = nil
-            return
-        }
         let path = "\(configuration.outputFolder)/\(Self.prefix)\(runID).csv"
-        try Ledger.write(pending, to: path)
-        reference = PipelineConfiguration.Reference(path: path, idColumn: "Lead ID")
+        let count = try history.writePendingLeads(to: path, since: Timestamp.iso8601(now.addingTimeInterval(-Double(days) * 86_400)))
+        summary = RunReport.PendingLeads(pending: count.matched, confirmed: confirmed, days: days, notLoadedCount: count.stale, notLoaded: count.staleIDs)
+        reference = count.matched > 0 ? PipelineConfiguration.Reference(path: path, idColumn: "Lead ID") : nil
     }
 
     /// Removes the hidden export.

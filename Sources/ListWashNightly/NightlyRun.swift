@@ -48,9 +48,9 @@ public struct NightlyOutcome: Sendable {
             if let report { lines.append(report.summary) }
             if let pending = report?.pendingLeads {
                 lines.append("lead ledger: \(pending.pending) lead\(pending.pending == 1 ? "" : "s") of earlier runs not yet in the CRM export (matched like CRM leads); \(pending.confirmed) confirmed by this export")
-                if !pending.notLoaded.isEmpty {
-                    let shown = pending.notLoaded.prefix(5).joined(separator: ", ") + (pending.notLoaded.count > 5 ? ", ..." : "")
-                    lines.append("warning: \(pending.notLoaded.count) lead\(pending.notLoaded.count == 1 ? "" : "s") created more than \(pending.days) days ago still not in the CRM export: not loaded? \(shown) (listwash history --person ID)")
+                if pending.notLoadedCount > 0 {
+                    let shown = pending.notLoaded.prefix(5).joined(separator: ", ") + (pending.notLoadedCount > 5 ? ", ..." : "")
+                    lines.append("warning: \(pending.notLoadedCount) lead\(pending.notLoadedCount == 1 ? "" : "s") created more than \(pending.days) days ago still not in the CRM export (no longer matched): not loaded? \(shown) (listwash history --person ID)")
                 }
             }
         }
