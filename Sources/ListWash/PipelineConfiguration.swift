@@ -1,4 +1,5 @@
 import ListWashCore
+import ListWashMatch
 
 /// A pipeline file, read: what to read, how to map it, which stages to run, where to write.
 ///
@@ -136,6 +137,27 @@ public struct PipelineConfiguration: Sendable {
     public var inbox: Inbox?
     /// The run-history database; `nil` means `listwash-history.sqlite` in the output root.
     public var historyPath: String?
+    /// The reviewer's answers in ``decisionFiles`` (globs expanded; a glob that matches nothing
+    /// gives none).
+    ///
+    /// - Throws: ``ListWashError`` (`.referenceData`, status 66) for a named file that is
+    ///   missing or an answer that cannot be read.
+    public func reviewDecisions() throws -> ReviewDecisions {
+        guard !decisionFiles.isEmpty else { return ReviewDecisions() }
+        var paths: [String] = []
+        for pattern in decisionFiles {
+            do {
+                paths += try Glob.expand(pattern)
+            } catch let error as ListWashError {
+                throw ListWashError(.referenceData, error.diagnostic.message, at: error.diagnostic.location)
+            }
+        }
+        return try ReviewDecisions(paths: paths)
+    }
+
+    /// Answered review files (a reviewer's `decision` column), paths or globs
+    /// (`out/*/review.csv`): the matching stages remember their answers (``ReviewDecisions``).
+    public var decisionFiles: [String] = []
     /// A file that nightly runs append their log to, besides standard error.
     public var logFile: String?
     /// The least severe log level written: `debug`, `info`, `warning` or `error`.
@@ -152,7 +174,7 @@ public struct PipelineConfiguration: Sendable {
     /// An empty configuration (no inputs, no stages).
     public init() {}
 
-    static let topLevelKeys = ["name", "inputs", "columns", "required", "references", "suppression", "method", "rows", "stages", "output", "inbox", "history", "log", "read_timeout_seconds"]
+    static let topLevelKeys = ["name", "inputs", "columns", "required", "references", "suppression", "method", "rows", "stages", "output", "inbox", "history", "log", "read_timeout_seconds", "decisions"]
 
     /// Reads a pipeline file.
     ///
@@ -203,6 +225,8 @@ public struct PipelineConfiguration: Sendable {
                 }
             case "inbox": configuration.inbox = try readInbox(value, base: base)
             case "history": configuration.historyPath = base.resolve(try value.string("history"))
+            case "decisions":
+                configuration.decisionFiles = try value.list().map { base.resolve(try $0.string("decisions")) }
             case "log": try readLog(value, base: base, into: &configuration)
             case "read_timeout_seconds":
                 configuration.readTimeoutSeconds = try value.number("read_timeout_seconds")

@@ -69,7 +69,8 @@ enum StageCatalog {
                 }
             }
         }
-        return DedupeStage(model: model, rows: configuration.rows, survivorship: survivorship, fieldMerge: fieldMerge)
+        return DedupeStage(model: model, rows: configuration.rows, survivorship: survivorship, fieldMerge: fieldMerge,
+                           decisions: try configuration.reviewDecisions())
     }
 
     private static func readSurvivorship(_ value: YAMLValue, in context: String) throws -> Survivorship {
@@ -93,7 +94,7 @@ enum StageCatalog {
             reference.map { MatchStage.Reference(path: $0.path, idColumn: $0.idColumn) }
         }
         return MatchStage(model: model, contacts: reference(configuration.contacts), leads: reference(configuration.leads), accounts: reference(configuration.accounts),
-                          pending: reference(configuration.pendingLeads))
+                          pending: reference(configuration.pendingLeads), decisions: try configuration.reviewDecisions())
     }
 
     /// The decide stage reads what dedupe and match found: without dedupe a repeat response

@@ -22,6 +22,8 @@ public final class DedupeStage: BarrierStage, @unchecked Sendable {
     public let survivorship: Survivorship
     /// Which row each normalized field of a surviving record comes from.
     public let fieldMerge: FieldMerge
+    /// A reviewer's earlier answers (pairs answered `same` are joined, `different` never).
+    public let decisions: ReviewDecisions
 
     private let names = NameNormalizer()
     /// Related-name lists, shared by the batches digested on every core.
@@ -42,17 +44,19 @@ public final class DedupeStage: BarrierStage, @unchecked Sendable {
 
     /// A dedupe stage applying `model`.
     public init(model: MatchModel = .leadList, rows: RowKind = .responses, survivorship: Survivorship = .mostComplete,
-                fieldMerge: FieldMerge = FieldMerge()) {
+                fieldMerge: FieldMerge = FieldMerge(), decisions: ReviewDecisions = ReviewDecisions()) {
         self.model = model
+        self.decisions = decisions
         self.rows = rows
         self.survivorship = survivorship
         self.fieldMerge = fieldMerge
         features = FeatureSet(model: model, variants: variants)
     }
 
-    /// `listwash_review_partner` (see ``reviewPartnerColumn``), and with `rows: records`
+    /// `listwash_review_partner` (see ``reviewPartnerColumn``) and `listwash_review_key` (the
+    /// pair's key for a reviewer's answer, ``ReviewDecisions``), and with `rows: records`
     /// `listwash_merged`: the fields a surviving row took from its duplicates.
-    public var outputColumns: [String] { [Self.reviewPartnerColumn] + (rows == .records ? [FieldMerge.column] : []) }
+    public var outputColumns: [String] { [Self.reviewPartnerColumn, ReviewDecisions.keyColumn] + (rows == .records ? [FieldMerge.column] : []) }
 
     /// The column that names a review row's possible partner, filled only on rows the matching
     /// stages send to `review`: `FILE:ROW` for another row of the run (dedupe), `contact:ID` or
@@ -93,7 +97,9 @@ public final class DedupeStage: BarrierStage, @unchecked Sendable {
 
     public func prepare() throws {
         features.join(&parts)
-        let outcome = Deduplicator(model: model).run(features)
+        var deduplicator = Deduplicator(model: model)
+        deduplicator.decisions = decisions
+        let outcome = deduplicator.run(features)
         result = outcome
         guard rows == .records else { return }
         var best: [Int: Int] = [:]
@@ -118,7 +124,7 @@ public final class DedupeStage: BarrierStage, @unchecked Sendable {
 
     public func process(_ batch: inout RecordBatch) throws {
         guard let result else { return }
-        let partnerColumn = batch.layout.column(Self.reviewPartnerColumn)
+        let partnerColumn = batch.layout.column(Self.reviewPartnerColumn), keyColumn = batch.layout.column(ReviewDecisions.keyColumn)
         for row in 0..<batch.count where batch.isOpen(row) {
             let sequence = batch.sequence(row)
             guard sequence < denseBySequence.count, denseBySequence[sequence] >= 0 else { continue }
@@ -142,6 +148,7 @@ public final class DedupeStage: BarrierStage, @unchecked Sendable {
                     : "below the match threshold \(Self.format(result.model.matchThreshold))"
                 batch.settle(row, as: .review, reason: "possible duplicate of row \(sourceRow) of \(source) (p=\(Self.format(possible.probability)), \(why))")
                 if let partnerColumn { batch[row, partnerColumn] = "\(source):\(sourceRow)" }
+                if let keyColumn, let key = result.reviewKeys[record] { batch[row, keyColumn] = key }
             }
         }
     }

@@ -12,6 +12,8 @@ public struct DedupeResult: Sendable {
     public var partner: [Int]
     /// Records with a possible match (in another cluster): the partner and the probability.
     public var possibleMatches: [Int: (partner: Int, probability: Double)]
+    /// For those records: the pair's key for a reviewer's answer (``ReviewDecisions``).
+    public var reviewKeys: [Int: String] = [:]
     /// Blocking figures.
     public var blocking: BlockingStatistics
     /// The model after estimation (u from random pairs; m and prior by EM when training).
@@ -42,6 +44,8 @@ public struct Deduplicator: Sendable {
     public var workers: Int
     /// Random pairs sampled to estimate u values.
     public var uSampleSize: Int
+    /// A reviewer's earlier answers: pairs answered `same` are joined, `different` never.
+    public var decisions = ReviewDecisions()
 
     /// A deduplicator for `model`.
     public init(model: MatchModel, workers: Int = ProcessorInfo.activeCores, uSampleSize: Int = 100_000) {
@@ -148,6 +152,9 @@ public struct Deduplicator: Sendable {
         let (model, scorer) = (estimate.model, estimate.scorer)
         let n = features.count
         var scored = parallelScores(pairs, patterns: patterns, scorer: scorer, threshold: model.reviewThreshold)
+        let columns = features.columnNames.count
+        let fingerprints = decisions.isEmpty ? [] : (0..<n).map { ReviewDecisions.fingerprint(store, $0, columns: columns) }
+        let answered = applyDecisions(to: &scored, fingerprints: fingerprints)
         timer.mark("scores")
         scored.sort { $0.probability != $1.probability ? $0.probability > $1.probability : $0.pair < $1.pair }
         var clustering = Clustering(count: n)
@@ -162,7 +169,11 @@ public struct Deduplicator: Sendable {
             }
             // A pair across the two clusters whose evidence says two people (a Bayes factor
             // below 1), or that contradicts a match on one comparison, keeps them apart.
+            // A pair a reviewer answered `same` joins unless a cross pair was answered `different`.
+            let forced = answered.contains(pair)
             let joined = clustering.join(i, j) { a, b in
+                if !fingerprints.isEmpty, decisions.answer(fingerprints[a], fingerprints[b]) == .different { return false }
+                if forced { return true }
                 let pattern = scorer.pattern(store, a, store, b)
                 return !scorer.contradicts(pattern) && scorer.evidence(pattern: pattern, leftRecord: a) >= 0
             }
@@ -184,7 +195,32 @@ public struct Deduplicator: Sendable {
             let (early, late) = (min(i, j), max(i, j))
             if (result.possibleMatches[late]?.probability ?? 0) < probability { result.possibleMatches[late] = (early, probability) }
         }
+        for (late, match) in result.possibleMatches {
+            func fingerprint(_ record: Int) -> UInt64 { fingerprints.isEmpty ? ReviewDecisions.fingerprint(store, record, columns: columns) : fingerprints[record] }
+            result.reviewKeys[late] = ReviewDecisions.key(fingerprint(late), fingerprint(match.partner))
+        }
         return result
+    }
+
+    /// Applies a reviewer's answers to the scored pairs: drops the pairs answered `different`,
+    /// and gives every pair of records answered `same` (scored or not) probability 1. Returns
+    /// those pairs.
+    private func applyDecisions(to scored: inout [(pair: UInt64, probability: Double)], fingerprints: [UInt64]) -> Set<UInt64> {
+        guard !fingerprints.isEmpty else { return [] }
+        scored.removeAll { decisions.answer(fingerprints[Int($0.pair >> 32)], fingerprints[Int($0.pair & 0xFFFF_FFFF)]) != nil }
+        let wanted = decisions.sameRows
+        var records: [UInt64: [Int]] = [:]
+        for (record, fingerprint) in fingerprints.enumerated() where wanted.contains(fingerprint) { records[fingerprint, default: []].append(record) }
+        var forced = Set<UInt64>()
+        for (a, b) in decisions.samePairs {
+            for x in records[a] ?? [] {
+                for y in records[b] ?? [] where x != y {
+                    forced.insert(UInt64(min(x, y)) << 32 | UInt64(max(x, y)))
+                }
+            }
+        }
+        scored += forced.map { ($0, 1.0) }
+        return forced
     }
 
     /// The largest cluster of `cluster` (each record's root) with its distinct email keys (the

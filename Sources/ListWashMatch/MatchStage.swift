@@ -33,6 +33,9 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
     /// Leads ListWash created in earlier runs that the CRM export does not show yet (the
     /// nightly ledger's pending creates, ids `LW…`): matched like CRM leads, after them.
     public let pending: Reference?
+    /// A reviewer's earlier answers: a row answered `same` as a CRM record matches it, one
+    /// answered `different` never does.
+    public let decisions: ReviewDecisions
     private let log: DiagnosticLog?
     private var contactIndex: ReferenceIndex?
     private var leadIndex: ReferenceIndex?
@@ -46,8 +49,8 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
     /// candidate (`listwash_review_partner`), and what the exports say of the matched records:
     /// their owners and a closed lead's status.
     public var outputColumns: [String] {
-        ["listwash_match_type", "listwash_contact_id", "listwash_lead_id", "listwash_account_id", "listwash_match_reason", DedupeStage.reviewPartnerColumn]
-            + Self.stateColumns
+        ["listwash_match_type", "listwash_contact_id", "listwash_lead_id", "listwash_account_id", "listwash_match_reason", DedupeStage.reviewPartnerColumn,
+         ReviewDecisions.keyColumn] + Self.stateColumns
     }
 
     /// The columns of the matched records' CRM state: the lead's status when it is closed, the
@@ -58,9 +61,10 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
 
     /// A match stage against the given exports.
     public init(name: String = "match", model: MatchModel = .leadList, contacts: Reference?, leads: Reference?, accounts: Reference?,
-                pending: Reference? = nil, log: DiagnosticLog? = nil) {
+                pending: Reference? = nil, decisions: ReviewDecisions = ReviewDecisions(), log: DiagnosticLog? = nil) {
         self.name = name
         self.pending = pending
+        self.decisions = decisions
         self.model = model
         self.contacts = contacts
         self.leads = leads
@@ -91,7 +95,8 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
         let store = features.store(model: model)
         let results = indexes.map { index in (index, index.keys(for: features, store: store)) }
         let domain = batch.layout.column("listwash_domain"), company = batch.layout.column("listwash_company_key"), state = batch.layout.column("listwash_state")
-        let partnerColumn = batch.layout.column(DedupeStage.reviewPartnerColumn)
+        let partnerColumn = batch.layout.column(DedupeStage.reviewPartnerColumn), keyColumn = batch.layout.column(ReviewDecisions.keyColumn)
+        let columnCount = features.columnNames.count
         let (statusColumn, leadOwner, contactOwner) = (batch.layout.column(Self.stateColumns[0]), batch.layout.column(Self.stateColumns[1]), batch.layout.column(Self.stateColumns[2]))
         for (record, row) in open.enumerated() {
             // The indexes' tables are large: start loading the next records' parts of them.
@@ -99,11 +104,15 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
                 if record + 2 < keys.count { index.prefetch(keys[record + 2], stage: 0) }
                 if record + 1 < keys.count { index.prefetch(keys[record + 1], stage: 1) }
             }
+            let fingerprint = ReviewDecisions.fingerprint(store, record, columns: columnCount)
+            if !decisions.isEmpty, let answered = decisions.sameRecord(fingerprint), settleAnswered(answered, batch: &batch, row: row) { continue }
             var best: (index: ReferenceIndex, record: Int, probability: Double)?
             var converted: (lead: String, contact: String)?
             var pendingLead: (id: String, run: String)?
             for (index, keys) in results {
                 guard let match = index.bestMatch(for: store, record: record, keys: keys[record]) else { continue }
+                // A candidate a reviewer said is another person is no candidate.
+                if !decisions.isEmpty, decisions.answer(fingerprint, record: "\(index.kind.rawValue):\(index.features.labels[match.record])") == .different { continue }
                 if match.probability >= model.matchThreshold {
                     let id = index.features.labels[match.record], state = index.state(match.record)
                     switch (index.kind, state.standing) {
@@ -153,6 +162,7 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
                     batch.settle(row, as: .review, reason: "possible match to \(best.index.kind.rawValue) \(label) in \(best.index.path) (p=\(Self.format(best.probability)), below the match threshold \(Self.format(model.matchThreshold)))")
                     batch[row, OutputLayout.matchScore] = Self.format(best.probability)
                     if let partnerColumn { batch[row, partnerColumn] = "\(best.index.kind.rawValue):\(label)" }
+                    if let keyColumn { batch[row, keyColumn] = ReviewDecisions.key(fingerprint, record: "\(best.index.kind.rawValue):\(label)") }
                 }
             }
             if accountID.isEmpty, let accountIndex,
@@ -163,6 +173,20 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
             }
             batch[row, accountColumn] = accountID
         }
+    }
+
+    /// Matches row `row` to the CRM record a reviewer answered it is (`lead:ID`, `contact:ID`);
+    /// whether the answer names a kind of record this stage has.
+    private func settleAnswered(_ record: String, batch: inout RecordBatch, row: Int) -> Bool {
+        let parts = record.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let kind = ReferenceIndex.Kind(rawValue: parts[0]),
+              let column = batch.layout.column(kind == .lead ? "listwash_lead_id" : "listwash_contact_id") else { return false }
+        batch[row, column] = parts[1]
+        batch[row, OutputLayout.matchID] = parts[1]
+        batch[row, OutputLayout.matchScore] = Self.format(1)
+        if let type = batch.layout.column("listwash_match_type") { batch[row, type] = kind.rawValue }
+        if let reason = batch.layout.column("listwash_match_reason") { batch[row, reason] = "\(record): a reviewer answered same" }
+        return true
     }
 
     static func format(_ probability: Double) -> String {
