@@ -141,6 +141,8 @@ public struct NightlyRun {
 
         try history.beginRun(newRun, inputs: inputs)
         let staged = "\(root)/\(Self.stagingPrefix)\(runID)"
+        Self.undoOnInterrupt(runID: runID, staged: staged, historyPath: Self.historyPath(for: configuration))
+        defer { Interruption.shared.cancel(staged) }
         do {
             let report = try process(plan: plan, inputs: inputs, runID: runID, staged: staged, final: finalFolder, history: history, started: started, clock: clock)
             let seconds = (clock.now - started).seconds
@@ -152,6 +154,7 @@ public struct NightlyRun {
             return NightlyOutcome(runID: runID, status: .succeeded, report: shown, processed: plan.process.map(\.file),
                                   skipped: plan.skip.map { ($0.file, $0.skipReason ?? "") }, outputFolder: finalFolder)
         } catch {
+            Interruption.shared.waitIfInterrupted()   // the handler records the run and ends the process
             try? FileManager.default.removeItem(atPath: staged)
             let (status, message) = Self.describe(error)
             logger.error("run \(runID): failed with exit status \(status): \(message); nothing was written and its files stay in the inbox")
@@ -227,7 +230,7 @@ public struct NightlyRun {
         detail.summary.seconds = report.seconds
         let page = ReportPage(run: detail, report: report, scorecard: try history.scorecard())
         try FileSystem.write(page.html, to: "\(staged)/report.html")
-        try FileSystem.rename(staged, to: final)
+        try Interruption.shared.commit(staged) { try FileSystem.rename(staged, to: final) }
         Self.syncFolder(configuration.outputFolder)
         return report
     }
