@@ -21,8 +21,9 @@ final class ByteInput {
 
     static let chunkSize = 1 << 20
 
-    /// Opens `path` for reading; `"-"` reads standard input.
-    init(path: String) throws {
+    /// Opens `path` for reading; `"-"` reads standard input. Reads `chunkSize` bytes at a time
+    /// (more only for a longer record); tests pass small sizes to split records across reads.
+    init(path: String, chunkSize: Int = ByteInput.chunkSize) throws {
         self.path = path
         if path == "-" {
             descriptor = 0
@@ -52,7 +53,7 @@ final class ByteInput {
             }
             ownsDescriptor = true
         }
-        buffer = .allocate(capacity: Self.chunkSize)
+        buffer = .allocate(capacity: max(1, chunkSize))
     }
 
     deinit {

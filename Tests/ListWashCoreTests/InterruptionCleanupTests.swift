@@ -39,10 +39,9 @@ import Testing
 
     /// A signal that arrives while a commit renames the outputs waits for it, and then finds
     /// nothing to undo: the committed folder stays.
-    @Test func aSignalDuringACommitWaitsForItAndLeavesTheCommittedFolder() async throws {
+    @Test func aSignalDuringACommitWaitsForItAndLeavesTheCommittedFolder() async {
         let interruption = Interruption()
-        let staged = scratch.write("staged/load.csv", "Email\n")
-        _ = staged
+        scratch.write("staged/load.csv", "Email\n")
         let stagedFolder = "\(scratch.path)/staged", finalFolder = "\(scratch.path)/final"
         interruption.register(stagedFolder) { _ in
             Interruption.removeTree(stagedFolder)
@@ -54,7 +53,7 @@ import Testing
             while !inCommit.load(ordering: .acquiring) { usleep(1_000) }
             return interruption.runCleanups(signal: SIGINT)
         }
-        try interruption.commit(stagedFolder) {
+        interruption.commit(stagedFolder) {
             inCommit.store(true, ordering: .releasing)
             usleep(200_000)   // the handler is waiting meanwhile
             #expect(rename(stagedFolder, finalFolder) == 0)
