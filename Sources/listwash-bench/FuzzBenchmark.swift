@@ -28,14 +28,20 @@ struct FuzzBenchmark {
     }
 
     func run() throws {
-        let directory = NSTemporaryDirectory() + "listwash-fuzz-\(getpid())"
+        // In memory when the system has /dev/shm: the writers sync every file they finish.
+        let temporary = FileManager.default.fileExists(atPath: "/dev/shm") && !keep ? "/dev/shm/" : NSTemporaryDirectory()
+        let directory = temporary + "listwash-fuzz-\(getpid())"
         var fuzzer = ReaderFuzz(seed: seed, directory: directory)
         fuzzer.keepFailures = keep
         print("fuzz: seed \(seed), \(seconds) s, \(format.map(\.rawValue) ?? "csv and jsonl")")
         let summary = fuzzer.run(for: .milliseconds(Int64(seconds * 1000)), format: format)
         for failure in summary.failures { print(failure) }
         print("fuzz: \(summary)")
-        if !keep || summary.failures.isEmpty { try? FileManager.default.removeItem(atPath: directory) }
+        if keep && !summary.failures.isEmpty {
+            print("fuzz: failing inputs kept in \(directory)")
+        } else {
+            try? FileManager.default.removeItem(atPath: directory)
+        }
         if !summary.failures.isEmpty { exit(1) }
     }
 }
