@@ -15,7 +15,8 @@ import Synchronization
 /// ordinary code, not in a signal handler. A step that must not be undone once done (moving
 /// staged outputs into place) runs in ``commit(_:_:)``, which the handler waits for and
 /// after which that step's cleanups are gone: a signal arriving after the rename never removes
-/// committed outputs. The handler never hangs: past ``timeLimit`` it exits anyway.
+/// committed outputs. The handler never hangs: once a commit in progress has ended, the cleanups
+/// get ``timeLimit``, then the process exits anyway; a second signal exits at once.
 ///
 /// ```swift
 /// Interruption.shared.start()                          // first thing in main
@@ -30,7 +31,8 @@ public final class Interruption: @unchecked Sendable {
     /// The process's handler.
     public static let shared = Interruption()
 
-    /// How long the cleanups may take before the process exits without them.
+    /// How long the cleanups may take (from the end of a commit in progress) before the process
+    /// exits without them.
     public static let timeLimit: Duration = .seconds(10)
 
     private let lock = Lock()
@@ -142,20 +144,50 @@ public final class Interruption: @unchecked Sendable {
         while sigwait(&signals, &received) != 0 || (received != SIGINT && received != SIGTERM) {}
         let signal = received
         let say = self.say   // set before this thread started
+        let cleanupBegan = Atomic<Int64>(0)
         Self.spawn {
-            // The watchdog: cleanups that hang (a stuck disk, a locked database) do not keep
-            // the process alive.
+            // The watchdog: cleanups that hang (a stuck disk, a locked database) do not keep the
+            // process alive past the time limit, counted once a commit in progress has ended (a
+            // move into place is not cut short); a second signal exits at once.
             let limit = Interruption.timeLimit.components.seconds
-            sleep(UInt32(limit))
-            say(Interruption.message(signal: signal, notes: ["cleanup did not finish in \(limit) s"]))
-            _exit(128 + signal)
+            while true {
+                if Interruption.waitForSecondSignal(milliseconds: 100) {
+                    say(Interruption.message(signal: signal, notes: ["interrupted again: stopped without finishing the cleanup"]))
+                    _exit(128 + signal)
+                }
+                let began = cleanupBegan.load(ordering: .acquiring)
+                if began != 0 && Interruption.monotonicNanoseconds() - began > limit * 1_000_000_000 {
+                    say(Interruption.message(signal: signal, notes: ["cleanup did not finish in \(limit) s"]))
+                    _exit(128 + signal)
+                }
+            }
         }
         handling.store(signal, ordering: .releasing)
         // The lock is held until the end: no commit starts once the cleanups have run.
         lock.withLock {
+            cleanupBegan.store(Self.monotonicNanoseconds(), ordering: .releasing)
             say(runCleanupsHoldingLock(signal: signal))
             _exit(128 + signal)
         }
+    }
+
+    /// Waits up to `milliseconds` for SIGINT or SIGTERM (blocked, so pending); whether one came.
+    private static func waitForSecondSignal(milliseconds: Int) -> Bool {
+        #if canImport(Glibc)
+        var signals = handledSignals
+        var timeout = timespec(tv_sec: 0, tv_nsec: milliseconds * 1_000_000)
+        let received = sigtimedwait(&signals, nil, &timeout)
+        return received == SIGINT || received == SIGTERM
+        #else
+        usleep(UInt32(milliseconds * 1000))
+        return false
+        #endif
+    }
+
+    private static func monotonicNanoseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
     }
 
     private static var handledSignals: sigset_t {
