@@ -116,6 +116,33 @@ import Testing
         #expect(try history.runs().map(\.status) == [.succeeded, .interrupted])
     }
 
+    /// What the handler writes: a run still `running` or `committing` becomes `interrupted`
+    /// with 128 + the signal; a finished run is left as it is.
+    @Test func markingARunInterruptedTouchesOnlyUnfinishedRuns() throws {
+        let path = "\(scratch.path)/history.sqlite"
+        let history = try HistoryStore(path: path)
+        for id in ["running", "committing", "done"] {
+            try history.beginRun(.init(id: id, name: "nightly", pipeline: nil, startedAt: "2026-12-07T15:00:00Z", outputFolder: nil),
+                                 inputs: [RunInput(path: "inbox/\(id).csv", sha256: nil, bytes: 1, list: id, processed: true)])
+        }
+        try history.recordResults(runID: "committing", inputs: [RunInput(path: "inbox/committing.csv", sha256: nil, bytes: 1, list: "committing", processed: true)], reasons: [], histogram: [])
+        try history.finish(runID: "done", status: .succeeded, exitStatus: 0, message: nil, seconds: 1)
+        try HistoryStore.markInterrupted(path: path, runID: "running", signal: SIGINT, timeout: 2)
+        try HistoryStore.markInterrupted(path: path, runID: "committing", signal: SIGTERM, timeout: 2)
+        try HistoryStore.markInterrupted(path: path, runID: "done", signal: SIGINT, timeout: 2)
+        let runs = Dictionary(uniqueKeysWithValues: try history.runs().map { ($0.id, $0) })
+        #expect(runs["running"]?.status == .interrupted)
+        #expect(runs["running"]?.exitStatus == 130)
+        #expect(runs["committing"]?.status == .interrupted)
+        #expect(runs["committing"]?.exitStatus == 143)
+        #expect(runs["committing"]?.message?.hasPrefix("interrupted by SIGTERM") == true)
+        #expect(runs["done"]?.status == .succeeded)
+        #expect(try history.unfinishedRuns().isEmpty)
+        #expect(throws: NightlyError.self) {
+            try HistoryStore.markInterrupted(path: "\(scratch.path)/missing/history.sqlite", runID: "x", signal: SIGINT, timeout: 0.1)
+        }
+    }
+
     @Test func sigtermStopsANightlyRunWithStatus143() throws {
         writeBigList("inbox/big.csv")
         scratch.write("p.yaml", nightlyPipeline(after: "move"))
