@@ -15,7 +15,7 @@ import ListWashCore
 ///
 /// ```swift
 /// let summary = ReaderFuzz(seed: 1, directory: "/tmp/fuzz").run(for: .seconds(3))
-/// print(summary)   // 812 cases (406 CSV, 406 JSON Lines), 0 failures
+/// print(summary)   // 512 cases (256 CSV, 256 JSON Lines) in 3.0 s, 0 failures
 /// ```
 public struct ReaderFuzz: Sendable {
     /// The seed all cases' seeds come from.
@@ -123,7 +123,7 @@ public struct FuzzSummary: Sendable, CustomStringConvertible {
     /// Time taken.
     public var seconds = 0.0
 
-    /// `812 cases (406 CSV, 406 JSON Lines) in 3.0 s, 0 failures`.
+    /// `512 cases (256 CSV, 256 JSON Lines) in 3.0 s, 0 failures`.
     public var description: String {
         let failed = Set(failures.map(\.seed)).count
         return "\(cases) cases (\(casesByFormat[.csv] ?? 0) CSV, \(casesByFormat[.jsonl] ?? 0) JSON Lines) in \(String(format: "%.1f", seconds)) s, "
