@@ -105,7 +105,11 @@ public final class CSVReader: RecordReader {
         }
         while true {
             skipBlankLines()
-            if input.available == 0, !(try input.fill()) { return }
+            if input.available == 0 {
+                // Read on, then skip blank lines again: a blank line may start the new bytes.
+                guard try input.fill() else { return }
+                continue
+            }
             switch parseRecord() {
             case .needMore:
                 if !(try input.fill()), case .needMore = parseRecord() {
@@ -161,7 +165,11 @@ public final class CSVReader: RecordReader {
         let width = header.count
         while batch.count < options.batchSize, batch.byteCount < 4 << 20 {
             skipBlankLines()
-            if input.available == 0, !(try input.fill()) { break }
+            if input.available == 0 {
+                // Read on, then skip blank lines again: a blank line may start the new bytes.
+                guard try input.fill() else { break }
+                continue
+            }
             let recordStart = input.start
             switch parseRecord() {
             case .needMore:

@@ -27,6 +27,20 @@ import Testing
         #expect(result.rejected.map(\.row) == [2])
     }
 
+    /// A blank line that starts a read is skipped like any other, not read as a record of one
+    /// empty field (found by the fuzz: it came out as a ragged row).
+    @Test(arguments: 1...24)
+    func aBlankLineAtTheStartOfAReadIsSkipped(_ chunk: Int) throws {
+        let path = folder.write("b.csv", "\n\r\nEmail,Name\n\na@b.com,Ann\r\n\r\n\nc@d.com,Bo\n\n")
+        var options = CSVOptions()
+        options.chunkSize = chunk
+        let result = try readAll(path, options: options)
+        #expect(result.header == ["Email", "Name"])
+        #expect(result.records == [["a@b.com", "Ann"], ["c@d.com", "Bo"]])
+        #expect(result.lines == [5, 8])
+        #expect(result.rejected.isEmpty)
+    }
+
     @Test(arguments: ["\n", "\r\n", "\r"])
     func acceptsEveryLineEnding(_ end: String) throws {
         let path = folder.write("e.csv", "a,b\(end)1,2\(end)3,4\(end)")
