@@ -20,7 +20,8 @@ enum FuzzMutation: CaseIterable {
     case bom
     /// A field of 70,000 bytes, or a quote that never closes, at a random place.
     case longRun
-    /// A line of JSON-ish or CSV-ish debris: a nested object, an unknown key, an empty object.
+    /// A line of JSON-ish or CSV-ish debris: a nested object, an unknown key, an empty object,
+    /// a blank line.
     case debris
     /// Nothing after the first line (header only), or nothing at all.
     case empty
@@ -85,7 +86,7 @@ enum FuzzMutation: CaseIterable {
             bytes.insert(contentsOf: (quote ? [0x22] : []) + [UInt8](repeating: UInt8(ascii: "x"), count: 70_000), at: at)
             return quote ? "unclosed quote and 70,000 bytes at \(at)" : "70,000 bytes at \(at)"
         case .debris:
-            let lines = [#"{"a":{"b":[1,{"c":"}"}]},"d":null}"#, #"{"unknown key":"x"}"#, "{}", "[]", #"{"a":1"#, "\"\"\"", ",,,,,,", "\u{FEFF}", " \t "]
+            let lines = [#"{"a":{"b":[1,{"c":"}"}]},"d":null}"#, #"{"unknown key":"x"}"#, "{}", "[]", #"{"a":1"#, "\"\"\"", ",,,,,,", "\u{FEFF}", " \t ", "", "\r", "\r\n"]
             let line = Array((lines.randomElement(using: &random) ?? "{}").utf8) + [0x0A]
             let starts = [0] + bytes.indices.filter { bytes[$0] == 0x0A }.map { $0 + 1 }
             let at = starts.randomElement(using: &random) ?? 0
