@@ -68,11 +68,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Generated, mutated CSV and JSON Lines files and the properties the readers must keep:
+        // shared by the fuzz tests and `listwash-bench fuzz`; no product depends on it.
+        .target(name: "ListWashFuzz", dependencies: ["ListWashCore"]),
         // Release-build benchmarks with generated data: `swift run -c release listwash-bench`.
-        .executableTarget(name: "listwash-bench", dependencies: ["ListWash", "ListWashMatch", "ListWashDecide"]),
+        .executableTarget(name: "listwash-bench", dependencies: ["ListWash", "ListWashMatch", "ListWashDecide", "ListWashFuzz"]),
         // What the test targets share: a scratch folder, the package root, running `listwash`.
         .target(name: "ListWashTestSupport", dependencies: ["ListWashCore"], path: "Tests/ListWashTestSupport"),
-        .testTarget(name: "ListWashCoreTests", dependencies: ["ListWashCore", "ListWashTestSupport"]),
+        .testTarget(name: "ListWashCoreTests", dependencies: ["ListWashCore", "ListWashFuzz", "ListWashTestSupport"]),
         .testTarget(name: "ListWashNormalizeTests", dependencies: ["ListWashNormalize"], exclude: ["Fixtures"]),
         .testTarget(name: "ListWashMatchTests", dependencies: ["ListWashMatch"], exclude: ["Fixtures"]),
         .testTarget(name: "ListWashDecideTests", dependencies: ["ListWashDecide", "ListWashTestSupport"]),

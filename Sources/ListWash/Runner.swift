@@ -127,7 +127,10 @@ public struct Runner {
         let layout = pipeline.layout
         let columns = OutputColumns(headers: sources.map { ($0.schema.source, $0.schema.columns) })
         let destination: DispositionSink.Destination = configuration.outputFile.map { .file($0) } ?? .folder(configuration.outputFolder)
+        let newFolder = configuration.outputFile == nil && !FileSystem.exists(configuration.outputFolder)
         let sink = try DispositionSink(destination, columns: columns, layout: layout, format: configuration.outputFormat)
+        undoOnInterrupt(sink, removing: newFolder ? configuration.outputFolder : nil)
+        defer { Interruption.shared.cancel(sink.stagingDirectory) }
         do {
             let counts = try RecordFlow(pipeline: Pipeline(pipeline.stages + observers)).run(sources, into: sink, progress: progress)
             for source in sources where source.reader.recordsRead == 0 && !source.schema.columns.isEmpty {
@@ -139,15 +142,27 @@ public struct Runner {
             report.seconds = (clock.now - started).seconds
             if configuration.outputFile == nil {
                 try FileSystem.write(try report.json(), to: sink.stagedPath("report.json"))
-                try sink.commit(extraFiles: ["report.json"])
+                try Interruption.shared.commit(sink.stagingDirectory) { try sink.commit(extraFiles: ["report.json"]) }
             } else {
                 report.outputFiles = [configuration.outputFile ?? ""]
-                try sink.commit()
+                try Interruption.shared.commit(sink.stagingDirectory) { try sink.commit() }
             }
             return report
         } catch {
             sink.abandon()
             throw error
+        }
+    }
+
+    /// Registers what Ctrl-C or SIGTERM undoes until `sink` commits: its staging folder, and
+    /// `folder` (the output folder this run created) when it is still empty.
+    private func undoOnInterrupt(_ sink: DispositionSink, removing folder: String?) {
+        let staging = sink.stagingDirectory
+        let streamed = configuration.outputFile == "-"
+        Interruption.shared.register(staging) { _ in
+            Interruption.removeTree(staging)
+            if let folder { rmdir(folder) }
+            return [streamed ? "the rows written to standard output are incomplete" : "nothing was written"]
         }
     }
 

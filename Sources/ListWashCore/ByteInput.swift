@@ -23,11 +23,12 @@ final class ByteInput {
 
     static let chunkSize = 1 << 20
 
-    /// Opens `path` for reading; `"-"` reads standard input. Opening and each read of a file
-    /// are timed by ``ReadWatchdog/shared``, which stops the process with `kind`'s exit status
-    /// (65 for an input, 66 for a list or an export) when one makes no progress for too long;
-    /// standard input may wait as long as it needs.
-    init(path: String, kind: ListWashError.Kind = .input) throws {
+    /// Opens `path` for reading; `"-"` reads standard input. Reads `chunkSize` bytes at a time
+    /// (more only for a longer record); tests pass small sizes to split records across reads.
+    /// Opening and each read of a file are timed by ``ReadWatchdog/shared``, which stops the
+    /// process with `kind`'s exit status (65 for an input, 66 for a list or an export) when one
+    /// makes no progress for too long; standard input may wait as long as it needs.
+    init(path: String, kind: ListWashError.Kind = .input, chunkSize: Int = ByteInput.chunkSize) throws {
         self.path = path
         self.kind = kind
         if path == "-" {
@@ -58,7 +59,7 @@ final class ByteInput {
             }
             ownsDescriptor = true
         }
-        buffer = .allocate(capacity: Self.chunkSize)
+        buffer = .allocate(capacity: max(1, chunkSize))
     }
 
     deinit {

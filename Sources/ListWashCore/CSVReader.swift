@@ -16,6 +16,10 @@ public struct CSVOptions: Sendable, Equatable {
     /// record marked (``RecordBatch/isEncodingRepaired(_:)``; `encoding_repaired` in
     /// `listwash_flags`). See ``TextEncoding/decodeField(_:as:)``.
     public var encoding: TextEncoding?
+    /// Bytes read at a time (1 MiB). The fuzz tests set a few bytes, so that records, quotes
+    /// and multi-byte characters are split across reads; the delimiter is then sniffed from the
+    /// first chunk (at least 4 bytes) instead of the first 64 KiB.
+    public var chunkSize = 1 << 20
 
     /// Default options: sniffed delimiter, a header line, batches of 4,096.
     public init() {}
@@ -75,7 +79,7 @@ public final class CSVReader: RecordReader {
         self.options = options
         self.log = log
         declaredEncoding = options.encoding
-        input = try ByteInput(path: path, kind: kind)
+        input = try ByteInput(path: path, kind: kind, chunkSize: options.chunkSize)
         try readPreamble()
     }
 
@@ -86,7 +90,7 @@ public final class CSVReader: RecordReader {
     // MARK: Preamble: encoding, delimiter, header
 
     private func readPreamble() throws {
-        while input.available < 64 * 1024, try input.fill() {}
+        while input.available < max(4, min(64 * 1024, options.chunkSize)), try input.fill() {}
         let head = UnsafeBufferPointer(rebasing: input.buffer[input.start..<input.end])
         if head.count >= 2, (head[0] == 0xFF && head[1] == 0xFE) || (head[0] == 0xFE && head[1] == 0xFF) {
             throw ListWashError(.input, "\(path) is UTF-16 text; save it as UTF-8 (Excel: \"CSV UTF-8\") and run again", at: location(line: 1))
@@ -102,7 +106,11 @@ public final class CSVReader: RecordReader {
         }
         while true {
             skipBlankLines()
-            if input.available == 0, !(try input.fill()) { return }
+            if input.available == 0 {
+                // Read on, then skip blank lines again: a blank line may start the new bytes.
+                guard try input.fill() else { return }
+                continue
+            }
             switch parseRecord() {
             case .needMore:
                 if !(try input.fill()), case .needMore = parseRecord() {
@@ -158,18 +166,22 @@ public final class CSVReader: RecordReader {
         let width = header.count
         while batch.count < options.batchSize, batch.byteCount < 4 << 20 {
             skipBlankLines()
-            if input.available == 0, !(try input.fill()) { break }
+            if input.available == 0 {
+                // Read on, then skip blank lines again: a blank line may start the new bytes.
+                guard try input.fill() else { break }
+                continue
+            }
             let recordStart = input.start
             switch parseRecord() {
             case .needMore:
                 if input.available >= options.maxRecordBytes {
-                    rejectFirstLine(of: &batch, reason: "a quoted field runs past \(options.maxRecordBytes >> 20) MiB: probably an unterminated quote")
+                    try rejectFirstLine(of: &batch, reason: "a quoted field runs past \(options.maxRecordBytes >> 20) MiB: probably an unterminated quote")
                 } else if !(try input.fill()) {
                     // At end of file: a record still open is an unterminated quote.
-                    if case .needMore = parseRecord() { rejectFirstLine(of: &batch, reason: "unterminated quote") }
+                    if case .needMore = parseRecord() { try rejectFirstLine(of: &batch, reason: "unterminated quote") }
                 }
             case .malformed(let problem):
-                rejectFirstLine(of: &batch, reason: problem.message)
+                try rejectFirstLine(of: &batch, reason: problem.message)
             case .record(let end, let newlines):
                 recordsRead += 1
                 appendRecord(to: &batch, bytes: recordStart..<end, width: width)
@@ -270,7 +282,16 @@ public final class CSVReader: RecordReader {
     }
 
     /// Rejects the physical line where the current record starts and goes on after it.
-    private func rejectFirstLine(of batch: inout RecordBatch, reason: String) {
+    private func rejectFirstLine(of batch: inout RecordBatch, reason: String) throws {
+        // The whole line, and the byte after a CR, must be in the buffer: a line that runs past
+        // the bytes read so far is not cut in two (up to twice the longest record).
+        while !input.atEOF && input.available < 2 * options.maxRecordBytes {
+            let buffer = input.buffer
+            var end = input.start
+            while end < input.end, buffer[end] != UInt8(ascii: "\n"), buffer[end] != UInt8(ascii: "\r") { end += 1 }
+            if end + 1 < input.end || (end < input.end && buffer[end] == UInt8(ascii: "\n")) { break }
+            try input.fill()
+        }
         let buffer = UnsafeBufferPointer(input.buffer)
         var end = input.start
         while end < input.end, buffer[end] != UInt8(ascii: "\n"), buffer[end] != UInt8(ascii: "\r") { end += 1 }

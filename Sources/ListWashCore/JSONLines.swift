@@ -20,11 +20,12 @@ public final class JSONLinesReader: RecordReader {
     private var pending: (fields: [(String, String)], line: Int, text: String, error: String?)?
     private var columnIndex: [String: Int] = [:]
 
-    /// Opens `path` and reads the first object to learn the columns.
-    public init(path: String, batchSize: Int = 4096) throws {
+    /// Opens `path` and reads the first object to learn the columns, `chunkSize` bytes at a
+    /// time (tests pass a few bytes, to split lines across reads).
+    public init(path: String, batchSize: Int = 4096, chunkSize: Int = 1 << 20) throws {
         self.path = path
         self.batchSize = batchSize
-        input = try ByteInput(path: path)
+        input = try ByteInput(path: path, chunkSize: chunkSize)
         if let first = try nextLine() {
             pending = first
             if first.error == nil {

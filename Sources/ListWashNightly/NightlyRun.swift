@@ -203,13 +203,19 @@ public struct NightlyRun {
 
         try history.beginRun(newRun, inputs: inputs)
         let staged = "\(root)/\(Self.stagingPrefix)\(runID)"
+        Self.undoOnInterrupt(runID: runID, staged: staged, historyPath: Self.historyPath(for: configuration))
+        defer { Interruption.shared.cancel(staged) }
         let report: RunReport, seconds: Double
         do {
             report = try process(plan: plan, inputs: inputs, runID: runID, staged: staged, final: finalFolder, history: history, started: started, clock: clock)
             try beforeStep?(.commit)
             seconds = (clock.now - started).seconds
-            try history.commit(runID: runID, seconds: seconds, at: now(), createdAt: newRun.startedAt, folder: staged)
+            // The commit point: a signal waits for it, and finds nothing to undo after it.
+            try Interruption.shared.commit(staged) {
+                try history.commit(runID: runID, seconds: seconds, at: now(), createdAt: newRun.startedAt, folder: staged)
+            }
         } catch {
+            Interruption.shared.waitIfInterrupted()   // the handler records the run and ends the process
             try? FileManager.default.removeItem(atPath: staged)
             let (status, message) = Self.describe(error)
             logger.error("run \(runID): failed with exit status \(status): \(message); nothing was written and its files stay in the inbox")

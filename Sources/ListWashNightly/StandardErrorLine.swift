@@ -13,6 +13,8 @@ public final class StandardErrorLine: Sendable {
 
     private let descriptor: Int32
     private let status = Mutex("")
+    /// Set by ``finish(with:)``: no status line is drawn after it.
+    private let closed = Atomic<Bool>(false)
 
     init(descriptor: Int32) {
         self.descriptor = descriptor
@@ -34,8 +36,19 @@ public final class StandardErrorLine: Sendable {
     public func setStatus(_ text: String) {
         status.withLock { status in
             if text.isEmpty && status.isEmpty { return }
+            if closed.load(ordering: .acquiring) { return }
             emit("\r\u{1B}[K" + text)
             status = text
+        }
+    }
+
+    /// Writes a last line below the status line (an interrupted run's message): the progress
+    /// bar stays as it was, ended by a line break, and none is drawn after it.
+    public func finish(with line: String) {
+        status.withLock { status in
+            closed.store(true, ordering: .releasing)
+            emit((status.isEmpty ? "" : "\n") + line + "\n")
+            status = ""
         }
     }
 

@@ -39,10 +39,17 @@ func measure(_ label: String, bytes: Int, rows fixedRows: Int, _ body: () throws
 
 let arguments = CommandLine.arguments.dropFirst()
 guard let command = arguments.first else {
-    fail("usage: listwash-bench generate FILE ROWS | leads FILE ROWS | passthrough FILE | normalize FILE | suppress [ROWS] [ENTRIES]")
+    fail("usage: listwash-bench generate FILE ROWS | leads FILE ROWS | passthrough FILE | normalize FILE | suppress [ROWS] [ENTRIES] | fuzz [--seconds N] [--seed S]")
 }
 
 switch command {
+case "fuzz":
+    // fuzz [--seconds N] [--seed S] [--format csv|jsonl] [--keep]: the readers' fuzz cases for longer.
+    do {
+        try FuzzBenchmark(arguments: Array(arguments.dropFirst())).run()
+    } catch {
+        fail("\(error)")
+    }
 case "suppress":
     // suppress [ROWS] [ENTRIES]: the suppress stage over generated rows and lists.
     let rest = Array(arguments.dropFirst())

@@ -7,10 +7,16 @@ struct ListWashCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "listwash",
         abstract: "Wash lead lists before they reach a CRM.",
-        discussion: "Exit statuses: 0 success, 64 usage or pipeline-file error, 65 input error, 66 suppression or reference list error, 70 internal error, 73 output error, 74 run-history database error, 75 another run holds the lock.",
+        discussion: "Exit statuses: 0 success, 64 usage or pipeline-file error, 65 input error, 66 suppression or reference list error, 70 internal error, 73 output error, 74 run-history database error, 75 another run holds the lock, 130 interrupted (Ctrl-C, SIGINT), 143 stopped by SIGTERM.",
         version: "0.1.0",
         subcommands: [RunCommand.self, CheckCommand.self, DedupeCommand.self, NormalizeCommand.self, LinkCommand.self, ExplainCommand.self, TrainCommand.self, RerouteCommand.self, HistoryCommand.self, ReportCommand.self]
     )
+
+    /// Handles Ctrl-C and SIGTERM (``Interruption``) before any thread starts, then runs the command.
+    static func main() {
+        Interruption.shared.start { StandardErrorLine.shared.finish(with: $0) }
+        main(nil)
+    }
 }
 
 /// Runs `body`, printing a ListWash error to standard error and exiting with its status.
@@ -18,9 +24,11 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
     } catch let error as ListWashError {
+        Interruption.shared.waitIfInterrupted()   // the interruption's message, not this error's
         StandardError.write(error.description)
         throw ExitCode(error.exitStatus)
     } catch let error as NightlyError {
+        Interruption.shared.waitIfInterrupted()
         StandardError.write(error.description)
         throw ExitCode(error.exitStatus)
     }

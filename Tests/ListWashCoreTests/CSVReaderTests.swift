@@ -12,6 +12,35 @@ import Testing
         #expect(result.lines == [2, 4])
     }
 
+    /// A rejected line that runs past the bytes read so far is rejected whole, CRLF included,
+    /// and reading goes on at the next line (found by the fuzz tests: the line was cut at the
+    /// end of the read, and its rest read as one more record).
+    @Test(arguments: [3, 8, 13, 16, 29, 1 << 20])
+    func aRejectedLineAcrossReadsIsRejectedWhole(_ chunk: Int) throws {
+        let path = folder.write("r.csv", "a,b\r\n1,2\r\n\"x\"y,a long line that runs past the read\r\n3,4\r\n")
+        var options = CSVOptions()
+        options.chunkSize = chunk
+        let result = try readAll(path, options: options)
+        #expect(result.records == [["1", "2"], ["3", "4"]])
+        #expect(result.lines == [2, 4])
+        #expect(result.rejected.map(\.raw) == ["\"x\"y,a long line that runs past the read"])
+        #expect(result.rejected.map(\.row) == [2])
+    }
+
+    /// A blank line that starts a read is skipped like any other, not read as a record of one
+    /// empty field (found by the fuzz: it came out as a ragged row).
+    @Test(arguments: 1...24)
+    func aBlankLineAtTheStartOfAReadIsSkipped(_ chunk: Int) throws {
+        let path = folder.write("b.csv", "\n\r\nEmail,Name\n\na@b.com,Ann\r\n\r\n\nc@d.com,Bo\n\n")
+        var options = CSVOptions()
+        options.chunkSize = chunk
+        let result = try readAll(path, options: options)
+        #expect(result.header == ["Email", "Name"])
+        #expect(result.records == [["a@b.com", "Ann"], ["c@d.com", "Bo"]])
+        #expect(result.lines == [5, 8])
+        #expect(result.rejected.isEmpty)
+    }
+
     @Test(arguments: ["\n", "\r\n", "\r"])
     func acceptsEveryLineEnding(_ end: String) throws {
         let path = folder.write("e.csv", "a,b\(end)1,2\(end)3,4\(end)")
