@@ -310,11 +310,12 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
         /// The facts of a batch's open rows, and of its rows held back by a rule that names the
         /// person.
         func facts(_ batch: RecordBatch) -> [RowFacts] {
-            batch.dispositions.indices.compactMap { row in
+            var keys = LeadKey.Maker(batch)
+            return batch.dispositions.indices.compactMap { row in
                 switch batch.dispositions[row] {
                 case nil:
                     var fact = facts(batch, row: row)
-                    fact.key = LeadKey(batch, row: row)
+                    fact.key = keys.key(batch, row: row)
                     return fact
                 case .suppressed?:
                     guard let (list, rule) = SuppressionMatch.parse(reason: batch.reasons[row]), rule.identifiesPerson else { return nil }

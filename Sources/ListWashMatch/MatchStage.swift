@@ -104,15 +104,17 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
                 if record + 2 < keys.count { index.prefetch(keys[record + 2], stage: 0) }
                 if record + 1 < keys.count { index.prefetch(keys[record + 1], stage: 1) }
             }
-            let fingerprint = ReviewDecisions.fingerprint(store, record, columns: columnCount)
-            if !decisions.isEmpty, let answered = decisions.sameRecord(fingerprint), settleAnswered(answered, batch: &batch, row: row) { continue }
+            // The row's fingerprint, for a reviewer's answers and a review row's key.
+            var fingerprint: UInt64 { ReviewDecisions.fingerprint(store, record, columns: columnCount) }
+            let answers = decisions.isEmpty ? nil : (decisions, fingerprint)
+            if let (decisions, fingerprint) = answers, let answered = decisions.sameRecord(fingerprint), settleAnswered(answered, batch: &batch, row: row) { continue }
             var best: (index: ReferenceIndex, record: Int, probability: Double)?
             var converted: (lead: String, contact: String)?
             var pendingLead: (id: String, run: String)?
             for (index, keys) in results {
                 guard let match = index.bestMatch(for: store, record: record, keys: keys[record]) else { continue }
                 // A candidate a reviewer said is another person is no candidate.
-                if !decisions.isEmpty, decisions.answer(fingerprint, record: "\(index.kind.rawValue):\(index.features.labels[match.record])") == .different { continue }
+                if let (decisions, fingerprint) = answers, decisions.answer(fingerprint, record: "\(index.kind.rawValue):\(index.features.labels[match.record])") == .different { continue }
                 if match.probability >= model.matchThreshold {
                     let id = index.features.labels[match.record], state = index.state(match.record)
                     switch (index.kind, state.standing) {

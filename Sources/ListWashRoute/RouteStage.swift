@@ -79,7 +79,7 @@ public struct RouteStage: Stage {
                 }
                 assignment = Assignment(name: crmOwner, isQueue: false, rule: "owner of \(id) in the CRM export")
             } else if case .created(let key)? = attachment, let creator = leads[key] {
-                assignment = Assignment(name: creator.name, isQueue: creator.isQueue, rule: "lead new:\(key) of this run: \(creator.rule)")
+                assignment = Assignment(name: creator.name, isQueue: creator.isQueue, rule: "lead new:\(key.text) of this run: \(creator.rule)")
             } else {
                 var grade: Grade?
                 if let (scorer, scoringColumns) = scoring, gradeColumn.map({ batch[row, $0].isEmpty }) ?? true {
@@ -123,13 +123,60 @@ struct Assignment: Sendable {
 }
 
 /// The owner or queue of each lead a run creates, by its ListWash id, for the rows that attach to
-/// it later in the run.
+/// it later in the run. A run creates up to millions of leads: the ids (random bits already) are
+/// kept in an open-addressing table of their own, without hashing them again.
 final class LeadAssignments: Sendable {
-    private let assignments = Mutex<[String: Assignment]>([:])
+    private let table = Mutex(Table())
 
-    subscript(key: String) -> Assignment? {
-        get { assignments.withLock { $0[key] } }
-        set { assignments.withLock { $0[key] = newValue } }
+    private struct Table {
+        var keys: [LeadKey?] = Array(repeating: nil, count: 1024)
+        var slots: [Int32] = Array(repeating: -1, count: 1024)
+        var assignments: [Assignment] = []
+
+        /// The slot of `key`, or the empty slot where it would go.
+        func slot(_ key: LeadKey) -> Int {
+            let mask = keys.count - 1
+            var slot = Int(truncatingIfNeeded: key.low) & mask
+            while let found = keys[slot], found != key { slot = (slot + 1) & mask }
+            return slot
+        }
+
+        mutating func insert(_ key: LeadKey, _ assignment: Assignment) {
+            if (assignments.count + 1) * 2 > keys.count { grow() }
+            let slot = slot(key)
+            if keys[slot] == nil {
+                keys[slot] = key
+                slots[slot] = Int32(assignments.count)
+                assignments.append(assignment)
+            } else {
+                assignments[Int(slots[slot])] = assignment
+            }
+        }
+
+        private mutating func grow() {
+            let old = (keys, slots)
+            keys = Array(repeating: nil, count: old.0.count * 2)
+            slots = Array(repeating: -1, count: old.0.count * 2)
+            for (key, index) in zip(old.0, old.1) {
+                guard let key else { continue }
+                let slot = slot(key)
+                keys[slot] = key
+                slots[slot] = index
+            }
+        }
+    }
+
+    subscript(key: LeadKey) -> Assignment? {
+        get {
+            table.withLock { table in
+                let slot = table.slot(key)
+                return table.keys[slot] == nil ? nil : table.assignments[Int(table.slots[slot])]
+            }
+        }
+        set {
+            guard let newValue else { return }
+            table.withLock { $0.insert(key, newValue) }
+        }
     }
 }
 
@@ -140,7 +187,7 @@ struct LeadColumns {
         /// A lead or contact in the CRM, by its id.
         case existing(String)
         /// A lead created in this run, by its ListWash id.
-        case created(String)
+        case created(LeadKey)
     }
 
     let action, target, external, targetOwner: OutputLayout.Column?
@@ -156,13 +203,13 @@ struct LeadColumns {
     func attachment(_ batch: RecordBatch, row: Int) -> Attachment? {
         guard let action, let target, batch[row, action].hasPrefix("attach") else { return nil }
         let id = batch[row, target]
-        return id.hasPrefix("new:") ? .created(String(id.dropFirst(4))) : .existing(id)
+        guard id.hasPrefix("new:") else { return .existing(id) }
+        return LeadKey(text: String(id.dropFirst(4))).map { .created($0) }
     }
 
     /// The ListWash id of the lead row `row` creates, if it creates one.
-    func createdLead(_ batch: RecordBatch, row: Int) -> String? {
+    func createdLead(_ batch: RecordBatch, row: Int) -> LeadKey? {
         guard let external else { return nil }
-        let key = batch[row, external]
-        return key.isEmpty ? nil : key
+        return LeadKey(text: batch[row, external])
     }
 }

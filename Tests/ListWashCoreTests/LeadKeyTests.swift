@@ -1,5 +1,5 @@
-import ListWashCore
-@testable import ListWashDecide
+
+@testable import ListWashCore
 import Testing
 
 @Suite struct LeadKeyTests {
@@ -21,6 +21,13 @@ import Testing
         // SHA-256 of "listwash-lead␟leads.csv␟1␟bob@acme.com␟Bob" (␟ = U+001F), its first 16 bytes in base32,
         // worked out with Python's hashlib.
         #expect(bob.text == "LW0S0FNYGKSZZZY6BXXSF02G1FMX")
+    }
+
+    @Test func theTextReadsBackAsTheSameId() {
+        let bob = key(["bob@acme.com", "Bob"])
+        #expect(LeadKey(text: bob.text) == bob)
+        #expect(LeadKey(text: "LW0S0FNYGKSZZZY6BXXSF02G1FMI") == nil, "I is no Crockford digit")
+        #expect(LeadKey(text: "00QA0001") == nil && !LeadKey.isLeadKey("00QA0001"))
     }
 
     /// Another night's file of the same name, another row, another file: never the same id.
