@@ -56,6 +56,7 @@ let package = Package(
             name: "ListWashNightly",
             dependencies: [
                 "ListWash",
+                "ListWashMatch",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -115,6 +115,8 @@ public struct PipelineConfiguration: Sendable {
     /// yet: the nightly run writes them from its ledger, and the match stage matches them after
     /// the CRM's leads.
     public var pendingLeads: Reference?
+    /// Where the match stage reports the pending leads the leads export shows (by their fields).
+    public var pendingLeadMatches: PendingLeadMatches?
     /// The suppression-list folder.
     public var suppressionFolder: String?
     /// Which lists in that folder apply, in order (empty: all of them).

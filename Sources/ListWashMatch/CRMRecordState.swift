@@ -1,3 +1,4 @@
+import Synchronization
 import ListWashCore
 
 /// What a CRM export says of a record besides who it is: its owner and, for a lead, whether it
@@ -85,5 +86,22 @@ struct CRMStateColumns: Sendable {
         let closedWords = ["closed", "notconverted", "disqualified", "unqualified", "junk", "dead", "lost", "recycled", "badtiming"]
         if closedWords.contains(where: status.contains) { return .closed(written) }
         return .open
+    }
+}
+
+/// The leads an earlier run created (pending in the nightly ledger) that the CRM's leads export
+/// shows after all, found by matching them against it: the export need not carry the ListWash id.
+/// The match stage fills it while it sets up; the nightly run confirms them in its ledger.
+public final class PendingLeadMatches: Sendable {
+    private let found = Mutex<[String: String]>([:])
+
+    /// None found yet.
+    public init() {}
+
+    /// The pending leads found in the export: ListWash id → CRM lead id.
+    public var confirmed: [String: String] { found.withLock { $0 } }
+
+    func add(_ key: String, crmID: String) {
+        found.withLock { $0[key] = crmID }
     }
 }

@@ -36,6 +36,10 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
     /// A reviewer's earlier answers: a row answered `same` as a CRM record matches it, one
     /// answered `different` never does.
     public let decisions: ReviewDecisions
+    /// Where the pending leads the leads export shows (matched by their fields) are reported.
+    public let pendingMatches: PendingLeadMatches?
+    /// The pending leads the leads export shows: not matched as pending (the CRM lead is).
+    private var shownPending = Set<Int>()
     private let log: DiagnosticLog?
     private var contactIndex: ReferenceIndex?
     private var leadIndex: ReferenceIndex?
@@ -61,9 +65,10 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
 
     /// A match stage against the given exports.
     public init(name: String = "match", model: MatchModel = .leadList, contacts: Reference?, leads: Reference?, accounts: Reference?,
-                pending: Reference? = nil, decisions: ReviewDecisions = ReviewDecisions(), log: DiagnosticLog? = nil) {
+                pending: Reference? = nil, pendingMatches: PendingLeadMatches? = nil, decisions: ReviewDecisions = ReviewDecisions(), log: DiagnosticLog? = nil) {
         self.name = name
         self.pending = pending
+        self.pendingMatches = pendingMatches
         self.decisions = decisions
         self.model = model
         self.contacts = contacts
@@ -80,6 +85,21 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
         if let leads { leadIndex = try ReferenceIndex(path: leads.path, kind: .lead, idColumn: leads.idColumn, model: model, log: log, variants: variants) }
         if let accounts { accountIndex = try AccountIndex(path: accounts.path, idColumn: accounts.idColumn, log: log) }
         if let pending { pendingIndex = try ReferenceIndex(path: pending.path, kind: .lead, idColumn: pending.idColumn, model: model, log: log, variants: variants) }
+        findPendingInExport()
+    }
+
+    /// Matches the pending leads against the CRM's leads: one the export shows (a match at or
+    /// above the match threshold) is reported in ``pendingMatches`` and no longer matched as
+    /// pending, since rows then match the CRM lead itself.
+    private func findPendingInExport() {
+        guard let pendingIndex, let leadIndex else { return }
+        let keys = leadIndex.keys(for: pendingIndex.features, store: pendingIndex.store)
+        for record in 0..<pendingIndex.features.count {
+            guard let match = leadIndex.bestMatch(for: pendingIndex.store, record: record, keys: keys[record]),
+                  match.probability >= model.matchThreshold else { continue }
+            shownPending.insert(record)
+            pendingMatches?.add(pendingIndex.features.labels[record], crmID: leadIndex.features.labels[match.record])
+        }
     }
 
     /// The indexes, once set up (for explanations and reports).
@@ -123,7 +143,7 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
                         converted = (id, contact)
                     case (.lead, _) where index === pendingIndex:
                         // A lead of an earlier run the export does not show yet; a CRM lead wins.
-                        guard batch[row, leadColumn].isEmpty else { break }
+                        guard batch[row, leadColumn].isEmpty, !shownPending.contains(match.record) else { break }
                         batch[row, leadColumn] = id
                         if let leadOwner { batch[row, leadOwner] = state.owner }
                         pendingLead = (id, state.createdBy)

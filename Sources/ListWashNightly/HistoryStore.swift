@@ -216,11 +216,14 @@ public final class HistoryStore: Sendable {
         }
     }
 
-    /// Commits a run: inserts its `load` and `attach` rows (in `folder`)
+    /// Commits a run: confirms the pending leads the CRM export showed (`confirming`: ListWash
+    /// id → CRM id), inserts its `load` and `attach` rows (in `folder`)
     /// into the lead ledger and marks it `succeeded`, in one transaction: a run is in the ledger
     /// exactly when it succeeded.
-    public func commit(runID: String, seconds: Double?, at date: Date = Date(), createdAt: String, folder: String, message: String? = nil) throws {
+    public func commit(runID: String, seconds: Double?, at date: Date = Date(), createdAt: String, folder: String, message: String? = nil,
+                       confirming confirmed: [String: String] = [:]) throws {
         try write("commit run \(runID)") { db in
+            _ = try Ledger.confirm(confirmed, runID: runID, in: db)
             try Ledger.record(runID: runID, createdAt: createdAt, folder: folder, in: db)
             try db.execute(sql: "UPDATE run SET status = ?, exit_status = 0, message = ?, seconds = COALESCE(?, seconds), finished_at = ? WHERE id = ?",
                            arguments: [RunStatus.succeeded.rawValue, message, seconds, Timestamp.iso8601(date), runID])

@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Foundation
 import ListWash
+import ListWashMatch
 import Logging
 
 /// What the command line overrides in a nightly run.
@@ -207,12 +208,14 @@ public struct NightlyRun {
         defer { Interruption.shared.cancel(staged) }
         let report: RunReport, seconds: Double
         do {
-            report = try process(plan: plan, inputs: inputs, runID: runID, staged: staged, final: finalFolder, history: history, started: started, clock: clock)
+            let shownPending = PendingLeadMatches()
+            report = try process(plan: plan, inputs: inputs, runID: runID, staged: staged, final: finalFolder, history: history, started: started, clock: clock,
+                                 shownPending: shownPending)
             try beforeStep?(.commit)
             seconds = (clock.now - started).seconds
             // The commit point: a signal waits for it, and finds nothing to undo after it.
             try Interruption.shared.commit(staged) {
-                try history.commit(runID: runID, seconds: seconds, at: now(), createdAt: newRun.startedAt, folder: staged)
+                try history.commit(runID: runID, seconds: seconds, at: now(), createdAt: newRun.startedAt, folder: staged, confirming: shownPending.confirmed)
             }
         } catch {
             Interruption.shared.waitIfInterrupted()   // the handler records the run and ends the process
@@ -256,7 +259,7 @@ public struct NightlyRun {
     /// Runs the pipeline into the hidden folder, records the results (`committing`) and writes
     /// report.html: steps 2-4 of the commit.
     private func process(plan: InboxPlan, inputs: [RunInput], runID: String, staged: String, final: String,
-                         history: HistoryStore, started: ContinuousClock.Instant, clock: ContinuousClock) throws -> RunReport {
+                         history: HistoryStore, started: ContinuousClock.Instant, clock: ContinuousClock, shownPending: PendingLeadMatches) throws -> RunReport {
         var runConfiguration = configuration
         runConfiguration.inputs = plan.process.map { entry in
             var input = PipelineConfiguration.Input(path: entry.file.path)
@@ -268,6 +271,7 @@ public struct NightlyRun {
         let pending = try PendingLeadsFile(history: history, configuration: configuration, runID: runID, now: now(), log: LogSetup.diagnostics(to: logger))
         defer { pending.remove() }
         runConfiguration.pendingLeads = pending.reference
+        runConfiguration.pendingLeadMatches = shownPending
         let deferred = plan.process.filter { $0.sha256 == nil }.map(\.file.path)
         let hasher = deferred.isEmpty ? nil : BackgroundHasher(paths: deferred)
 
@@ -318,7 +322,14 @@ public struct NightlyRun {
 
         report.outputFolder = final
         report.outputFiles.append("report.html")
-        report.pendingLeads = pending.summary
+        report.pendingLeads = pending.summary.map { summary in
+            // The pending leads the export shows by their fields are confirmed with the run.
+            var summary = summary
+            let shown = shownPending.confirmed.count
+            summary.pending -= shown
+            summary.confirmed += shown
+            return summary
+        }
         report.seconds = (clock.now - started).seconds
         try FileSystem.write(try report.json(), to: "\(staged)/report.json")
         try beforeStep?(.results)

@@ -80,6 +80,19 @@ import Testing
         #expect(try history().responses(person: "00QX0100").count == 3, "the CRM id finds the same person")
     }
 
+    /// An export without the ListWash id column: the lead is found in it by its fields.
+    @Test func aPendingLeadTheExportShowsByItsFieldsIsConfirmed() throws {
+        let configuration = try configuration("hybrid")
+        let monday = try night(configuration, file: "monday.csv", row: "Bob,Smith,bob.smith@acme.com,Acme,Webinar")
+        #expect(try rows(monday, "load.csv").count == 1)
+        scratch.write("crm/leads.csv", "Lead ID,First Name,Last Name,Email,Company\n00QX0009,Kim,Nguyen,kim@cyberdyne.com,Cyberdyne\n00QX0100,Robert,Smith,bob.smith@acme.com,Acme Inc\n")
+        let tuesday = try night(configuration, file: "tuesday.csv", row: "Bob,Smith,bob.smith@acme.com,Acme,Whitepaper")
+        #expect(try rows(tuesday, "attach.csv").map(\.target) == ["00QX0100"], "the CRM lead, not the pending one")
+        #expect(tuesday.report?.pendingLeads == RunReport.PendingLeads(pending: 0, confirmed: 1, days: 3, notLoadedCount: 0, notLoaded: []))
+        #expect(try history().pendingLeadCount() == 0)
+        #expect(try history().responses(person: "00QX0100").count == 2)
+    }
+
     @Test func underPointOfInterestEveryResponseIsANewLeadAndTheLedgerHasThemAll() throws {
         let configuration = try configuration("poi")
         _ = try night(configuration, file: "monday.csv", row: "Bob,Smith,bob.smith@acme.com,Acme,Webinar")
