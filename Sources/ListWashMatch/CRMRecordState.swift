@@ -101,7 +101,8 @@ public final class PendingLeadMatches: Sendable {
     /// The pending leads found in the export: ListWash id → CRM lead id.
     public var confirmed: [String: String] { found.withLock { $0 } }
 
-    func add(_ key: String, crmID: String) {
+    /// Records that the export shows pending lead `key` as CRM lead `crmID`.
+    public func add(_ key: String, crmID: String) {
         found.withLock { $0[key] = crmID }
     }
 }

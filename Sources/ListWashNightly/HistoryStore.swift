@@ -237,23 +237,24 @@ public final class HistoryStore: Sendable {
 
     /// Writes the unconfirmed leads created at or after `cutoff` as a leads export at `path`
     /// (``Ledger/writePending(to:since:in:)``) and counts the older ones.
-    func writePendingLeads(to path: String, since cutoff: String) throws -> Ledger.PendingCount {
-        try read { db in try Ledger.writePending(to: path, since: cutoff, in: db) }
+    func writePendingLeads(to path: String, since cutoff: String, except shown: [String: String]) throws -> Ledger.PendingCount {
+        try read { db in try Ledger.writePending(to: path, since: cutoff, except: shown, in: db) }
+    }
+
+    /// The entries of `found` (ListWash id → CRM id) whose lead is still pending.
+    func pendingAmong(_ found: [String: String]) throws -> [String: String] {
+        guard !found.isEmpty else { return [:] }
+        return try read { db in
+            var pending: [String: String] = [:]
+            let statement = try db.makeStatement(sql: "SELECT 1 FROM ledger_lead WHERE id = ? AND crm_id IS NULL")
+            for (key, crmID) in found where try Bool.fetchOne(statement, arguments: [key]) != nil { pending[key] = crmID }
+            return pending
+        }
     }
 
     /// How many leads earlier runs created that no CRM export has shown yet.
     public func pendingLeadCount() throws -> Int {
         try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_lead WHERE crm_id IS NULL") ?? 0 }
-    }
-
-    /// Records the CRM ids of pending leads an export shows (ListWash id → CRM id); returns how
-    /// many were pending.
-    @discardableResult
-    public func confirmLeads(_ found: [String: String], runID: String) throws -> Int {
-        guard !found.isEmpty else { return 0 }
-        var confirmed = 0
-        try write("confirm the leads of run \(runID)") { db in confirmed = try Ledger.confirm(found, runID: runID, in: db) }
-        return confirmed
     }
 
     /// Every response the ledger holds of the person with `query` (an email, or a lead's

@@ -111,10 +111,10 @@ public enum Ledger {
     /// How many ids of stale leads a run reports by name.
     static let staleIDsShown = 100
 
-    /// Writes the leads no export has shown yet and that were created at or after `cutoff` (an
-    /// ISO 8601 time) as a leads export the match stage reads (`Lead ID` is the ListWash id),
+    /// Writes the leads no export has shown yet (nor `shown`: ListWash id → CRM id) and that were
+    /// created at or after `cutoff` (an ISO 8601 time) as a leads export the match stage reads (`Lead ID` is the ListWash id),
     /// streamed from the database; counts the older ones, which are no longer matched.
-    static func writePending(to path: String, since cutoff: String, in db: Database) throws -> PendingCount {
+    static func writePending(to path: String, since cutoff: String, except shown: [String: String], in db: Database) throws -> PendingCount {
         var count = PendingCount()
         var writer: CSVTableWriter?
         let rows = try Row.fetchCursor(db, sql: """
@@ -123,6 +123,7 @@ public enum Ledger {
             """)
         while let row = try rows.next() {
             let id: String = row[0], createdAt: String = row[2]
+            guard shown[id] == nil else { continue }
             guard createdAt >= cutoff else {
                 count.stale += 1
                 if count.staleIDs.count < staleIDsShown { count.staleIDs.append(id) }
@@ -230,20 +231,25 @@ struct PendingLeadsFile {
     /// What the run reports of them.
     let summary: RunReport.PendingLeads?
 
-    /// Confirms what the leads export shows, then writes the leads still pending.
+    /// The pending leads the leads export shows by their ListWash id (ListWash id → CRM id),
+    /// confirmed in the run's commit.
+    let shown: [String: String]
+
+    /// Finds what the leads export shows, then writes the leads still pending.
     init(history: HistoryStore, configuration: PipelineConfiguration, runID: String, now: Date, log: DiagnosticLog?) throws {
         guard try history.hasPendingLeads() else {
-            (reference, summary) = (nil, nil)
+            (reference, summary, shown) = (nil, nil, [:])
             return
         }
-        var confirmed = 0
+        var shown: [String: String] = [:]
         if let leads = configuration.leads {
-            confirmed = try history.confirmLeads(try Ledger.confirmations(leadsExport: leads.path, idColumn: leads.idColumn, log: log), runID: runID)
+            shown = try history.pendingAmong(try Ledger.confirmations(leadsExport: leads.path, idColumn: leads.idColumn, log: log))
         }
+        self.shown = shown
         let days = configuration.inbox?.pendingDays ?? 3
         let path = "\(configuration.outputFolder)/\(Self.prefix)\(runID).csv"
-        let count = try history.writePendingLeads(to: path, since: Timestamp.iso8601(now.addingTimeInterval(-Double(days) * 86_400)))
-        summary = RunReport.PendingLeads(pending: count.matched, confirmed: confirmed, days: days, notLoadedCount: count.stale, notLoaded: count.staleIDs)
+        let count = try history.writePendingLeads(to: path, since: Timestamp.iso8601(now.addingTimeInterval(-Double(days) * 86_400)), except: shown)
+        summary = RunReport.PendingLeads(pending: count.matched, confirmed: shown.count, days: days, notLoadedCount: count.stale, notLoaded: count.staleIDs)
         reference = count.matched > 0 ? PipelineConfiguration.Reference(path: path, idColumn: "Lead ID") : nil
     }
 

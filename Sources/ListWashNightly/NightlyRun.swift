@@ -272,6 +272,7 @@ public struct NightlyRun {
         defer { pending.remove() }
         runConfiguration.pendingLeads = pending.reference
         runConfiguration.pendingLeadMatches = shownPending
+        for (key, crmID) in pending.shown { shownPending.add(key, crmID: crmID) }
         let deferred = plan.process.filter { $0.sha256 == nil }.map(\.file.path)
         let hasher = deferred.isEmpty ? nil : BackgroundHasher(paths: deferred)
 
@@ -325,9 +326,9 @@ public struct NightlyRun {
         report.pendingLeads = pending.summary.map { summary in
             // The pending leads the export shows by their fields are confirmed with the run.
             var summary = summary
-            let shown = shownPending.confirmed.count
-            summary.pending -= shown
-            summary.confirmed += shown
+            let byFields = shownPending.confirmed.count - pending.shown.count
+            summary.pending -= byFields
+            summary.confirmed += byFields
             return summary
         }
         report.seconds = (clock.now - started).seconds
