@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import ListWash
 import ListWashCore
+import ListWashMatch
 
 /// The lead ledger in the run history: every lead a successful nightly run asked the CRM to
 /// create (by its ListWash id, with the person's normalized fields), and every response it
@@ -228,17 +229,18 @@ struct PendingLeadsFile {
 
     /// The hidden export, when leads are pending.
     let reference: PipelineConfiguration.Reference?
-    /// What the run reports of them.
-    let summary: RunReport.PendingLeads?
+    /// What the run reports of them, before matching them against the export by their fields.
+    private let found: RunReport.PendingLeads?
 
     /// The pending leads the leads export shows by their ListWash id (ListWash id → CRM id),
     /// confirmed in the run's commit.
     let shown: [String: String]
 
-    /// Finds what the leads export shows, then writes the leads still pending.
-    init(history: HistoryStore, configuration: PipelineConfiguration, runID: String, now: Date, log: DiagnosticLog?) throws {
+    /// Finds what the leads export shows, then writes the leads still pending into `folder`
+    /// (the output root by default).
+    init(history: HistoryStore, configuration: PipelineConfiguration, runID: String, now: Date, log: DiagnosticLog?, folder: String? = nil) throws {
         guard try history.hasPendingLeads() else {
-            (reference, summary, shown) = (nil, nil, [:])
+            (reference, found, shown) = (nil, nil, [:])
             return
         }
         var shown: [String: String] = [:]
@@ -247,14 +249,100 @@ struct PendingLeadsFile {
         }
         self.shown = shown
         let days = configuration.inbox?.pendingDays ?? 3
-        let path = "\(configuration.outputFolder)/\(Self.prefix)\(runID).csv"
+        let path = "\(folder ?? configuration.outputFolder)/\(Self.prefix)\(runID).csv"
         let count = try history.writePendingLeads(to: path, since: Timestamp.iso8601(now.addingTimeInterval(-Double(days) * 86_400)), except: shown)
-        summary = RunReport.PendingLeads(pending: count.matched, confirmed: shown.count, days: days, notLoadedCount: count.stale, notLoaded: count.staleIDs)
+        found = RunReport.PendingLeads(pending: count.matched, confirmed: shown.count, days: days, notLoadedCount: count.stale, notLoaded: count.staleIDs)
         reference = count.matched > 0 ? PipelineConfiguration.Reference(path: path, idColumn: "Lead ID") : nil
+    }
+
+    /// Prepares `configuration` to match the pending leads, and `matches` to collect those the
+    /// export shows (by id already; by fields once the match stage has set up).
+    func apply(to configuration: inout PipelineConfiguration, matches: PendingLeadMatches) {
+        configuration.pendingLeads = reference
+        configuration.pendingLeadMatches = matches
+        for (key, crmID) in shown { matches.add(key, crmID: crmID) }
+    }
+
+    /// What the run reports, once `matches` holds every pending lead the export shows.
+    func summary(_ matches: PendingLeadMatches) -> RunReport.PendingLeads? {
+        found.map { found in
+            var summary = found
+            let byFields = matches.confirmed.count - shown.count
+            summary.pending -= byFields
+            summary.confirmed += byFields
+            return summary
+        }
     }
 
     /// Removes the hidden export.
     func remove() {
         if let reference { try? FileManager.default.removeItem(atPath: reference.path) }
+    }
+}
+
+/// A run by hand (no inbox) that shares a run history's lead ledger (`history:` in the pipeline,
+/// or `--ledger FILE`): it matches its rows against the leads earlier runs created, as a
+/// nightly run does, and records its own creates and responses, so that a list washed on Monday
+/// and another on Tuesday do not both create the same person.
+///
+/// The outputs are committed first (the folder swap), then the ledger, in one transaction; when
+/// the ledger cannot be written the run stops with status 74 and says that the outputs are in
+/// place but not recorded.
+public struct LedgerRun {
+    /// The pipeline (no inbox; an output folder, not a single file).
+    public let configuration: PipelineConfiguration
+    /// The run history whose ledger is shared.
+    public let historyPath: String
+    /// The clock (fixed in tests).
+    public var now: @Sendable () -> Date = { Date() }
+
+    /// A run of `configuration` sharing the ledger of the history at `historyPath`.
+    public init(configuration: PipelineConfiguration, historyPath: String) {
+        self.configuration = configuration
+        self.historyPath = historyPath
+    }
+
+    /// Runs the pipeline, then records it in the ledger.
+    ///
+    /// - Throws: ``ListWashError`` for what stops any run; ``NightlyError`` (`.history`, 74)
+    ///   when the history cannot be used.
+    public func run(log: DiagnosticLog = DiagnosticLog()) throws -> RunReport {
+        guard configuration.outputFile == nil else {
+            throw ListWashError(.usage, "the lead ledger records the load and attach files of an output folder: name a folder with --out, not a file")
+        }
+        do {
+            try FileSystem.createDirectory(FileSystem.folder(of: historyPath))
+        } catch {
+            throw NightlyError(.history, "cannot create the folder of the run history \(historyPath): \(error)", at: SourceLocation(file: historyPath))
+        }
+        let history = try HistoryStore(path: historyPath)
+        let started = now()
+        let runID = RunID.make(at: started, files: [], root: configuration.outputFolder, taken: try history.runIDs())
+        let pending = try PendingLeadsFile(history: history, configuration: configuration, runID: runID, now: started, log: log,
+                                           folder: FileSystem.folder(of: historyPath))
+        defer { pending.remove() }
+        let matches = PendingLeadMatches()
+        var runConfiguration = configuration
+        pending.apply(to: &runConfiguration, matches: matches)
+        var report = try Runner(configuration: runConfiguration, log: log).run()
+        report.pendingLeads = pending.summary(matches)
+        let newRun = HistoryStore.NewRun(id: runID, name: configuration.name, pipeline: configuration.file,
+                                         startedAt: Timestamp.iso8601(started), outputFolder: configuration.outputFolder)
+        // The history lists the run with its inputs and rows (not their hashes: a run by hand
+        // keeps no file from being processed again).
+        let inputs = report.inputs.map { input in
+            RunInput(path: input.path, sha256: nil, bytes: input.bytes, list: ListName.of(fileName: String(input.path.split(separator: "/").last ?? Substring(input.path))), processed: true, rowsIn: input.counts.rowsIn,
+                     rowsOut: Dictionary(uniqueKeysWithValues: Disposition.allCases.map { ($0, input.counts.rowsOut[$0.rawValue] ?? 0) }))
+        }
+        do {
+            try history.beginRun(newRun, inputs: inputs)
+            try history.recordResults(runID: runID, inputs: inputs, reasons: [], histogram: [])
+            try history.commit(runID: runID, seconds: report.seconds, at: now(), createdAt: newRun.startedAt, folder: configuration.outputFolder,
+                               confirming: matches.confirmed)
+        } catch let error as NightlyError {
+            throw NightlyError(.history, "\(error.diagnostic.message); the outputs are in \(configuration.outputFolder), but the lead ledger does not record them: a later run may create these leads again",
+                               at: error.diagnostic.location)
+        }
+        return report
     }
 }

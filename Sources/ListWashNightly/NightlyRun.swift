@@ -38,6 +38,16 @@ public struct NightlyOutcome: Sendable {
     /// The run's output folder, when files were processed.
     public var outputFolder: String?
 
+    /// What a run says of the lead ledger's pending leads.
+    public static func ledgerLines(_ pending: RunReport.PendingLeads) -> [String] {
+        var lines = ["lead ledger: \(pending.pending) lead\(pending.pending == 1 ? "" : "s") of earlier runs not yet in the CRM export (matched like CRM leads); \(pending.confirmed) confirmed by this export"]
+        if pending.notLoadedCount > 0 {
+            let shown = pending.notLoaded.prefix(5).joined(separator: ", ") + (pending.notLoadedCount > 5 ? ", ..." : "")
+            lines.append("warning: \(pending.notLoadedCount) lead\(pending.notLoadedCount == 1 ? "" : "s") created more than \(pending.days) days ago still not in the CRM export (no longer matched): not loaded? \(shown) (listwash history --person ID)")
+        }
+        return lines
+    }
+
     /// The summary printed at the end of a run.
     public var summary: String {
         var lines: [String] = []
@@ -47,13 +57,7 @@ public struct NightlyOutcome: Sendable {
         default:
             lines.append("run \(runID): \(processed.count) new file\(processed.count == 1 ? "" : "s")" + (skipped.isEmpty ? "" : ", \(skipped.count) skipped"))
             if let report { lines.append(report.summary) }
-            if let pending = report?.pendingLeads {
-                lines.append("lead ledger: \(pending.pending) lead\(pending.pending == 1 ? "" : "s") of earlier runs not yet in the CRM export (matched like CRM leads); \(pending.confirmed) confirmed by this export")
-                if pending.notLoadedCount > 0 {
-                    let shown = pending.notLoaded.prefix(5).joined(separator: ", ") + (pending.notLoadedCount > 5 ? ", ..." : "")
-                    lines.append("warning: \(pending.notLoadedCount) lead\(pending.notLoadedCount == 1 ? "" : "s") created more than \(pending.days) days ago still not in the CRM export (no longer matched): not loaded? \(shown) (listwash history --person ID)")
-                }
-            }
+            if let pending = report?.pendingLeads { lines += Self.ledgerLines(pending) }
         }
         for (file, reason) in skipped { lines.append("skipped \(file.path): \(reason)") }
         if let outputFolder { lines.append("report: \(outputFolder)/report.html") }
@@ -270,9 +274,7 @@ public struct NightlyRun {
         runConfiguration.outputFile = nil   // a nightly run writes one file per disposition in its folder
         let pending = try PendingLeadsFile(history: history, configuration: configuration, runID: runID, now: now(), log: LogSetup.diagnostics(to: logger))
         defer { pending.remove() }
-        runConfiguration.pendingLeads = pending.reference
-        runConfiguration.pendingLeadMatches = shownPending
-        for (key, crmID) in pending.shown { shownPending.add(key, crmID: crmID) }
+        pending.apply(to: &runConfiguration, matches: shownPending)
         let deferred = plan.process.filter { $0.sha256 == nil }.map(\.file.path)
         let hasher = deferred.isEmpty ? nil : BackgroundHasher(paths: deferred)
 
@@ -323,14 +325,7 @@ public struct NightlyRun {
 
         report.outputFolder = final
         report.outputFiles.append("report.html")
-        report.pendingLeads = pending.summary.map { summary in
-            // The pending leads the export shows by their fields are confirmed with the run.
-            var summary = summary
-            let byFields = shownPending.confirmed.count - pending.shown.count
-            summary.pending -= byFields
-            summary.confirmed += byFields
-            return summary
-        }
+        report.pendingLeads = pending.summary(shownPending)
         report.seconds = (clock.now - started).seconds
         try FileSystem.write(try report.json(), to: "\(staged)/report.json")
         try beforeStep?(.results)

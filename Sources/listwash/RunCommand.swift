@@ -44,6 +44,9 @@ struct RunCommand: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Show a progress bar (default: when standard error is a terminal).")
     var progress: Bool?
 
+    @Option(help: "A run history whose lead ledger this run by hand shares (default: the pipeline's history:, if it names one): rows match the leads earlier runs created, and this run's leads are recorded.")
+    var ledger: String?
+
     func run() throws {
         try reportingErrors {
             var overrides = RunOverrides()
@@ -73,6 +76,12 @@ struct RunCommand: ParsableCommand {
             }
             if force || logFile != nil {
                 throw ListWashError(.usage, "--force and --log-file apply to nightly runs: name an inbox under inbox: in the pipeline file or with --inbox DIR")
+            }
+            if let history = ledger ?? configuration.historyPath {
+                let report = try LedgerRun(configuration: configuration, historyPath: history).run(log: StandardError.log())
+                print(report.summary)
+                if let pending = report.pendingLeads { print(NightlyOutcome.ledgerLines(pending).joined(separator: "\n")) }
+                return
             }
             let report = try Runner(configuration: configuration, log: StandardError.log()).run()
             print(report.summary)

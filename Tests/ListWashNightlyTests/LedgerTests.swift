@@ -129,4 +129,38 @@ import Testing
         #expect(later.summary.contains("warning: 1 lead created more than 2 days ago still not in the CRM export (no longer matched): not loaded? \(key)"), "\(later.summary)")
         #expect(scratch.read("out/\(later.runID)/report.json").contains("\"not_loaded\" : [\n      \"\(key)\""))
     }
+
+    /// Two acquired lists washed by hand on two days, sharing a ledger: Bob is created once.
+    @Test func runsByHandShareTheLedgerNamedByThePipelineOrAFlag() throws {
+        _ = try configuration("hybrid")
+        scratch.write("monday.csv", "First Name,Last Name,Email,Company,Campaign\nBob,Smith,bob.smith@acme.com,Acme,Expo\n")
+        scratch.write("tuesday.csv", "First Name,Last Name,Email,Company,Campaign\nRobert,Smith,bob.smith@acme.com,Acme Inc,Trade show\n")
+        scratch.write("hand.yaml", """
+            name: by-hand
+            references: {leads: crm/leads.csv}
+            method: unique
+            history: ledger/listwash-history.sqlite
+            stages: [normalize, dedupe, match, decide]
+            """)
+        let monday = try listwash(["run", "hand.yaml", "--input", "monday.csv", "--out", "mon"], in: scratch.path)
+        #expect(monday.status == 0, "\(monday.err)")
+        let key = try #require(try readCSV("\(scratch.path)/mon/load.csv").rows.first?.last { $0.hasPrefix("LW") })
+        let tuesday = try listwash(["run", "hand.yaml", "--input", "tuesday.csv", "--out", "tue"], in: scratch.path)
+        #expect(tuesday.status == 0, "\(tuesday.err)")
+        #expect(tuesday.out.contains("lead ledger: 1 lead of earlier runs not yet in the CRM export"), "\(tuesday.out)")
+        #expect(try readCSV("\(scratch.path)/tue/load.csv").rows.isEmpty, "no second lead for Bob")
+        let attached = try readCSV("\(scratch.path)/tue/attach.csv")
+        let target = try #require(attached.header.firstIndex(of: "listwash_target_id"))
+        #expect(attached.rows.map { $0[target] } == [key])
+        let history = try HistoryStore(path: "\(scratch.path)/ledger/listwash-history.sqlite")
+        #expect(try history.responses(person: "bob.smith@acme.com").map(\.campaign) == ["Expo", "Trade show"])
+        #expect(try history.runs().map(\.rowsIn) == [1, 1])
+
+        // --ledger names one for a pipeline without history:.
+        scratch.write("plain.yaml", "name: plain\nreferences: {leads: crm/leads.csv}\nmethod: unique\nstages: [normalize, dedupe, match, decide]\n")
+        let flagged = try listwash(["run", "plain.yaml", "--input", "tuesday.csv", "--out", "wed", "--ledger", "ledger/listwash-history.sqlite"], in: scratch.path)
+        #expect(flagged.status == 0, "\(flagged.err)")
+        #expect(try readCSV("\(scratch.path)/wed/attach.csv").rows.count == 1, "Robert attaches to Bob's lead again")
+        #expect(try history.responses(person: "bob.smith@acme.com").count == 3)
+    }
 }
