@@ -190,7 +190,7 @@ public struct RunReport: Codable, Sendable {
             lines.append(line)
         }
         if !warnings.isEmpty { lines.append("\(warnings.count) warning\(warnings.count == 1 ? "" : "s") (see report.json)") }
-        lines.append("outputs: \(outputFolder)/ (\(outputFiles.joined(separator: ", ")))")
+        lines.append(outputFolder.isEmpty ? "output: \(outputFiles.joined(separator: ", "))" : "outputs: \(outputFolder)/ (\(outputFiles.joined(separator: ", ")))")
         return lines.joined(separator: "\n")
     }
 

@@ -144,6 +144,7 @@ public struct Runner {
                 try FileSystem.write(try report.json(), to: sink.stagedPath("report.json"))
                 try Interruption.shared.commit(sink.stagingDirectory) { try sink.commit(extraFiles: ["report.json"]) }
             } else {
+                report.outputFolder = ""   // one file, named as given
                 report.outputFiles = [configuration.outputFile ?? ""]
                 try Interruption.shared.commit(sink.stagingDirectory) { try sink.commit() }
             }

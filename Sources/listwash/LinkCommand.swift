@@ -31,6 +31,7 @@ struct LinkCommand: ParsableCommand {
             let model = try configuration.matchModel()
             let idColumn = id ?? configuration.contacts?.idColumn ?? configuration.leads?.idColumn
             configuration.removeStages(from: ["dedupe", "match"])
+            configuration.name = "link"
             configuration.inputs = [.init(path: input)]
             configuration.outputFile = out
             let log = StandardError.log()

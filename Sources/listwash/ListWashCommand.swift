@@ -13,8 +13,16 @@ struct ListWashCommand: ParsableCommand {
     )
 
     /// Handles Ctrl-C and SIGTERM (``Interruption``) before any thread starts, then runs the command.
+    /// The subcommands' names, for `listwash help NAME`.
+    static var commandNames: [String] { configuration.subcommands.compactMap { $0.configuration.commandName } }
+
     static func main() {
         Interruption.shared.start { StandardErrorLine.shared.finish(with: $0) }
+        // `listwash help bogus` would print the overview and succeed: name the mistake instead.
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.count > 1, arguments[0] == "help", !commandNames.contains(arguments[1]) {
+            exit(withError: ValidationError("unknown command '\(arguments[1])'; the commands are: \(commandNames.joined(separator: ", "))"))
+        }
         main(nil)
     }
 }

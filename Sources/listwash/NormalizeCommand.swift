@@ -26,7 +26,7 @@ struct NormalizeCommand: ParsableCommand {
             if output == "-" {
                 // The rows went to standard output; the summary goes beside them, on standard error.
                 let lines = report.summary.split(separator: "\n", omittingEmptySubsequences: false)
-                    .map { $0.hasPrefix("outputs:") ? "outputs: standard output" : String($0) }
+                    .map { $0.hasPrefix("output:") ? "output: standard output" : String($0) }
                 StandardError.write(lines.joined(separator: "\n"))
             } else {
                 print(report.summary)

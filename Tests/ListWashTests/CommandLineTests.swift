@@ -80,6 +80,14 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: "\(scratch.path)/elsewhere/load.csv"))
     }
 
+    /// `listwash help NAME` for a command that does not exist is a mistake (64), not the overview.
+    @Test func helpForAnUnknownCommandIsAnError() throws {
+        let result = try listwash(["help", "bogus"], in: scratch.path)
+        #expect(result.status == 64)
+        #expect(result.err.hasPrefix("Error: unknown command 'bogus'; the commands are: run, check, dedupe, normalize, link"), "\(result.err)")
+        #expect(try listwash(["help", "dedupe"], in: scratch.path).status == 0)
+    }
+
     @Test func exitStatusesAreDistinct() throws {
         scratch.write("in.csv", "email\na@b.com\n")
         scratch.write("good.yaml", "inputs: [in.csv]\noutput: {folder: out}")

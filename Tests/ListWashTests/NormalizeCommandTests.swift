@@ -26,7 +26,7 @@ import Testing
         #expect(result.status == 0)
         #expect(result.out == Self.expected)
         #expect(result.err.hasPrefix("normalize: 3 rows in from 1 file in "))
-        #expect(result.err.hasSuffix("outputs: standard output\n"))
+        #expect(result.err.hasSuffix("output: standard output\n"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path) == ["in.csv"])
     }
 
