@@ -285,17 +285,9 @@ public struct NightlyRun {
         runner.approveLists = { try listCheck.check($0) }
         let sizes = plan.process.map(\.file.size)
         let bar = ProgressBar(total: sizes.reduce(0, +), enabled: options.progress)
-        var finishedBytes = 0, currentPath = "", currentBytes = 0
         var report: RunReport
         do {
-            report = try runner.run { path, bytes in
-                if path != currentPath {
-                    finishedBytes += currentBytes
-                    currentPath = path
-                }
-                currentBytes = bytes
-                bar?.update(finishedBytes + bytes)
-            }
+            report = try runner.run(progress: bar?.reading())
             bar?.finish()
         } catch {
             bar?.finish()

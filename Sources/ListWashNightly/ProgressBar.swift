@@ -29,8 +29,22 @@ public final class ProgressBar: Sendable {
             last = now
             return true
         }
-        guard due else { return }
+        guard due || done >= total else { return }   // the last step is always drawn
         output.setStatus(Self.render(done: done, total: total, elapsed: now - started))
+    }
+
+    /// A `Runner.run(progress:)` callback: the bytes read of each input in turn (a callback per
+    /// run; it keeps which file it is in).
+    public func reading() -> (String, Int) -> Void {
+        var finished = 0, currentPath = "", currentBytes = 0
+        return { [self] path, bytes in
+            if path != currentPath {
+                finished += currentBytes
+                currentPath = path
+            }
+            currentBytes = bytes
+            update(finished + bytes)
+        }
     }
 
     /// Removes the bar.
@@ -44,6 +58,10 @@ public final class ProgressBar: Sendable {
         let width = 20
         let filled = Int(fraction * Double(width))
         let seconds = Int(elapsed.components.seconds)
+        // Reading is done, the run is not: say what it does now rather than stand at 100%.
+        if done >= total {
+            return String(format: "read %.1f MB in %d:%02d; now matching, deciding and writing ...", Double(total) / 1e6, seconds / 60, seconds % 60)
+        }
         return String(format: "[%@%@] %3d%%  %.1f of %.1f MB  %d:%02d elapsed",
                       String(repeating: "#", count: filled), String(repeating: ".", count: width - filled),
                       Int(fraction * 100), Double(done) / 1e6, Double(total) / 1e6, seconds / 60, seconds % 60)

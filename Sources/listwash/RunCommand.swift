@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import ListWash
 import ListWashNightly
@@ -83,7 +84,17 @@ struct RunCommand: ParsableCommand {
                 if let pending = report.pendingLeads { print(NightlyOutcome.ledgerLines(pending).joined(separator: "\n")) }
                 return
             }
-            let report = try Runner(configuration: configuration, log: StandardError.log()).run()
+            // A run by hand shows its progress too, on a terminal (or with --progress).
+            let sizes = configuration.inputs.map { input in (try? FileManager.default.attributesOfItem(atPath: input.path)[.size] as? Int) ?? 0 }
+            let bar = ProgressBar(total: sizes.reduce(0, +), enabled: progress)
+            let report: RunReport
+            do {
+                report = try Runner(configuration: configuration, log: StandardError.log()).run(progress: bar?.reading())
+                bar?.finish()
+            } catch {
+                bar?.finish()
+                throw error
+            }
             print(report.summary)
         }
     }
