@@ -25,7 +25,7 @@ struct DedupeCommand: ParsableCommand {
             configuration.outputFile = out
             configuration.outputFormat = out.hasSuffix(".jsonl") ? .jsonl : .csv
             let report = try Runner(configuration: configuration, log: StandardError.log()).run()
-            print(report.summary)
+            print(CommandSummary.dedupe(report))
         }
     }
 }

@@ -36,8 +36,11 @@ struct LinkCommand: ParsableCommand {
             configuration.outputFile = out
             let log = StandardError.log()
             let link = MatchStage(name: "link", model: model, contacts: .init(path: reference, idColumn: idColumn), leads: nil, accounts: nil, log: log)
-            let report = try Runner(configuration: configuration, log: log, extraStages: [link]).run()
-            print(report.summary)
+            var runner = Runner(configuration: configuration, log: log, extraStages: [link])
+            let linked = LinkedRows()
+            runner.observers = [linked]
+            let report = try runner.run()
+            print(CommandSummary.link(report, reference: reference, linked: linked.linked))
         }
     }
 }

@@ -25,11 +25,11 @@ struct NormalizeCommand: ParsableCommand {
             let report = try Runner(configuration: configuration, log: StandardError.log()).run()
             if output == "-" {
                 // The rows went to standard output; the summary goes beside them, on standard error.
-                let lines = report.summary.split(separator: "\n", omittingEmptySubsequences: false)
+                let lines = CommandSummary.normalize(report).split(separator: "\n", omittingEmptySubsequences: false)
                     .map { $0.hasPrefix("output:") ? "output: standard output" : String($0) }
                 StandardError.write(lines.joined(separator: "\n"))
             } else {
-                print(report.summary)
+                print(CommandSummary.normalize(report))
             }
         }
     }

@@ -80,6 +80,23 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: "\(scratch.path)/elsewhere/load.csv"))
     }
 
+    /// `dedupe` and `link` say what they did (people, repeats, links), not the dispositions of `run`.
+    @Test func dedupeAndLinkSummariesSayWhatTheyDid() throws {
+        let dedupe = try listwash(["dedupe", "examples/acquired-list.csv", "--out", "\(scratch.path)/d.csv"], in: packageRoot)
+        #expect(dedupe.status == 0, "\(dedupe.err)")
+        #expect(dedupe.out.hasPrefix("dedupe: 25 rows of examples/acquired-list.csv in "), "\(dedupe.out)")
+        #expect(dedupe.out.contains(" s: 18 people; 4 rows repeat another row's person, 0 possible duplicates to review, 3 rejected ("), "\(dedupe.out)")
+        #expect(dedupe.out.hasSuffix("output: \(scratch.path)/d.csv\n"))
+        let link = try listwash(["link", "examples/crm/contacts.csv", "examples/acquired-list.csv", "--out", "\(scratch.path)/l.csv"], in: packageRoot)
+        #expect(link.status == 0, "\(link.err)")
+        #expect(link.out.hasPrefix("link: 25 rows of examples/acquired-list.csv against examples/crm/contacts.csv in "), "\(link.out)")
+        // Every row is linked, to review, not found or rejected; the linked ones carry a match id.
+        let (header, rows) = try readCSV("\(scratch.path)/l.csv")
+        let matchID = try #require(header.firstIndex(of: "listwash_match_id"))
+        let linked = rows.filter { !$0[matchID].isEmpty }.count
+        #expect(link.out.contains(" s: \(linked) linked to a row of examples/crm/contacts.csv, 0 possible matches to review, \(22 - linked) not found, 3 rejected ("), "\(link.out)")
+    }
+
     /// `listwash help NAME` for a command that does not exist is a mistake (64), not the overview.
     @Test func helpForAnUnknownCommandIsAnError() throws {
         let result = try listwash(["help", "bogus"], in: scratch.path)
