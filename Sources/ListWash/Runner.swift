@@ -98,6 +98,10 @@ public struct Runner {
     /// from which a list that earlier runs applied has disappeared).
     public var approveLists: (([RunReport.AppliedList]) throws -> Void)?
 
+    /// Further files for the output folder, made from the finished report (file name and text):
+    /// written beside report.json and committed with the run (a run by hand adds report.html).
+    public var extraOutputs: ((RunReport) throws -> [(name: String, text: String)])?
+
     /// A runner for `configuration` whose warnings go to `log`.
     public init(configuration: PipelineConfiguration, log: DiagnosticLog = DiagnosticLog(), extraStages: [any Stage] = []) {
         self.configuration = configuration
@@ -141,8 +145,11 @@ public struct Runner {
             report.suppressionLists = appliedLists
             report.seconds = (clock.now - started).seconds
             if configuration.outputFile == nil {
+                let extra = try extraOutputs?(report) ?? []
+                report.outputFiles += extra.map(\.name)
+                for (name, text) in extra { try FileSystem.write(text, to: sink.stagedPath(name)) }
                 try FileSystem.write(try report.json(), to: sink.stagedPath("report.json"))
-                try Interruption.shared.commit(sink.stagingDirectory) { try sink.commit(extraFiles: ["report.json"]) }
+                try Interruption.shared.commit(sink.stagingDirectory) { try sink.commit(extraFiles: ["report.json"] + extra.map(\.name)) }
             } else {
                 report.outputFolder = ""   // one file, named as given
                 report.outputFiles = [configuration.outputFile ?? ""]

@@ -50,6 +50,17 @@ public struct RunSummary: Sendable, Equatable {
 
 /// One input file of a run.
 public struct RunInput: Sendable, Equatable {
+    /// The inputs of a run by hand as its report gives them: processed, rows per disposition,
+    /// their list named after the file (no hash: such a run keeps no file from being processed
+    /// again).
+    static func processed(by report: RunReport) -> [RunInput] {
+        report.inputs.map { input in
+            RunInput(path: input.path, sha256: nil, bytes: input.bytes, list: ListName.of(fileName: String(input.path.split(separator: "/").last ?? Substring(input.path))),
+                     processed: true, rowsIn: input.counts.rowsIn,
+                     rowsOut: Dictionary(uniqueKeysWithValues: Disposition.allCases.map { ($0, input.counts.rowsOut[$0.rawValue] ?? 0) }))
+        }
+    }
+
     /// The file's path when the run found it.
     public var path: String
     /// SHA-256 of its content (hex).

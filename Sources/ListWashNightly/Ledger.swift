@@ -328,12 +328,7 @@ public struct LedgerRun {
         report.pendingLeads = pending.summary(matches)
         let newRun = HistoryStore.NewRun(id: runID, name: configuration.name, pipeline: configuration.file,
                                          startedAt: Timestamp.iso8601(started), outputFolder: configuration.outputFolder)
-        // The history lists the run with its inputs and rows (not their hashes: a run by hand
-        // keeps no file from being processed again).
-        let inputs = report.inputs.map { input in
-            RunInput(path: input.path, sha256: nil, bytes: input.bytes, list: ListName.of(fileName: String(input.path.split(separator: "/").last ?? Substring(input.path))), processed: true, rowsIn: input.counts.rowsIn,
-                     rowsOut: Dictionary(uniqueKeysWithValues: Disposition.allCases.map { ($0, input.counts.rowsOut[$0.rawValue] ?? 0) }))
-        }
+        let inputs = RunInput.processed(by: report)
         do {
             try history.beginRun(newRun, inputs: inputs)
             try history.recordResults(runID: runID, inputs: inputs, reasons: [], histogram: [])

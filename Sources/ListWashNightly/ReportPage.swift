@@ -8,11 +8,28 @@ public struct ReportPage: Sendable {
     public var run: RunDetail
     /// The run's report (warnings, stages, method).
     public var report: RunReport?
-    /// The vendor scorecard across runs.
-    public var scorecard: [ListScore]
+    /// The vendor scorecard across runs (`nil`: a run by hand, which has no history).
+    public var scorecard: [ListScore]?
+
+    /// The page of a run by hand (no history: no scorecard), from its report and the reasons
+    /// and match scores `tally` (a ``RunObserver`` of the run) counted.
+    public init(report: RunReport, tally: RunObserver.Tally) {
+        let inputs = RunInput.processed(by: report)
+        var reasons: [ReasonCount] = []
+        for input in inputs {
+            for (disposition, counts) in tally.reasons[input.path] ?? [:] {
+                for (reason, rows) in counts { reasons.append(ReasonCount(list: input.list, disposition: disposition, reason: reason, rows: rows)) }
+            }
+        }
+        let summary = RunSummary(id: "by hand", name: report.name, pipeline: report.pipeline, startedAt: report.startedAt, finishedAt: nil, status: .succeeded,
+                                 exitStatus: 0, message: nil, seconds: report.seconds, outputFolder: report.outputFolder, files: inputs.count, skipped: 0,
+                                 rowsIn: report.totals.rowsIn,
+                                 rowsOut: Dictionary(uniqueKeysWithValues: Disposition.allCases.map { ($0, report.totals.rowsOut[$0.rawValue] ?? 0) }))
+        self.init(run: RunDetail(summary: summary, inputs: inputs, reasons: NightlyRun.merged(reasons), histogram: tally.histogram), report: report, scorecard: nil)
+    }
 
     /// A page for `run`.
-    public init(run: RunDetail, report: RunReport?, scorecard: [ListScore]) {
+    public init(run: RunDetail, report: RunReport?, scorecard: [ListScore]?) {
         self.run = run
         self.report = report
         self.scorecard = scorecard
@@ -141,6 +158,7 @@ public struct ReportPage: Sendable {
 
     private var scorecardSection: String {
         var html = "<section id=\"scorecard\"><h2>List vendor scorecard (all runs)</h2>\n"
+        guard let scorecard else { return "" }
         guard !scorecard.isEmpty else { return html + "<p class=\"note\">No list processed yet.</p></section>\n" }
         html += "<table><tr><th>list</th><th class=\"num\">runs</th><th class=\"num\">files</th><th class=\"num\">rows</th><th>invalid share</th><th>duplicate share</th><th>suppressed share</th><th>last seen</th></tr>\n"
         for score in scorecard {

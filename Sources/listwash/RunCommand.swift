@@ -89,7 +89,12 @@ struct RunCommand: ParsableCommand {
             let bar = ProgressBar(total: sizes.reduce(0, +), enabled: progress)
             let report: RunReport
             do {
-                report = try Runner(configuration: configuration, log: StandardError.log()).run(progress: bar?.reading())
+                // The run's page, as a nightly run has: funnel, reasons, match scores, inputs.
+                let observer = RunObserver()
+                var runner = Runner(configuration: configuration, log: StandardError.log())
+                runner.observers = [observer]
+                runner.extraOutputs = { [("report.html", ReportPage(report: $0, tally: observer.counts).html)] }
+                report = try runner.run(progress: bar?.reading())
                 bar?.finish()
             } catch {
                 bar?.finish()

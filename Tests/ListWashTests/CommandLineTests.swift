@@ -29,8 +29,11 @@ import Testing
         let result = try listwash(["run", "p.yaml"], in: scratch.path)
         #expect(result.status == 0, "\(result.err)")
         #expect(scratch.contents("") == ["in.csv", "out", "p.yaml"])
-        #expect(scratch.contents("out") == ["attach.csv", "duplicate.csv", "load.csv", "notes.txt", "rejected.csv", "report.json", "review.csv", "suppressed.csv"])
+        #expect(scratch.contents("out") == ["attach.csv", "duplicate.csv", "load.csv", "notes.txt", "rejected.csv", "report.html", "report.json", "review.csv", "suppressed.csv"])
         #expect(scratch.read("out/notes.txt") == "mine")
+        // A run by hand has its page too: the funnel and the reasons, no scorecard (no history).
+        let page = scratch.read("out/report.html")
+        #expect(page.contains("run by hand") && page.contains("Funnel: from rows in to rows loaded") && !page.contains("scorecard"), "\(page.prefix(300))")
 
         // The working folder cannot be replaced: refused before anything is read.
         let here = try listwash(["run", "p.yaml", "--out", "."], in: scratch.path)
