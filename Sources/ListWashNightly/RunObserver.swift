@@ -35,6 +35,9 @@ public final class RunObserver: Stage {
 
     public var name: String { "observe" }
 
+    /// Counts batch by batch into one tally under a lock: on all cores, in any order.
+    public var runsConcurrently: Bool { true }
+
     /// Everything counted so far.
     public var counts: Tally { tally.withLock { $0 } }
 
