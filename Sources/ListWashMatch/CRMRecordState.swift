@@ -61,11 +61,7 @@ struct CRMStateColumns: Sendable {
     /// Record `row`'s state; `id` is its CRM id.
     func state(_ batch: RecordBatch, row: Int, id: String) -> CRMRecordState {
         func value(_ column: Int?) -> String {
-            guard let column else { return "" }
-            var text = Substring(batch.value(row, column: column))
-            while text.first?.isWhitespace == true { text.removeFirst() }
-            while text.last?.isWhitespace == true { text.removeLast() }
-            return String(text)
+            column.map { batch.value(row, column: $0).trimmingSpaces } ?? ""
         }
         return CRMRecordState(owner: value(owner), standing: Self.standing(status: value(status), isConverted: value(isConverted),
                                                                            convertedContact: value(convertedContact), lifecycle: value(lifecycle), id: id),

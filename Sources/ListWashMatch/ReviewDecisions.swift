@@ -142,11 +142,11 @@ public struct ReviewDecisions: Sendable {
 }
 
 extension String {
-    /// The text without leading and trailing spaces and tabs.
+    /// The text without leading and trailing white space (a CRM export's cell, a reviewer's answer).
     var trimmingSpaces: String {
         var text = Substring(self)
-        while text.first == " " || text.first == "\t" { text.removeFirst() }
-        while text.last == " " || text.last == "\t" { text.removeLast() }
+        while text.first?.isWhitespace == true { text.removeFirst() }
+        while text.last?.isWhitespace == true { text.removeLast() }
         return String(text)
     }
 }
