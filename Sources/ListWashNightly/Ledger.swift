@@ -56,11 +56,13 @@ public enum Ledger {
         );
         """
 
-    /// The output columns a ledger row is made of, by their role in it.
-    static let columns = [
-        "listwash_action", "listwash_target_id", "listwash_external_id", "listwash_source", "listwash_row", "listwash_list",
-        "listwash_campaign", "listwash_response_date", "listwash_first_name", "listwash_last_name", "listwash_email",
-        "listwash_phone", "listwash_company", "listwash_zip", "listwash_state", "listwash_owner", "listwash_queue",
+    /// The `ledger_lead` columns a created lead's row fills, in the table's order, with the
+    /// output column each is read from.
+    static let leadFields: [(column: String, output: String)] = [
+        ("source", "listwash_source"), ("row", "listwash_row"), ("list", "listwash_list"), ("campaign", "listwash_campaign"),
+        ("response_date", "listwash_response_date"), ("first_name", "listwash_first_name"), ("last_name", "listwash_last_name"),
+        ("email", "listwash_email"), ("phone", "listwash_phone"), ("company", "listwash_company"), ("zip", "listwash_zip"),
+        ("state", "listwash_state"), ("owner", "listwash_owner"), ("queue", "listwash_queue"),
     ]
 
     /// Inserts the `load` and `attach` rows of a run's output folder (CSV or JSON Lines) into the ledger:
@@ -68,33 +70,36 @@ public enum Ledger {
     /// again, keeps its first run), a response per row. Rows without a lead decision (a
     /// pipeline without a `decide` stage) are left out.
     static func record(runID: String, createdAt: String, folder: String, in db: Database) throws {
-        let lead = try db.makeStatement(sql: """
-            INSERT OR IGNORE INTO ledger_lead (id, run_id, created_at, source, row, list, campaign, response_date, first_name, last_name,
-                email, phone, company, zip, state, owner, queue) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        let leadColumns = ["id", "run_id", "created_at"] + leadFields.map(\.column)
+        let lead = try db.makeStatement(sql: "INSERT OR IGNORE INTO ledger_lead (\(leadColumns.joined(separator: ", "))) VALUES (\(leadColumns.map { _ in "?" }.joined(separator: ", ")))")
         let response = try db.makeStatement(sql: """
             INSERT INTO ledger_response (run_id, source, row, action, target, list, campaign, response_date, email, owner)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
+        let outputs = ["listwash_action", "listwash_target_id", "listwash_external_id"] + leadFields.map(\.output)
         for disposition in [Disposition.load, .attach] {
             let files = OutputFormat.allCases.map { (format: $0, path: "\(folder)/\(disposition.fileName(extension: $0.rawValue))") }
             guard let (format, path) = files.first(where: { FileSystem.exists($0.path) }) else { continue }
             let reader: any RecordReader = format == .jsonl ? try JSONLinesReader(path: path) : try CSVReader(path: path)
-            let positions = columns.map { name in reader.header.firstIndex(of: name) }
-            guard positions[0] != nil else { continue }
+            let position = Dictionary(outputs.compactMap { name in reader.header.firstIndex(of: name).map { (name, $0) } }, uniquingKeysWith: { first, _ in first })
+            // A pipeline without a decide stage asks the CRM for nothing: no ledger rows.
+            guard position["listwash_action"] != nil else { continue }
             let schema = Schema(source: path, columns: reader.header, roles: [:])
             while let batch = try reader.nextBatch(schema: schema, layout: OutputLayout()) {
                 for row in 0..<batch.count where batch.isOpen(row) {
-                    let v = positions.map { $0.map { batch.value(row, column: $0) } ?? "" }
-                    let (action, target, key) = (v[0], v[1], v[2])
+                    func field(_ name: String) -> String { position[name].map { batch.value(row, column: $0) } ?? "" }
+                    let action = field("listwash_action"), target = field("listwash_target_id"), key = field("listwash_external_id")
                     guard !action.isEmpty else { continue }
-                    let owner = v[15].isEmpty ? v[16] : v[15]
-                    let rowNumber = Int(v[4]) ?? 0
+                    let source = field("listwash_source"), rowNumber = Int(field("listwash_row")) ?? 0
                     if !key.isEmpty {
-                        try lead.execute(arguments: [key, runID, createdAt, v[3], rowNumber, v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15], v[16]])
+                        let values: [(any DatabaseValueConvertible)?] = leadFields.map { $0.column == "row" ? rowNumber as any DatabaseValueConvertible : field($0.output) }
+                        try lead.execute(arguments: StatementArguments([key, runID, createdAt] + values))
                     }
-                    let lead = key.isEmpty ? (target.hasPrefix("new:") ? String(target.dropFirst(4)) : target) : key
-                    try response.execute(arguments: [runID, v[3], rowNumber, action, lead, v[5], v[6], v[7], v[10], owner])
+                    // The lead a response belongs to: its own when it creates one, else its target.
+                    let belongsTo = key.isEmpty ? (target.hasPrefix("new:") ? String(target.dropFirst(4)) : target) : key
+                    let owner = field("listwash_owner").isEmpty ? field("listwash_queue") : field("listwash_owner")
+                    try response.execute(arguments: [runID, source, rowNumber, action, belongsTo, field("listwash_list"), field("listwash_campaign"),
+                                                     field("listwash_response_date"), field("listwash_email"), owner])
                 }
             }
         }
