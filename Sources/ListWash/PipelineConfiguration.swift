@@ -112,9 +112,9 @@ public struct PipelineConfiguration: Sendable {
     /// Accounts exported from the CRM.
     public var accounts: Reference?
     /// Leads ListWash asked the CRM to create in earlier runs that its export does not show
-    /// yet: the nightly run writes them from its ledger, and the match stage matches them after
-    /// the CRM's leads.
-    public var pendingLeads: Reference?
+    /// yet: a run that shares a ledger reads them from it, and the match stage matches them
+    /// after the CRM's leads.
+    public var pendingLeads: PendingLeads?
     /// Where the match stage reports the pending leads the leads export shows (by their fields).
     public var pendingLeadMatches: PendingLeadMatches?
     /// The suppression-list folder.

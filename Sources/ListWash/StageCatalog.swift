@@ -94,7 +94,7 @@ enum StageCatalog {
             reference.map { MatchStage.Reference(path: $0.path, idColumn: $0.idColumn) }
         }
         return MatchStage(model: model, contacts: reference(configuration.contacts), leads: reference(configuration.leads), accounts: reference(configuration.accounts),
-                          pending: reference(configuration.pendingLeads), pendingMatches: configuration.pendingLeadMatches, decisions: try configuration.reviewDecisions())
+                          pending: configuration.pendingLeads, pendingMatches: configuration.pendingLeadMatches, decisions: try configuration.reviewDecisions())
     }
 
     /// The decide stage reads what dedupe and match found: without dedupe a repeat response

@@ -125,6 +125,53 @@ public struct FeatureColumn: Sendable {
 
     /// Bytes held.
     public var byteCount: Int { bytes.count + ends.count * 4 }
+
+    /// Appends the column to `out`: its value count and byte count (UInt32, little-endian), the
+    /// values' ends, then their bytes (read back by ``init(decoding:at:)``).
+    func encode(into out: inout [UInt8]) {
+        ColumnCodec.append(UInt32(truncatingIfNeeded: ends.count), to: &out)
+        ColumnCodec.append(UInt32(truncatingIfNeeded: bytes.count), to: &out)
+        for end in ends { ColumnCodec.append(end, to: &out) }
+        out.append(contentsOf: bytes)
+    }
+
+    /// Reads a column that ``encode(into:)`` wrote at `offset` of `data`, and moves `offset`
+    /// past it.
+    ///
+    /// - Throws: ``ColumnCodec/Malformed`` when `data` ends early or the ends are out of order.
+    init(decoding data: UnsafeRawBufferPointer, at offset: inout Int) throws {
+        let count = Int(try ColumnCodec.read(data, at: &offset)), byteCount = Int(try ColumnCodec.read(data, at: &offset))
+        guard count <= (data.count - offset) / 4, byteCount <= data.count - offset - 4 * count else { throw ColumnCodec.Malformed() }
+        var ends = [UInt32](repeating: 0, count: count)
+        var previous: UInt32 = 0
+        for index in 0..<count {
+            let end = data.loadUnaligned(fromByteOffset: offset + 4 * index, as: UInt32.self).littleEndian
+            guard end >= previous, Int(end) <= byteCount else { throw ColumnCodec.Malformed() }
+            ends[index] = end
+            previous = end
+        }
+        guard Int(previous) == byteCount else { throw ColumnCodec.Malformed() }
+        offset += 4 * count
+        self.ends = ends
+        bytes = Array(data[offset..<(offset + byteCount)])
+        offset += byteCount
+    }
+}
+
+/// The little-endian integers of encoded columns (see ``FeatureColumn/encode(into:)``).
+enum ColumnCodec {
+    /// Encoded data that ends early or contradicts itself.
+    struct Malformed: Error {}
+
+    static func append(_ value: UInt32, to out: inout [UInt8]) {
+        withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) }
+    }
+
+    static func read(_ data: UnsafeRawBufferPointer, at offset: inout Int) throws -> UInt32 {
+        guard offset >= 0, offset + 4 <= data.count else { throw Malformed() }
+        defer { offset += 4 }
+        return data.loadUnaligned(fromByteOffset: offset, as: UInt32.self).littleEndian
+    }
 }
 
 /// Hashes of byte strings for blocking keys and frequency tables.

@@ -59,16 +59,38 @@ public struct FeatureSet: Sendable {
     /// - Parameter label: the text that identifies a record in outputs (an id column's value).
     public mutating func add(_ batch: RecordBatch, includeSettled: Bool = false, label: ((RecordBatch, Int) -> String)? = nil, names: NameNormalizer) {
         let rows = (0..<batch.count).filter { includeSettled || batch.isOpen($0) }
-        // Column by column, each out of the set while its values are added.
+        let sources = columnNames.map { ColumnSource.resolve($0, in: batch) }
+        addValues(count: rows.count, names: names) { column, record, body in sources[column].withValue(in: batch, row: rows[record], body) }
+        for row in rows {
+            sequences.append(batch.sequence(row))
+            if let label { labels.append(label(batch, row)) }
+        }
+    }
+
+    /// Adds the leads `range` of `pending`, labelled with their ListWash ids and numbered by
+    /// their position (a model column a segment does not keep is missing).
+    mutating func add(_ pending: PendingLeads, range: Range<Int>, names: NameNormalizer) {
+        let sources = columnNames.map { pending.column($0) }
+        addValues(count: range.count, names: names) { column, record, body in
+            sources[column].map { $0.withValue(range.lowerBound + record, body) } ?? body(UnsafeBufferPointer(start: nil, count: 0))
+        }
+        sequences.append(contentsOf: range)
+        labels.append(contentsOf: pending.ids[range])
+    }
+
+    /// Appends `count` records, column by column (each out of the set while its values are
+    /// added): `value(column, record, body)` calls `body` with the record's value of the column.
+    private mutating func addValues(count: Int, names: NameNormalizer,
+                                    _ value: (Int, Int, (UnsafeBufferPointer<UInt8>) -> Range<Int>) -> Range<Int>) {
         for index in columns.indices {
-            let source = ColumnSource.resolve(columnNames[index], in: batch), method = methods[index]
+            let method = methods[index]
             var column = columns[index]
             columns[index] = FeatureColumn()
-            column.reserve(column.count + rows.count)
+            column.reserve(column.count + count)
             // Given names' related-name lists: each name is looked up once per stage.
             var list = isNameColumn[index] ? nameKeys.removeValue(forKey: columnNames[index]) : nil
-            for row in rows {
-                let range = source.withValue(in: batch, row: row) { column.appendPrepared($0, for: method) }
+            for record in 0..<count {
+                let range = value(index, record) { column.appendPrepared($0, for: method) }
                 guard list != nil else { continue }
                 if range.isEmpty {
                     list?.append(bytes: UnsafeBufferPointer(start: nil, count: 0))
@@ -80,10 +102,6 @@ public struct FeatureSet: Sendable {
             }
             columns[index] = column
             if let list { nameKeys[columnNames[index]] = list }
-        }
-        for row in rows {
-            sequences.append(batch.sequence(row))
-            if let label { labels.append(label(batch, row)) }
         }
     }
 

@@ -32,11 +32,11 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
     public let contacts: Reference?, leads: Reference?, accounts: Reference?
     /// Leads ListWash created in earlier runs that the CRM export does not show yet (the
     /// nightly ledger's pending creates, ids `LW…`): matched like CRM leads, after them.
-    public let pending: Reference?
+    public let pending: PendingLeads?
     /// A reviewer's earlier answers: a row answered `same` as a CRM record matches it, one
     /// answered `different` never does.
     public let decisions: ReviewDecisions
-    /// Where the pending leads the leads export shows (matched by their fields) are reported.
+    /// Where the pending leads the leads export shows (by their fields) are reported.
     public let pendingMatches: PendingLeadMatches?
     /// The pending leads the leads export shows: not matched as pending (the CRM lead is).
     private var shownPending = Set<Int>()
@@ -65,7 +65,7 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
 
     /// A match stage against the given exports.
     public init(name: String = "match", model: MatchModel = .leadList, contacts: Reference?, leads: Reference?, accounts: Reference?,
-                pending: Reference? = nil, pendingMatches: PendingLeadMatches? = nil, decisions: ReviewDecisions = ReviewDecisions(), log: DiagnosticLog? = nil) {
+                pending: PendingLeads? = nil, pendingMatches: PendingLeadMatches? = nil, decisions: ReviewDecisions = ReviewDecisions(), log: DiagnosticLog? = nil) {
         self.name = name
         self.pending = pending
         self.pendingMatches = pendingMatches
@@ -84,21 +84,27 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
         if let contacts { contactIndex = try ReferenceIndex(path: contacts.path, kind: .contact, idColumn: contacts.idColumn, model: model, log: log, variants: variants) }
         if let leads { leadIndex = try ReferenceIndex(path: leads.path, kind: .lead, idColumn: leads.idColumn, model: model, log: log, variants: variants) }
         if let accounts { accountIndex = try AccountIndex(path: accounts.path, idColumn: accounts.idColumn, log: log) }
-        if let pending { pendingIndex = try ReferenceIndex(path: pending.path, kind: .lead, idColumn: pending.idColumn, model: model, log: log, variants: variants) }
+        if let pending, !pending.isEmpty {
+            // Pending leads are leads: with a leads export, the u values it gave the model and
+            // the frequencies of its names.
+            var pendingModel = leadIndex?.model ?? model
+            if leadIndex != nil { pendingModel.estimateU = false }
+            pendingIndex = ReferenceIndex(pending: pending, path: Self.ledgerName, model: pendingModel, variants: variants, frequencies: leadIndex?.frequencies)
+        }
         findPendingInExport()
     }
 
-    /// Matches the pending leads against the CRM's leads: one the export shows (a match at or
-    /// above the match threshold) is reported in ``pendingMatches`` and no longer matched as
-    /// pending, since rows then match the CRM lead itself.
+    /// What review reasons call the pending leads' source.
+    static let ledgerName = "the lead ledger"
+
+    /// Finds the pending leads the CRM's leads export shows (``ShownPendingLeads``): each is
+    /// reported in ``pendingMatches`` and no longer matched as pending, since rows then match
+    /// the CRM lead itself.
     private func findPendingInExport() {
         guard let pendingIndex, let leadIndex else { return }
-        let keys = leadIndex.keys(for: pendingIndex.features, store: pendingIndex.store)
-        for record in 0..<pendingIndex.features.count {
-            guard let match = leadIndex.bestMatch(for: pendingIndex.store, record: record, keys: keys[record]),
-                  match.probability >= model.matchThreshold else { continue }
+        for (record, match) in ShownPendingLeads.find(pendingIndex.features, in: leadIndex.features) {
             shownPending.insert(record)
-            pendingMatches?.add(pendingIndex.features.labels[record], crmID: leadIndex.features.labels[match.record])
+            pendingMatches?.add(pendingIndex.features.labels[record], crmID: leadIndex.features.labels[match])
         }
     }
 

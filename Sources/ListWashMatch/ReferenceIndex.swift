@@ -29,6 +29,8 @@ public final class ReferenceIndex: @unchecked Sendable {
     /// Each record's owner and standing, when the export has such columns (``CRMStateColumns``).
     public private(set) var states: [CRMRecordState] = []
     let scorer: PairScorer
+    /// How often each name occurs among the records (for term-frequency adjustments).
+    let frequencies: TermFrequencies
     private let evaluator: ComparisonEvaluator
     /// The records' values in plain memory for scoring.
     let store: FeatureStore
@@ -47,10 +49,7 @@ public final class ReferenceIndex: @unchecked Sendable {
     /// Reads, normalizes and indexes the export at `path`, with related-name lists from
     /// `variants` (shared with the stage that matches against it, which then finds most of
     /// its given names' lists there already).
-    init(path: String, kind: Kind, idColumn: String?, model: MatchModel, log: DiagnosticLog?, variants: NameVariantCache) throws {
-        self.path = path
-        self.kind = kind
-        var model = model
+    convenience init(path: String, kind: Kind, idColumn: String?, model: MatchModel, log: DiagnosticLog?, variants: NameVariantCache) throws {
         let reader: CSVReader
         do {
             reader = try CSVReader(path: path, log: log, kind: .referenceData)
@@ -107,8 +106,37 @@ public final class ReferenceIndex: @unchecked Sendable {
         var features = FeatureSet(model: model, variants: variants)
         features.join(&loaded.parts)
         try Self.requireUniqueIDs(features.labels, lines: loaded.lines, file: path, column: idIndex + 1)
-        accountIDs = loaded.accountIDs
-        states = loaded.states
+        self.init(path: path, kind: kind, model: model, features: features, accountIDs: loaded.accountIDs, states: loaded.states, log: log)
+    }
+
+    /// Indexes the leads earlier runs created that the CRM export does not show yet: their
+    /// values are normalized already (see ``PendingLeads``); each lead's state is its owner and
+    /// creating run. `path` names the ledger in explanations; `frequencies`, when given, are the
+    /// names' frequencies to adjust for (the leads export's: a larger sample of the same CRM).
+    convenience init(pending: PendingLeads, path: String, model: MatchModel, variants: NameVariantCache, frequencies: TermFrequencies? = nil) {
+        // A part per 64 Ki leads, on all cores, joined in order.
+        let chunk = 1 << 16, chunks = (pending.count + chunk - 1) / chunk
+        var parts = [FeatureSet](repeating: FeatureSet(model: model, variants: variants), count: chunks)
+        parts.withUnsafeMutableBufferPointer { buffer in
+            let out = UncheckedSendable(buffer)
+            DispatchQueue.concurrentPerform(iterations: chunks) { part in
+                out.value[part].add(pending, range: (part * chunk)..<min(pending.count, (part + 1) * chunk), names: NameNormalizer())
+            }
+        }
+        var features = FeatureSet(model: model, variants: variants)
+        features.join(&parts)
+        let states = pending.owners.indices.map { CRMRecordState(owner: pending.owners[$0], createdBy: pending.createdBy[$0]) }
+        self.init(path: path, kind: .lead, model: model, features: features, accountIDs: [], states: states, log: nil, frequencies: frequencies)
+    }
+
+    /// Indexes `features` (the records of the export at `path`, labelled with their ids).
+    private init(path: String, kind: Kind, model: MatchModel, features: FeatureSet, accountIDs: [String], states: [CRMRecordState], log: DiagnosticLog?,
+                 frequencies sharedFrequencies: TermFrequencies? = nil) {
+        self.path = path
+        self.kind = kind
+        var model = model
+        self.accountIDs = accountIDs
+        self.states = states
         evaluator = ComparisonEvaluator(model: model, columns: features.columnNames)
         store = features.store(model: model)
         if model.estimateU {
@@ -121,7 +149,8 @@ public final class ReferenceIndex: @unchecked Sendable {
         }
         self.model = model
         self.features = features
-        scorer = PairScorer(model: model, evaluator: evaluator, features: features)
+        frequencies = sharedFrequencies ?? TermFrequencies(model: model, sets: [features])
+        scorer = PairScorer(model: model, evaluator: evaluator, features: features, frequencies: frequencies)
         let keys = BlockingKeys(model: model, features: features, store: store)
         // Each rule's records sorted by key, the rules on all cores.
         var indexed = [KeyedBlocks?](repeating: nil, count: keys.keys.count)

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import ListWash
+import ListWashMatch
 
 /// The run history: an SQLite database (through GRDB) beside the outputs, recording every run,
 /// its input files with their SHA-256, counts per disposition and reason per file and list,
@@ -140,6 +141,11 @@ public final class HistoryStore: Sendable {
         migrator.registerMigration("ledger") { db in
             try db.execute(sql: Ledger.schema)
         }
+        // The pending leads' match values, kept so later runs need not normalize them again.
+        migrator.registerMigration("ledger-segments") { db in
+            try db.execute(sql: Ledger.segmentSchema)
+            try Ledger.segmentOlderLeads(in: db)
+        }
         return migrator
     }
 
@@ -235,10 +241,10 @@ public final class HistoryStore: Sendable {
         try read { db in try Ledger.hasPending(in: db) }
     }
 
-    /// Writes the unconfirmed leads created at or after `cutoff` as a leads export at `path`
-    /// (``Ledger/writePending(to:since:in:)``) and counts the older ones.
-    func writePendingLeads(to path: String, since cutoff: String, except shown: [String: String]) throws -> Ledger.PendingCount {
-        try read { db in try Ledger.writePending(to: path, since: cutoff, except: shown, in: db) }
+    /// The unconfirmed leads created at or after `cutoff`, except `shown`, ready for matching
+    /// (``Ledger/pending(since:except:in:)``), and a count of the older ones.
+    func pendingLeads(since cutoff: String, except shown: [String: String]) throws -> (leads: PendingLeads, count: Ledger.PendingCount) {
+        try read { db in try Ledger.pending(since: cutoff, except: shown, in: db) }
     }
 
     /// The entries of `found` (ListWash id → CRM id) whose lead is still pending.

@@ -3,6 +3,7 @@ import GRDB
 import ListWash
 import ListWashCore
 import ListWashMatch
+import ListWashNormalize
 
 /// The lead ledger in the run history: every lead a successful nightly run asked the CRM to
 /// create (by its ListWash id, with the person's normalized fields), and every response it
@@ -14,7 +15,7 @@ import ListWashMatch
 /// CRM id, once the leads export shows its ListWash id in an external-id column.
 ///
 /// ```swift
-/// let pending = try history.pendingLeads()           // before a run
+/// let (pending, _) = try history.pendingLeads(since: cutoff, except: [:]) // before a run
 /// try history.commit(runID: id, ..., ledger: source) // the run's commit
 /// try history.responses(person: "bob@acme.com")      // listwash history --person
 /// ```
@@ -56,6 +57,26 @@ public enum Ledger {
         );
         """
 
+    /// The pending leads' match values, a segment (``PendingLeads``, up to ``segmentSize``
+    /// leads) per part of each run's creates, and the indexes that find pending and confirmed
+    /// leads by creation time without reading the whole ledger.
+    static let segmentSchema = """
+        CREATE TABLE ledger_segment (
+            run_id TEXT NOT NULL,
+            part INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            leads INTEGER NOT NULL,
+            data BLOB NOT NULL,
+            PRIMARY KEY (run_id, part)
+        );
+        CREATE INDEX ledger_segment_created ON ledger_segment (created_at, run_id, part);
+        CREATE INDEX ledger_lead_pending ON ledger_lead (created_at, id) WHERE crm_id IS NULL;
+        CREATE INDEX ledger_lead_confirmed ON ledger_lead (created_at, id) WHERE crm_id IS NOT NULL;
+        """
+
+    /// The most leads a segment holds.
+    static let segmentSize = 1 << 16
+
     /// The `ledger_lead` columns a created lead's row fills, in the table's order, with the
     /// output column each is read from.
     static let leadFields: [(column: String, output: String)] = [
@@ -68,7 +89,8 @@ public enum Ledger {
     /// Inserts the `load` and `attach` rows of a run's output folder (CSV or JSON Lines) into the ledger:
     /// a lead per row that creates one (an id already in the ledger, from washing the same file
     /// again, keeps its first run), a response per row. Rows without a lead decision (a
-    /// pipeline without a `decide` stage) are left out.
+    /// pipeline without a `decide` stage) are left out. The leads' match values are kept as
+    /// segments (``PendingLeads``) for the runs that match against them while they are pending.
     static func record(runID: String, createdAt: String, folder: String, in db: Database) throws {
         let leadColumns = ["id", "run_id", "created_at"] + leadFields.map(\.column)
         let lead = try db.makeStatement(sql: "INSERT OR IGNORE INTO ledger_lead (\(leadColumns.joined(separator: ", "))) VALUES (\(leadColumns.map { _ in "?" }.joined(separator: ", ")))")
@@ -76,7 +98,8 @@ public enum Ledger {
             INSERT INTO ledger_response (run_id, source, row, action, target, list, campaign, response_date, email, owner)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        let outputs = ["listwash_action", "listwash_target_id", "listwash_external_id"] + leadFields.map(\.output)
+        let segments = SegmentWriter(runID: runID, createdAt: createdAt)
+        let outputs = ["listwash_action", "listwash_target_id", "listwash_external_id"] + leadFields.map(\.output) + PendingLeads.columns
         for disposition in [Disposition.load, .attach] {
             let files = OutputFormat.allCases.map { (format: $0, path: "\(folder)/\(disposition.fileName(extension: $0.rawValue))") }
             guard let (format, path) = files.first(where: { FileSystem.exists($0.path) }) else { continue }
@@ -91,23 +114,25 @@ public enum Ledger {
                     let action = field("listwash_action"), target = field("listwash_target_id"), key = field("listwash_external_id")
                     guard !action.isEmpty else { continue }
                     let source = field("listwash_source"), rowNumber = Int(field("listwash_row")) ?? 0
+                    let owner = field("listwash_owner").isEmpty ? field("listwash_queue") : field("listwash_owner")
                     if !key.isEmpty {
                         let values: [(any DatabaseValueConvertible)?] = leadFields.map { $0.column == "row" ? rowNumber as any DatabaseValueConvertible : field($0.output) }
                         try lead.execute(arguments: StatementArguments([key, runID, createdAt] + values))
+                        if db.changesCount == 1 { try segments.add(id: key, owner: owner, value: field, in: db) }
                     }
                     // The lead a response belongs to: its own when it creates one, else its target.
                     let belongsTo = key.isEmpty ? (target.hasPrefix("new:") ? String(target.dropFirst(4)) : target) : key
-                    let owner = field("listwash_owner").isEmpty ? field("listwash_queue") : field("listwash_owner")
                     try response.execute(arguments: [runID, source, rowNumber, action, belongsTo, field("listwash_list"), field("listwash_campaign"),
                                                      field("listwash_response_date"), field("listwash_email"), owner])
                 }
             }
         }
+        try segments.flush(in: db)
     }
 
-    /// What ``writePending(to:since:in:)`` found of the leads no export has shown yet.
+    /// What ``pending(since:except:in:)`` found of the leads no export has shown yet.
     struct PendingCount {
-        /// Leads created since the cutoff: written, to be matched.
+        /// Leads created since the cutoff: to be matched.
         var matched = 0
         /// Leads created before it (perhaps never loaded): how many, and the first ids.
         var stale = 0
@@ -117,35 +142,25 @@ public enum Ledger {
     /// How many ids of stale leads a run reports by name.
     static let staleIDsShown = 100
 
-    /// Writes the leads no export has shown yet (nor `shown`: ListWash id → CRM id) and that were
-    /// created at or after `cutoff` (an ISO 8601 time) as a leads export the match stage reads (`Lead ID` is the ListWash id),
-    /// streamed from the database; counts the older ones, which are no longer matched.
-    static func writePending(to path: String, since cutoff: String, except shown: [String: String], in db: Database) throws -> PendingCount {
-        var count = PendingCount()
-        var writer: CSVTableWriter?
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT id, run_id, created_at, first_name, last_name, email, phone, company, zip, state, owner, queue
-            FROM ledger_lead WHERE crm_id IS NULL ORDER BY created_at, id
-            """)
-        while let row = try rows.next() {
-            let id: String = row[0], createdAt: String = row[2]
-            guard shown[id] == nil else { continue }
-            guard createdAt >= cutoff else {
-                count.stale += 1
-                if count.staleIDs.count < staleIDsShown { count.staleIDs.append(id) }
-                continue
+    /// The leads no export has shown yet (nor `shown`: ListWash id → CRM id) that were created
+    /// at or after `cutoff` (an ISO 8601 time), from their runs' segments; and a count of the
+    /// older ones, which are no longer matched.
+    static func pending(since cutoff: String, except shown: [String: String], in db: Database) throws -> (leads: PendingLeads, count: PendingCount) {
+        let confirmed = Set(try String.fetchAll(db, sql: "SELECT id FROM ledger_lead WHERE crm_id IS NOT NULL AND created_at >= ?", arguments: [cutoff]))
+        var leads = PendingLeads()
+        let segments = try Row.fetchCursor(db, sql: "SELECT run_id, data FROM ledger_segment WHERE created_at >= ? ORDER BY created_at, run_id, part", arguments: [cutoff])
+        while let segment = try segments.next() {
+            let run: String = segment[0], data: Data = segment[1]
+            guard let part = try? data.withUnsafeBytes({ try PendingLeads(decoding: $0, createdBy: run) }) else {
+                throw DatabaseError(message: "the lead ledger's segment of run \(run) is damaged")
             }
-            if writer == nil {
-                writer = try CSVTableWriter(path: path, header: [
-                    "Lead ID", "First Name", "Last Name", "Email", "Phone", "Company", "Zip", "State", "Owner", "Created By Run",
-                ])
-            }
-            let owner: String = row[10], queue: String = row[11]
-            try writer?.write([id, row[3], row[4], row[5], row[6], row[7], row[8], row[9], owner.isEmpty ? queue : owner, row[1]])
-            count.matched += 1
+            leads.append(part, where: confirmed.isEmpty && shown.isEmpty ? nil : { !confirmed.contains($0) && shown[$0] == nil })
         }
-        try writer?.finish()
-        return count
+        var count = PendingCount(matched: leads.count)
+        count.stale = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_lead WHERE crm_id IS NULL AND created_at < ?", arguments: [cutoff]) ?? 0
+        count.staleIDs = try String.fetchAll(db, sql: "SELECT id FROM ledger_lead WHERE crm_id IS NULL AND created_at < ? ORDER BY created_at, id LIMIT ?",
+                                             arguments: [cutoff, staleIDsShown])
+        return (leads, count)
     }
 
     /// Whether any lead is still unconfirmed.
@@ -220,32 +235,27 @@ public enum Ledger {
     }
 }
 
-/// The ledger's pending leads for one nightly run, written beside the run's outputs as a hidden
-/// leads export (`OUTPUT_ROOT/.listwash-pending-<run id>.csv`) that the match stage reads, and
-/// removed when the run ends (by the next run when it was killed).
+/// The ledger's pending leads for one run, read from their segments (``PendingLeads``: values
+/// normalized when the leads were created) and handed to the match stage in memory.
 ///
 /// First the leads the CRM's leads export now shows (by their ListWash id in an external-id
 /// column) are confirmed. Of the others, only those created within the last `pending_days` are
 /// matched (the export lags a day or two); older ones were probably never loaded: the run
 /// reports them and no longer attaches responses to them.
-struct PendingLeadsFile {
-    /// The file's name prefix in the output root.
-    static let prefix = ".listwash-pending-"
-
-    /// The hidden export, when leads are pending.
-    let reference: PipelineConfiguration.Reference?
-    /// What the run reports of them, before matching them against the export by their fields.
+struct LedgerPendingLeads {
+    /// The leads to match (none when nothing is pending).
+    let leads: PendingLeads
+    /// What the run reports of them, before the match stage finds some by their fields.
     private let found: RunReport.PendingLeads?
 
     /// The pending leads the leads export shows by their ListWash id (ListWash id → CRM id),
     /// confirmed in the run's commit.
     let shown: [String: String]
 
-    /// Finds what the leads export shows, then writes the leads still pending into `folder`
-    /// (the output root by default).
-    init(history: HistoryStore, configuration: PipelineConfiguration, runID: String, now: Date, log: DiagnosticLog?, folder: String? = nil) throws {
+    /// Finds what the leads export shows, then reads the leads still pending.
+    init(history: HistoryStore, configuration: PipelineConfiguration, now: Date, log: DiagnosticLog?) throws {
         guard try history.hasPendingLeads() else {
-            (reference, found, shown) = (nil, nil, [:])
+            (leads, found, shown) = (PendingLeads(), nil, [:])
             return
         }
         var shown: [String: String] = [:]
@@ -254,16 +264,15 @@ struct PendingLeadsFile {
         }
         self.shown = shown
         let days = configuration.inbox?.pendingDays ?? 3
-        let path = "\(folder ?? configuration.outputFolder)/\(Self.prefix)\(runID).csv"
-        let count = try history.writePendingLeads(to: path, since: Timestamp.iso8601(now.addingTimeInterval(-Double(days) * 86_400)), except: shown)
+        let (leads, count) = try history.pendingLeads(since: Timestamp.iso8601(now.addingTimeInterval(-Double(days) * 86_400)), except: shown)
+        self.leads = leads
         found = RunReport.PendingLeads(pending: count.matched, confirmed: shown.count, days: days, notLoadedCount: count.stale, notLoaded: count.staleIDs)
-        reference = count.matched > 0 ? PipelineConfiguration.Reference(path: path, idColumn: "Lead ID") : nil
     }
 
     /// Prepares `configuration` to match the pending leads, and `matches` to collect those the
     /// export shows (by id already; by fields once the match stage has set up).
     func apply(to configuration: inout PipelineConfiguration, matches: PendingLeadMatches) {
-        configuration.pendingLeads = reference
+        configuration.pendingLeads = leads.isEmpty ? nil : leads
         configuration.pendingLeadMatches = matches
         for (key, crmID) in shown { matches.add(key, crmID: crmID) }
     }
@@ -277,11 +286,6 @@ struct PendingLeadsFile {
             summary.confirmed += byFields
             return summary
         }
-    }
-
-    /// Removes the hidden export.
-    func remove() {
-        if let reference { try? FileManager.default.removeItem(atPath: reference.path) }
     }
 }
 
@@ -323,9 +327,7 @@ public struct LedgerRun {
         let history = try HistoryStore(path: historyPath)
         let started = now()
         let runID = RunID.make(at: started, files: [], root: configuration.outputFolder, taken: try history.runIDs())
-        let pending = try PendingLeadsFile(history: history, configuration: configuration, runID: runID, now: started, log: log,
-                                           folder: FileSystem.folder(of: historyPath))
-        defer { pending.remove() }
+        let pending = try LedgerPendingLeads(history: history, configuration: configuration, now: started, log: log)
         let matches = PendingLeadMatches()
         var runConfiguration = configuration
         pending.apply(to: &runConfiguration, matches: matches)
@@ -344,5 +346,75 @@ public struct LedgerRun {
                                at: error.diagnostic.location)
         }
         return report
+    }
+}
+
+/// Gathers one run's new leads into segments of ``Ledger/segmentSize`` leads (``PendingLeads``)
+/// and inserts each into `ledger_segment` once full, and the last with ``flush(in:)``.
+private final class SegmentWriter {
+    private let runID, createdAt: String
+    private var segment = PendingLeads()
+    private var part = 0
+
+    init(runID: String, createdAt: String) {
+        self.runID = runID
+        self.createdAt = createdAt
+    }
+
+    /// Adds a lead, with `value(column)` its value of each of ``PendingLeads/columns``.
+    func add(id: String, owner: String, value: (String) -> String, in db: Database) throws {
+        segment.add(id: id, owner: owner, createdBy: runID, value: value)
+        if segment.count >= Ledger.segmentSize { try flush(in: db) }
+    }
+
+    /// Inserts the leads gathered since the last segment.
+    func flush(in db: Database) throws {
+        guard !segment.isEmpty else { return }
+        try db.execute(sql: "INSERT INTO ledger_segment (run_id, part, created_at, leads, data) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [runID, part, createdAt, segment.count, Data(segment.encoded())])
+        part += 1
+        segment = PendingLeads()
+    }
+}
+
+extension Ledger {
+    /// Writes segments for the pending leads of a ledger from before segments existed: their
+    /// stored fields (normalized when they were created) normalized again into the columns a
+    /// match model reads. Run once, by the migration that adds segments.
+    static func segmentOlderLeads(in db: Database) throws {
+        let older = try Row.fetchAll(db, sql: """
+            SELECT id, run_id, created_at, first_name, last_name, email, phone, company, zip, state, owner, queue
+            FROM ledger_lead WHERE crm_id IS NULL ORDER BY created_at, run_id, id
+            """)
+        guard !older.isEmpty else { return }
+        let header = ["First Name", "Last Name", "Email", "Phone", "Company", "Zip", "State"]
+        let schema = try ColumnMapping().resolve(header: header, source: "the lead ledger")
+        let normalize = NormalizeStage()
+        let layout = Pipeline([normalize]).layout
+        var rows: [[String]] = [], leads: [(id: String, owner: String)] = []
+        var writer: (run: String, segments: SegmentWriter)?
+        func normalizeGathered() throws {
+            guard let (_, segments) = writer, !rows.isEmpty else { return }
+            var batch = RecordBatch(schema: schema, layout: layout, rows: rows)
+            try normalize.process(&batch)
+            for (row, lead) in leads.enumerated() {
+                try segments.add(id: lead.id, owner: lead.owner, value: { name in layout.column(name).map { batch[row, $0] } ?? "" }, in: db)
+            }
+            (rows, leads) = ([], [])
+        }
+        for lead in older {
+            let run: String = lead["run_id"]
+            if writer?.run != run {
+                try normalizeGathered()
+                try writer?.segments.flush(in: db)
+                writer = (run, SegmentWriter(runID: run, createdAt: lead["created_at"]))
+            }
+            rows.append(["first_name", "last_name", "email", "phone", "company", "zip", "state"].map { lead[$0] })
+            let owner: String = lead["owner"], queue: String = lead["queue"]
+            leads.append((lead["id"], owner.isEmpty ? queue : owner))
+            if rows.count == 4_096 { try normalizeGathered() }
+        }
+        try normalizeGathered()
+        try writer?.segments.flush(in: db)
     }
 }

@@ -272,8 +272,7 @@ public struct NightlyRun {
         }
         runConfiguration.outputFolder = staged
         runConfiguration.outputFile = nil   // a nightly run writes one file per disposition in its folder
-        let pending = try PendingLeadsFile(history: history, configuration: configuration, runID: runID, now: now(), log: LogSetup.diagnostics(to: logger))
-        defer { pending.remove() }
+        let pending = try LedgerPendingLeads(history: history, configuration: configuration, now: now(), log: LogSetup.diagnostics(to: logger))
         pending.apply(to: &runConfiguration, matches: shownPending)
         let deferred = plan.process.filter { $0.sha256 == nil }.map(\.file.path)
         let hasher = deferred.isEmpty ? nil : BackgroundHasher(paths: deferred)

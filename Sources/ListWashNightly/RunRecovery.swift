@@ -45,7 +45,8 @@ public struct RunRecovery {
             }
         }
         let succeeded = Set(try history.runs().filter { $0.status == .succeeded }.map(\.id))
-        for name in FileSystem.contents(of: root) where name.hasPrefix(PendingLeadsFile.prefix) {
+        // The hidden pending-lead exports of versions before the ledger's segments.
+        for name in FileSystem.contents(of: root) where name.hasPrefix(".listwash-pending-") {
             try? FileManager.default.removeItem(atPath: "\(root)/\(name)")
         }
         for name in FileSystem.contents(of: root) where name.hasPrefix(NightlyRun.stagingPrefix) {

@@ -1,0 +1,78 @@
+import Testing
+@testable import ListWashMatch
+
+/// The ledger's segments of pending leads, and how a CRM export is found to show one.
+@Suite struct PendingLeadsTests {
+    /// Leads of one run from `(id, owner, [column: value])`.
+    static func leads(_ people: [(String, String, [String: String])], run: String = "run-1") -> PendingLeads {
+        var leads = PendingLeads()
+        for (id, owner, values) in people { leads.add(id: id, owner: owner, createdBy: run) { values[$0] ?? "" } }
+        return leads
+    }
+
+    static let bob: [String: String] = ["listwash_first_name": "Bob", "listwash_last_name": "Smith", "listwash_email_key": "bob.smith@acme.com",
+                                        "listwash_phone": "+16175550100", "listwash_company_key": "acme"]
+
+    @Test func aSegmentReadsBackAsWritten() throws {
+        let written = Self.leads([("LW1", "dana", Self.bob), ("LW2", "", ["listwash_first_name": "Ann", "listwash_last_name": "Lee"])])
+        let read = try PendingLeads(decoding: written.encoded(), createdBy: "run-1")
+        #expect(read.ids == ["LW1", "LW2"])
+        #expect(read.owners == ["dana", ""])
+        #expect(read.createdBy == ["run-1", "run-1"])
+        for column in PendingLeads.columns {
+            let (a, b) = (try #require(written.column(column)), try #require(read.column(column)))
+            #expect((0..<2).map { a[$0] } == (0..<2).map { b[$0] }, "\(column)")
+        }
+        #expect(read.column("listwash_email_key")?[0] == "bob.smith@acme.com")
+    }
+
+    /// A damaged or foreign blob is an error, never a crash or a partial read.
+    @Test(arguments: [0, 5, 11, 40, -1])
+    func aTruncatedSegmentIsAnError(keep: Int) throws {
+        let data = Self.leads([("LW1", "dana", Self.bob)]).encoded()
+        let cut = keep < 0 ? Array(data.dropLast()) : Array(data.prefix(keep))
+        #expect(throws: ColumnCodec.Malformed.self) { try PendingLeads(decoding: cut, createdBy: "r") }
+    }
+
+    @Test func aSegmentWhoseEndsPassItsBytesIsAnError() throws {
+        var data = Self.leads([("LW1", "dana", Self.bob), ("LW2", "kim", Self.bob)]).encoded()
+        // The ids column's first end (after the tag and two counts) set past the column's bytes.
+        let first = "LWPENDING1".utf8.count + 8
+        data[first] = 200
+        #expect(throws: ColumnCodec.Malformed.self) { try PendingLeads(decoding: data, createdBy: "r") }
+    }
+
+    @Test func appendingKeepsOnlyTheLeadsAsked() {
+        let part = Self.leads([("LW1", "dana", Self.bob), ("LW2", "kim", ["listwash_last_name": "Lee"]), ("LW3", "", [:])], run: "run-2")
+        var all = Self.leads([("LW0", "", [:])])
+        all.append(part) { $0 != "LW2" }
+        #expect(all.ids == ["LW0", "LW1", "LW3"])
+        #expect(all.owners == ["", "dana", ""])
+        #expect(all.createdBy == ["run-1", "run-2", "run-2"])
+        #expect(all.column("listwash_email_key")?[1] == "bob.smith@acme.com")
+        #expect(all.column("listwash_last_name")?[2] == "")
+    }
+
+    /// The export's record of a pending lead carries the values ListWash gave it: the same email
+    /// and last name (the first name may be written otherwise), or without an email the same
+    /// phone and names. A namesake at another mailbox is another person.
+    @Test func theExportShowsAPendingLeadByItsEmailAndLastNameOrItsPhoneAndNames() {
+        var noEmail = Self.bob
+        noEmail["listwash_email_key"] = ""
+        let pending = Self.leads([("LW1", "", Self.bob), ("LW2", "", noEmail), ("LW3", "", ["listwash_first_name": "Ann", "listwash_last_name": "Lee"])])
+        var robert = Self.bob
+        robert["listwash_first_name"] = "Robert"
+        var namesake = Self.bob
+        namesake["listwash_email_key"] = "bsmith@globex.com"
+        var otherName = noEmail
+        otherName["listwash_first_name"] = "Barbara"
+        let export = Self.leads([("00Q1", "", namesake), ("00Q2", "", otherName), ("00Q3", "", robert), ("00Q4", "", ["listwash_first_name": "Ann", "listwash_last_name": "Lee"])])
+        func features(_ leads: PendingLeads) -> FeatureSet {
+            var set = FeatureSet(model: .leadList)
+            set.add(leads, range: 0..<leads.count, names: .init())
+            return set
+        }
+        let found = ShownPendingLeads.find(features(pending), in: features(export))
+        #expect(found.map { [$0.pending, $0.export] } == [[0, 2]], "Bob by email and last name; not Barbara on his phone; Ann Lee has nothing that identifies her")
+    }
+}
