@@ -102,6 +102,10 @@ public struct Runner {
     /// written beside report.json and committed with the run (a run by hand adds report.html).
     public var extraOutputs: ((RunReport) throws -> [(name: String, text: String)])?
 
+    /// Completes the finished report before it is written (a run sharing a lead ledger adds
+    /// what it found of the pending leads).
+    public var completeReport: ((inout RunReport) -> Void)?
+
     /// A runner for `configuration` whose warnings go to `log`.
     public init(configuration: PipelineConfiguration, log: DiagnosticLog = DiagnosticLog(), extraStages: [any Stage] = []) {
         self.configuration = configuration
@@ -144,6 +148,7 @@ public struct Runner {
             report.dedupe = pipeline.stages.lazy.compactMap { ($0 as? DedupeStage)?.outcome }.first.map(Self.summary)
             report.suppressionLists = appliedLists
             report.seconds = (clock.now - started).seconds
+            completeReport?(&report)
             if configuration.outputFile == nil {
                 let extra = try extraOutputs?(report) ?? []
                 report.outputFiles += extra.map(\.name)

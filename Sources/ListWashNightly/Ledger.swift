@@ -311,11 +311,12 @@ public struct LedgerRun {
         self.historyPath = historyPath
     }
 
-    /// Runs the pipeline, then records it in the ledger.
+    /// Runs the pipeline, then records it in the ledger. `prepare` sets up the runner further
+    /// (observers, extra outputs); `progress` is called as input is read.
     ///
     /// - Throws: ``ListWashError`` for what stops any run; ``NightlyError`` (`.history`, 74)
     ///   when the history cannot be used.
-    public func run(log: DiagnosticLog = DiagnosticLog()) throws -> RunReport {
+    public func run(log: DiagnosticLog = DiagnosticLog(), progress: ((String, Int) -> Void)? = nil, prepare: (inout Runner) -> Void = { _ in }) throws -> RunReport {
         guard configuration.outputFile == nil else {
             throw ListWashError(.usage, "the lead ledger records the load and attach files of an output folder: name a folder with --out, not a file")
         }
@@ -331,8 +332,10 @@ public struct LedgerRun {
         let matches = PendingLeadMatches()
         var runConfiguration = configuration
         pending.apply(to: &runConfiguration, matches: matches)
-        var report = try Runner(configuration: runConfiguration, log: log).run()
-        report.pendingLeads = pending.summary(matches)
+        var runner = Runner(configuration: runConfiguration, log: log)
+        prepare(&runner)
+        runner.completeReport = { $0.pendingLeads = pending.summary(matches) }
+        let report = try runner.run(progress: progress)
         let newRun = HistoryStore.NewRun(id: runID, name: configuration.name, pipeline: configuration.file,
                                          startedAt: Timestamp.iso8601(started), outputFolder: configuration.outputFolder)
         let inputs = RunInput.processed(by: report)

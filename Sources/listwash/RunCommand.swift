@@ -78,29 +78,31 @@ struct RunCommand: ParsableCommand {
             if force || logFile != nil {
                 throw ListWashError(.usage, "--force and --log-file apply to nightly runs: name an inbox under inbox: in the pipeline file or with --inbox DIR")
             }
-            if let history = ledger ?? configuration.historyPath {
-                let report = try LedgerRun(configuration: configuration, historyPath: history).run(log: StandardError.log())
-                print(report.summary)
-                if let pending = report.pendingLeads { print(NightlyOutcome.ledgerLines(pending).joined(separator: "\n")) }
-                return
-            }
             // A run by hand shows its progress too, on a terminal (or with --progress).
             let sizes = configuration.inputs.map { input in (try? FileManager.default.attributesOfItem(atPath: input.path)[.size] as? Int) ?? 0 }
             let bar = ProgressBar(total: sizes.reduce(0, +), enabled: progress)
-            let report: RunReport
-            do {
-                // The run's page, as a nightly run has: funnel, reasons, match scores, inputs.
-                let observer = RunObserver()
-                var runner = Runner(configuration: configuration, log: StandardError.log())
+            // The run's page, as a nightly run has: funnel, reasons, match scores, inputs.
+            let observer = RunObserver()
+            func prepare(_ runner: inout Runner) {
                 runner.observers = [observer]
                 runner.extraOutputs = { [("report.html", ReportPage(report: $0, tally: observer.counts).html)] }
-                report = try runner.run(progress: bar?.reading())
+            }
+            let report: RunReport
+            do {
+                if let history = ledger ?? configuration.historyPath {
+                    report = try LedgerRun(configuration: configuration, historyPath: history).run(log: StandardError.log(), progress: bar?.reading(), prepare: prepare)
+                } else {
+                    var runner = Runner(configuration: configuration, log: StandardError.log())
+                    prepare(&runner)
+                    report = try runner.run(progress: bar?.reading())
+                }
                 bar?.finish()
             } catch {
                 bar?.finish()
                 throw error
             }
             print(report.summary)
+            if let pending = report.pendingLeads { print(NightlyOutcome.ledgerLines(pending).joined(separator: "\n")) }
         }
     }
 }

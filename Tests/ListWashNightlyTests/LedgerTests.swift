@@ -179,6 +179,8 @@ import Testing
         let tuesday = try listwash(["run", "hand.yaml", "--input", "tuesday.csv", "--out", "tue"], in: scratch.path)
         #expect(tuesday.status == 0, "\(tuesday.err)")
         #expect(tuesday.out.contains("lead ledger: 1 lead of earlier runs not yet in the CRM export"), "\(tuesday.out)")
+        #expect(scratch.read("tue/report.json").contains("\"pending_leads\""), "the run's report says what the ledger held")
+        #expect(scratch.exists("tue/report.html"))
         #expect(try readCSV("\(scratch.path)/tue/load.csv").rows.isEmpty, "no second lead for Bob")
         let attached = try readCSV("\(scratch.path)/tue/attach.csv")
         let target = try #require(attached.header.firstIndex(of: "listwash_target_id"))
