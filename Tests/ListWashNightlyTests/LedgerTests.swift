@@ -125,6 +125,23 @@ import Testing
         #expect(try rows(tuesday, "attach.csv").map(\.target) == [key])
     }
 
+    /// A damaged segment stops the next run with the history's status: its pending leads are
+    /// never silently left out (their people would be created twice).
+    @Test func aDamagedSegmentStopsTheNextRunWithStatus74() throws {
+        let configuration = try configuration("hybrid")
+        _ = try night(configuration, file: "monday.csv", row: "Bob,Smith,bob.smith@acme.com,Acme,Webinar")
+        let queue = try DatabaseQueue(path: "\(scratch.path)/out/listwash-history.sqlite")
+        try queue.write { db in try db.execute(sql: "UPDATE ledger_segment SET data = substr(data, 1, 30)") }
+        try queue.close()
+        do {
+            _ = try night(configuration, file: "tuesday.csv", row: "Robert,Smith,bob.smith@acme.com,Acme Inc,Whitepaper")
+            Issue.record("the run went on without Monday's lead")
+        } catch let error as NightlyError {
+            #expect(error.exitStatus == 74)
+            #expect(error.description.contains("segment of run"), "\(error)")
+        }
+    }
+
     @Test func underPointOfInterestEveryResponseIsANewLeadAndTheLedgerHasThemAll() throws {
         let configuration = try configuration("poi")
         _ = try night(configuration, file: "monday.csv", row: "Bob,Smith,bob.smith@acme.com,Acme,Webinar")
