@@ -30,6 +30,11 @@ struct BlockingKeys: Sendable {
     /// keys[rule][record]
     let keys: [[UInt64]]
 
+    /// Keys computed before (see ``PendingLeads``).
+    init(keys: [[UInt64]]) {
+        self.keys = keys
+    }
+
     /// Computes the keys on all cores: each rule's records are cut into one chunk per core, and
     /// every chunk of every rule is one task (with its own cache of phonetic and nickname keys,
     /// so few chunks keep those caches warm).

@@ -46,6 +46,21 @@ public struct FeatureSet: Sendable {
         self.variants = variants
     }
 
+    /// A set for `model` of `count` records whose prepared values (in ``MatchModel/columns``
+    /// order) and related-name lists were kept from an earlier run (see ``PendingLeads``),
+    /// numbered from 0 and not labelled.
+    init(model: MatchModel, variants: NameVariantCache, columns: [FeatureColumn], nameKeys: [String: FeatureColumn], count: Int) {
+        self.init(model: model, variants: variants)
+        self.columns = columns
+        self.nameKeys = nameKeys
+        sequences = Array(0..<count)
+    }
+
+    /// Labels the records with `labels` (one per record, in order).
+    mutating func label(_ labels: [String]) {
+        self.labels = labels
+    }
+
     /// The number of records.
     public var count: Int { sequences.count }
 

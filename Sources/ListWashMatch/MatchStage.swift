@@ -38,8 +38,9 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
     public let decisions: ReviewDecisions
     /// Where the pending leads the leads export shows (by their fields) are reported.
     public let pendingMatches: PendingLeadMatches?
-    /// The pending leads the leads export shows: not matched as pending (the CRM lead is).
-    private var shownPending = Set<Int>()
+    /// Per pending lead: whether the leads export shows it (confirmed before, by its ListWash id,
+    /// or by its fields): not matched as pending (the CRM lead is).
+    private var shownPending: [Bool] = []
     private let log: DiagnosticLog?
     private var contactIndex: ReferenceIndex?
     private var leadIndex: ReferenceIndex?
@@ -90,6 +91,7 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
             var pendingModel = leadIndex?.model ?? model
             if leadIndex != nil { pendingModel.estimateU = false }
             pendingIndex = ReferenceIndex(pending: pending, path: Self.ledgerName, model: pendingModel, variants: variants, frequencies: leadIndex?.frequencies)
+            shownPending = pending.shown
         }
         findPendingInExport()
     }
@@ -102,8 +104,8 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
     /// the CRM lead itself.
     private func findPendingInExport() {
         guard let pendingIndex, let leadIndex else { return }
-        for (record, match) in ShownPendingLeads.find(pendingIndex.features, in: leadIndex.features) {
-            shownPending.insert(record)
+        for (record, match) in ShownPendingLeads.find(pendingIndex.features, in: leadIndex.features) where !shownPending[record] {
+            shownPending[record] = true
             pendingMatches?.add(pendingIndex.features.labels[record], crmID: leadIndex.features.labels[match])
         }
     }
@@ -149,7 +151,7 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
                         converted = (id, contact)
                     case (.lead, _) where index === pendingIndex:
                         // A lead of an earlier run the export does not show yet; a CRM lead wins.
-                        guard batch[row, leadColumn].isEmpty, !shownPending.contains(match.record) else { break }
+                        guard batch[row, leadColumn].isEmpty, !shownPending[match.record] else { break }
                         batch[row, leadColumn] = id
                         if let leadOwner { batch[row, leadOwner] = state.owner }
                         pendingLead = (id, state.createdBy)

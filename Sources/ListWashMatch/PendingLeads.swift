@@ -1,4 +1,5 @@
 import ListWashCore
+import ListWashNormalize
 
 /// Leads ListWash asked the CRM to create in earlier runs that the CRM's leads export does not
 /// show yet (the nightly ledger's pending creates), ready to be matched like CRM leads: each
@@ -31,47 +32,64 @@ public struct PendingLeads: Sendable {
     public private(set) var owners: [String] = []
     /// The run that created each lead.
     public private(set) var createdBy: [String] = []
+    /// Per lead: whether the CRM export shows it already (confirmed). Such a lead keeps its place
+    /// among its segment's prepared values but is never matched as pending.
+    public private(set) var shown: [Bool] = []
     /// Per column of ``columns``: the leads' values.
     private var values: [FeatureColumn]
+    /// Each segment's comparison values and blocking keys, in order, when every segment has
+    /// them (`nil` once one has not).
+    private var prepared: [Prepared]? = []
+
+    /// A segment's comparison values and blocking keys under one model (see
+    /// ``fingerprint(of:)``): what indexing it would compute, computed once when it was written.
+    struct Prepared: Sendable {
+        /// The model's fingerprint.
+        let fingerprint: UInt64
+        /// The prepared values of each of the model's columns, and its name columns' related-name lists.
+        let columns: [FeatureColumn], nameKeys: [String: FeatureColumn]
+        /// Per blocking rule, each lead's key.
+        let keys: [[UInt64]]
+    }
 
     /// No leads.
     public init() {
         values = Array(repeating: FeatureColumn(), count: Self.columns.count)
     }
 
-    /// The number of leads.
+    /// The number of leads, shown ones included.
     public var count: Int { ids.count }
 
     /// Whether there are no leads.
     public var isEmpty: Bool { ids.isEmpty }
+
+    /// The number of leads not yet shown by the CRM export.
+    public var pendingCount: Int { shown.lazy.filter { !$0 }.count }
 
     /// Adds a lead, with `value(column)` its value of each of ``columns``.
     public mutating func add(id: String, owner: String, createdBy run: String, value: (String) -> String) {
         ids.append(id)
         owners.append(owner)
         createdBy.append(run)
+        shown.append(false)
         for (index, column) in Self.columns.enumerated() { values[index].append(value(column)) }
+        prepared = nil
     }
 
-    /// Appends the leads of `other` that `keep` (given a lead's id) keeps; all of them without it.
-    public mutating func append(_ other: PendingLeads, where keep: ((String) -> Bool)? = nil) {
-        let kept = keep.map { keep in other.ids.indices.filter { keep(other.ids[$0]) } } ?? Array(other.ids.indices)
-        if kept.count == other.count, isEmpty {
+    /// Appends the leads of `other`, those `isShown` says the CRM export shows marked so.
+    public mutating func append(_ other: PendingLeads, isShown: ((String) -> Bool)? = nil) {
+        var other = other
+        if let isShown { other.shown = other.ids.map(isShown) }
+        guard !isEmpty else {
             self = other
             return
         }
-        if kept.count == other.count {
-            for index in values.indices { values[index].append(contentsOf: other.values[index]) }
-        } else {
-            for index in values.indices {
-                for lead in kept { other.values[index].withValue(lead) { values[index].append(bytes: $0) } }
-            }
-        }
-        for lead in kept {
-            ids.append(other.ids[lead])
-            owners.append(other.owners[lead])
-            createdBy.append(other.createdBy[lead])
-        }
+        for index in values.indices { values[index].append(contentsOf: other.values[index]) }
+        ids += other.ids
+        owners += other.owners
+        createdBy += other.createdBy
+        shown += other.shown
+        prepared = prepared.flatMap { mine in other.prepared.map { mine + $0 } }
     }
 
     /// The values of column `name` (one of ``columns``).
@@ -79,27 +97,101 @@ public struct PendingLeads: Sendable {
         Self.columns.firstIndex(of: name).map { values[$0] }
     }
 
-    /// The leads as bytes: a tag, the ids, the owners, then each column by name (the run is not
-    /// kept: the ledger stores a segment with its run).
-    public func encoded() -> [UInt8] {
+    /// The comparison values (labelled with the ids) and blocking keys of every lead under
+    /// `model`, joined from the segments' prepared ones; `nil` when a segment has none for it.
+    func prepared(for model: MatchModel, variants: NameVariantCache) -> (features: FeatureSet, keys: [[UInt64]])? {
+        let fingerprint = Self.fingerprint(of: model)
+        guard let prepared, !prepared.isEmpty, prepared.allSatisfy({ $0.fingerprint == fingerprint }) else { return nil }
+        var parts = prepared.map { FeatureSet(model: model, variants: variants, columns: $0.columns, nameKeys: $0.nameKeys, count: $0.keys.first?.count ?? 0) }
+        var features = FeatureSet(model: model, variants: variants)
+        features.join(&parts)
+        features.label(ids)
+        let keys = model.blocking.indices.map { rule in prepared.flatMap { $0.keys[rule] } }
+        return (features, keys)
+    }
+
+    /// What the prepared values and keys depend on: the model's columns, how each comparison
+    /// compares (and so prepares) its values, and the blocking rules.
+    static func fingerprint(of model: MatchModel) -> UInt64 {
+        var text = "prepared-1;" + model.columns.joined(separator: ",")
+        for comparison in model.comparisons { text += ";\(comparison.column)|\(comparison.method.rawValue)|\(comparison.swapColumn ?? "")" }
+        for rule in model.blocking {
+            text += ";" + rule.keys.map { "\($0.column):\($0.function.rawValue)" }.joined(separator: "+") + (rule.unordered == true ? "~" : "")
+        }
+        return FeatureHash.of(text)
+    }
+
+    /// The leads as bytes: a tag, the ids, the owners, each column by name, then (with `model`)
+    /// the comparison values and blocking keys under it. The run and the shown marks are not
+    /// kept: the ledger stores a segment with its run, and knows which leads are confirmed.
+    public func encoded(preparing model: MatchModel? = .leadList) -> [UInt8] {
         var out = Array(Self.tag.utf8)
         var ids = FeatureColumn(), owners = FeatureColumn(), names = FeatureColumn()
         for id in self.ids { ids.append(id) }
         for owner in self.owners { owners.append(owner) }
         for name in Self.columns { names.append(name) }
         for column in [ids, owners, names] + values { column.encode(into: &out) }
+        if let model { Self.encode(prepare(model), into: &out) }
         return out
     }
 
-    /// Reads leads that ``encoded()`` wrote, created by run `run`. A column the data lacks is
-    /// empty (missing) for every lead; one it has that ``columns`` does not is left out.
+    /// The comparison values and blocking keys of every lead under `model`.
+    private func prepare(_ model: MatchModel) -> Prepared {
+        var features = FeatureSet(model: model)
+        features.add(self, range: 0..<count, names: NameNormalizer())
+        let keys = BlockingKeys(model: model, features: features, store: features.store(model: model)).keys
+        return Prepared(fingerprint: Self.fingerprint(of: model), columns: features.columns, nameKeys: features.nameKeys, keys: keys)
+    }
+
+    private static func encode(_ prepared: Prepared, into out: inout [UInt8]) {
+        out += Array(preparedTag.utf8)
+        ColumnCodec.append(UInt32(truncatingIfNeeded: prepared.fingerprint), to: &out)
+        ColumnCodec.append(UInt32(truncatingIfNeeded: prepared.fingerprint >> 32), to: &out)
+        ColumnCodec.append(UInt32(prepared.columns.count), to: &out)
+        for column in prepared.columns { column.encode(into: &out) }
+        var names = FeatureColumn()
+        let nameColumns = prepared.nameKeys.keys.sorted()
+        for name in nameColumns { names.append(name) }
+        names.encode(into: &out)
+        for name in nameColumns { prepared.nameKeys[name]?.encode(into: &out) }
+        ColumnCodec.append(UInt32(prepared.keys.count), to: &out)
+        for rule in prepared.keys {
+            ColumnCodec.append(UInt32(rule.count), to: &out)
+            rule.withUnsafeBytes { out.append(contentsOf: $0) }
+        }
+    }
+
+    private static func decodePrepared(_ data: UnsafeRawBufferPointer, at offset: inout Int, count: Int) throws -> Prepared {
+        let low = UInt64(try ColumnCodec.read(data, at: &offset)), high = UInt64(try ColumnCodec.read(data, at: &offset))
+        let columnCount = Int(try ColumnCodec.read(data, at: &offset))
+        guard columnCount <= 64 else { throw ColumnCodec.Malformed() }
+        var columns: [FeatureColumn] = []
+        for _ in 0..<columnCount { columns.append(try FeatureColumn(decoding: data, at: &offset)) }
+        let names = try FeatureColumn(decoding: data, at: &offset)
+        var nameKeys: [String: FeatureColumn] = [:]
+        for name in 0..<names.count { nameKeys[names[name]] = try FeatureColumn(decoding: data, at: &offset) }
+        let ruleCount = Int(try ColumnCodec.read(data, at: &offset))
+        guard ruleCount <= 64 else { throw ColumnCodec.Malformed() }
+        var keys: [[UInt64]] = []
+        for _ in 0..<ruleCount {
+            let keyCount = Int(try ColumnCodec.read(data, at: &offset))
+            guard keyCount == count, 8 * keyCount <= data.count - offset else { throw ColumnCodec.Malformed() }
+            keys.append((0..<keyCount).map { data.loadUnaligned(fromByteOffset: offset + 8 * $0, as: UInt64.self) })
+            offset += 8 * keyCount
+        }
+        guard columns.allSatisfy({ $0.count == count }), nameKeys.values.allSatisfy({ $0.count == count }) else { throw ColumnCodec.Malformed() }
+        return Prepared(fingerprint: high << 32 | low, columns: columns, nameKeys: nameKeys, keys: keys)
+    }
+
+    /// Reads leads that ``encoded(preparing:)`` wrote, created by run `run`. A column the data
+    /// lacks is empty (missing) for every lead; one it has that ``columns`` does not is left out.
     ///
     /// - Throws: ``ColumnCodec/Malformed`` when the data is not such a segment.
     public init(decoding data: [UInt8], createdBy run: String) throws {
         self = try data.withUnsafeBytes { try PendingLeads(decoding: $0, createdBy: run) }
     }
 
-    /// Reads leads that ``encoded()`` wrote, from bytes valid during the call.
+    /// Reads leads that ``encoded(preparing:)`` wrote, from bytes valid during the call.
     public init(decoding data: UnsafeRawBufferPointer, createdBy run: String) throws {
         self.init()
         let tag = Array(Self.tag.utf8)
@@ -117,13 +209,23 @@ public struct PendingLeads: Sendable {
             values[index] = FeatureColumn()
             for _ in 0..<ids.count { values[index].append("") }
         }
+        let preparedTag = Array(Self.preparedTag.utf8)
+        if offset < data.count {
+            guard UnsafeRawBufferPointer(rebasing: data[offset...]).starts(with: preparedTag) else { throw ColumnCodec.Malformed() }
+            offset += preparedTag.count
+            prepared = [try Self.decodePrepared(data, at: &offset, count: ids.count)]
+            guard offset == data.count else { throw ColumnCodec.Malformed() }
+        } else {
+            prepared = nil
+        }
         self.ids = (0..<ids.count).map { ids[$0] }
         self.owners = (0..<owners.count).map { owners[$0] }
         createdBy = Array(repeating: run, count: ids.count)
+        shown = Array(repeating: false, count: ids.count)
     }
 
-    /// The first bytes of an encoded segment (with its format's version).
-    private static let tag = "LWPENDING1"
+    /// The first bytes of an encoded segment (with its format's version), and of its prepared part.
+    private static let tag = "LWPENDING1", preparedTag = "PREPARED"
 }
 
 /// Finds the pending leads a CRM leads export shows by their fields. The CRM record ListWash

@@ -114,6 +114,12 @@ public final class ReferenceIndex: @unchecked Sendable {
     /// creating run. `path` names the ledger in explanations; `frequencies`, when given, are the
     /// names' frequencies to adjust for (the leads export's: a larger sample of the same CRM).
     convenience init(pending: PendingLeads, path: String, model: MatchModel, variants: NameVariantCache, frequencies: TermFrequencies? = nil) {
+        let states = pending.owners.indices.map { CRMRecordState(owner: pending.owners[$0], createdBy: pending.createdBy[$0]) }
+        // The values and keys the segments kept for this model, else worked out again.
+        if let (features, keys) = pending.prepared(for: model, variants: variants) {
+            self.init(path: path, kind: .lead, model: model, features: features, accountIDs: [], states: states, log: nil, frequencies: frequencies, keys: keys)
+            return
+        }
         // A part per 64 Ki leads, on all cores, joined in order.
         let chunk = 1 << 16, chunks = (pending.count + chunk - 1) / chunk
         var parts = [FeatureSet](repeating: FeatureSet(model: model, variants: variants), count: chunks)
@@ -125,13 +131,13 @@ public final class ReferenceIndex: @unchecked Sendable {
         }
         var features = FeatureSet(model: model, variants: variants)
         features.join(&parts)
-        let states = pending.owners.indices.map { CRMRecordState(owner: pending.owners[$0], createdBy: pending.createdBy[$0]) }
         self.init(path: path, kind: .lead, model: model, features: features, accountIDs: [], states: states, log: nil, frequencies: frequencies)
     }
 
-    /// Indexes `features` (the records of the export at `path`, labelled with their ids).
+    /// Indexes `features` (the records of the export at `path`, labelled with their ids), with
+    /// their blocking `keys` when they are known already.
     private init(path: String, kind: Kind, model: MatchModel, features: FeatureSet, accountIDs: [String], states: [CRMRecordState], log: DiagnosticLog?,
-                 frequencies sharedFrequencies: TermFrequencies? = nil) {
+                 frequencies sharedFrequencies: TermFrequencies? = nil, keys knownKeys: [[UInt64]]? = nil) {
         self.path = path
         self.kind = kind
         var model = model
@@ -151,7 +157,7 @@ public final class ReferenceIndex: @unchecked Sendable {
         self.features = features
         frequencies = sharedFrequencies ?? TermFrequencies(model: model, sets: [features])
         scorer = PairScorer(model: model, evaluator: evaluator, features: features, frequencies: frequencies)
-        let keys = BlockingKeys(model: model, features: features, store: store)
+        let keys = knownKeys.map(BlockingKeys.init(keys:)) ?? BlockingKeys(model: model, features: features, store: store)
         // Each rule's records sorted by key, the rules on all cores.
         var indexed = [KeyedBlocks?](repeating: nil, count: keys.keys.count)
         indexed.withUnsafeMutableBufferPointer { buffer in

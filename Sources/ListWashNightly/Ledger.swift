@@ -143,8 +143,9 @@ public enum Ledger {
     static let staleIDsShown = 100
 
     /// The leads no export has shown yet (nor `shown`: ListWash id → CRM id) that were created
-    /// at or after `cutoff` (an ISO 8601 time), from their runs' segments; and a count of the
-    /// older ones, which are no longer matched.
+    /// at or after `cutoff` (an ISO 8601 time), from their runs' segments (whole: a lead the
+    /// export shows is marked so, not left out, so that the segments' prepared values still
+    /// fit); and a count of the older ones, which are no longer matched.
     static func pending(since cutoff: String, except shown: [String: String], in db: Database) throws -> (leads: PendingLeads, count: PendingCount) {
         let confirmed = Set(try String.fetchAll(db, sql: "SELECT id FROM ledger_lead WHERE crm_id IS NOT NULL AND created_at >= ?", arguments: [cutoff]))
         var leads = PendingLeads()
@@ -154,9 +155,9 @@ public enum Ledger {
             guard let part = try? data.withUnsafeBytes({ try PendingLeads(decoding: $0, createdBy: run) }) else {
                 throw DatabaseError(message: "the lead ledger's segment of run \(run) is damaged")
             }
-            leads.append(part, where: confirmed.isEmpty && shown.isEmpty ? nil : { !confirmed.contains($0) && shown[$0] == nil })
+            leads.append(part, isShown: confirmed.isEmpty && shown.isEmpty ? nil : { confirmed.contains($0) || shown[$0] != nil })
         }
-        var count = PendingCount(matched: leads.count)
+        var count = PendingCount(matched: leads.pendingCount)
         count.stale = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_lead WHERE crm_id IS NULL AND created_at < ?", arguments: [cutoff]) ?? 0
         count.staleIDs = try String.fetchAll(db, sql: "SELECT id FROM ledger_lead WHERE crm_id IS NULL AND created_at < ? ORDER BY created_at, id LIMIT ?",
                                              arguments: [cutoff, staleIDsShown])

@@ -42,15 +42,44 @@ import Testing
         #expect(throws: ColumnCodec.Malformed.self) { try PendingLeads(decoding: data, createdBy: "r") }
     }
 
-    @Test func appendingKeepsOnlyTheLeadsAsked() {
+    @Test func appendingMarksTheLeadsTheExportShows() {
         let part = Self.leads([("LW1", "dana", Self.bob), ("LW2", "kim", ["listwash_last_name": "Lee"]), ("LW3", "", [:])], run: "run-2")
         var all = Self.leads([("LW0", "", [:])])
-        all.append(part) { $0 != "LW2" }
-        #expect(all.ids == ["LW0", "LW1", "LW3"])
-        #expect(all.owners == ["", "dana", ""])
-        #expect(all.createdBy == ["run-1", "run-2", "run-2"])
+        all.append(part) { $0 == "LW2" }
+        #expect(all.ids == ["LW0", "LW1", "LW2", "LW3"])
+        #expect(all.shown == [false, false, true, false])
+        #expect(all.pendingCount == 3)
+        #expect(all.owners == ["", "dana", "kim", ""])
+        #expect(all.createdBy == ["run-1", "run-2", "run-2", "run-2"])
         #expect(all.column("listwash_email_key")?[1] == "bob.smith@acme.com")
-        #expect(all.column("listwash_last_name")?[2] == "")
+        #expect(all.column("listwash_last_name")?[2] == "Lee")
+    }
+
+    /// A segment keeps its leads' comparison values and blocking keys under the built-in model:
+    /// what a later run reads back is what it would have worked out, and a model that compares
+    /// or blocks otherwise works them out again.
+    @Test func theSegmentsPreparedValuesAreThoseTheModelWouldWorkOut() throws {
+        let people: [(String, String, [String: String])] = [("LW1", "", Self.bob), ("LW2", "", ["listwash_first_name": "Ann", "listwash_last_name": "Lee", "listwash_zip": "02134"]),
+                                                            ("LW3", "", ["listwash_first_name": "Robert", "listwash_last_name": "Smyth", "listwash_company_key": "acme"])]
+        var read = try PendingLeads(decoding: Self.leads(Array(people.prefix(2))).encoded(), createdBy: "run-1")
+        read.append(try PendingLeads(decoding: Self.leads(Array(people.suffix(1))).encoded(), createdBy: "run-2"))
+        let variants = NameVariantCache()
+        let prepared = try #require(read.prepared(for: .leadList, variants: variants))
+        var fresh = FeatureSet(model: .leadList)
+        fresh.add(read, range: 0..<read.count, names: .init())
+        #expect(prepared.features.labels == ["LW1", "LW2", "LW3"])
+        for (index, name) in fresh.columnNames.enumerated() {
+            #expect((0..<3).map { prepared.features.columns[index][$0] } == (0..<3).map { fresh.columns[index][$0] }, "\(name)")
+        }
+        for (name, list) in fresh.nameKeys { #expect((0..<3).map { prepared.features.nameKeys[name]?[$0] } == (0..<3).map { list[$0] }, "\(name)") }
+        #expect(prepared.keys == BlockingKeys(model: .leadList, features: fresh, store: fresh.store(model: .leadList)).keys)
+
+        var otherBlocking = MatchModel.leadList
+        otherBlocking.blocking.removeLast()
+        #expect(read.prepared(for: otherBlocking, variants: variants) == nil)
+        var unprepared = read
+        unprepared.add(id: "LW4", owner: "", createdBy: "run-3") { _ in "" }
+        #expect(unprepared.prepared(for: .leadList, variants: variants) == nil, "a lead added since has no prepared values")
     }
 
     /// The export's record of a pending lead carries the values ListWash gave it: the same email
