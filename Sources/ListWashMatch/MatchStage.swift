@@ -140,6 +140,8 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
             var converted: (lead: String, contact: String)?
             var pendingLead: (id: String, run: String)?
             for (index, keys) in results {
+                // A CRM lead wins over a pending one: a row that matched one needs no pending lead.
+                if index === pendingIndex, !batch[row, leadColumn].isEmpty { continue }
                 guard let match = index.bestMatch(for: store, record: record, keys: keys[record]) else { continue }
                 // A candidate a reviewer said is another person is no candidate.
                 if let (decisions, fingerprint) = answers, decisions.answer(fingerprint, record: "\(index.kind.rawValue):\(index.features.labels[match.record])") == .different { continue }
