@@ -73,7 +73,7 @@ enum StageCatalog {
                            decisions: try configuration.reviewDecisions())
     }
 
-    private static func readSurvivorship(_ value: YAMLValue, in context: String) throws -> Survivorship {
+    static func readSurvivorship(_ value: YAMLValue, in context: String) throws -> Survivorship {
         let spelling = try value.string("survivorship")
         guard let parsed = Survivorship(rawValue: spelling) else {
             throw value.error(YAMLValue.unknown("survivorship", spelling, in: context, allowed: Survivorship.allCases.map(\.rawValue)))
@@ -94,7 +94,8 @@ enum StageCatalog {
             reference.map { MatchStage.Reference(path: $0.path, idColumn: $0.idColumn) }
         }
         return MatchStage(model: model, contacts: reference(configuration.contacts), leads: reference(configuration.leads), accounts: reference(configuration.accounts),
-                          pending: reference(configuration.pendingLeads), pendingMatches: configuration.pendingLeadMatches, decisions: try configuration.reviewDecisions())
+                          pending: reference(configuration.pendingLeads), pendingMatches: configuration.pendingLeadMatches, decisions: try configuration.reviewDecisions(),
+                          updates: configuration.updates, mergeLimit: configuration.mergeLimit)
     }
 
     /// The decide stage reads what dedupe and match found: without dedupe a repeat response

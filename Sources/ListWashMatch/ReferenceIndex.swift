@@ -28,6 +28,8 @@ public final class ReferenceIndex: @unchecked Sendable {
     public private(set) var accountIDs: [String] = []
     /// Each record's owner and standing, when the export has such columns (``CRMStateColumns``).
     public private(set) var states: [CRMRecordState] = []
+    /// What updates and merges need of each record, as far as they were asked for (empty otherwise).
+    public private(set) var facts: ExportFacts
     let scorer: PairScorer
     private let evaluator: ComparisonEvaluator
     /// The records' values in plain memory for scoring.
@@ -40,14 +42,17 @@ public final class ReferenceIndex: @unchecked Sendable {
     /// - Parameter idColumn: the id column's header; `nil` recognizes "Id", "Contact ID" (contacts) or "Lead ID" (leads), "Record ID".
     /// - Throws: ``ListWashError`` (`.referenceData`) when the file cannot be read, has no id
     ///   column, or repeats an id.
-    public convenience init(path: String, kind: Kind, idColumn: String? = nil, model: MatchModel, log: DiagnosticLog? = nil) throws {
-        try self.init(path: path, kind: kind, idColumn: idColumn, model: model, log: log, variants: NameVariantCache())
+    /// - Parameter facts: what to keep of each record for updates and merges (nothing by default).
+    public convenience init(path: String, kind: Kind, idColumn: String? = nil, model: MatchModel, log: DiagnosticLog? = nil,
+                            facts: ExportFacts.Request = ExportFacts.Request()) throws {
+        try self.init(path: path, kind: kind, idColumn: idColumn, model: model, log: log, variants: NameVariantCache(), facts: facts)
     }
 
     /// Reads, normalizes and indexes the export at `path`, with related-name lists from
     /// `variants` (shared with the stage that matches against it, which then finds most of
     /// its given names' lists there already).
-    init(path: String, kind: Kind, idColumn: String?, model: MatchModel, log: DiagnosticLog?, variants: NameVariantCache) throws {
+    init(path: String, kind: Kind, idColumn: String?, model: MatchModel, log: DiagnosticLog?, variants: NameVariantCache,
+         facts request: ExportFacts.Request = ExportFacts.Request()) throws {
         self.path = path
         self.kind = kind
         var model = model
@@ -72,7 +77,8 @@ public final class ReferenceIndex: @unchecked Sendable {
         // Normalize and extract features on all cores while the file is read; check ids and
         // merge in file order as the batches come back.
         let names = NameNormalizer()
-        let loaded = Loaded()
+        let loaded = Loaded(facts: ExportFacts(header: reader.header, schema: schema, request: request))
+        let keepsFacts = !request.isEmpty
         let label: (RecordBatch, Int) -> String = { batch, row in batch.id(row, column: idIndex) }
         let executor = BatchExecutor(pipeline: Pipeline([]), workers: ProcessorInfo.activeCores, digest: { [model] batch in
             var batch = batch
@@ -91,6 +97,7 @@ public final class ReferenceIndex: @unchecked Sendable {
                 loaded.lines.append(batch.lines[row])
                 if let accountIndex { loaded.accountIDs.append(batch.value(row, column: accountIndex)) }
                 if !stateColumns.isEmpty { loaded.states.append(stateColumns.state(batch, row: row, id: part.labels[record])) }
+                if keepsFacts { loaded.facts.append(batch, row: row) }
             }
             for row in 0..<batch.count where !batch.isOpen(row) {
                 log?.warn("\(kind.rawValue) record \(batch.rows[row]) skipped: \(batch.reasons[row])", at: SourceLocation(file: path, line: batch.lines[row]))
@@ -109,6 +116,10 @@ public final class ReferenceIndex: @unchecked Sendable {
         try Self.requireUniqueIDs(features.labels, lines: loaded.lines, file: path, column: idIndex + 1)
         accountIDs = loaded.accountIDs
         states = loaded.states
+        facts = loaded.facts
+        if facts.unreadableDates > 0, let column = facts.modifiedColumn {
+            log?.warn("\(facts.unreadableDates) record(s) have a last-modified date that is not a date (column '\(reader.header[column])'); their CRM values count as of unknown age: filled in, never overwritten", at: SourceLocation(file: path, line: facts.firstUnreadableLine, column: column + 1))
+        }
         evaluator = ComparisonEvaluator(model: model, columns: features.columnNames)
         store = features.store(model: model)
         if model.estimateU {
@@ -291,6 +302,12 @@ private final class Loaded: @unchecked Sendable {
     var accountIDs: [String] = []
     /// Each record's owner and standing, when the export has such columns.
     var states: [CRMRecordState] = []
+    /// What updates and merges need of each record.
+    var facts: ExportFacts
+
+    init(facts: ExportFacts) {
+        self.facts = facts
+    }
 }
 
 extension RecordBatch {
