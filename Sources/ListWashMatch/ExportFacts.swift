@@ -70,24 +70,37 @@ public struct ExportFacts: Sendable {
     /// Keeps what was asked of record `row` of `batch` (the export's next record).
     mutating func append(_ batch: RecordBatch, row: Int) {
         for column in columns {
-            if let column { bytes.append(contentsOf: batch.id(row, column: column).utf8) }
+            if let column { batch.withTrimmedField(row, column: column) { bytes.append(contentsOf: $0) } }
             ends.append(UInt32(truncatingIfNeeded: bytes.count))
         }
         if let modifiedColumn {
-            let text = batch.value(row, column: modifiedColumn)
-            let day = DateComparison.parseTimestamp(text)
-            if day == nil, !text.trimmingSpaces().isEmpty {
+            let (day, empty) = batch.withTrimmedField(row, column: modifiedColumn) { (DateComparison.parseTimestamp(bytes: $0), $0.isEmpty) }
+            if day == nil, !empty {
                 if unreadableDates == 0 { firstUnreadableLine = batch.lines[row] }
                 unreadableDates += 1
             }
             modified.append(day.map { Int32(clamping: $0.dayNumber) } ?? .min)
         }
-        if let createdColumn { created.append(DateComparison.parseTimestamp(batch.value(row, column: createdColumn)).map { Int32(clamping: $0.dayNumber) } ?? .min) }
+        if let createdColumn {
+            created.append(batch.withField(row, column: createdColumn) { DateComparison.parseTimestamp(bytes: $0) }.map { Int32(clamping: $0.dayNumber) } ?? .min)
+        }
         if keepsCompleteness {
             var count: Int16 = 0
             batch.forEachField(row) { _, field in if !field.isEmpty { count += 1 } }
             filled.append(count)
         }
+    }
+
+    /// Appends `other`'s records (the export's next batch, kept on another core) after these.
+    mutating func append(contentsOf other: ExportFacts) {
+        let base = UInt32(truncatingIfNeeded: bytes.count)
+        bytes.append(contentsOf: other.bytes)
+        ends.append(contentsOf: other.ends.lazy.map { $0 &+ base })
+        modified.append(contentsOf: other.modified)
+        created.append(contentsOf: other.created)
+        filled.append(contentsOf: other.filled)
+        if unreadableDates == 0 { firstUnreadableLine = other.firstUnreadableLine }
+        unreadableDates += other.unreadableDates
     }
 
     /// Record `record`'s raw value of field number `field` (of ``fields``), trimmed; empty when

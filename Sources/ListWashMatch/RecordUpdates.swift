@@ -173,7 +173,7 @@ public final class UpdateFinder: Sendable {
             let kind = batch[row, type], id = batch[row, OutputLayout.matchID]
             guard !id.isEmpty, let (position, index) = indexes.enumerated().first(where: { $0.element.kind.rawValue == kind }),
                   let record = records[position][id] else { continue }
-            var completeness: Int16?
+            var completeness: Int16?, date: String?
             for (field, column) in zip(rules.fields.indices, inputColumns) {
                 guard let column, let fieldColumn = index.facts.fields.firstIndex(of: rules.fields[field].role), index.facts.columns[fieldColumn] != nil,
                       let (value, key) = rules.fields[field].normalized(batch.value(row, column: column), using: normalizer) else { continue }
@@ -182,8 +182,8 @@ public final class UpdateFinder: Sendable {
                     batch.forEachField(row) { _, bytes in if !bytes.isEmpty { count += 1 } }
                     completeness = count
                 }
-                let date = dateColumn.flatMap { DateComparison.parseTimestamp(batch.value(row, column: $0))?.description } ?? ""
-                let candidate = Candidate(value: value, key: key, date: date, completeness: completeness ?? 0, sequence: batch.sequence(row),
+                if date == nil { date = dateColumn.flatMap { DateComparison.parseTimestamp(batch.value(row, column: $0))?.description } ?? "" }
+                let candidate = Candidate(value: value, key: key, date: date ?? "", completeness: completeness ?? 0, sequence: batch.sequence(row),
                                           source: batch.schema.source, row: batch.rows[row])
                 let slot = UInt64(position) << 56 | UInt64(record) << 8 | UInt64(field)
                 if let current = found[slot], !prefers(candidate, over: current) { continue }

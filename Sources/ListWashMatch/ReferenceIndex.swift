@@ -77,7 +77,8 @@ public final class ReferenceIndex: @unchecked Sendable {
         // Normalize and extract features on all cores while the file is read; check ids and
         // merge in file order as the batches come back.
         let names = NameNormalizer()
-        let loaded = Loaded(facts: ExportFacts(header: reader.header, schema: schema, request: request))
+        let noFacts = ExportFacts(header: reader.header, schema: schema, request: request)
+        let loaded = Loaded(facts: noFacts)
         let keepsFacts = !request.isEmpty
         let label: (RecordBatch, Int) -> String = { batch, row in batch.id(row, column: idIndex) }
         let executor = BatchExecutor(pipeline: Pipeline([]), workers: ProcessorInfo.activeCores, digest: { [model] batch in
@@ -85,9 +86,12 @@ public final class ReferenceIndex: @unchecked Sendable {
             try? normalize.process(&batch)
             var part = FeatureSet(model: model, variants: variants)
             part.add(batch, label: label, names: names)
-            return (batch, part)
+            // What updates and merges keep of the open records, on all cores too.
+            var facts = noFacts
+            if keepsFacts { for row in 0..<batch.count where batch.isOpen(row) { facts.append(batch, row: row) } }
+            return (batch, part, facts)
         }, deliver: { [kind] _, digest in
-            guard let (batch, part) = digest as? (RecordBatch, FeatureSet) else { return }
+            guard let (batch, part, facts) = digest as? (RecordBatch, FeatureSet, ExportFacts) else { return }
             // `part` holds the open rows in order, with their ids as labels. Repeated ids are
             // found once the whole export is read (see `requireUniqueIDs`).
             for (record, row) in (0..<batch.count).filter(batch.isOpen).enumerated() {
@@ -97,12 +101,12 @@ public final class ReferenceIndex: @unchecked Sendable {
                 loaded.lines.append(batch.lines[row])
                 if let accountIndex { loaded.accountIDs.append(batch.value(row, column: accountIndex)) }
                 if !stateColumns.isEmpty { loaded.states.append(stateColumns.state(batch, row: row, id: part.labels[record])) }
-                if keepsFacts { loaded.facts.append(batch, row: row) }
             }
             for row in 0..<batch.count where !batch.isOpen(row) {
                 log?.warn("\(kind.rawValue) record \(batch.rows[row]) skipped: \(batch.reasons[row])", at: SourceLocation(file: path, line: batch.lines[row]))
             }
             loaded.parts.append(part)
+            if keepsFacts { loaded.facts.append(contentsOf: facts) }
         })
         do {
             while let batch = try reader.nextBatch(schema: schema, layout: layout) { try executor.submit(batch) }
@@ -313,11 +317,17 @@ private final class Loaded: @unchecked Sendable {
 extension RecordBatch {
     /// The id in field `column` of record `row`: the field without leading and trailing spaces.
     func id(_ row: Int, column: Int) -> String {
-        withField(row, column: column) { bytes in
+        withTrimmedField(row, column: column) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Calls `body` with the bytes of field `column` of record `row`, without leading and
+    /// trailing spaces.
+    func withTrimmedField<T>(_ row: Int, column: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        try withField(row, column: column) { bytes in
             var start = 0, end = bytes.count
             while start < end, bytes[start] == UInt8(ascii: " ") { start += 1 }
             while end > start, bytes[end - 1] == UInt8(ascii: " ") { end -= 1 }
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+            return try body(UnsafeBufferPointer(rebasing: bytes[start..<end]))
         }
     }
 }

@@ -173,13 +173,25 @@ public enum DateComparison {
     ///
     /// - Complexity: O(n) in the length of the text.
     public static func parseTimestamp(_ text: String) -> CalendarDate? {
-        let trimmed = text.trimmingSpaces()
-        if trimmed.utf8.count == 10 || trimmed.utf8.count == 13, trimmed.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let number = Int(trimmed) {
-            let seconds = trimmed.utf8.count == 13 ? number / 1000 : number
-            return CalendarDate(dayNumber: seconds / 86_400)
+        var text = text
+        return text.withUTF8 { parseTimestamp(bytes: $0) }
+    }
+
+    /// ``parseTimestamp(_:)`` on UTF-8 bytes.
+    ///
+    /// - Complexity: O(n); no allocation.
+    public static func parseTimestamp(bytes: UnsafeBufferPointer<UInt8>) -> CalendarDate? {
+        var start = 0, end = bytes.count
+        while start < end && (bytes[start] == 0x20 || bytes[start] == 0x09) { start += 1 }
+        while end > start && (bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09) { end -= 1 }
+        let s = UnsafeBufferPointer(rebasing: bytes[start..<end])
+        if s.count == 10 || s.count == 13, s.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            let number = s.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+            return CalendarDate(dayNumber: (s.count == 13 ? number / 1000 : number) / 86_400)
         }
-        let datePart = trimmed.split(whereSeparator: { $0 == "T" || $0 == " " }).first.map(String.init) ?? ""
-        return parse(datePart)
+        // The date before a time: `2026-11-02T10:15:00Z`, `11/02/2026 10:15`.
+        let cut = s.firstIndex { $0 == UInt8(ascii: "T") || $0 == 0x20 } ?? s.count
+        return parse(bytes: UnsafeBufferPointer(rebasing: s[0..<cut]))
     }
 
     /// Compares two dates given as text (see ``parse(_:)`` for the layouts).
