@@ -123,6 +123,7 @@ public final class MatchStage: SetUpStage, FileWritingStage, @unchecked Sendable
         }
     }
 
+    /// Reads a settled batch for update.csv (see ``UpdateFinder/observe(_:)``).
     public func observeWritten(_ batch: RecordBatch) {
         updateFinder?.observe(batch)
     }

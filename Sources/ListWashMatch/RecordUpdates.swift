@@ -48,6 +48,7 @@ public struct UpdateRules: Sendable, Equatable {
 /// normalized as the normalize stage does it (phones in E.164, ZIP codes with their leading
 /// zeros, state and country codes, company names cleaned and compared by their key).
 public enum UpdateField: String, Sendable, CaseIterable {
+    /// The fields, named as pipeline files and update.csv name them (`first_name`, `zip`, ...).
     case firstName = "first_name", lastName = "last_name", email, phone, mobile, company, title, street, city, state, zip, country, website
 
     /// The column role the field is read from, in the input and in the export.
@@ -143,6 +144,7 @@ public final class UpdateFinder: Sendable {
         var source: String, row: Int
     }
 
+    /// Which fields may be updated, and when.
     public let rules: UpdateRules
     private let indexes: [ReferenceIndex]
     /// Per index: its records by CRM id.

@@ -116,6 +116,20 @@ import Testing
         #expect(same.isEmpty, "\(same.map(describe))")
     }
 
+    /// update.csv is one of the run's own files: swapped in with the run, and gone when a later
+    /// run into the same folder asks for no updates (the user's own files stay).
+    @Test func updateCSVIsCommittedWithTheRunAndReplacedByTheNext() throws {
+        _ = try run(forms: "Bob,Smith,bob.smith@acme.com,Acme,617-253-1000,02134,MA,VP Marketing,2026-11-02",
+                    leads: "00Q1,Bob,Smith,bob.smith@acme.com,Acme,617-253-1000,02134,MA,", updates: "{fields: [title]}")
+        #expect(scratch.read("out/update.csv").contains("00Q1,lead,title,,VP Marketing,fill"))
+        scratch.write("out/notes.txt", "mine")
+        let without = scratch.read("p.yaml").split(separator: "\n").filter { !$0.hasPrefix("updates:") }.joined(separator: "\n")
+        scratch.write("p.yaml", without)
+        let report = try Runner(configuration: try PipelineConfiguration.load(path: "\(scratch.path)/p.yaml")).run()
+        #expect(!report.outputFiles.contains("update.csv"))
+        #expect(scratch.contents("out") == ["attach.csv", "duplicate.csv", "load.csv", "notes.txt", "rejected.csv", "report.json", "review.csv", "suppressed.csv"])
+    }
+
     /// A row held back by a suppression list does not reach the CRM, nor does its data.
     @Test func aSuppressedRowUpdatesNothing() throws {
         scratch.write("lists/do-not-contact.csv", "email\nbob.smith@acme.com\n")
