@@ -116,10 +116,7 @@ public enum DateComparison {
     ///
     /// - Complexity: O(n); no allocation.
     public static func parse(bytes: UnsafeBufferPointer<UInt8>) -> CalendarDate? {
-        var start = 0, end = bytes.count
-        while start < end && (bytes[start] == 0x20 || bytes[start] == 0x09) { start += 1 }
-        while end > start && (bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09) { end -= 1 }
-        let s = UnsafeBufferPointer(rebasing: bytes[start..<end])
+        let s = trimmed(bytes)
         if s.count == 8, let y = number(s, 0, 4), let m = number(s, 4, 2), let d = number(s, 6, 2) {
             return CalendarDate(year: y, month: m, day: d)
         }
@@ -181,10 +178,7 @@ public enum DateComparison {
     ///
     /// - Complexity: O(n); no allocation.
     public static func parseTimestamp(bytes: UnsafeBufferPointer<UInt8>) -> CalendarDate? {
-        var start = 0, end = bytes.count
-        while start < end && (bytes[start] == 0x20 || bytes[start] == 0x09) { start += 1 }
-        while end > start && (bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09) { end -= 1 }
-        let s = UnsafeBufferPointer(rebasing: bytes[start..<end])
+        let s = trimmed(bytes)
         if s.count == 10 || s.count == 13, s.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
             let number = s.reduce(0) { $0 * 10 + Int($1 - 0x30) }
             return CalendarDate(dayNumber: (s.count == 13 ? number / 1000 : number) / 86_400)
@@ -192,6 +186,14 @@ public enum DateComparison {
         // The date before a time: `2026-11-02T10:15:00Z`, `11/02/2026 10:15`.
         let cut = s.firstIndex { $0 == UInt8(ascii: "T") || $0 == 0x20 } ?? s.count
         return parse(bytes: UnsafeBufferPointer(rebasing: s[0..<cut]))
+    }
+
+    /// `bytes` without leading and trailing spaces and tabs.
+    private static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var start = 0, end = bytes.count
+        while start < end && (bytes[start] == 0x20 || bytes[start] == 0x09) { start += 1 }
+        while end > start && (bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09) { end -= 1 }
+        return UnsafeBufferPointer(rebasing: bytes[start..<end])
     }
 
     /// Compares two dates given as text (see ``parse(_:)`` for the layouts).
