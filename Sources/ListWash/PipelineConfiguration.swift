@@ -417,7 +417,8 @@ public struct PipelineConfiguration: Sendable {
         return limit
     }
 
-    /// `updates: {fields: [title, phone], overwrite: fill_only | newer, survivorship: most_recent}`.
+    /// `updates: {fields: [title, phone], overwrite: fill_only | newer, survivorship: most_recent}`
+    /// (or `survivorship: {row: most_recent, fields: {phone: most_complete}}`).
     private static func readUpdates(_ value: YAMLValue) throws -> UpdateRules {
         var rules = UpdateRules(fields: [])
         for (key, _, item) in try value.mapping("updates", allowed: ["fields", "overwrite", "survivorship"]) {
@@ -438,7 +439,20 @@ public struct PipelineConfiguration: Sendable {
                 }
                 rules.overwrite = overwrite
             default:
-                rules.survivorship = try StageCatalog.readSurvivorship(item, in: "updates")
+                if item.scalar != nil {
+                    rules.survivorship = try StageCatalog.readSurvivorship(item, in: "updates")
+                    continue
+                }
+                // survivorship: {row: most_recent, fields: {phone: most_complete}}, as dedupe's
+                for (part, _, setting) in try item.mapping("survivorship", allowed: ["row", "fields"]) {
+                    if part == "row" {
+                        rules.survivorship = try StageCatalog.readSurvivorship(setting, in: "survivorship")
+                        continue
+                    }
+                    for (name, _, rule) in try setting.mapping("fields", allowed: UpdateField.allCases.map(\.rawValue)) {
+                        if let field = UpdateField(rawValue: name) { rules.fieldSurvivorship[field] = try StageCatalog.readSurvivorship(rule, in: "fields") }
+                    }
+                }
             }
         }
         guard !rules.fields.isEmpty else { throw value.error("updates needs fields: [...] (of: \(UpdateField.allCases.map(\.rawValue).joined(separator: ", ")))") }

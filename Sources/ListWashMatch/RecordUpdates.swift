@@ -7,6 +7,7 @@ import ListWashNormalize
 ///
 /// ```yaml
 /// updates: {fields: [title, phone, company, zip, state], overwrite: newer, survivorship: most_recent}
+/// updates: {fields: [title, phone], survivorship: {row: most_recent, fields: {phone: most_complete}}}
 /// ```
 /// A field is updated when the row's value, normalized, differs from the CRM's, normalized (so
 /// `(617) 253-1000` against `+16172531000` is no update), and: the CRM has no value (`fill`), or,
@@ -14,7 +15,8 @@ import ListWashNormalize
 /// (`newer`). A row never blanks out a CRM value (an empty value is no update); a CRM value of
 /// unknown age (no last-modified column, an unreadable date, a row without a date) is only ever
 /// filled in. When several rows of one person carry a field, the one `survivorship` prefers
-/// gives it, as in dedupe (`most_recent` by default: the latest response).
+/// gives it, as in dedupe (`most_recent` by default: the latest response; a field may have a
+/// rule of its own, as dedupe's field merge has).
 public struct UpdateRules: Sendable, Equatable {
     /// When a CRM value that is already there may be replaced.
     public enum Overwrite: String, Sendable, CaseIterable {
@@ -30,12 +32,22 @@ public struct UpdateRules: Sendable, Equatable {
     public var overwrite: Overwrite
     /// Which of several rows of one person gives a field.
     public var survivorship: Survivorship
+    /// Fields with a rule of their own (`survivorship: {row: most_recent, fields: {phone: most_complete}}`),
+    /// as dedupe's field merge has.
+    public var fieldSurvivorship: [UpdateField: Survivorship]
 
     /// Rules for `fields`.
-    public init(fields: [UpdateField], overwrite: Overwrite = .newer, survivorship: Survivorship = .mostRecent) {
+    public init(fields: [UpdateField], overwrite: Overwrite = .newer, survivorship: Survivorship = .mostRecent,
+                fieldSurvivorship: [UpdateField: Survivorship] = [:]) {
         self.fields = fields
         self.overwrite = overwrite
         self.survivorship = survivorship
+        self.fieldSurvivorship = fieldSurvivorship
+    }
+
+    /// The survivorship rule of `field`.
+    public func survivorship(of field: UpdateField) -> Survivorship {
+        fieldSurvivorship[field] ?? survivorship
     }
 
     /// What the exports must keep: the fields' raw values and the last-modified dates.
@@ -188,25 +200,27 @@ public final class UpdateFinder: Sendable {
                 let candidate = Candidate(value: value, key: key, date: date ?? "", completeness: completeness ?? 0, sequence: batch.sequence(row),
                                           source: batch.schema.source, row: batch.rows[row])
                 let slot = UInt64(position) << 56 | UInt64(record) << 8 | UInt64(field)
-                if let current = found[slot], !prefers(candidate, over: current) { continue }
+                if let current = found[slot], !prefers(candidate, over: current, field: field) { continue }
                 found[slot] = candidate
             }
         }
         guard !found.isEmpty else { return }
         chosen.withLock { all in
             for (slot, candidate) in found {
-                if let current = all[slot], !prefers(candidate, over: current) { continue }
+                if let current = all[slot], !prefers(candidate, over: current, field: Int(slot & 0xFF)) { continue }
                 all[slot] = candidate
             }
         }
     }
 
-    /// Whether `candidate` gives the field rather than `current`: the rules' survivorship, then
-    /// the earlier row (so the answer does not depend on the order rows are read in).
-    func prefers(_ candidate: Candidate, over current: Candidate) -> Bool {
+    /// Whether `candidate` gives field number `field` rather than `current`: the field's
+    /// survivorship rule, then the earlier row (so the answer does not depend on the order rows
+    /// are read in).
+    func prefers(_ candidate: Candidate, over current: Candidate, field: Int) -> Bool {
         let completeness = [candidate.completeness, current.completeness], recency = [candidate.date, current.date]
-        if rules.survivorship.prefers(0, over: 1, completeness: completeness, recency: recency) { return true }
-        if rules.survivorship.prefers(1, over: 0, completeness: completeness, recency: recency) { return false }
+        let rule = rules.survivorship(of: rules.fields[field])
+        if rule.prefers(0, over: 1, completeness: completeness, recency: recency) { return true }
+        if rule.prefers(1, over: 0, completeness: completeness, recency: recency) { return false }
         return candidate.sequence < current.sequence
     }
 

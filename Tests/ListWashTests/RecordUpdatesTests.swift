@@ -106,6 +106,19 @@ import Testing
         #expect(recent.first?["row"] == "1" && recent.first?["response_date"] == "2026-11-20")
         let first = try run(forms: forms, leads: leads, updates: "{fields: [title], survivorship: first}").rows
         #expect(first.map(describe) == ["00Q1 title:  -> Chief Marketing Officer (fill)"])
+        // A field with a rule of its own: the more complete row (the older one, with a title)
+        // gives the phone; without it the latest row does.
+        let perField = try run(forms: """
+            Bob,Smith,bob.smith@acme.com,Acme,617-253-1999,02134,MA,,2026-11-20
+            Robert,Smith,bob.smith@acme.com,Acme,617-253-1000,02134,MA,Director of Marketing,2026-11-02
+            """, leads: "00Q1,Bob,Smith,bob.smith@acme.com,Acme,,02134,MA,",
+            updates: "{fields: [title, phone], survivorship: {row: most_recent, fields: {phone: most_complete}}}").rows
+        #expect(perField.map(describe) == ["00Q1 title:  -> Director of Marketing (fill)", "00Q1 phone:  -> +16172531000 (fill)"])
+        let byRow = try run(forms: """
+            Bob,Smith,bob.smith@acme.com,Acme,617-253-1999,02134,MA,,2026-11-20
+            Robert,Smith,bob.smith@acme.com,Acme,617-253-1000,02134,MA,Director of Marketing,2026-11-02
+            """, leads: "00Q1,Bob,Smith,bob.smith@acme.com,Acme,,02134,MA,", updates: "{fields: [title, phone]}").rows
+        #expect(byRow.map(describe) == ["00Q1 title:  -> Director of Marketing (fill)", "00Q1 phone:  -> +16172531999 (fill)"])
         let swapped = forms.split(separator: "\n").reversed().joined(separator: "\n")
         let firstSwapped = try run(forms: swapped, leads: leads, updates: "{fields: [title], survivorship: first}").rows
         #expect(firstSwapped.map(describe) == ["00Q1 title:  -> Director of Marketing (fill)"])
