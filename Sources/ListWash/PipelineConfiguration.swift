@@ -439,20 +439,9 @@ public struct PipelineConfiguration: Sendable {
                 }
                 rules.overwrite = overwrite
             default:
-                if item.scalar != nil {
-                    rules.survivorship = try StageCatalog.readSurvivorship(item, in: "updates")
-                    continue
-                }
-                // survivorship: {row: most_recent, fields: {phone: most_complete}}, as dedupe's
-                for (part, _, setting) in try item.mapping("survivorship", allowed: ["row", "fields"]) {
-                    if part == "row" {
-                        rules.survivorship = try StageCatalog.readSurvivorship(setting, in: "survivorship")
-                        continue
-                    }
-                    for (name, _, rule) in try setting.mapping("fields", allowed: UpdateField.allCases.map(\.rawValue)) {
-                        if let field = UpdateField(rawValue: name) { rules.fieldSurvivorship[field] = try StageCatalog.readSurvivorship(rule, in: "fields") }
-                    }
-                }
+                let (row, fields) = try StageCatalog.readSurvivorshipRules(item, in: "updates", fields: UpdateField.allCases.map(\.rawValue))
+                rules.survivorship = row ?? rules.survivorship
+                for (name, rule) in fields { if let field = UpdateField(rawValue: name) { rules.fieldSurvivorship[field] = rule } }
             }
         }
         guard !rules.fields.isEmpty else { throw value.error("updates needs fields: [...] (of: \(UpdateField.allCases.map(\.rawValue).joined(separator: ", ")))") }
