@@ -159,8 +159,8 @@ public final class UpdateFinder: Sendable {
     /// Which fields may be updated, and when.
     public let rules: UpdateRules
     private let indexes: [ReferenceIndex]
-    /// Per index: its records by CRM id.
-    private let records: [[String: Int32]]
+    /// Per index: its records by the hash of their CRM id (checked against the id on lookup).
+    private let records: [HashedKeyMap<Int32>]
     private let normalizer: Normalizer
     /// Per index, record and field (packed): the preferred candidate so far.
     private let chosen = Mutex<[UInt64: Candidate]>([:])
@@ -171,10 +171,22 @@ public final class UpdateFinder: Sendable {
         self.indexes = indexes
         self.normalizer = normalizer
         records = indexes.map { index in
-            var byID = [String: Int32](minimumCapacity: index.features.count)
-            for (record, id) in index.features.labels.enumerated() { byID[id] = Int32(record) }
+            var byID = HashedKeyMap<Int32>(capacity: index.features.count, filler: -1)
+            for (record, id) in index.features.labels.enumerated() { byID.set(Self.hash(id), Int32(record)) }
             return byID
         }
+    }
+
+    /// A CRM id's hash, never 0.
+    private static func hash(_ id: String) -> UInt64 {
+        var id = id
+        return id.withUTF8 { SharedByteCache.hash($0) } | 1
+    }
+
+    /// The record of index number `position` whose id is `id`.
+    private func record(_ id: String, in position: Int) -> Int? {
+        guard let record = records[position][Self.hash(id)].map(Int.init), indexes[position].features.labels[record] == id else { return nil }
+        return record
     }
 
     /// Reads the rows of `batch` whose disposition is final (the batch is about to be written).
@@ -186,7 +198,7 @@ public final class UpdateFinder: Sendable {
         for row in 0..<batch.count where [nil, .load, .attach].contains(batch.dispositions[row]) {
             let kind = batch[row, type], id = batch[row, OutputLayout.matchID]
             guard !id.isEmpty, let (position, index) = indexes.enumerated().first(where: { $0.element.kind.rawValue == kind }),
-                  let record = records[position][id] else { continue }
+                  let record = record(id, in: position) else { continue }
             var completeness: Int16?, date: String?
             for (field, column) in zip(rules.fields.indices, inputColumns) {
                 guard let column, let fieldColumn = index.facts.fields.firstIndex(of: rules.fields[field].role), index.facts.columns[fieldColumn] != nil,
