@@ -166,4 +166,28 @@ import Testing
                 == "p.yaml:2:1: error: updates: needs a match stage (it reads the records the match stage finds in the CRM exports): add - match to stages:")
         #expect(error("references: {leads: l.csv}\nupdates: {overwrite: newer}\nstages: [normalize, match]\n")?.hasPrefix("p.yaml:2:10: error: updates needs fields: [...]") == true)
     }
+
+    /// The bundled example (pipelines/examples/crm-updates.yaml) run as a user runs it: its
+    /// update.csv and merge.csv, whole.
+    @Test func theBundledExampleWritesItsUpdatesAndMerges() throws {
+        let out = "\(scratch.path)/out"
+        let result = try listwash(["run", "pipelines/examples/crm-updates.yaml", "--out", out], in: packageRoot)
+        #expect(result.status == 0, "\(result.err)")
+        #expect(result.out.contains("update.csv: 4 rows (held back: the CRM value is as new as the response or newer: 1)"), "\(result.out)")
+        #expect(result.err.contains("examples/crm-updates/leads.csv:5:10: warning: 1 record(s) have a last-modified date that is not a date"), "\(result.err)")
+        #expect(scratch.read("out/update.csv") == """
+            record_id,object,field,old_value,new_value,rule,source,row,response_date,crm_last_modified
+            003U0001,contact,title,Marketing Coordinator,Marketing Manager,newer,examples/acquired-list.csv,7,2026-11-02,2026-06-01
+            003U0002,contact,zip,,10016,fill,examples/acquired-list.csv,20,2026-11-02,2026-12-01
+            00QU0002,lead,title,Operations Manager,Director of Operations,newer,examples/acquired-list.csv,23,2026-11-02,2026-10-01
+            00QU0002,lead,zip,,02139,fill,examples/acquired-list.csv,23,2026-11-02,2026-10-01
+
+            """)
+        #expect(scratch.read("out/merge.csv") == """
+            merge_group,master_id,master_object,duplicate_id,duplicate_object,action,score,reason,note
+            M1,003U0003,contact,00QU0004,lead,convert_lead,1.0,first_name exact; last_name exact; email exact; company exact; zip exact,
+            M1,003U0003,contact,00QU0003,lead,convert_lead,1.0,first_name exact; last_name exact; email exact; company exact; zip exact,
+
+            """)
+    }
 }
