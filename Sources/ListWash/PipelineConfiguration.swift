@@ -117,6 +117,12 @@ public struct PipelineConfiguration: Sendable {
     public var pendingLeads: PendingLeads?
     /// Where the match stage reports the pending leads the leads export shows (by their fields).
     public var pendingLeadMatches: PendingLeadMatches?
+    /// Which fields of matched CRM records the match stage may update, and when (`updates:`;
+    /// `nil`: no update.csv).
+    public var updates: UpdateRules?
+    /// Records per merge when the match stage lists the exports' own duplicates in merge.csv
+    /// (`references: {merge: true}` or `{merge: {limit: 3}}`; `nil`: no merge.csv).
+    public var mergeLimit: Int?
     /// The suppression-list folder.
     public var suppressionFolder: String?
     /// Which lists in that folder apply, in order (empty: all of them).
@@ -176,7 +182,7 @@ public struct PipelineConfiguration: Sendable {
     /// An empty configuration (no inputs, no stages).
     public init() {}
 
-    static let topLevelKeys = ["name", "inputs", "columns", "required", "references", "suppression", "method", "rows", "stages", "output", "inbox", "history", "log", "read_timeout_seconds", "decisions"]
+    static let topLevelKeys = ["name", "inputs", "columns", "required", "references", "suppression", "method", "rows", "stages", "output", "inbox", "history", "log", "read_timeout_seconds", "decisions", "updates"]
 
     /// Reads a pipeline file.
     ///
@@ -198,13 +204,18 @@ public struct PipelineConfiguration: Sendable {
         var configuration = PipelineConfiguration()
         configuration.file = file
         let base = PathResolver(relativeTo: file)
-        for (key, _, value) in try document.mapping("the pipeline", allowed: topLevelKeys) {
+        var needsMatch: [(String, YAMLValue)] = []
+        for (key, keyValue, value) in try document.mapping("the pipeline", allowed: topLevelKeys) {
             switch key {
+            case "updates":
+                configuration.updates = try readUpdates(value)
+                needsMatch.append(("updates:", keyValue))
             case "name": configuration.name = try value.string("name")
             case "inputs": configuration.inputs = try value.list().map { try readInput($0, base: base) }
             case "columns": try readColumns(value, into: &configuration)
             case "required": configuration.required = Set(try value.list().map { try readRole($0) })
-            case "references": try readReferences(value, base: base, into: &configuration)
+            case "references":
+                if let merge = try readReferences(value, base: base, into: &configuration) { needsMatch.append(("references: {merge: ...}", merge)) }
             case "suppression": try readSuppression(value, base: base, into: &configuration)
             case "method": configuration.method = try readMethod(value)
             case "rows":
@@ -235,6 +246,9 @@ public struct PipelineConfiguration: Sendable {
                 guard configuration.readTimeoutSeconds > 0 else { throw value.error("read_timeout_seconds must be more than 0") }
             default: break
             }
+        }
+        for (what, key) in needsMatch where !configuration.stages.contains(where: { $0.name == "match" }) {
+            throw key.error("\(what) needs a match stage (it reads the records the match stage finds in the CRM exports): add - match to stages:")
         }
         var beforeFlags = configuration
         beforeFlags.dataMayComeFromFlags = true
@@ -363,8 +377,15 @@ public struct PipelineConfiguration: Sendable {
         configuration.columns = ColumnMapping(explicit: explicit, locations: locations)
     }
 
-    private static func readReferences(_ value: YAMLValue, base: PathResolver, into configuration: inout PipelineConfiguration) throws {
-        for (key, _, item) in try value.mapping("references", allowed: ["contacts", "leads", "accounts"]) {
+    /// Reads `references:`; returns the `merge` key when it asks for merges.
+    private static func readReferences(_ value: YAMLValue, base: PathResolver, into configuration: inout PipelineConfiguration) throws -> YAMLValue? {
+        var mergeKey: YAMLValue?
+        for (key, keyValue, item) in try value.mapping("references", allowed: ["contacts", "leads", "accounts", "merge"]) {
+            if key == "merge" {
+                configuration.mergeLimit = try readMerge(item)
+                if configuration.mergeLimit != nil { mergeKey = keyValue }
+                continue
+            }
             var reference = Reference(path: "")
             if let path = item.scalar {
                 reference.path = base.resolve(path)
@@ -381,6 +402,50 @@ public struct PipelineConfiguration: Sendable {
             default: configuration.accounts = reference
             }
         }
+        return mergeKey
+    }
+
+    /// `merge: true` (Salesforce's limit of three records per merge), `false`, or `{limit: N}`.
+    private static func readMerge(_ value: YAMLValue) throws -> Int? {
+        if value.scalar != nil { return try value.boolean("merge") ? ReferenceMerges.salesforceLimit : nil }
+        var limit = ReferenceMerges.salesforceLimit
+        for (_, _, item) in try value.mapping("merge", allowed: ["limit"]) {
+            let number = try item.number("limit")
+            guard number >= 2, number == number.rounded(), number <= 100 else { throw item.error("limit must be a whole number of records per merge from 2 to 100 (the master included; Salesforce merges 3)") }
+            limit = Int(number)
+        }
+        return limit
+    }
+
+    /// `updates: {fields: [title, phone], overwrite: fill_only | newer, survivorship: most_recent}`
+    /// (or `survivorship: {row: most_recent, fields: {phone: most_complete}}`).
+    private static func readUpdates(_ value: YAMLValue) throws -> UpdateRules {
+        var rules = UpdateRules(fields: [])
+        for (key, _, item) in try value.mapping("updates", allowed: ["fields", "overwrite", "survivorship"]) {
+            switch key {
+            case "fields":
+                for field in item.list() {
+                    let spelling = try field.string("a field")
+                    guard let parsed = UpdateField(rawValue: spelling) else {
+                        throw field.error(YAMLValue.unknown("field", spelling, in: "updates", allowed: UpdateField.allCases.map(\.rawValue)))
+                    }
+                    guard !rules.fields.contains(parsed) else { throw field.error("field '\(spelling)' is listed twice") }
+                    rules.fields.append(parsed)
+                }
+            case "overwrite":
+                let spelling = try item.string("overwrite")
+                guard let overwrite = UpdateRules.Overwrite(rawValue: spelling) else {
+                    throw item.error(YAMLValue.unknown("value", spelling, in: "overwrite", allowed: UpdateRules.Overwrite.allCases.map(\.rawValue)))
+                }
+                rules.overwrite = overwrite
+            default:
+                let (row, fields) = try StageCatalog.readSurvivorshipRules(item, in: "updates", fields: UpdateField.allCases.map(\.rawValue))
+                rules.survivorship = row ?? rules.survivorship
+                for (name, rule) in fields { if let field = UpdateField(rawValue: name) { rules.fieldSurvivorship[field] = rule } }
+            }
+        }
+        guard !rules.fields.isEmpty else { throw value.error("updates needs fields: [...] (of: \(UpdateField.allCases.map(\.rawValue).joined(separator: ", ")))") }
+        return rules
     }
 
     private static func readSuppression(_ value: YAMLValue, base: PathResolver, into configuration: inout PipelineConfiguration) throws {

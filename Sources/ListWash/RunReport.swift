@@ -73,6 +73,8 @@ public struct RunReport: Codable, Sendable {
     public var outputFiles: [String]
     /// What within-list dedupe did, when the pipeline has a dedupe stage.
     public var dedupe: DedupeSummary?
+    /// Files the stages wrote beside the disposition files (update.csv, merge.csv), with their rows.
+    public var stageFiles: [WrittenFile]?
     /// The suppression lists the run applied, in the order they applied (empty without a
     /// `suppress` stage).
     public var suppressionLists: [AppliedList] = []
@@ -188,6 +190,10 @@ public struct RunReport: Codable, Sendable {
                 line += "; largest cluster \(largest.label): \(Self.grouped(largest.records)) rows, \(Self.grouped(largest.emails)) distinct email\(largest.emails == 1 ? "" : "s")"
             }
             lines.append(line)
+        }
+        for file in stageFiles ?? [] {
+            let notes = file.notes.sorted { $0.key < $1.key }.map { "\($0.key): \(Self.grouped($0.value))" }
+            lines.append("\(file.name): \(Self.grouped(file.rows)) row\(file.rows == 1 ? "" : "s")" + (notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))"))
         }
         if !warnings.isEmpty { lines.append("\(warnings.count) warning\(warnings.count == 1 ? "" : "s") (see report.json)") }
         lines.append(outputFolder.isEmpty ? "output: \(outputFiles.joined(separator: ", "))" : "outputs: \(outputFolder)/ (\(outputFiles.joined(separator: ", ")))")

@@ -125,6 +125,7 @@ public struct Runner {
         ReadWatchdog.shared.limit = configuration.readTimeoutSeconds
         let pipeline = try StageCatalog.build(configuration.stages, configuration: configuration) | Pipeline(extraStages)
         warnAboutUnusedReferences(pipeline)
+        for case let match as MatchStage in pipeline.stages where match.log == nil { match.log = log }
         let sources = try openSources(required: requiredRoles(of: pipeline))
         for stage in pipeline.stages {
             try (stage as? any SetUpStage)?.setUp()
@@ -140,7 +141,10 @@ public struct Runner {
         undoOnInterrupt(sink, removing: newFolder ? configuration.outputFolder : nil)
         defer { Interruption.shared.cancel(sink.stagingDirectory) }
         do {
-            let counts = try RecordFlow(pipeline: Pipeline(pipeline.stages + observers)).run(sources, into: sink, progress: progress)
+            // Stages that write files of their own see every row once it is settled.
+            let fileStages = configuration.outputFile == nil ? pipeline.stages.compactMap { $0 as? any FileWritingStage } : []
+            let watchers: [any Stage] = fileStages.isEmpty ? [] : [WrittenBatches(stages: fileStages)]
+            let counts = try RecordFlow(pipeline: Pipeline(pipeline.stages + observers + watchers)).run(sources, into: sink, progress: progress)
             for source in sources where source.reader.recordsRead == 0 && !source.schema.columns.isEmpty {
                 log.warn("no records after the header", at: SourceLocation(file: source.schema.source, line: 2))
             }
@@ -150,11 +154,14 @@ public struct Runner {
             report.seconds = (clock.now - started).seconds
             completeReport?(&report)
             if configuration.outputFile == nil {
+                let written = try fileStages.flatMap { try $0.writeFiles(in: sink.stagingDirectory) }
+                if !written.isEmpty { report.stageFiles = written }
+                report.outputFiles += written.map(\.name)
                 let extra = try extraOutputs?(report) ?? []
                 report.outputFiles += extra.map(\.name)
                 for (name, text) in extra { try FileSystem.write(text, to: sink.stagedPath(name)) }
                 try FileSystem.write(try report.json(), to: sink.stagedPath("report.json"))
-                try Interruption.shared.commit(sink.stagingDirectory) { try sink.commit(extraFiles: ["report.json"] + extra.map(\.name)) }
+                try Interruption.shared.commit(sink.stagingDirectory) { try sink.commit(extraFiles: ["report.json"] + written.map(\.name) + extra.map(\.name)) }
             } else {
                 report.outputFolder = ""   // one file, named as given
                 report.outputFiles = [configuration.outputFile ?? ""]

@@ -54,26 +54,31 @@ enum StageCatalog {
         var survivorship = Survivorship.mostComplete
         var fieldMerge = FieldMerge()
         for (key, value) in rest where key == "survivorship" {
-            if value.scalar != nil {
-                survivorship = try readSurvivorship(value, in: "dedupe")
-                continue
-            }
-            // survivorship: {row: most_complete, fields: {phone: most_recent}}
-            for (key, _, item) in try value.mapping("survivorship", allowed: ["row", "fields"]) {
-                if key == "row" {
-                    survivorship = try readSurvivorship(item, in: "survivorship")
-                } else {
-                    for (field, _, rule) in try item.mapping("fields", allowed: FieldMerge.fields.map(\.name)) {
-                        fieldMerge.rules[field] = try readSurvivorship(rule, in: "fields")
-                    }
-                }
-            }
+            let (row, fields) = try readSurvivorshipRules(value, in: "dedupe", fields: FieldMerge.fields.map(\.name))
+            survivorship = row ?? survivorship
+            fieldMerge.rules.merge(fields) { $1 }
         }
         return DedupeStage(model: model, rows: configuration.rows, survivorship: survivorship, fieldMerge: fieldMerge,
                            decisions: try configuration.reviewDecisions())
     }
 
-    private static func readSurvivorship(_ value: YAMLValue, in context: String) throws -> Survivorship {
+    /// `survivorship: most_complete`, or `survivorship: {row: most_complete, fields: {phone:
+    /// most_recent}}` with field names among `fields`: the row rule (when given) and the fields' own.
+    static func readSurvivorshipRules(_ value: YAMLValue, in context: String, fields: [String]) throws -> (row: Survivorship?, fields: [String: Survivorship]) {
+        if value.scalar != nil { return (try readSurvivorship(value, in: context), [:]) }
+        var row: Survivorship?
+        var rules: [String: Survivorship] = [:]
+        for (key, _, item) in try value.mapping("survivorship", allowed: ["row", "fields"]) {
+            if key == "row" {
+                row = try readSurvivorship(item, in: "survivorship")
+            } else {
+                for (field, _, rule) in try item.mapping("fields", allowed: fields) { rules[field] = try readSurvivorship(rule, in: "fields") }
+            }
+        }
+        return (row, rules)
+    }
+
+    static func readSurvivorship(_ value: YAMLValue, in context: String) throws -> Survivorship {
         let spelling = try value.string("survivorship")
         guard let parsed = Survivorship(rawValue: spelling) else {
             throw value.error(YAMLValue.unknown("survivorship", spelling, in: context, allowed: Survivorship.allCases.map(\.rawValue)))
@@ -94,7 +99,8 @@ enum StageCatalog {
             reference.map { MatchStage.Reference(path: $0.path, idColumn: $0.idColumn) }
         }
         return MatchStage(model: model, contacts: reference(configuration.contacts), leads: reference(configuration.leads), accounts: reference(configuration.accounts),
-                          pending: configuration.pendingLeads, pendingMatches: configuration.pendingLeadMatches, decisions: try configuration.reviewDecisions())
+                          pending: configuration.pendingLeads, pendingMatches: configuration.pendingLeadMatches, decisions: try configuration.reviewDecisions(),
+                          updates: configuration.updates, mergeLimit: configuration.mergeLimit)
     }
 
     /// The decide stage reads what dedupe and match found: without dedupe a repeat response

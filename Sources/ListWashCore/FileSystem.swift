@@ -74,6 +74,24 @@ public enum FileSystem {
         try output.finish()
     }
 
+    /// Writes `text` to a hidden file beside `path`, then renames it over `path`: the file
+    /// holds the old text or the new, never a part (`listwash explain --html`).
+    ///
+    /// - Throws: ``ListWashError`` (`.output`) when the folder cannot be written.
+    public static func writeReplacing(_ text: String, to path: String) throws {
+        let slash = path.lastIndex(of: "/")
+        let folder = slash.map { String(path[...$0]) } ?? ""
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        let staged = "\(folder).\(name).listwash-\(processID)"
+        do {
+            try write(text, to: staged)
+            try rename(staged, to: path)
+        } catch {
+            remove(staged)
+            throw error
+        }
+    }
+
     /// The process id, for naming staging folders.
     public static var processID: Int32 { getpid() }
 }

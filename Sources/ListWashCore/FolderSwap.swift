@@ -27,10 +27,11 @@ struct FolderSwap {
     /// stand for a process killed there.
     var afterStep: ((String) throws -> Void)?
 
-    /// Names a run writes, in either format: replaced by a run, never carried over.
+    /// Names a run writes, in either format (and the match stage's update.csv and merge.csv):
+    /// replaced by a run, never carried over.
     static let ownNames: Set<String> = Set(Disposition.allCases.flatMap { disposition in
         OutputFormat.allCases.map { disposition.fileName(extension: $0.rawValue) }
-    } + ["report.json", "report.html"])
+    } + ["report.json", "report.html", "update.csv", "merge.csv"])
 
     /// Removes what killed runs left beside `folder`, creates `folder` when missing, and makes
     /// a staging folder beside it.

@@ -22,12 +22,11 @@ struct RowContext {
     }
 
     /// The row's response date as YYYY-MM-DD, or `nil` when it has none that reads as a date.
-    /// A time after the date (`2026-11-02T10:15:00Z`, `11/02/2026 10:15`) is ignored.
+    /// A time after the date (`2026-11-02T10:15:00Z`, `11/02/2026 10:15`) is ignored
+    /// (``DateComparison/parseTimestamp(_:)``).
     func responseDate(_ batch: RecordBatch, _ row: Int) -> String? {
         guard let dateColumn else { return nil }
-        let text = batch.value(row, column: dateColumn).trimmingSpaces()
-        let datePart = text.split(whereSeparator: { $0 == "T" || $0 == " " }).first.map(String.init) ?? ""
-        return DateComparison.parse(datePart).map(\.description)
+        return DateComparison.parseTimestamp(batch.value(row, column: dateColumn)).map(\.description)
     }
 
     /// The row's job title, or empty.

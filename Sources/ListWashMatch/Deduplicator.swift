@@ -146,7 +146,12 @@ public struct Deduplicator: Sendable {
 
     /// Deduplicates `features`.
     public func run(_ features: FeatureSet) -> DedupeResult {
-        let estimate = estimate(features)
+        run(features, estimate: estimate(features))
+    }
+
+    /// Clusters `features` with the parameters of `estimate` (made by ``estimate(_:)`` on the
+    /// same records), which then also explains any of their pairs.
+    public func run(_ features: FeatureSet, estimate: Estimate) -> DedupeResult {
         var timer = StepTimer()
         let (pairs, patterns, blocking, store) = (estimate.pairs, estimate.patterns, estimate.blocking, estimate.store)
         let (model, scorer) = (estimate.model, estimate.scorer)

@@ -10,7 +10,12 @@ import ListWashNormalize
 /// possible match goes to `review`, with the candidate in `listwash_review_partner` as
 /// `contact:ID` or `lead:ID`. The exports are read and indexed once per run; rows are
 /// matched on all cores.
-public final class MatchStage: SetUpStage, @unchecked Sendable {
+///
+/// With ``updates`` it also writes `update.csv` (the fields matched rows bring newer or fuller
+/// values of: ``UpdateFinder``), and with ``mergeLimit`` `merge.csv` (the duplicates the
+/// exports themselves hold: ``ReferenceMerges``); a run that asks for neither keeps nothing
+/// more of the exports.
+public final class MatchStage: SetUpStage, FileWritingStage, @unchecked Sendable {
     /// A CRM export and its id column.
     public struct Reference: Sendable {
         /// The export's path.
@@ -38,10 +43,19 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
     public let decisions: ReviewDecisions
     /// Where the pending leads the leads export shows (by their fields) are reported.
     public let pendingMatches: PendingLeadMatches?
+    /// Which fields of matched records update.csv may change, and when (`nil`: no update.csv).
+    public let updates: UpdateRules?
+    /// Records per merge in merge.csv, the master included (`nil`: no merge.csv).
+    public let mergeLimit: Int?
+    private var updateFinder: UpdateFinder?
+    private var merges: ReferenceMerges?
+    private var mergeSeconds = 0.0
     /// Per pending lead: whether the leads export shows it (confirmed before, by its ListWash id,
     /// or by its fields): not matched as pending (the CRM lead is).
     private var shownPending: [Bool] = []
-    private let log: DiagnosticLog?
+    /// Where warnings about the exports go (skipped records, unreadable dates, fields an
+    /// export lacks); a runner gives the stage its own log when it has none.
+    public var log: DiagnosticLog?
     private var contactIndex: ReferenceIndex?
     private var leadIndex: ReferenceIndex?
     private var accountIndex: AccountIndex?
@@ -66,8 +80,11 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
 
     /// A match stage against the given exports.
     public init(name: String = "match", model: MatchModel = .leadList, contacts: Reference?, leads: Reference?, accounts: Reference?,
-                pending: PendingLeads? = nil, pendingMatches: PendingLeadMatches? = nil, decisions: ReviewDecisions = ReviewDecisions(), log: DiagnosticLog? = nil) {
+                pending: PendingLeads? = nil, pendingMatches: PendingLeadMatches? = nil, decisions: ReviewDecisions = ReviewDecisions(), log: DiagnosticLog? = nil,
+                updates: UpdateRules? = nil, mergeLimit: Int? = nil) {
         self.name = name
+        self.updates = updates
+        self.mergeLimit = mergeLimit
         self.pending = pending
         self.pendingMatches = pendingMatches
         self.decisions = decisions
@@ -82,8 +99,10 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
     ///
     /// - Throws: ``ListWashError`` (`.referenceData`) for a missing or broken export.
     public func setUp() throws {
-        if let contacts { contactIndex = try ReferenceIndex(path: contacts.path, kind: .contact, idColumn: contacts.idColumn, model: model, log: log, variants: variants) }
-        if let leads { leadIndex = try ReferenceIndex(path: leads.path, kind: .lead, idColumn: leads.idColumn, model: model, log: log, variants: variants) }
+        var facts = updates?.request ?? ExportFacts.Request()
+        if mergeLimit != nil { facts = facts.union(ReferenceMerges.request) }
+        if let contacts { contactIndex = try ReferenceIndex(path: contacts.path, kind: .contact, idColumn: contacts.idColumn, model: model, log: log, variants: variants, facts: facts) }
+        if let leads { leadIndex = try ReferenceIndex(path: leads.path, kind: .lead, idColumn: leads.idColumn, model: model, log: log, variants: variants, facts: facts) }
         if let accounts { accountIndex = try AccountIndex(path: accounts.path, idColumn: accounts.idColumn, log: log) }
         if let pending, !pending.isEmpty {
             // Pending leads are leads: with a leads export, the u values it gave the model and
@@ -94,6 +113,43 @@ public final class MatchStage: SetUpStage, @unchecked Sendable {
             shownPending = pending.shown
         }
         findPendingInExport()
+        let people = [contactIndex, leadIndex].compactMap { $0 }
+        if let updates {
+            for index in people {
+                let missing = zip(updates.fields, index.facts.columns).filter { $0.1 == nil }.map(\.0.rawValue)
+                if !missing.isEmpty {
+                    log?.warn("updates: the \(index.kind.rawValue)s export has no column for \(missing.joined(separator: ", ")): \(missing.count == 1 ? "that field is" : "those fields are") not updated on \(index.kind.rawValue)s", at: SourceLocation(file: index.path, line: 1))
+                }
+            }
+            updateFinder = UpdateFinder(rules: updates, indexes: people)
+        }
+        if let mergeLimit {
+            let clock = ContinuousClock(), start = clock.now
+            merges = ReferenceMerges(indexes: people, model: model, limit: mergeLimit)
+            let (seconds, attoseconds) = (clock.now - start).components
+            mergeSeconds = Double(seconds) + Double(attoseconds) / 1e18
+        }
+    }
+
+    /// Reads a settled batch for update.csv (see ``UpdateFinder/observe(_:)``).
+    public func observeWritten(_ batch: RecordBatch) {
+        updateFinder?.observe(batch)
+    }
+
+    /// Writes update.csv and merge.csv, as asked.
+    public func writeFiles(in folder: String) throws -> [WrittenFile] {
+        var files: [WrittenFile] = []
+        if let updateFinder {
+            let rows = try updateFinder.write(to: "\(folder)/update.csv")
+            files.append(WrittenFile(name: "update.csv", rows: rows, notes: updateFinder.heldBack.reduce(into: [:]) { $0["held back: \($1.key)"] = $1.value }))
+        }
+        if let merges {
+            try merges.write(to: "\(folder)/merge.csv")
+            let groups = Set(merges.merges.map(\.group)).count
+            files.append(WrittenFile(name: "merge.csv", rows: merges.merges.count,
+                                     notes: ["clusters": merges.clusters, "merges": groups, "milliseconds to find": Int((mergeSeconds * 1000).rounded())]))
+        }
+        return files
     }
 
     /// What review reasons call the pending leads' source.

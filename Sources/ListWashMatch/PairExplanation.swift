@@ -45,7 +45,7 @@ public struct PairExplanation: Sendable {
 
     /// The explanation as an aligned table.
     public var text: String {
-        func signed(_ value: Double) -> String { (value >= 0 ? "+" : "") + String((value * 100).rounded() / 100) }
+        let signed = Self.signed
         func cut(_ text: String, _ width: Int) -> String {
             let short = text.count > width ? String(text.prefix(width - 1)) + "…" : text
             return short.padding(toLength: width, withPad: " ", startingAt: 0)
@@ -66,10 +66,16 @@ public struct PairExplanation: Sendable {
         if groupDiscount != 0 {
             lines.append(cut("(one group)", 14) + cut("a group's agreements count once, and its disagreements", 76) + signed(groupDiscount))
         }
-        lines.append("total match weight \(signed(total)) -> match probability \(String((probability * 10000).rounded() / 10000))")
+        lines.append("total match weight \(signed(total)) -> match probability \(Self.rounded(probability))")
         lines.append("thresholds: match >= \(matchThreshold), review >= \(reviewThreshold) -> \(decision)")
         return lines.joined(separator: "\n")
     }
+
+    /// A weight with its sign, to two decimals: `+6.84`, `-11.17`.
+    static func signed(_ value: Double) -> String { (value >= 0 ? "+" : "") + String((value * 100).rounded() / 100) }
+
+    /// A probability to four decimals, as `explain` prints it.
+    static func rounded(_ probability: Double) -> String { String((probability * 10000).rounded() / 10000) }
 }
 
 extension Deduplicator {

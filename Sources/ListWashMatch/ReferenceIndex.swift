@@ -28,6 +28,8 @@ public final class ReferenceIndex: @unchecked Sendable {
     public private(set) var accountIDs: [String] = []
     /// Each record's owner and standing, when the export has such columns (``CRMStateColumns``).
     public private(set) var states: [CRMRecordState] = []
+    /// What updates and merges need of each record, as far as they were asked for (empty otherwise).
+    public private(set) var facts: ExportFacts
     let scorer: PairScorer
     /// How often each name occurs among the records (for term-frequency adjustments).
     let frequencies: TermFrequencies
@@ -42,14 +44,17 @@ public final class ReferenceIndex: @unchecked Sendable {
     /// - Parameter idColumn: the id column's header; `nil` recognizes "Id", "Contact ID" (contacts) or "Lead ID" (leads), "Record ID".
     /// - Throws: ``ListWashError`` (`.referenceData`) when the file cannot be read, has no id
     ///   column, or repeats an id.
-    public convenience init(path: String, kind: Kind, idColumn: String? = nil, model: MatchModel, log: DiagnosticLog? = nil) throws {
-        try self.init(path: path, kind: kind, idColumn: idColumn, model: model, log: log, variants: NameVariantCache())
+    /// - Parameter facts: what to keep of each record for updates and merges (nothing by default).
+    public convenience init(path: String, kind: Kind, idColumn: String? = nil, model: MatchModel, log: DiagnosticLog? = nil,
+                            facts: ExportFacts.Request = ExportFacts.Request()) throws {
+        try self.init(path: path, kind: kind, idColumn: idColumn, model: model, log: log, variants: NameVariantCache(), facts: facts)
     }
 
     /// Reads, normalizes and indexes the export at `path`, with related-name lists from
     /// `variants` (shared with the stage that matches against it, which then finds most of
     /// its given names' lists there already).
-    convenience init(path: String, kind: Kind, idColumn: String?, model: MatchModel, log: DiagnosticLog?, variants: NameVariantCache) throws {
+    convenience init(path: String, kind: Kind, idColumn: String?, model: MatchModel, log: DiagnosticLog?, variants: NameVariantCache,
+                     facts request: ExportFacts.Request = ExportFacts.Request()) throws {
         let reader: CSVReader
         do {
             reader = try CSVReader(path: path, log: log, kind: .referenceData)
@@ -71,16 +76,21 @@ public final class ReferenceIndex: @unchecked Sendable {
         // Normalize and extract features on all cores while the file is read; check ids and
         // merge in file order as the batches come back.
         let names = NameNormalizer()
-        let loaded = Loaded()
+        let noFacts = ExportFacts(header: reader.header, schema: schema, request: request)
+        let loaded = Loaded(facts: noFacts)
+        let keepsFacts = !request.isEmpty
         let label: (RecordBatch, Int) -> String = { batch, row in batch.id(row, column: idIndex) }
         let executor = BatchExecutor(pipeline: Pipeline([]), workers: ProcessorInfo.activeCores, digest: { [model] batch in
             var batch = batch
             try? normalize.process(&batch)
             var part = FeatureSet(model: model, variants: variants)
             part.add(batch, label: label, names: names)
-            return (batch, part)
+            // What updates and merges keep of the open records, on all cores too.
+            var facts = noFacts
+            if keepsFacts { for row in 0..<batch.count where batch.isOpen(row) { facts.append(batch, row: row) } }
+            return (batch, part, facts)
         }, deliver: { [kind] _, digest in
-            guard let (batch, part) = digest as? (RecordBatch, FeatureSet) else { return }
+            guard let (batch, part, facts) = digest as? (RecordBatch, FeatureSet, ExportFacts) else { return }
             // `part` holds the open rows in order, with their ids as labels. Repeated ids are
             // found once the whole export is read (see `requireUniqueIDs`).
             for (record, row) in (0..<batch.count).filter(batch.isOpen).enumerated() {
@@ -95,6 +105,7 @@ public final class ReferenceIndex: @unchecked Sendable {
                 log?.warn("\(kind.rawValue) record \(batch.rows[row]) skipped: \(batch.reasons[row])", at: SourceLocation(file: path, line: batch.lines[row]))
             }
             loaded.parts.append(part)
+            if keepsFacts { loaded.facts.append(contentsOf: facts) }
         })
         do {
             while let batch = try reader.nextBatch(schema: schema, layout: layout) { try executor.submit(batch) }
@@ -106,7 +117,11 @@ public final class ReferenceIndex: @unchecked Sendable {
         var features = FeatureSet(model: model, variants: variants)
         features.join(&loaded.parts)
         try Self.requireUniqueIDs(features.labels, lines: loaded.lines, file: path, column: idIndex + 1)
-        self.init(path: path, kind: kind, model: model, features: features, accountIDs: loaded.accountIDs, states: loaded.states, log: log)
+        let facts = loaded.facts
+        if facts.unreadableDates > 0, let column = facts.modifiedColumn {
+            log?.warn("\(facts.unreadableDates) record(s) have a last-modified date that is not a date (column '\(reader.header[column])'); their CRM values count as of unknown age: filled in, never overwritten", at: SourceLocation(file: path, line: facts.firstUnreadableLine, column: column + 1))
+        }
+        self.init(path: path, kind: kind, model: model, features: features, accountIDs: loaded.accountIDs, states: loaded.states, facts: facts, log: log)
     }
 
     /// Indexes the leads earlier runs created that the CRM export does not show yet: their
@@ -115,9 +130,10 @@ public final class ReferenceIndex: @unchecked Sendable {
     /// names' frequencies to adjust for (the leads export's: a larger sample of the same CRM).
     convenience init(pending: PendingLeads, path: String, model: MatchModel, variants: NameVariantCache, frequencies: TermFrequencies? = nil) {
         let states = pending.owners.indices.map { CRMRecordState(owner: pending.owners[$0], createdBy: pending.createdBy[$0]) }
+        let noFacts = ExportFacts(header: [], schema: Schema(source: path, columns: [], roles: [:]), request: .init())
         // The values and keys the segments kept for this model, else worked out again.
         if let (features, keys) = pending.prepared(for: model, variants: variants) {
-            self.init(path: path, kind: .lead, model: model, features: features, accountIDs: [], states: states, log: nil, frequencies: frequencies, keys: keys)
+            self.init(path: path, kind: .lead, model: model, features: features, accountIDs: [], states: states, facts: noFacts, log: nil, frequencies: frequencies, keys: keys)
             return
         }
         // A part per 64 Ki leads, on all cores, joined in order.
@@ -131,18 +147,19 @@ public final class ReferenceIndex: @unchecked Sendable {
         }
         var features = FeatureSet(model: model, variants: variants)
         features.join(&parts)
-        self.init(path: path, kind: .lead, model: model, features: features, accountIDs: [], states: states, log: nil, frequencies: frequencies)
+        self.init(path: path, kind: .lead, model: model, features: features, accountIDs: [], states: states, facts: noFacts, log: nil, frequencies: frequencies)
     }
 
     /// Indexes `features` (the records of the export at `path`, labelled with their ids), with
     /// their blocking `keys` when they are known already.
-    private init(path: String, kind: Kind, model: MatchModel, features: FeatureSet, accountIDs: [String], states: [CRMRecordState], log: DiagnosticLog?,
+    private init(path: String, kind: Kind, model: MatchModel, features: FeatureSet, accountIDs: [String], states: [CRMRecordState], facts: ExportFacts, log: DiagnosticLog?,
                  frequencies sharedFrequencies: TermFrequencies? = nil, keys knownKeys: [[UInt64]]? = nil) {
         self.path = path
         self.kind = kind
         var model = model
         self.accountIDs = accountIDs
         self.states = states
+        self.facts = facts
         evaluator = ComparisonEvaluator(model: model, columns: features.columnNames)
         store = features.store(model: model)
         if model.estimateU {
@@ -326,16 +343,28 @@ private final class Loaded: @unchecked Sendable {
     var accountIDs: [String] = []
     /// Each record's owner and standing, when the export has such columns.
     var states: [CRMRecordState] = []
+    /// What updates and merges need of each record.
+    var facts: ExportFacts
+
+    init(facts: ExportFacts) {
+        self.facts = facts
+    }
 }
 
 extension RecordBatch {
     /// The id in field `column` of record `row`: the field without leading and trailing spaces.
     func id(_ row: Int, column: Int) -> String {
-        withField(row, column: column) { bytes in
+        withTrimmedField(row, column: column) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Calls `body` with the bytes of field `column` of record `row`, without leading and
+    /// trailing spaces.
+    func withTrimmedField<T>(_ row: Int, column: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        try withField(row, column: column) { bytes in
             var start = 0, end = bytes.count
             while start < end, bytes[start] == UInt8(ascii: " ") { start += 1 }
             while end > start, bytes[end - 1] == UInt8(ascii: " ") { end -= 1 }
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+            return try body(UnsafeBufferPointer(rebasing: bytes[start..<end]))
         }
     }
 }

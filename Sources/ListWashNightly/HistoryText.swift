@@ -10,7 +10,7 @@ public enum HistoryText {
         for run in runs {
             var row = [run.id, run.startedAt, run.status.rawValue, run.exitStatus.map(String.init) ?? "-", String(run.files), String(run.skipped), HTML.grouped(run.rowsIn)]
             row += Disposition.allCases.map { HTML.grouped(run.rowsOut[$0] ?? 0) }
-            row.append(run.seconds.map { ReportPage.decimal($0) } ?? "-")
+            row.append(run.seconds.map { HTML.decimal($0) } ?? "-")
             rows.append(row)
         }
         return aligned(rows, numeric: Set(3..<header.count))
@@ -44,7 +44,7 @@ public enum HistoryText {
         var lines = ["run \(summary.id) (\(summary.name)): \(summary.status.rawValue)" + (summary.exitStatus.map { ", exit status \($0)" } ?? "")]
         var timing = "started \(summary.startedAt)"
         if let finished = summary.finishedAt { timing += ", finished \(finished)" }
-        if let seconds = summary.seconds { timing += ", \(ReportPage.decimal(seconds)) s" }
+        if let seconds = summary.seconds { timing += ", \(HTML.decimal(seconds)) s" }
         lines.append(timing)
         if let pipeline = summary.pipeline { lines.append("pipeline: \(pipeline)") }
         if let message = summary.message { lines.append("note: \(message)") }

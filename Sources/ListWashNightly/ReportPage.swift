@@ -87,7 +87,7 @@ public struct ReportPage: Sendable {
         for (index, step) in steps.enumerated() {
             let width = max(0.5, Double(step.rows) / Double(top) * 100)
             html += """
-            <div class="step"><div class="label">\(HTML.escape(step.label))</div><div class="track"><div class="bar b\(index)" style="width:\(Self.decimal(width))%"></div></div><div class="count">\(HTML.grouped(step.rows))</div><div class="removed">\(step.removed.map { "− " + HTML.escape($0) } ?? "")</div></div>
+            <div class="step"><div class="label">\(HTML.escape(step.label))</div><div class="track"><div class="bar b\(index)" style="width:\(HTML.decimal(width))%"></div></div><div class="count">\(HTML.grouped(step.rows))</div><div class="removed">\(step.removed.map { "− " + HTML.escape($0) } ?? "")</div></div>
 
             """
         }
@@ -110,7 +110,7 @@ public struct ReportPage: Sendable {
             let top = max(1, sorted.first?.value ?? 1)
             html += "<h3>\(disposition.rawValue)</h3>\n<table class=\"reasons\"><tr><th>reason</th><th class=\"num\">rows</th><th></th></tr>\n"
             for (reason, rows) in sorted {
-                html += "<tr><td>\(HTML.escape(reason))</td><td class=\"num\">\(HTML.grouped(rows))</td><td class=\"barcell\"><div class=\"hbar \(disposition.rawValue)\" style=\"width:\(Self.decimal(Double(rows) / Double(top) * 100))%\"></div></td></tr>\n"
+                html += "<tr><td>\(HTML.escape(reason))</td><td class=\"num\">\(HTML.grouped(rows))</td><td class=\"barcell\"><div class=\"hbar \(disposition.rawValue)\" style=\"width:\(HTML.decimal(Double(rows) / Double(top) * 100))%\"></div></td></tr>\n"
             }
             html += "</table>\n"
         }
@@ -135,10 +135,10 @@ public struct ReportPage: Sendable {
             let barHeight = Double(rows) / top * (height - 8)
             let x = left + Double(index) * slot + 1
             let low = Double(index) / Double(bins.count), high = Double(index + 1) / Double(bins.count)
-            html += "<rect x=\"\(Self.decimal(x))\" y=\"\(Self.decimal(height - barHeight))\" width=\"\(Self.decimal(slot - 2))\" height=\"\(Self.decimal(barHeight))\" class=\"bin\"><title>\(Self.decimal(low))–\(Self.decimal(high)): \(HTML.grouped(rows)) rows</title></rect>\n"
+            html += "<rect x=\"\(HTML.decimal(x))\" y=\"\(HTML.decimal(height - barHeight))\" width=\"\(HTML.decimal(slot - 2))\" height=\"\(HTML.decimal(barHeight))\" class=\"bin\"><title>\(HTML.decimal(low))–\(HTML.decimal(high)): \(HTML.grouped(rows)) rows</title></rect>\n"
         }
         for mark in [0.0, 0.25, 0.5, 0.75, 1.0] {
-            html += "<text x=\"\(Self.decimal(left + mark * (width - left)))\" y=\"\(Int(height + 16))\" class=\"tick\" text-anchor=\"middle\">\(Self.decimal(mark))</text>\n"
+            html += "<text x=\"\(HTML.decimal(left + mark * (width - left)))\" y=\"\(Int(height + 16))\" class=\"tick\" text-anchor=\"middle\">\(HTML.decimal(mark))</text>\n"
         }
         html += "</svg>\n<p class=\"note\">\(HTML.grouped(total)) rows with a score, in bins of 0.05.</p></section>\n"
         return html
@@ -165,7 +165,7 @@ public struct ReportPage: Sendable {
             html += "<tr><td>\(HTML.escape(score.list))</td><td class=\"num\">\(score.runs)</td><td class=\"num\">\(score.files)</td><td class=\"num\">\(HTML.grouped(score.rows))</td>"
             for (part, kind) in [(score.rejected, "rejected"), (score.duplicate, "duplicate"), (score.suppressed, "suppressed")] {
                 let share = score.share(part)
-                html += "<td class=\"share\"><span class=\"sharebar\"><span class=\"hbar \(kind)\" style=\"width:\(Self.decimal(share * 100))%\"></span></span> \(HTML.percent(share))</td>"
+                html += "<td class=\"share\"><span class=\"sharebar\"><span class=\"hbar \(kind)\" style=\"width:\(HTML.decimal(share * 100))%\"></span></span> \(HTML.percent(share))</td>"
             }
             html += "<td>\(HTML.escape(score.lastSeen))</td></tr>\n"
         }
@@ -178,17 +178,10 @@ public struct ReportPage: Sendable {
     }
 
     static func seconds(_ value: Double) -> String {
-        value < 60 ? "\(decimal(value)) s" : "\(Int(value) / 60) min \(Int(value) % 60) s"
+        value < 60 ? "\(HTML.decimal(value)) s" : "\(Int(value) / 60) min \(Int(value) % 60) s"
     }
 
     /// A number with at most two decimals, no exponent.
-    static func decimal(_ value: Double) -> String {
-        let hundredths = Int((value * 100).rounded())
-        let whole = hundredths / 100, fraction = abs(hundredths % 100)
-        if fraction == 0 { return "\(whole)" }
-        return fraction % 10 == 0 ? "\(whole).\(fraction / 10)" : "\(whole).\(fraction < 10 ? "0" : "")\(fraction)"
-    }
-
     static let style = """
     body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:#1f2933;background:#f7f8fa;margin:0;padding:24px 32px;max-width:1100px}
     h1{font-size:22px;margin:0 0 4px}h1 .id{font-size:14px;font-weight:normal;color:#627d98;font-family:ui-monospace,"DejaVu Sans Mono",monospace}

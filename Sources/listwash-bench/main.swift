@@ -3,6 +3,7 @@
 //   swift run -c release listwash-bench generate /tmp/leads.csv 1000000
 //   swift run -c release listwash-bench passthrough /tmp/leads.csv
 //   swift run -c release listwash-bench route 1000000 3
+//   swift run -c release listwash-bench merge /tmp/labeled.csv    (merge.csv over a 1M-row leads export)
 //
 // Each benchmark prints rows, seconds, throughput and peak memory (max RSS).
 import Foundation
@@ -110,6 +111,44 @@ case "link":
                      Double(right) / Double(max(right + wrong, 1)), Double(right) / Double(max(expected, 1))))
     }
     try? FileManager.default.removeItem(atPath: out)
+case "merge":
+    // merge LABELED: a labeled lead list (listwash-bench labeled) as a CRM leads export, with a
+    // Lead ID and a Created Date per row; the time and memory to find its duplicates for
+    // merge.csv (ReferenceMerges), and how many merge pairs are one true person.
+    guard arguments.count == 2 else { fail("usage: listwash-bench merge LABELED.csv") }
+    let labeled = arguments[arguments.startIndex + 1]
+    let export = NSTemporaryDirectory() + "listwash-bench-merge-\(getpid()).csv"
+    guard let text = try? String(contentsOfFile: labeled, encoding: .utf8) else { fail("cannot read \(labeled)") }
+    var lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+    guard !lines.isEmpty else { fail("\(labeled) is empty") }
+    for index in lines.indices {
+        lines[index] = index == 0 ? "Lead ID,Created Date," + lines[index]
+            : String(format: "L%07d,%04d-%02d-%02d,", index, 2019 + (index * 7) % 6, 1 + (index * 13) % 12, 1 + (index * 17) % 28) + lines[index]
+    }
+    FileManager.default.createFile(atPath: export, contents: Data((lines.joined(separator: "\n") + "\n").utf8))
+    lines = []
+    var index: ReferenceIndex?
+    measure("merge: read and index the export", bytes: (try? FileManager.default.attributesOfItem(atPath: export)[.size] as? Int) ?? 0, rows: 0) {
+        index = try ReferenceIndex(path: export, kind: .lead, idColumn: "Lead ID", model: .leadList, facts: ReferenceMerges.request)
+        return index?.features.count ?? 0
+    }
+    guard let index else { fail("no index") }
+    var merges: ReferenceMerges?
+    measure("merge: find the duplicates", bytes: 0, rows: index.features.count) {
+        merges = ReferenceMerges(indexes: [index], model: .leadList)
+        return index.features.count
+    }
+    if let merges, let rows = try? PairwiseAccuracy.readCSV(export), let truth = rows.header.firstIndex(of: "true_person") {
+        var person: [String: String] = [:]
+        var people: [String: Int] = [:]
+        for row in rows.records { person[row[0]] = row[truth]; people[row[truth], default: 0] += 1 }
+        let same = merges.merges.filter { person[$0.masterID] == person[$0.duplicateID] }.count
+        let duplicates = people.values.reduce(0) { $0 + $1 - 1 }
+        print(String(format: "merge.csv: %d rows in %d merges; %d of one true person (precision %.4f); %d true duplicates (recall %.4f)",
+                     merges.merges.count, Set(merges.merges.map(\.group)).count, same, Double(same) / Double(max(merges.merges.count, 1)),
+                     duplicates, Double(same) / Double(max(duplicates, 1))))
+    }
+    try? FileManager.default.removeItem(atPath: export)
 case "dedupe":
     guard arguments.count == 2 else { fail("usage: listwash-bench dedupe FILE") }
     let path = arguments[arguments.startIndex + 1]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ListWash
+import ListWashMatch
 
 struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,11 +18,18 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "The right record, FILE:ROW.")
     var right: String
 
+    @Option(help: "Also write the match waterfall as a self-contained HTML page to this file.")
+    var html: String?
+
     func run() throws {
         try reportingErrors {
             let workbench = try MatchWorkbench(configuration: try PipelineConfiguration.load(path: pipeline))
             let explanation = try workbench.explain(left: try Self.record(left), right: try Self.record(right))
             print(explanation.text)
+            if let html {
+                try FileSystem.writeReplacing(ExplanationPage(explanation: explanation, left: left, right: right).html, to: html)
+                print("wrote \(html)")
+            }
         }
     }
 

@@ -10,6 +10,24 @@ import Testing
         #expect(DateComparison.parse("25/12/1980") == CalendarDate(year: 1980, month: 12, day: 25))
     }
 
+    /// Exports' timestamps: a date with a time after it, Unix seconds and milliseconds (UTC).
+    @Test func parsesTimestampsAsTheirDay() {
+        let expected = CalendarDate(year: 2026, month: 11, day: 2)
+        for text in ["2026-11-02T10:15:00.000Z", "11/02/2026 10:15", " 2026-11-02 "] {
+            #expect(DateComparison.parseTimestamp(text) == expected, "\(text)")
+        }
+        for text in ["1762078500", "1762078500000", "1762127999999"] {
+            #expect(DateComparison.parseTimestamp(text) == CalendarDate(year: 2025, month: 11, day: 2), "\(text)")
+        }
+        for text in ["", "last tuesday", "176207850", "17620785000000", "2026-13-02T10:00"] {
+            #expect(DateComparison.parseTimestamp(text) == nil, "\(text)")
+        }
+        // Day numbers round-trip across leap days and centuries.
+        for day in stride(from: -700_000, through: 2_900_000, by: 997) {
+            #expect(CalendarDate(dayNumber: day)?.dayNumber == day)
+        }
+    }
+
     @Test func rejectsImpossibleAndForeignText() {
         for text in ["", "19850230", "2023-02-29", "1985/03/07", "13/13/1985", "1985-03-07T00:00", "07.03.85",
                      "1985-03/07", "abc", "1985--03", "00000000", "2024-13-01"] {

@@ -102,4 +102,77 @@ import Testing
         let explanation = try workbench.explain(left: ("\(scratch.path)/./list.csv", 9), right: ("\(scratch.path)/list.csv", 7))
         #expect(String((explanation.probability * 10000).rounded() / 10000) == written)
     }
+
+    /// A list whose file name and values carry markup, and a pipeline that dedupes it: `listwash
+    /// explain --html` of its rows 1 and 2 (Robert and Bob Smith) writes the page to `page`.
+    func explainPage(_ page: String) throws -> (status: Int32, out: String, err: String) {
+        scratch.write("a<b>&c.csv", """
+            First Name,Last Name,Email,Company,Phone,Zip Code
+            Robert,Smith,bob.smith@acme.com,<i>Acme</i> & Sons,617-253-1000,02134
+            Bob,Smith,bob.smith@acme.com,<i>Acme</i> & Sons,617-253-1000,02134
+            Karen,Alvarez,karen.alvarez@brightwater.com,Brightwater,512-370-1184,78701
+
+            """)
+        scratch.write("p.yaml", "inputs: [\"a<b>&c.csv\"]\nstages: [normalize, dedupe]\n")
+        return try listwash(["explain", "p.yaml", "--left", "a<b>&c.csv:1", "--right", "a<b>&c.csv:2", "--html", page], in: scratch.path)
+    }
+
+    /// The page holds the waterfall and the table, needs nothing from the network, runs no
+    /// script, and shows the user's data as text (escaped), never as markup.
+    @Test func theHTMLPageIsSelfContainedAndEscapesUserData() throws {
+        let result = try explainPage("why.html")
+        #expect(result.status == 0, "\(result.err)")
+        #expect(result.out.hasSuffix("wrote why.html\n"))
+        let html = scratch.read("why.html")
+        for banned in ["http://", "https://", "<script", "src=", "<link", "@import", "url("] {
+            #expect(!html.lowercased().contains(banned), "\(banned)")
+        }
+        #expect(html.hasPrefix("<!DOCTYPE html>"))
+        #expect(html.contains("<title>Why a&lt;b&gt;&amp;c.csv:1 and a&lt;b&gt;&amp;c.csv:2 match or not</title>"))
+        #expect(!html.contains("<b>") && !html.contains("<i>"))
+        #expect(html.contains("<td>first_name</td><td>robert</td><td>bob</td><td>nickname</td>"))
+        #expect(html.contains(">match</p>"))
+        // The text table and the page agree on the total.
+        let total = try #require(result.out.split(separator: "\n").first { $0.hasPrefix("total match weight ") }?.split(separator: " ")[3])
+        #expect(html.contains("total match weight \(total) "))
+        // A page that cannot be written is an output error; nothing is left behind.
+        let refused = try listwash(["explain", "p.yaml", "--left", "a<b>&c.csv:1", "--right", "a<b>&c.csv:2", "--html", "missing/why.html"], in: scratch.path)
+        #expect(refused.status == 73, "\(refused.err)")
+        #expect(!scratch.exists("missing"))
+    }
+
+    /// Headless Chromium renders the page as a person sees it (the check report.html gets from
+    /// scripts/check-report-html): the title reads as the records' names, with no element made
+    /// of user data, one bar per step of the waterfall, and a screenshot is drawn.
+    @Test(.enabled(if: chromium != nil, "needs chromium (apt-get install chromium)"))
+    func chromiumRendersThePage() throws {
+        let result = try explainPage("why.html")
+        #expect(result.status == 0, "\(result.err)")
+        let page = "\(scratch.path)/why.html"
+        let dom = try runChromium(["--dump-dom", "file://\(page)"])
+        #expect(dom.contains("<title>Why a&lt;b&gt;&amp;c.csv:1 and a&lt;b&gt;&amp;c.csv:2 match or not</title>"))
+        #expect(!dom.contains("<b>") && !dom.contains("<i>") && !dom.contains("<script"))
+        // The prior, the seven comparisons, the group's discount and the total.
+        #expect(dom.components(separatedBy: "<rect").count - 1 == 10, "\(dom)")
+        #expect(dom.contains("first_name: nickname"))
+        _ = try runChromium(["--hide-scrollbars", "--window-size=1100,900", "--screenshot=\(scratch.path)/why.png", "file://\(page)"])
+        #expect((FileManager.default.contents(atPath: "\(scratch.path)/why.png")?.count ?? 0) > 10_000)
+    }
+}
+
+/// Debian's chromium, when installed.
+let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+/// Runs headless Chromium with no network (a proxy that goes nowhere) and returns its output.
+func runChromium(_ arguments: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: chromium ?? "chromium")
+    process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>"] + arguments
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
 }

@@ -1,3 +1,5 @@
+import ListWashCore
+
 // Date comparison for fuzzy matching (dates of birth, response dates): parse the common layouts
 // and grade how two dates differ, from exact through the typical keying errors (day and month
 // swapped, a year off by one or mistyped) to "within N days".
@@ -33,6 +35,19 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         let dayOfYear = (153 * monthIndex + 2) / 5 + day - 1
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
         return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// The date `dayNumber` days after 1970-01-01 (Howard Hinnant's civil_from_days).
+    init?(dayNumber: Int) {
+        let z = dayNumber + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        self.init(year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month: month, day: day)
     }
 
     /// ISO 8601 form, `YYYY-MM-DD`.
@@ -101,10 +116,7 @@ public enum DateComparison {
     ///
     /// - Complexity: O(n); no allocation.
     public static func parse(bytes: UnsafeBufferPointer<UInt8>) -> CalendarDate? {
-        var start = 0, end = bytes.count
-        while start < end && (bytes[start] == 0x20 || bytes[start] == 0x09) { start += 1 }
-        while end > start && (bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09) { end -= 1 }
-        let s = UnsafeBufferPointer(rebasing: bytes[start..<end])
+        let s = trimmed(bytes)
         if s.count == 8, let y = number(s, 0, 4), let m = number(s, 4, 2), let d = number(s, 6, 2) {
             return CalendarDate(year: y, month: m, day: d)
         }
@@ -145,6 +157,43 @@ public enum DateComparison {
             guard widths.0 <= 2, widths.1 <= 2, widths.2 == 4 else { return nil }
             return CalendarDate(year: parts.2, month: parts.1, day: parts.0)
         }
+    }
+
+    /// Parses the date of a date or timestamp as exports and forms write it: a date in one of
+    /// ``parse(_:)``'s layouts with an optional time after a `T` or a space (`2026-11-02T10:15:00Z`,
+    /// `11/02/2026 10:15`; the time is ignored), or Unix time in seconds (10 digits) or
+    /// milliseconds (13 digits, as HubSpot exports `hs_lastmodifieddate`), read as UTC. `nil`
+    /// for anything else.
+    ///
+    ///     DateComparison.parseTimestamp("2026-11-02T10:15:00Z")   // 2026-11-02
+    ///     DateComparison.parseTimestamp("1762078500000")          // 2025-11-02
+    ///
+    /// - Complexity: O(n) in the length of the text.
+    public static func parseTimestamp(_ text: String) -> CalendarDate? {
+        var text = text
+        return text.withUTF8 { parseTimestamp(bytes: $0) }
+    }
+
+    /// ``parseTimestamp(_:)`` on UTF-8 bytes.
+    ///
+    /// - Complexity: O(n); no allocation.
+    public static func parseTimestamp(bytes: UnsafeBufferPointer<UInt8>) -> CalendarDate? {
+        let s = trimmed(bytes)
+        if s.count == 10 || s.count == 13, s.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            let number = s.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+            return CalendarDate(dayNumber: (s.count == 13 ? number / 1000 : number) / 86_400)
+        }
+        // The date before a time: `2026-11-02T10:15:00Z`, `11/02/2026 10:15`.
+        let cut = s.firstIndex { $0 == UInt8(ascii: "T") || $0 == 0x20 } ?? s.count
+        return parse(bytes: UnsafeBufferPointer(rebasing: s[0..<cut]))
+    }
+
+    /// `bytes` without leading and trailing spaces and tabs.
+    private static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var start = 0, end = bytes.count
+        while start < end && (bytes[start] == 0x20 || bytes[start] == 0x09) { start += 1 }
+        while end > start && (bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09) { end -= 1 }
+        return UnsafeBufferPointer(rebasing: bytes[start..<end])
     }
 
     /// Compares two dates given as text (see ``parse(_:)`` for the layouts).
