@@ -27,10 +27,11 @@ struct FolderSwap {
     /// stand for a process killed there.
     var afterStep: ((String) throws -> Void)?
 
-    /// Names a run writes, in either format: replaced by a run, never carried over.
+    /// Names a run writes, in either format and with any import profile: replaced by a run,
+    /// never carried over (a generic run after a Salesforce one leaves no stale `Lead.csv`).
     static let ownNames: Set<String> = Set(Disposition.allCases.flatMap { disposition in
         OutputFormat.allCases.map { disposition.fileName(extension: $0.rawValue) }
-    } + ["report.json", "report.html"])
+    } + ["report.json", "report.html"] + ImportProfile.Name.allCases.flatMap { ImportProfile($0).fileNames })
 
     /// Removes what killed runs left beside `folder`, creates `folder` when missing, and makes
     /// a staging folder beside it.

@@ -63,6 +63,7 @@ import Testing
                 contact.firstName, contact.lastName, contact.nameSuffix, contact.email, contact.emailKey, contact.phone,
                 contact.phoneExtension, contact.areaCodeRegion, contact.zip, contact.city, contact.state,
                 contact.country, contact.company, contact.companyKey, contact.domain, contact.flagsText,
+                contact.name.prefix, contact.name.middle,
             ]
             let written = NormalizeStage.columns.compactMap { batch.layout.column($0) }.map { batch[row, $0] }
             #expect(written == expected, "\(fields.debugDescription)")
