@@ -122,6 +122,21 @@ import Testing
         }
     }
 
+    /// The salutation and middle name that parsing takes out of the names get their own columns,
+    /// from the first-name column (cached path) and from a full name (split path).
+    @Test func writesTheSalutationAndMiddleName() throws {
+        let schema = Schema(source: "t.csv", columns: ["First Name", "Last Name", "Full Name"], roles: [.firstName: 0, .lastName: 1, .fullName: 2])
+        let rows = [["Dr. Carolyn S.", "Heath", ""], ["Dr. Carolyn S.", "Heath", ""], ["", "", "Mr. John Q. Public Jr."], ["Ann", "Lee", ""]]
+        let stage = NormalizeStage(normalizer: normalizer)
+        var batch = RecordBatch(schema: schema, layout: Pipeline([stage]).layout, rows: rows)
+        try stage.process(&batch)
+        let names = ["listwash_salutation", "listwash_first_name", "listwash_middle_name", "listwash_last_name", "listwash_name_suffix"]
+        let columns = try names.map { try #require(batch.layout.column($0)) }
+        #expect((0..<rows.count).map { row in columns.map { batch[row, $0] } } == [
+            ["Dr.", "Carolyn", "S.", "Heath", ""], ["Dr.", "Carolyn", "S.", "Heath", ""], ["Mr.", "John", "Q.", "Public", "Jr"], ["", "Ann", "", "Lee", ""],
+        ])
+    }
+
     /// A whole name in the first-name column without a last name is split (the general path),
     /// a first name's initial loses its period and a trailing middle initial leaves it (the
     /// cached path); the same for every record with the same raw value.
