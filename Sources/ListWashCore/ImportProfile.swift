@@ -241,8 +241,7 @@ extension ImportProfile {
                     var text = text
                     if !text.isEmpty { return text.withUTF8(body) }
                 case .attachedLead, .attachedContact, .leadKey:
-                    var text = reference(source, batch, row: row)
-                    if !text.isEmpty { return text.withUTF8(body) }
+                    if let result = withReference(source, batch, row: row, { $0.isEmpty ? nil : body($0) }) { return result }
                 case .none:
                     continue
                 }
@@ -253,19 +252,36 @@ extension ImportProfile {
         /// The id a campaign member names: the lead a row creates (its ListWash id), or the one
         /// it attaches to, as a CRM lead or contact id or a ListWash id (`new:LW…` of this run,
         /// `LW…` of an earlier one).
-        private func reference(_ source: Source, _ batch: RecordBatch, row: Int) -> String {
-            let attaching = target.map { batch[row, $0] } ?? ""
-            if attaching.isEmpty {
-                guard case .leadKey = source else { return "" }
-                return external.map { batch[row, $0] } ?? ""
+        /// Calls `body` with the bytes of that id (empty when the row names none of this kind),
+        /// read in place.
+        private func withReference<T>(_ source: Source, _ batch: RecordBatch, row: Int, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+            let none = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+            guard let target else { return body(none) }
+            return batch.withValue(row, target) { attaching in
+                if attaching.isEmpty {
+                    guard case .leadKey = source, let external else { return body(none) }
+                    return batch.withValue(row, external, body)
+                }
+                let created: UnsafeBufferPointer<UInt8>? =
+                    attaching.starts(with: Self.newPrefix) ? UnsafeBufferPointer(rebasing: attaching[Self.newPrefix.count...])
+                    : Self.isLeadKey(attaching) ? attaching : nil
+                if case .leadKey = source { return body(created ?? none) }
+                guard created == nil else { return body(none) }
+                let toContact = action.map { batch.withValue(row, $0) { $0.elementsEqual(Self.attachToContact) } } ?? false
+                switch source {
+                case .attachedContact: return body(toContact ? attaching : none)
+                case .attachedLead: return body(toContact ? none : attaching)
+                default: return body(none)
+                }
             }
-            let created = attaching.hasPrefix("new:") ? String(attaching.dropFirst(4)) : LeadKey.isLeadKey(attaching) ? attaching : nil
-            switch source {
-            case .leadKey: return created ?? ""
-            case .attachedContact: return created == nil && action.map({ batch[row, $0] }) == "attach_to_contact" ? attaching : ""
-            case .attachedLead: return created == nil && action.map({ batch[row, $0] }) != "attach_to_contact" ? attaching : ""
-            default: return ""
-            }
+        }
+
+        private static let newPrefix = Array("new:".utf8), attachToContact = Array("attach_to_contact".utf8)
+
+        /// Whether `bytes` spell a ListWash id (``LeadKey``): a string is made only for
+        /// 28 bytes starting `LW`, never for a CRM's ids.
+        private static func isLeadKey(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            bytes.count == 28 && bytes.starts(with: LeadKey.prefix.utf8) && LeadKey.isLeadKey(String(decoding: bytes, as: UTF8.self))
         }
 
         /// `bytes` without spaces and tabs at either end.
@@ -295,21 +311,33 @@ extension ImportProfile {
         public struct Resolved {
             let check: LeadCheck
             let columns: ImportProfile.Resolved
+            /// Per column: whether it is required, and its limit (`Int.max` for none).
+            private let required: [Bool], limits: [Int]
+
+            init(check: LeadCheck, columns: ImportProfile.Resolved) {
+                self.check = check
+                self.columns = columns
+                required = check.columns.map(\.required)
+                limits = check.columns.map { $0.maxLength ?? Int.max }
+            }
 
             /// Why row `row` of `batch` cannot become a lead, or `nil` when it can: the first
             /// required field that is empty, or the first value longer than its field takes
             /// (counted in characters).
             public func problem(_ batch: RecordBatch, row: Int) -> String? {
-                let crm = check.crm == .salesforce ? "Salesforce" : "HubSpot"
-                for (index, column) in check.columns.enumerated() {
-                    let problem: String? = columns.withValue(batch, row: row, column: index) { bytes in
-                        if bytes.isEmpty { return column.required ? "\(column.header) is empty, and \(crm) requires it for a new lead" : nil }
-                        guard let limit = column.maxLength, bytes.count > limit else { return nil }
+                for index in required.indices {
+                    let (isRequired, limit) = (required[index], limits[index])
+                    // The first failing column's index, and its length in characters (0: empty).
+                    let failed: Int? = columns.withValue(batch, row: row, column: index) { bytes in
+                        if bytes.isEmpty { return isRequired ? 0 : nil }
+                        guard bytes.count > limit else { return nil }
                         let characters = String(decoding: bytes, as: UTF8.self).count
-                        guard characters > limit else { return nil }
-                        return "\(column.header) is longer than \(crm) takes (\(characters) characters, at most \(limit))"
+                        return characters > limit ? characters : nil
                     }
-                    if let problem { return problem }
+                    guard let failed else { continue }
+                    let crm = check.crm == .salesforce ? "Salesforce" : "HubSpot", header = check.columns[index].header
+                    return failed == 0 ? "\(header) is empty, and \(crm) requires it for a new lead"
+                        : "\(header) is longer than \(crm) takes (\(failed) characters, at most \(limit))"
                 }
                 return nil
             }
