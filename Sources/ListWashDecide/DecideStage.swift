@@ -55,6 +55,9 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
     /// The rows (by sequence) that are the first open row of their cluster: the ones that
     /// create a lead when the table says so.
     private var firstRows = NumberSet()
+    /// The rows (by sequence) that fail the lead check: only these are checked again (for the
+    /// reason) when the table says they create a lead.
+    private var failsCheck = NumberSet()
     /// Buying groups by account id.
     private var groups: [String: GroupFacts] = [:]
     /// The lead id of each cluster's first open row, by cluster number.
@@ -138,6 +141,7 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
                 if people[row.cluster]?.heldBack == nil { people[row.cluster, default: PersonFacts()].heldBack = heldBack }
                 continue
             }
+            if !row.canCreate { failsCheck.insert(row.sequence) }
             if row.canCreate, started.insert(row.cluster) {
                 firstRows.insert(row.sequence)
                 if row.cluster >= creators.count {
@@ -175,7 +179,7 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
                 continue
             }
             let decision = decide(facts, title: context.title(batch, row))
-            if decision.action == .createLead, let problem = check?.problem(batch, row: row) {
+            if decision.action == .createLead, failsCheck.contains(facts.sequence), let problem = check?.problem(batch, row: row) {
                 batch.settle(row, as: .rejected, reason: problem)
                 continue
             }
