@@ -199,27 +199,36 @@ extension ImportProfile {
     /// A profile's columns looked up in one batch: each source as a `listwash_*` column or an
     /// input column index, so that rows are read without looking names up again.
     struct Resolved {
+        /// A source without a payload to retain: a fixed text is its index in ``fixed``.
         enum Source {
-            case value(OutputLayout.Column), input(Int), fixed(String), attachedLead, attachedContact, leadKey, none
+            case value(OutputLayout.Column), input(Int), fixed(Int), attachedLead, attachedContact, leadKey, none
         }
 
-        let columns: [[Source]]
+        /// Every column's sources one after another; column `i`'s are `starts[i]..<starts[i + 1]`.
+        let sources: [Source], starts: [Int]
+        /// The fixed texts' bytes.
+        let fixed: [[UInt8]]
         let action, target, external: OutputLayout.Column?
 
         init(_ columns: [Column], batch: RecordBatch) {
             let layout = batch.layout, schema = batch.schema
-            self.columns = columns.map { column in
-                column.sources.map { source in
+            var sources: [Source] = [], starts = [0], fixed: [[UInt8]] = []
+            for column in columns {
+                for source in column.sources {
                     switch source {
-                    case .value(let name): layout.column(name).map(Source.value) ?? .none
-                    case .input(let role): schema.column(role).map(Source.input) ?? .none
-                    case .fixed(let text): .fixed(text)
-                    case .attachedLead: .attachedLead
-                    case .attachedContact: .attachedContact
-                    case .leadKey: .leadKey
+                    case .value(let name): sources.append(layout.column(name).map(Source.value) ?? .none)
+                    case .input(let role): sources.append(schema.column(role).map(Source.input) ?? .none)
+                    case .fixed(let text):
+                        sources.append(.fixed(fixed.count))
+                        fixed.append(Array(text.utf8))
+                    case .attachedLead: sources.append(.attachedLead)
+                    case .attachedContact: sources.append(.attachedContact)
+                    case .leadKey: sources.append(.leadKey)
                     }
                 }
+                starts.append(sources.count)
             }
+            (self.sources, self.starts, self.fixed) = (sources, starts, fixed)
             action = layout.column("listwash_action")
             target = layout.column("listwash_target_id")
             external = layout.column("listwash_external_id")
@@ -228,7 +237,8 @@ extension ImportProfile {
         /// Calls `body` with the bytes of column `index`'s value for `row` (the first of its
         /// sources that is not empty; input fields without spaces around them).
         func withValue<T>(_ batch: RecordBatch, row: Int, column index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
-            for source in columns[index] {
+            for position in starts[index]..<starts[index + 1] {
+                let source = sources[position]
                 switch source {
                 case .value(let column):
                     if let result = batch.withValue(row, column, { $0.isEmpty ? nil : body($0) }) { return result }
@@ -238,8 +248,7 @@ extension ImportProfile {
                         return trimmed.isEmpty ? nil : body(trimmed)
                     }) { return result }
                 case .fixed(let text):
-                    var text = text
-                    if !text.isEmpty { return text.withUTF8(body) }
+                    if !fixed[text].isEmpty { return fixed[text].withUnsafeBufferPointer(body) }
                 case .attachedLead, .attachedContact, .leadKey:
                     if let result = withReference(source, batch, row: row, { $0.isEmpty ? nil : body($0) }) { return result }
                 case .none:
@@ -413,13 +422,18 @@ public final class ImportFileWriter: @unchecked Sendable {
     public func append(_ lines: Lines) throws {
         guard !lines.ends.isEmpty else { return }
         lines.bytes.withUnsafeBufferPointer { bytes in
-            var start = 0
+            // Runs of lines kept go out in one append each.
+            var start = 0, runStart = 0
             for (end, key) in zip(lines.ends, lines.keys) {
                 defer { start = end }
-                if let key, !seen.insert(key).inserted { continue }
-                output.append(UnsafeBufferPointer(rebasing: bytes[start..<end]))
+                if let key, !seen.insert(key).inserted {
+                    if runStart < start { output.append(UnsafeBufferPointer(rebasing: bytes[runStart..<start])) }
+                    runStart = end
+                    continue
+                }
                 recordsWritten += 1
             }
+            if runStart < bytes.count { output.append(UnsafeBufferPointer(rebasing: bytes[runStart...])) }
         }
         try output.flushIfFull()
     }
