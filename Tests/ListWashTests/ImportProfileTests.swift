@@ -133,9 +133,10 @@ import Testing
         scratch.write("forms.csv", Self.forms)
         scratch.write("contacts.csv", "Contact ID,First Name,Last Name,Email\n003X0001,Gavin,Belson,gavin@hooli.com\n")
         scratch.write("leads.csv", "Lead ID,First Name,Last Name,Email,Company\n00QX0001,Kim,Nguyen,kim@cyberdyne.com,Cyberdyne\n")
+        scratch.write("accounts.csv", "Account ID,Account Name,Website\n001X0001,Acme Inc.,acme.com\n")
         let yaml = """
             inputs: [forms.csv]
-            references: {contacts: contacts.csv, leads: leads.csv}
+            references: {contacts: contacts.csv, leads: leads.csv, accounts: accounts.csv}
             method: \(method)
             stages: [normalize, dedupe, match, decide]
             output:
@@ -177,6 +178,17 @@ import Testing
         let report = try runForms(method: "poi")
         #expect(report.totals.rowsOut["rejected"] == 4)
         #expect(report.totals.rowsOut["load"] == 2)
+    }
+
+    /// Under buying group, the account's first row that Salesforce would take creates the
+    /// group's lead; the earlier incomplete row joins it.
+    @Test func aBuyingGroupsLeadComesFromItsFirstCompleteRow() throws {
+        _ = try runForms(method: "buying-group")
+        let lead = try readCSV("\(scratch.path)/out/Lead.csv"), attach = try readCSV("\(scratch.path)/out/attach.csv")
+        let (row, target, account) = (try #require(attach.header.firstIndex(of: "listwash_row")), try #require(attach.header.firstIndex(of: "listwash_target_id")),
+                                      try #require(attach.header.firstIndex(of: "listwash_account_id")))
+        #expect(attach.rows.map { [$0[row], $0[target], $0[account]] } == [["1", "new:\(lead.rows[0][0])", "001X0001"]])
+        #expect(lead.rows.map { $0[6] } == ["Acme Inc", "Umbrella"])
     }
 
     @Test func fieldNamesAreRenamedForCustomFields() throws {
