@@ -52,8 +52,8 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
     /// The clusters whose first open row that may create a lead has been seen (a bit per
     /// cluster number): the people whose lead this run creates.
     private var started = NumberSet()
-    /// The rows (by sequence) that are the first open row of their cluster: the ones that
-    /// create a lead when the table says so.
+    /// The rows (by sequence) that are the first open row of their cluster that may create a
+    /// lead (every row may without a lead check): the ones that create it when the table says so.
     private var firstRows = NumberSet()
     /// The rows (by sequence) that fail the lead check: only these are checked again (for the
     /// reason) when the table says they create a lead.
