@@ -215,6 +215,13 @@ import Testing
         #expect(error("  profile: SalesForce") == nil)
     }
 
+    @Test func checkNamesTheProfilesFiles() throws {
+        scratch.write("p.yaml", "inputs: [a.csv]\nmethod: poi\nstages: [normalize, decide]\noutput: {folder: out, profile: hubspot}\n")
+        let result = try listwash(["check", "p.yaml"], in: scratch.path)
+        #expect(result.status == 0, "\(result.err)")
+        #expect(result.out == "p.yaml: ok (1 input; stages: normalize | decide; method: poi; profile: hubspot-contacts.csv, hubspot-list-members.csv, README-import.txt)\n")
+    }
+
     @Test func theProfileFlagIsChecked() throws {
         let result = try listwash(["run", "\(packageRoot)/pipelines/acquired-list.yaml", "--profile", "dynamics", "--out", "\(scratch.path)/out"], in: scratch.path)
         #expect(result.status != 0)
