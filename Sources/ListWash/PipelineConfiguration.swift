@@ -137,6 +137,19 @@ public struct PipelineConfiguration: Sendable {
     public var outputFolder = "out"
     /// The output format.
     public var outputFormat: OutputFormat = .csv
+    /// The CRM whose import files are written beside the disposition files (`output: {profile:
+    /// salesforce}`); `generic` writes the disposition files alone.
+    public var profile: ImportProfile.Name = .generic
+    /// The profile's field names renamed for the org's custom fields (`output: {fields:
+    /// {external_id: External_Id__c}}`), by field key.
+    public var profileFields: [String: String] = [:]
+    /// Where the file names the profile, for errors about it.
+    public var profileLocation: SourceLocation?
+
+    /// The import profile the run writes: ``profile`` with ``profileFields``.
+    public var importProfile: ImportProfile {
+        ImportProfile(profile, fields: profileFields, responses: rows == .responses)
+    }
     /// When set, every row goes to this one file (with its disposition in a column) instead of
     /// one file per disposition in ``outputFolder``; no report is written.
     public var outputFile: String?
@@ -226,7 +239,20 @@ public struct PipelineConfiguration: Sendable {
                 configuration.rows = kind
             case "stages": configuration.stages = try value.list().map(readStage)
             case "output":
-                for (outputKey, _, outputValue) in try value.mapping("output", allowed: ["folder", "format"]) {
+                var fields: [(key: YAMLValue, value: YAMLValue)] = []
+                for (outputKey, keyValue, outputValue) in try value.mapping("output", allowed: ["folder", "format", "profile", "fields"]) {
+                    if outputKey == "profile" {
+                        let spelling = try outputValue.string("output profile")
+                        guard let profile = ImportProfile.Name(rawValue: spelling.lowercased()) else {
+                            throw outputValue.error(YAMLValue.unknown("profile", spelling, in: "output", allowed: ImportProfile.Name.allCases.map(\.rawValue)))
+                        }
+                        configuration.profile = profile
+                        configuration.profileLocation = outputValue.location
+                    }
+                    if outputKey == "fields" {
+                        fields = try outputValue.mapping("fields", allowed: []).map { ($0.1, $0.2) }
+                        if configuration.profileLocation == nil { configuration.profileLocation = keyValue.location }
+                    }
                     if outputKey == "folder" { configuration.outputFolder = base.resolve(try outputValue.string("output folder")) }
                     if outputKey == "format" {
                         let spelling = try outputValue.string("output format")
@@ -236,6 +262,7 @@ public struct PipelineConfiguration: Sendable {
                         configuration.outputFormat = format
                     }
                 }
+                try readProfileFields(fields, into: &configuration)
             case "inbox": configuration.inbox = try readInbox(value, base: base)
             case "history": configuration.historyPath = base.resolve(try value.string("history"))
             case "decisions":
@@ -253,6 +280,7 @@ public struct PipelineConfiguration: Sendable {
         var beforeFlags = configuration
         beforeFlags.dataMayComeFromFlags = true
         try StageCatalog.check(beforeFlags)
+        try configuration.checkProfile()
         return configuration
     }
 
@@ -308,6 +336,38 @@ public struct PipelineConfiguration: Sendable {
             throw value.error("an input with header: false needs column_names: [...]")
         }
         return input
+    }
+
+    /// Reads `output: {fields: ...}`: each key a column of the chosen profile, each value the
+    /// CRM's field name.
+    private static func readProfileFields(_ fields: [(key: YAMLValue, value: YAMLValue)], into configuration: inout PipelineConfiguration) throws {
+        guard !fields.isEmpty else { return }
+        let allowed = ImportProfile.fieldKeys(of: configuration.profile)
+        guard !allowed.isEmpty else {
+            throw fields[0].key.error("output fields: rename the columns of an import profile; add profile: salesforce or profile: hubspot")
+        }
+        for (key, value) in fields {
+            let field = try key.string("a field")
+            guard allowed.contains(field) else {
+                throw key.error(YAMLValue.unknown("field", field, in: "the \(configuration.profile.rawValue) profile's fields", allowed: allowed))
+            }
+            let header = try value.string("the field name for \(field)")
+            guard !header.isEmpty, !header.contains(where: { $0 == "\n" || $0 == "\r" }) else { throw value.error("the field name for \(field) must be one line of text") }
+            configuration.profileFields[field] = header
+        }
+    }
+
+    /// Checks that the import profile has what it needs: the lead ids and campaign associations
+    /// come from the decide stage. (A run into one output file, such as `listwash link`'s,
+    /// writes no import files and is not checked.)
+    ///
+    /// - Throws: ``ListWashError`` (`.usage`) naming where the file sets the profile.
+    public func checkProfile() throws {
+        guard profile != .generic else { return }
+        let location = profileLocation ?? file.map { SourceLocation(file: $0) }
+        guard stages.contains(where: { $0.name == "decide" }) else {
+            throw ListWashError(.usage, "profile \(profile.rawValue) writes the leads and campaign members that the decide stage settles: add a decide stage", at: location)
+        }
     }
 
     private static func readInbox(_ value: YAMLValue, base: PathResolver) throws -> Inbox {

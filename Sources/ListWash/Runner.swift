@@ -19,6 +19,8 @@ public struct RunOverrides: Sendable {
     public var method: LeadMethod?
     /// Output folder.
     public var out: String?
+    /// Import profile (`--profile`), replacing the file's `output: {profile:}`.
+    public var profile: ImportProfile.Name?
 
     /// No overrides.
     public init() {}
@@ -35,6 +37,10 @@ extension PipelineConfiguration {
         if let folder = overrides.suppression { copy.suppressionFolder = folder }
         if let method = overrides.method { copy.method = method }
         if let out = overrides.out { copy.outputFolder = out }
+        if let profile = overrides.profile, profile != copy.profile {
+            copy.profile = profile
+            copy.profileLocation = nil
+        }
         return copy
     }
 }
@@ -123,6 +129,7 @@ public struct Runner {
         let started = clock.now
         let startedAt = ISO8601DateFormatter().string(from: Date())
         ReadWatchdog.shared.limit = configuration.readTimeoutSeconds
+        if configuration.outputFile == nil { try configuration.checkProfile() }
         let pipeline = try StageCatalog.build(configuration.stages, configuration: configuration) | Pipeline(extraStages)
         warnAboutUnusedReferences(pipeline)
         for case let match as MatchStage in pipeline.stages where match.log == nil { match.log = log }
@@ -137,7 +144,7 @@ public struct Runner {
         let columns = OutputColumns(headers: sources.map { ($0.schema.source, $0.schema.columns) })
         let destination: DispositionSink.Destination = configuration.outputFile.map { .file($0) } ?? .folder(configuration.outputFolder)
         let newFolder = configuration.outputFile == nil && !FileSystem.exists(configuration.outputFolder)
-        let sink = try DispositionSink(destination, columns: columns, layout: layout, format: configuration.outputFormat)
+        let sink = try DispositionSink(destination, columns: columns, layout: layout, format: configuration.outputFormat, profile: configuration.importProfile)
         undoOnInterrupt(sink, removing: newFolder ? configuration.outputFolder : nil)
         defer { Interruption.shared.cancel(sink.stagingDirectory) }
         do {
@@ -149,6 +156,7 @@ public struct Runner {
                 log.warn("no records after the header", at: SourceLocation(file: source.schema.source, line: 2))
             }
             var report = makeReport(sources: sources, counts: counts, stages: pipeline.stages.map(\.name), startedAt: startedAt)
+            report.outputFiles = sink.outputFiles + ["report.json"]
             report.dedupe = pipeline.stages.lazy.compactMap { ($0 as? DedupeStage)?.outcome }.first.map(Self.summary)
             report.suppressionLists = appliedLists
             report.seconds = (clock.now - started).seconds

@@ -130,7 +130,9 @@ enum StageCatalog {
                 throw ListWashError(.usage, "the decide stage needs a '\(needed)' stage before it under method \(configuration.method.rawValue): without it \(needed == "dedupe" ? "a repeat response in the list" : "a person already in the CRM") would become a new lead", at: entry.location)
             }
         }
-        return DecideStage(method: configuration.method, campaign: campaign, defaultDate: today(), recycle: recycle)
+        // A run into one output file writes no import files, so nothing is checked for them.
+        let leadCheck = configuration.outputFile == nil ? configuration.importProfile.leadCheck : nil
+        return DecideStage(method: configuration.method, campaign: campaign, defaultDate: today(), recycle: recycle, leadCheck: leadCheck)
     }
 
     /// Today's date in UTC, YYYY-MM-DD: the response date of rows that carry none.

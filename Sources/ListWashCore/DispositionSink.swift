@@ -44,6 +44,10 @@ public final class DispositionSink: @unchecked Sendable {
     /// The swap that commits an output folder; `nil` for a single output file.
     var swap: FolderSwap?
     private var writers: [Disposition: any RecordWriter] = [:]
+    /// The import profile's files (none for `generic` or a single output file).
+    private var importWriters: [ImportFileWriter] = []
+    /// The import profile whose files are written beside the disposition files.
+    public let profile: ImportProfile
     /// Counts per source path.
     public private(set) var counts: [String: DispositionCounts] = [:]
     private let format: OutputFormat
@@ -63,10 +67,19 @@ public final class DispositionSink: @unchecked Sendable {
         try self.init(.folder(directory), columns: columns, layout: layout, format: format)
     }
 
+    /// The files ``commit(extraFiles:)`` puts in place besides the extra ones: one per
+    /// disposition, then the import profile's.
+    public var outputFiles: [String] {
+        Disposition.allCases.map { $0.fileName(extension: format.rawValue) } + (importWriters.isEmpty ? [] : profile.fileNames)
+    }
+
     /// Opens staged outputs at `destination`: a folder with one file per disposition, or one
-    /// file holding every row (its `listwash_disposition` column tells them apart).
-    public init(_ destination: Destination, columns: OutputColumns, layout: OutputLayout, format: OutputFormat = .csv) throws {
+    /// file holding every row (its `listwash_disposition` column tells them apart). In a folder,
+    /// `profile`'s import files are written too, from the `load` and `attach` rows.
+    public init(_ destination: Destination, columns: OutputColumns, layout: OutputLayout, format: OutputFormat = .csv,
+                profile: ImportProfile = ImportProfile(.generic)) throws {
         self.format = format
+        self.profile = profile
         switch destination {
         case .folder(let folder):
             directory = folder
@@ -105,6 +118,7 @@ public final class DispositionSink: @unchecked Sendable {
             for disposition in Disposition.allCases {
                 writers[disposition] = try open(disposition.fileName(extension: format.rawValue), raw: disposition == .rejected)
             }
+            importWriters = try profile.files.map { try ImportFileWriter(path: "\(stagingDirectory)/\($0.name)", file: $0) }
         }
     }
 
@@ -118,6 +132,8 @@ public final class DispositionSink: @unchecked Sendable {
     public struct Encoded: Sendable {
         let source: String
         let bytes: [(disposition: Disposition, bytes: [UInt8], records: Int)]
+        /// The import files' lines, one entry per file of the profile.
+        let imports: [ImportFileWriter.Lines]
         let counts: DispositionCounts
     }
 
@@ -140,7 +156,8 @@ public final class DispositionSink: @unchecked Sendable {
         }
         // One file keeps the input order.
         if singleFile != nil, let writer = writers[.load] { bytes.append((.load, writer.encode(batch, rows: Array(0..<batch.count)), batch.count)) }
-        return Encoded(source: batch.schema.source, bytes: bytes, counts: counts)
+        let imports = importWriters.map { $0.encode(batch) }
+        return Encoded(source: batch.schema.source, bytes: bytes, imports: imports, counts: counts)
     }
 
     /// Writes an encoded batch and adds its counts, in input order.
@@ -148,6 +165,7 @@ public final class DispositionSink: @unchecked Sendable {
         for part in encoded.bytes {
             try writers[part.disposition]?.append(encoded: part.bytes, records: part.records)
         }
+        for (writer, lines) in zip(importWriters, encoded.imports) { try writer.append(lines) }
         counts[encoded.source, default: DispositionCounts()].add(encoded.counts)
     }
 
@@ -170,8 +188,13 @@ public final class DispositionSink: @unchecked Sendable {
             throw ListWashError(.internal, "rows in (\(count.rowsIn)) differ from rows out (\(count.totalOut)) for \(source); no output was written", at: SourceLocation(file: source))
         }
         for disposition in Disposition.allCases where singleFile == nil || disposition == .load { try writers[disposition]?.finish() }
+        for writer in importWriters { try writer.finish() }
+        if !importWriters.isEmpty {
+            let rows = Dictionary(uniqueKeysWithValues: importWriters.map { ($0.file.name, $0.recordsWritten) })
+            try FileSystem.write(profile.readme(rows: rows), to: stagedPath(ImportProfile.readmeName))
+        }
         if let swap {
-            try swap.commit(outputs: Disposition.allCases.map { $0.fileName(extension: format.rawValue) } + extraFiles)
+            try swap.commit(outputs: outputFiles + extraFiles)
             return
         }
         if let singleFile, singleFile != "-" {
@@ -184,6 +207,7 @@ public final class DispositionSink: @unchecked Sendable {
     /// Removes the staged files; the output folder keeps what it had before the run.
     public func abandon() {
         writers.removeAll()
+        importWriters.removeAll()
         FileSystem.removeTree(stagingDirectory)
     }
 

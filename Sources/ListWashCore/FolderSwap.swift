@@ -27,11 +27,12 @@ struct FolderSwap {
     /// stand for a process killed there.
     var afterStep: ((String) throws -> Void)?
 
-    /// Names a run writes, in either format (and the match stage's update.csv and merge.csv):
-    /// replaced by a run, never carried over.
+    /// Names a run writes, in either format, with any import profile, and the match stage's
+    /// update.csv and merge.csv: replaced by a run, never carried over (a generic run after a
+    /// Salesforce one leaves no stale `Lead.csv`).
     static let ownNames: Set<String> = Set(Disposition.allCases.flatMap { disposition in
         OutputFormat.allCases.map { disposition.fileName(extension: $0.rawValue) }
-    } + ["report.json", "report.html", "update.csv", "merge.csv"])
+    } + ["report.json", "report.html", "update.csv", "merge.csv"] + ImportProfile.Name.allCases.flatMap { ImportProfile($0).fileNames })
 
     /// Removes what killed runs left beside `folder`, creates `folder` when missing, and makes
     /// a staging folder beside it.

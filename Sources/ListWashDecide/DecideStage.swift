@@ -21,6 +21,11 @@ import ListWashNormalize
 /// list holds back by email or phone (do-not-contact, opt-out) in one row is held back in all
 /// their rows. It is a barrier: it sees every row, in input order, before deciding any; then it
 /// decides each row on its own, on all cores.
+///
+/// With a ``leadCheck`` (the import profile's: Salesforce requires LastName and Company and caps
+/// field lengths), only a row that passes it creates a person's (or a buying group's) lead: the
+/// person's first such row does, and their other rows attach to it. A row that would create a
+/// lead and fails the check is settled as `rejected` with the reason, before any file is written.
 public final class DecideStage: BarrierStage, @unchecked Sendable {
     public let name = "decide"
     /// The lead management method.
@@ -31,6 +36,9 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
     public let defaultDate: String
     /// What a response of a closed (disqualified, unqualified, ...) CRM lead does.
     public let recycle: Recycle
+    /// What a row needs to create a lead in the CRM the run writes import files for; `nil`
+    /// checks nothing.
+    public let leadCheck: ImportProfile.LeadCheck?
 
     /// What a response of a lead the CRM has closed without converting does: `reopen` attaches
     /// it to that lead and says to reopen it; `create` makes a new lead (the reason names the
@@ -41,11 +49,15 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
 
     /// Person facts by cluster number (`C12` is 12), for people with a CRM match or held back.
     private var people: [Int: PersonFacts] = [:]
-    /// The clusters whose first open row has been seen (a bit per cluster number).
+    /// The clusters whose first open row that may create a lead has been seen (a bit per
+    /// cluster number): the people whose lead this run creates.
     private var started = NumberSet()
-    /// The rows (by sequence) that are the first open row of their cluster: the ones that
-    /// create a lead when the table says so.
+    /// The rows (by sequence) that are the first open row of their cluster that may create a
+    /// lead (every row may without a lead check): the ones that create it when the table says so.
     private var firstRows = NumberSet()
+    /// The rows (by sequence) that fail the lead check: only these are checked again (for the
+    /// reason) when the table says they create a lead.
+    private var failsCheck = NumberSet()
     /// Buying groups by account id.
     private var groups: [String: GroupFacts] = [:]
     /// The lead id of each cluster's first open row, by cluster number.
@@ -63,8 +75,10 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
     public var runsConcurrently: Bool { true }
 
     /// A decide stage for `method`.
-    public init(method: LeadMethod, campaign: String = "", defaultDate: String, recycle: Recycle = .reopen) {
+    public init(method: LeadMethod, campaign: String = "", defaultDate: String, recycle: Recycle = .reopen,
+                leadCheck: ImportProfile.LeadCheck? = nil) {
         self.method = method
+        self.leadCheck = leadCheck
         self.recycle = recycle
         self.campaign = campaign
         self.defaultDate = defaultDate
@@ -84,6 +98,8 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
         var leadStatus = "", leadOwner = "", contactOwner = ""
         /// The id of the lead this row would create (only for rows seen before deciding).
         var key = LeadKey(high: 0, low: 0)
+        /// Whether the row passes the lead check, so that it may create a lead.
+        var canCreate = true
         /// For a row a suppression list held back by email or phone: why, for the person's
         /// other rows.
         var heldBack: HeldBack?
@@ -115,17 +131,18 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
     }
 
     public func digest(_ batch: RecordBatch) throws -> (any Sendable)? {
-        Columns(batch.layout).facts(batch)
+        Columns(batch.layout).facts(batch, check: leadCheck?.resolved(for: batch))
     }
 
     public func observe(_ batch: RecordBatch, digest: (any Sendable)?) throws {
-        let rows = digest as? [RowFacts] ?? Columns(batch.layout).facts(batch)
+        let rows = digest as? [RowFacts] ?? Columns(batch.layout).facts(batch, check: leadCheck?.resolved(for: batch))
         for row in rows {
             if let heldBack = row.heldBack {
                 if people[row.cluster]?.heldBack == nil { people[row.cluster, default: PersonFacts()].heldBack = heldBack }
                 continue
             }
-            if started.insert(row.cluster) {
+            if !row.canCreate { failsCheck.insert(row.sequence) }
+            if row.canCreate, started.insert(row.cluster) {
                 firstRows.insert(row.sequence)
                 if row.cluster >= creators.count {
                     creators.append(contentsOf: repeatElement(LeadKey(high: 0, low: 0), count: max(row.cluster + 1 - creators.count, creators.count)))
@@ -136,7 +153,9 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
                 people[row.cluster, default: PersonFacts()].learn(row)
             }
             guard method == .buyingGroup, !row.accountID.isEmpty else { continue }
-            var group = groups[row.accountID] ?? GroupFacts(firstSequence: row.sequence, creator: row.key, leadID: "")
+            // The group's first row that may create its lead creates it (-1: none yet).
+            var group = groups[row.accountID] ?? GroupFacts(firstSequence: -1, creator: row.key, leadID: "")
+            if group.firstSequence < 0, row.canCreate { (group.firstSequence, group.creator) = (row.sequence, row.key) }
             if group.leadID.isEmpty { group.leadID = row.leadID }
             groups[row.accountID] = group
         }
@@ -150,6 +169,7 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
         let columns = Columns(batch.layout)
         guard let action = columns.action, let target = columns.target else { return }
         let context = RowContext(schema: batch.schema)
+        let check = leadCheck?.resolved(for: batch)
         for row in batch.openRows {
             let facts = columns.facts(batch, row: row)
             if batch[row, OutputLayout.cluster].isEmpty { batch[row, OutputLayout.cluster] = facts.clusterLabel }
@@ -159,6 +179,10 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
                 continue
             }
             let decision = decide(facts, title: context.title(batch, row))
+            if decision.action == .createLead, failsCheck.contains(facts.sequence), let problem = check?.problem(batch, row: row) {
+                batch.settle(row, as: .rejected, reason: problem)
+                continue
+            }
             batch[row, action] = decision.action.rawValue
             batch[row, target] = decision.target
             if let column = columns.targetOwner { batch[row, column] = decision.targetOwner }
@@ -186,7 +210,7 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
     }
 
     func decide(_ facts: RowFacts, title: String) -> Decision {
-        if method == .buyingGroup, !facts.accountID.isEmpty, let group = groups[facts.accountID] {
+        if method == .buyingGroup, !facts.accountID.isEmpty, let group = groups[facts.accountID], group.firstSequence >= 0 || !group.leadID.isEmpty {
             return decideInGroup(facts, group: group, role: BuyingRole(title: title))
         }
         var person = people[facts.cluster] ?? {
@@ -201,7 +225,8 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
             person.leadID = ""
         }
         let isFirst = firstRows.contains(facts.sequence)
-        let known = LeadDecision.Person(leadID: person.leadID, contactID: person.contactID, createdLead: isFirst ? "" : "new:\(creator(of: facts.cluster).text)")
+        let created = isFirst || !started.contains(facts.cluster) ? "" : "new:\(creator(of: facts.cluster).text)"
+        let known = LeadDecision.Person(leadID: person.leadID, contactID: person.contactID, createdLead: created)
         let (action, target) = LeadDecision.decide(method, for: known)
         var decision = Decision(action: action, target: target, reason: "")
         if method == .buyingGroup { decision.role = BuyingRole(title: title) }
@@ -309,13 +334,14 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
 
         /// The facts of a batch's open rows, and of its rows held back by a rule that names the
         /// person.
-        func facts(_ batch: RecordBatch) -> [RowFacts] {
+        func facts(_ batch: RecordBatch, check: ImportProfile.LeadCheck.Resolved?) -> [RowFacts] {
             var keys = LeadKey.Maker(batch)
             return batch.dispositions.indices.compactMap { row in
                 switch batch.dispositions[row] {
                 case nil:
                     var fact = facts(batch, row: row)
                     fact.key = keys.key(batch, row: row)
+                    fact.canCreate = check?.problem(batch, row: row) == nil
                     return fact
                 case .suppressed?:
                     guard let (list, rule) = SuppressionMatch.parse(reason: batch.reasons[row]), rule.identifiesPerson else { return nil }

@@ -155,6 +155,8 @@ struct BatchNormalizer {
         if slots.isMapped(.firstName) {
             Self.withNamePart(slots.field(.firstName), role: .first, from: firstNames, shared: shared) { traits, name in
                 first = traits
+                batch.setValue(row, columns[16], name.title)
+                batch.setValue(row, columns[17], name.middle)
                 if lastIsEmpty {
                     batch.setValue(row, columns[0], name.unsuffixed)
                     if !lastHasSuffix { batch.setValue(row, columns[2], name.generation) }
@@ -177,6 +179,8 @@ struct BatchNormalizer {
             batch.setValue(row, columns[0], name.name.first)
             batch.setValue(row, columns[1], name.name.last)
             batch.setValue(row, columns[2], name.name.generationalSuffix)
+            batch.setValue(row, columns[16], name.name.prefix)
+            batch.setValue(row, columns[17], name.name.middle)
         } else {
             // What `combine` does when it does not split, without building the name and keys.
             if first.union(last).contains(.tooLong) || (fullNameMapped && full.count > TextCleaning.MaximumLength.name) {
@@ -308,7 +312,9 @@ struct BatchNormalizer {
                 let part = shared.normalizer.names.part(string(raw), role: role)
                 let rest = part.value.utf8.dropFirst(part.unsuffixed.utf8.count)
                 CachedFields.encode(
-                    flags: part.traits.rawValue, [Array(part.unsuffixed.utf8), Array(rest), Array(part.generation.utf8)], into: &out)
+                    flags: part.traits.rawValue,
+                    [Array(part.unsuffixed.utf8), Array(rest), Array(part.generation.utf8), Array(part.moved.utf8), Array(part.middle.utf8)],
+                    into: &out)
             }) { cached in
                 body(NameNormalizer.NamePart.Traits(rawValue: CachedFields.flags(cached)), CachedName(cached: cached))
             }
@@ -316,18 +322,23 @@ struct BatchNormalizer {
     }
 
     /// A name column's result as its shared cache keeps it (``CachedFields``): the part's
-    /// traits; then three fields: the value without a first name's trailing generational
+    /// traits; then five fields: the value without a first name's trailing generational
     /// suffix (``NameNormalizer/NamePart/unsuffixed``), the rest of the value (that suffix, or
-    /// nothing), the generational suffix in canonical form. The bytes are valid only in the
-    /// lookup's closure.
+    /// nothing), the generational suffix in canonical form, the text moved out of the value
+    /// (a first name's title, a last name's suffixes) and a first name's middle initial. The
+    /// bytes are valid only in the lookup's closure.
     private struct CachedName {
         let cached: UnsafeBufferPointer<UInt8>
         /// The whole value (the first two fields).
-        var value: UnsafeBufferPointer<UInt8> { CachedFields.fields(0..<2, of: 3, in: cached) }
+        var value: UnsafeBufferPointer<UInt8> { CachedFields.fields(0..<2, of: 5, in: cached) }
         /// The value without a first name's trailing generational suffix.
-        var unsuffixed: UnsafeBufferPointer<UInt8> { CachedFields.field(0, of: 3, in: cached) }
+        var unsuffixed: UnsafeBufferPointer<UInt8> { CachedFields.field(0, of: 5, in: cached) }
         /// The generational suffix in canonical form (`listwash_name_suffix`).
-        var generation: UnsafeBufferPointer<UInt8> { CachedFields.field(2, of: 3, in: cached) }
+        var generation: UnsafeBufferPointer<UInt8> { CachedFields.field(2, of: 5, in: cached) }
+        /// A first name's title, "Dr." (`listwash_salutation`).
+        var title: UnsafeBufferPointer<UInt8> { CachedFields.field(3, of: 5, in: cached) }
+        /// A first name's middle initial, "S." (`listwash_middle_name`).
+        var middle: UnsafeBufferPointer<UInt8> { CachedFields.field(4, of: 5, in: cached) }
     }
 
     /// The source columns of the fields whose results the shared caches hold.

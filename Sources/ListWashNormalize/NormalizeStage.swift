@@ -35,7 +35,7 @@ public struct NormalizeStage: Stage, SetUpStage {
         "listwash_first_name", "listwash_last_name", "listwash_name_suffix", "listwash_email", "listwash_email_key",
         "listwash_phone", "listwash_phone_ext", "listwash_area_code_region", "listwash_zip", "listwash_city",
         "listwash_state", "listwash_country", "listwash_company", "listwash_company_key", "listwash_domain",
-        "listwash_flags",
+        "listwash_flags", "listwash_salutation", "listwash_middle_name",
     ]
 
     /// The `listwash_*` columns this stage fills: ``columns``.

@@ -26,8 +26,9 @@ struct CheckCommand: ParsableCommand {
             let inputs = configuration.inbox.map { "inbox \($0.path)" }
                 ?? "\(configuration.inputs.count) input\(configuration.inputs.count == 1 ? "" : "s")"
             let lists = try configuration.checkSuppressionLists(log: StandardError.log())
+            let profile = configuration.profile == .generic ? "" : "; profile: \(configuration.importProfile.fileNames.joined(separator: ", "))"
             let suppression = lists.isEmpty ? "" : "; suppression lists: " + lists.map { "\($0.list) (\($0.entries))" }.joined(separator: ", ")
-            print("\(file): ok (\(inputs); stages: \(stages.isEmpty ? "none" : stages); method: \(configuration.method.rawValue)\(suppression))")
+            print("\(file): ok (\(inputs); stages: \(stages.isEmpty ? "none" : stages); method: \(configuration.method.rawValue)\(profile)\(suppression))")
             for path in Set(configuration.rulesFiles + (rules.map { [$0] } ?? [])).sorted() { try checkRules(path) }
         }
     }

@@ -33,6 +33,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "The output folder (for a nightly pipeline: the output root, one folder per run).")
     var out: String?
 
+    @Option(help: "Import files for a CRM besides the disposition files: generic (none), salesforce or hubspot. Replaces the file's output: {profile:}.")
+    var profile: String?
+
     @Option(help: "The inbox: a folder or a glob. Makes this a nightly run (see the pipeline's inbox:).")
     var inbox: String?
 
@@ -62,6 +65,12 @@ struct RunCommand: ParsableCommand {
                     throw ListWashError(.usage, "unknown method '\(method)'; expected one of: poi, hybrid, unique, buying-group")
                 }
                 overrides.method = parsed
+            }
+            if let profile {
+                guard let parsed = ImportProfile.Name(rawValue: profile.lowercased()) else {
+                    throw ListWashError(.usage, "unknown profile '\(profile)'; expected one of: \(ImportProfile.Name.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                overrides.profile = parsed
             }
             let configuration = try PipelineConfiguration.load(path: pipeline).applying(overrides)
             var options = NightlyOptions()

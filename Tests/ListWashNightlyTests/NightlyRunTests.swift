@@ -58,6 +58,23 @@ import Testing
         #expect(try history().runs().map(\.status) == [.succeeded, .nothingNew, .succeeded])
     }
 
+    /// A nightly run's import files go into its run folder with the other outputs.
+    @Test func importProfileFilesAreCommittedInTheRunFolder() throws {
+        scratch.write("inbox/2026-11-20-expo.csv", "First Name,Last Name,Email,Company\nAnn,Lee,ann@acme.com,Acme\nBo,Ray,bo@initech.com,\n")
+        let file = scratch.write("pipelines/nightly.yaml", """
+            inbox: {path: "../inbox/*.csv", after: keep, settle_seconds: 0}
+            method: poi
+            stages: [normalize, decide]
+            output: {folder: ../out, profile: salesforce}
+            """)
+        let outcome = try run(try PipelineConfiguration.load(path: file))
+        #expect(outcome.status == .succeeded)
+        let folder = "out/\(outcome.runID)"
+        #expect(scratch.contents(folder) == ["CampaignMember.csv", "Lead.csv", "README-import.txt", "attach.csv", "duplicate.csv", "load.csv", "rejected.csv", "report.html", "report.json", "review.csv", "suppressed.csv"])
+        #expect(scratch.read("\(folder)/Lead.csv").split(separator: "\n").count == 2, "a header and Ann's lead")
+        #expect(scratch.read("\(folder)/rejected.csv").contains("Company is empty, and Salesforce requires it for a new lead"))
+    }
+
     @Test func theSameContentUnderAnotherNameIsSkipped() throws {
         scratch.write("inbox/a.csv", "email\na@b.com\n")
         let configuration = try configuration()

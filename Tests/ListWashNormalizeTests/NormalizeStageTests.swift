@@ -63,6 +63,7 @@ import Testing
                 contact.firstName, contact.lastName, contact.nameSuffix, contact.email, contact.emailKey, contact.phone,
                 contact.phoneExtension, contact.areaCodeRegion, contact.zip, contact.city, contact.state,
                 contact.country, contact.company, contact.companyKey, contact.domain, contact.flagsText,
+                contact.name.prefix, contact.name.middle,
             ]
             let written = NormalizeStage.columns.compactMap { batch.layout.column($0) }.map { batch[row, $0] }
             #expect(written == expected, "\(fields.debugDescription)")
@@ -119,6 +120,21 @@ import Testing
                 #expect(batch[row, suffix] == nameSuffix, "row \(row)")
             }
         }
+    }
+
+    /// The salutation and middle name that parsing takes out of the names get their own columns,
+    /// from the first-name column (cached path) and from a full name (split path).
+    @Test func writesTheSalutationAndMiddleName() throws {
+        let schema = Schema(source: "t.csv", columns: ["First Name", "Last Name", "Full Name"], roles: [.firstName: 0, .lastName: 1, .fullName: 2])
+        let rows = [["Dr. Carolyn S.", "Heath", ""], ["Dr. Carolyn S.", "Heath", ""], ["", "", "Mr. John Q. Public Jr."], ["Ann", "Lee", ""]]
+        let stage = NormalizeStage(normalizer: normalizer)
+        var batch = RecordBatch(schema: schema, layout: Pipeline([stage]).layout, rows: rows)
+        try stage.process(&batch)
+        let names = ["listwash_salutation", "listwash_first_name", "listwash_middle_name", "listwash_last_name", "listwash_name_suffix"]
+        let columns = try names.map { try #require(batch.layout.column($0)) }
+        #expect((0..<rows.count).map { row in columns.map { batch[row, $0] } } == [
+            ["Dr.", "Carolyn", "S.", "Heath", ""], ["Dr.", "Carolyn", "S.", "Heath", ""], ["Mr.", "John", "Q.", "Public", "Jr"], ["", "Ann", "", "Lee", ""],
+        ])
     }
 
     /// A whole name in the first-name column without a last name is split (the general path),

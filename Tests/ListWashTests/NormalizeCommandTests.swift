@@ -13,10 +13,10 @@ import Testing
         """
 
     static let expected = """
-        First Name,Last Name,Email,Phone,Company,Zip,State,listwash_row,listwash_source,listwash_disposition,listwash_reason,listwash_cluster,listwash_match_id,listwash_match_score,listwash_first_name,listwash_last_name,listwash_name_suffix,listwash_email,listwash_email_key,listwash_phone,listwash_phone_ext,listwash_area_code_region,listwash_zip,listwash_city,listwash_state,listwash_country,listwash_company,listwash_company_key,listwash_domain,listwash_flags,listwash_raw
-        JOHN,SMITH,John.Smith@GMIAL.com,(617) 253-1000 x12,"Acme, Inc.",2134,Mass.,1,in.csv,load,,,,,John,Smith,,john.smith@gmail.com,johnsmith@gmail.com,+16172531000,12,Massachusetts,02134,Allston,MA,US,"Acme, Inc.",acme,,name_case_fixed;email_typo_corrected;email_freemail;zip_leading_zero_restored;city_filled_from_zip;country_inferred,
-        mary,o'brien,info@acme.com,555-555-5555,N/A,99999,,2,in.csv,load,,,,,Mary,O'Brien,,info@acme.com,info@acme.com,,,,99999,,,,,,acme.com,name_case_fixed;email_role;zip_unknown;phone_invalid;company_invalid;domain_from_email,
-        ,,,,,,,3,in.csv,load,,,,,,,,,,,,,,,,,,,,,
+        First Name,Last Name,Email,Phone,Company,Zip,State,listwash_row,listwash_source,listwash_disposition,listwash_reason,listwash_cluster,listwash_match_id,listwash_match_score,listwash_first_name,listwash_last_name,listwash_name_suffix,listwash_email,listwash_email_key,listwash_phone,listwash_phone_ext,listwash_area_code_region,listwash_zip,listwash_city,listwash_state,listwash_country,listwash_company,listwash_company_key,listwash_domain,listwash_flags,listwash_salutation,listwash_middle_name,listwash_raw
+        JOHN,SMITH,John.Smith@GMIAL.com,(617) 253-1000 x12,"Acme, Inc.",2134,Mass.,1,in.csv,load,,,,,John,Smith,,john.smith@gmail.com,johnsmith@gmail.com,+16172531000,12,Massachusetts,02134,Allston,MA,US,"Acme, Inc.",acme,,name_case_fixed;email_typo_corrected;email_freemail;zip_leading_zero_restored;city_filled_from_zip;country_inferred,,,
+        mary,o'brien,info@acme.com,555-555-5555,N/A,99999,,2,in.csv,load,,,,,Mary,O'Brien,,info@acme.com,info@acme.com,,,,99999,,,,,,acme.com,name_case_fixed;email_role;zip_unknown;phone_invalid;company_invalid;domain_from_email,,,
+        ,,,,,,,3,in.csv,load,,,,,,,,,,,,,,,,,,,,,,,
 
         """
 
