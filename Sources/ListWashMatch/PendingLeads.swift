@@ -101,7 +101,9 @@ public struct PendingLeads: Sendable {
     /// `model`, joined from the segments' prepared ones; `nil` when a segment has none for it.
     func prepared(for model: MatchModel, variants: NameVariantCache) -> (features: FeatureSet, keys: [[UInt64]])? {
         let fingerprint = Self.fingerprint(of: model)
-        guard let prepared, !prepared.isEmpty, prepared.allSatisfy({ $0.fingerprint == fingerprint }) else { return nil }
+        guard let prepared, !prepared.isEmpty,
+              prepared.allSatisfy({ $0.fingerprint == fingerprint && $0.columns.count == model.columns.count && $0.keys.count == model.blocking.count })
+        else { return nil }
         var parts = prepared.map { FeatureSet(model: model, variants: variants, columns: $0.columns, nameKeys: $0.nameKeys, count: $0.keys.first?.count ?? 0) }
         var features = FeatureSet(model: model, variants: variants)
         features.join(&parts)
