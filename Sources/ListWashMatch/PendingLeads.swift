@@ -6,15 +6,18 @@ import ListWashNormalize
 /// lead's ListWash id, owner and creating run, and its values of the normalized columns a match
 /// model reads (``columns``).
 ///
-/// The ledger keeps them as segments (``encoded()``, ``init(decoding:createdBy:)``), written in
-/// the commit of the run that created them from its `load` rows' `listwash_*` columns, so that a
-/// later run indexes a million pending leads without reading a file or normalizing a value.
+/// The ledger keeps them as segments (``encoded(preparing:)``, ``init(decoding:createdBy:)``),
+/// written in the commit of the run that created them from its `load` rows' `listwash_*`
+/// columns, with their comparison values and blocking keys under the built-in model, so that a
+/// later run indexes a million pending leads without reading a file, normalizing a value or
+/// working out a key.
 ///
 /// ```swift
 /// var segment = PendingLeads()
 /// segment.add(id: "LW…", owner: "dana.reyes", createdBy: run) { column in loadRow[column] }
 /// let blob = segment.encoded()                         // into the ledger, with the run
-/// let pending = try PendingLeads(decoding: blob, createdBy: run)
+/// var pending = try PendingLeads(decoding: blob, createdBy: run)
+/// pending.append(try PendingLeads(decoding: next, createdBy: later)) { confirmed.contains($0) }
 /// ```
 public struct PendingLeads: Sendable {
     /// The columns a segment keeps: those the built-in lead-list model reads, and the normalized
