@@ -18,6 +18,9 @@ final class ComparisonEvaluator: @unchecked Sendable {
         let detailColumn: Int
         let thresholdCount: Int
         let t0: Double, t1: Double, t2: Double, t3: Double
+        /// For a value on one side only (see ``Comparison/oneSidedUnlessSame``): the level it
+        /// reaches (the last), or 0 (null); and the columns whose equal values make it null.
+        let oneSidedLevel: Int, unless0: Int, unless1: Int
 
         @inline(__always)
         func threshold(_ index: Int) -> Double {
@@ -44,7 +47,10 @@ final class ComparisonEvaluator: @unchecked Sendable {
                 swapColumn: comparison.swapColumn.flatMap { columns.firstIndex(of: $0) } ?? -1,
                 detailColumn: comparison.detailColumn.flatMap { columns.firstIndex(of: $0) } ?? -1,
                 thresholdCount: min(comparison.thresholds.count, 4),
-                t0: t[0], t1: t[1], t2: t[2], t3: t[3])
+                t0: t[0], t1: t[1], t2: t[2], t3: t[3],
+                oneSidedLevel: comparison.oneSidedUnlessSame == nil ? 0 : comparison.levels.count,
+                unless0: comparison.oneSidedUnlessSame?.first.flatMap { columns.firstIndex(of: $0) } ?? -1,
+                unless1: comparison.oneSidedUnlessSame?.dropFirst().first.flatMap { columns.firstIndex(of: $0) } ?? -1)
         }
     }
 
@@ -105,7 +111,16 @@ final class ComparisonEvaluator: @unchecked Sendable {
     func level(_ k: Int, _ left: FeatureStore, _ i: Int, _ right: FeatureStore, _ j: Int) -> Int {
         let c = compiled[k]
         let x = left.value(c.column, i), y = right.value(c.column, j)
-        if x.isEmpty || y.isEmpty { return 0 }
+        if x.isEmpty || y.isEmpty {
+            guard c.oneSidedLevel > 0, x.isEmpty != y.isEmpty else { return 0 }
+            // "Jr." on one side only: one person only when a mailbox or phone of theirs is the same.
+            func same(_ column: Int) -> Bool {
+                guard column >= 0 else { return false }
+                let a = left.value(column, i)
+                return !a.isEmpty && Metrics.equal(a, right.value(column, j))
+            }
+            return same(c.unless0) || same(c.unless1) ? 0 : c.oneSidedLevel
+        }
         return levelOf(k, c, x, y, left: left, i: i, right: right, j: j)
     }
 

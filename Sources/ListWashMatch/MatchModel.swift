@@ -110,6 +110,13 @@ public struct Comparison: Codable, Sendable {
     /// (`listwash_phone_ext`), so that one number with two different extensions reaches
     /// "other extension" (a switchboard's two lines are two people).
     public var detailColumn: String?
+    /// For a value that one record has and the other lacks (a generational suffix written on
+    /// one side only: a son's "Jr.", his father's nothing): unless the two records hold the same
+    /// value in one of these columns (at most two: a personal mailbox or phone), the pair is at
+    /// the last level ("else"), which for the built-in suffix contradicts a match (a father and
+    /// son of one name are two people unless a personal identifier agrees). `nil`: a value on
+    /// one side only is missing (the null level).
+    public var oneSidedUnlessSame: [String]?
     /// The levels after "null" (a missing value on either side, which weighs nothing).
     public var levels: [ComparisonLevel]
 
@@ -117,8 +124,9 @@ public struct Comparison: Codable, Sendable {
     /// `m` gives them per level (after "null", in order).
     public init(name: String? = nil, column: String, method: ComparisonMethod, thresholds: [Double]? = nil,
                 swapColumn: String? = nil, termFrequency: Bool = false, sharedValues: Bool? = nil, detailColumn: String? = nil,
-                group: String? = nil, m: [Double]? = nil, u: [Double?]? = nil, fixedU: Set<Int> = []) {
+                group: String? = nil, oneSidedUnlessSame: [String]? = nil, m: [Double]? = nil, u: [Double?]? = nil, fixedU: Set<Int> = []) {
         self.name = name ?? column
+        self.oneSidedUnlessSame = oneSidedUnlessSame
         self.column = column
         self.method = method
         self.swapColumn = swapColumn
@@ -347,7 +355,8 @@ public struct MatchModel: Codable, Sendable {
     /// names are required: people who share only a company, an address or a phone are
     /// colleagues or family, not duplicates. What says "two people" counts against a match:
     /// another generation (Jr. and Sr.), another mailbox at one employer, another extension of
-    /// one number, another company or a ZIP far away. Emails and phones that several people
+    /// one number, another company or a ZIP far away; a generation written on one side only
+    /// (Jr. against nothing) unless the two share a mailbox or phone. Emails and phones that several people
     /// give weigh nothing; company and ZIP count once, as one workplace.
     public static let leadList = MatchModel(
         comparisons: [
@@ -356,7 +365,8 @@ public struct MatchModel: Codable, Sendable {
                        u: [0.0007, 0.00001, 0.0007, 0.0005, 0.004, 0.00001, 0.9943]),
             Comparison(name: "last_name", column: "listwash_last_name", method: .jaroWinkler, swapColumn: "listwash_first_name",
                        termFrequency: true, m: [0.85, 0.01, 0.06, 0.04, 0.04], u: [0.008, 0.00001, 0.0009, 0.003, 0.988]),
-            Comparison(name: "suffix", column: "listwash_name_suffix", method: .exact, m: [0.9995, 0.0005], u: [0.5, 0.5], fixedU: [1]),
+            Comparison(name: "suffix", column: "listwash_name_suffix", method: .exact, oneSidedUnlessSame: ["listwash_email_key", "listwash_phone"],
+                       m: [0.9995, 0.0005], u: [0.5, 0.5], fixedU: [1]),
             Comparison(name: "email", column: "listwash_email_key", method: .email, sharedValues: true, detailColumn: "listwash_domain",
                        m: [0.6, 0.03, 0.04, 0.0005, 0.3295], u: [0.00001, 0.01, 0.005, 0.5, 0.985], fixedU: [1, 2, 3]),
             Comparison(name: "phone", column: "listwash_phone", method: .phone, sharedValues: true, detailColumn: "listwash_phone_ext",

@@ -141,6 +141,23 @@ import Testing
         #expect(list.together(people[0], people[2]), "\(list.explainAll(people))")
     }
 
+    /// "Jr." written on one side only: a son and his father of one name at one company are two
+    /// people unless a mailbox or phone of theirs is the same (then it is the son, who writes
+    /// his suffix only sometimes).
+    @Test(arguments: sizes)
+    func aGenerationOnOneSideOnlyIsAnotherPersonUnlessAMailboxOrPhoneAgrees(size: Int) throws {
+        let (list, people) = try washed([
+            "Walter,Brennan Jr.,walter.brennan@hooli.com,Hooli,650-961-3375,94043",
+            "Walter,Brennan,wbrennan@gmail.com,Hooli,650-330-1187,94043",
+            "Walter,Brennan,,Hooli,650-961-3375,94043",
+        ], size: size)
+        let apart = list.explain(people[0], people[1])
+        #expect(apart.rows.first { $0.comparison == "suffix" }?.level == "else", "\(list.explainAll(people))")
+        #expect(list.apart(people[0], people[1]), "\(list.explainAll(people))")
+        #expect(list.explain(people[0], people[2]).rows.first { $0.comparison == "suffix" }?.level == "null", "one phone: the suffix says nothing")
+        #expect(list.together(people[0], people[2]), "\(list.explainAll(people))")
+    }
+
     /// First and last names swapped, one spelt another way that sounds the same (Jon, John),
     /// and nothing else that blocks them together (one phone, no email): the any-order name rule
     /// makes them a candidate pair and the swapped level finds them (names and a workplace
