@@ -44,9 +44,10 @@ public struct ImportProfile: Sendable, Equatable {
         /// The ListWash id of the row itself (``LeadKey``, the SHA-256 of the row): a buying-group
         /// member's new contact, when the row names no CRM contact (`listwash_contact_id`).
         case memberKey
-        /// The buying role (`listwash_role`) as Salesforce's picklist spells it: `Decision Maker`,
-        /// `Influencer`, `User` (empty for `unknown`).
-        case roleLabel
+        /// The buying role (`listwash_role`) as the CRM spells it: Salesforce's picklist `Decision
+        /// Maker`, `Influencer`, `User`; HubSpot's `hs_buying_role` `DECISION_MAKER`, `INFLUENCER`,
+        /// `END_USER` (empty for `unknown`).
+        case roleLabel(Name)
     }
 
     /// Which rows of a buying group a file holds: the rows of a matched account
@@ -153,13 +154,32 @@ public struct ImportProfile: Sendable, Equatable {
         return checked.isEmpty ? nil : LeadCheck(crm: name, columns: checked)
     }
 
-    /// The files a buying group adds (Salesforce only): `Contact.csv`, one new contact of the
-    /// account per member the CRM does not know as a contact, and `ContactRole.csv`, the role of
-    /// every member on the group's lead (a custom object `ListWash_Contact_Role__c`: Salesforce
-    /// has contact roles on opportunities, not on leads).
+    /// The files a buying group adds. Salesforce: `Contact.csv`, one new contact of the account
+    /// per member the CRM does not know as a contact, and `ContactRole.csv`, the role of every
+    /// member on the group's lead (a custom object `ListWash_Contact_Role__c`: Salesforce has
+    /// contact roles on opportunities, not on leads). HubSpot: `hubspot-buying-group.csv`, every
+    /// member as a contact of the account's company with HubSpot's buying role property.
     static func buyingGroupFiles(_ name: Name) -> [File] {
-        guard name == .salesforce else { return [] }
         let both: Set<Disposition> = [.load, .attach]
+        switch name {
+        case .generic:
+            return []
+        case .hubspot:
+            return [
+                File(name: "hubspot-buying-group.csv", dispositions: both, unique: [], columns: [
+                    Column("record_id", "hs_object_id", [.value("listwash_contact_id")]),
+                    Column("contact_external_id", "listwash_id", [.memberKey]),
+                    Column("first_name", "firstname", [.value("listwash_first_name")]),
+                    Column("last_name", "lastname", [.value("listwash_last_name")]),
+                    Column("email", "email", [.value("listwash_email")]),
+                    Column("title", "jobtitle", [.input(.title)]),
+                    Column("account_id", "associatedcompanyid", [.value("listwash_account_id")]),
+                    Column("role", "hs_buying_role", [.roleLabel(.hubspot)]),
+                ], members: .all),
+            ]
+        case .salesforce:
+            break
+        }
         return [
             File(name: "Contact.csv", dispositions: both, unique: [], columns: [
                 Column("contact_external_id", "ListWash_Id__c", [.memberKey]),
@@ -175,7 +195,7 @@ public struct ImportProfile: Sendable, Equatable {
                 Column("external_id", "ListWash_Id__c", prefix: "Lead__r.", [.leadKey]),
                 Column("contact_id", "Contact__c", [.value("listwash_contact_id")]),
                 Column("contact_external_id", "ListWash_Id__c", prefix: "Contact__r.", [.memberKey]),
-                Column("role", "Role__c", [.roleLabel]),
+                Column("role", "Role__c", [.roleLabel(.salesforce)]),
             ], members: .all),
         ]
     }
@@ -253,7 +273,7 @@ extension ImportProfile {
     struct Resolved {
         /// A source without a payload to retain: a fixed text is its index in ``fixed``.
         enum Source {
-            case value(OutputLayout.Column), input(Int), fixed(Int), attachedLead, attachedContact, leadKey, memberKey, roleLabel, none
+            case value(OutputLayout.Column), input(Int), fixed(Int), attachedLead, attachedContact, leadKey, memberKey, roleLabel(Name), none
         }
 
         /// Every column's sources one after another; column `i`'s are `starts[i]..<starts[i + 1]`.
@@ -278,7 +298,7 @@ extension ImportProfile {
                     case .attachedContact: sources.append(.attachedContact)
                     case .leadKey: sources.append(.leadKey)
                     case .memberKey: sources.append(.memberKey)
-                    case .roleLabel: sources.append(.roleLabel)
+                    case .roleLabel(let crm): sources.append(.roleLabel(crm))
                     }
                 }
                 starts.append(sources.count)
@@ -325,8 +345,9 @@ extension ImportProfile {
                         var text = Array(LeadKey(batch, row: row).text.utf8)
                         return text.withUnsafeMutableBufferPointer { body(UnsafeBufferPointer($0)) }
                     }
-                case .roleLabel:
-                    guard let role, let label = batch.withValue(row, role, { Self.roleLabels[String(decoding: $0, as: UTF8.self)] }) else { continue }
+                case .roleLabel(let crm):
+                    guard let role, let labels = Self.roleLabels[crm],
+                          let label = batch.withValue(row, role, { labels[String(decoding: $0, as: UTF8.self)] }) else { continue }
                     return label.withUnsafeBufferPointer(body)
                 case .none:
                     continue
@@ -364,9 +385,11 @@ extension ImportProfile {
 
         private static let newPrefix = Array("new:".utf8), attachToContact = Array("attach_to_contact".utf8)
 
-        /// `listwash_role`'s values as Salesforce's contact-role picklist spells them.
-        private static let roleLabels: [String: [UInt8]] = [
-            "decision_maker": Array("Decision Maker".utf8), "influencer": Array("Influencer".utf8), "user": Array("User".utf8),
+        /// `listwash_role`'s values as each CRM spells them: Salesforce's contact-role picklist,
+        /// HubSpot's `hs_buying_role` values.
+        private static let roleLabels: [Name: [String: [UInt8]]] = [
+            .salesforce: ["decision_maker": Array("Decision Maker".utf8), "influencer": Array("Influencer".utf8), "user": Array("User".utf8)],
+            .hubspot: ["decision_maker": Array("DECISION_MAKER".utf8), "influencer": Array("INFLUENCER".utf8), "user": Array("END_USER".utf8)],
         ]
 
         /// Whether `bytes` spell a ListWash id (``LeadKey``): a string is made only for
@@ -440,7 +463,7 @@ extension ImportProfile {
     /// The buying group's part of Salesforce's `README-import.txt` (steps 3 and 4); empty
     /// without its files. `count` gives a file's line by position, `header` a field's name.
     private func buyingGroupSteps(count: (Int) -> String, header: (String, Int) -> String) -> String {
-        guard files.count == 4 else { return "" }
+        guard files.contains(where: { $0.members != nil }) else { return "" }
         let contactKey = header("contact_external_id", 2), lead = header("lead_id", 3), contact = header("contact_id", 3)
         let role = header("role", 3), leadKey = header("external_id", 0)
         return """
@@ -463,6 +486,24 @@ extension ImportProfile {
               ContactRole.csv. Lead__r.\(leadKey) names a lead of step 1, \(lead) one already in
               Salesforce; Contact__r.\(contactKey) a contact of step 3, \(contact) one already in
               Salesforce.
+
+            """
+    }
+
+    /// The buying group's part of HubSpot's `README-import.txt` (step 3); empty without its file.
+    private func hubspotBuyingGroupSteps(count: (Int) -> String) -> String {
+        guard files.contains(where: { $0.members != nil }) else { return "" }
+        return """
+
+            Buying group (method: buying-group):
+            \(count(2)): every member of a matched account, once: a contact of the
+              account's company (associatedcompanyid = listwash_account_id) with its buying role
+              (hs_buying_role: DECISION_MAKER, INFLUENCER, END_USER, from the role column, else the
+              job title)
+
+            Step 3, after step 1: Contacts > Import > hubspot-buying-group.csv (one object,
+              Contacts, "Create and update"). A member already in HubSpot is named by hs_object_id;
+              the others are created (or found by email).
 
             """
     }
@@ -536,7 +577,7 @@ extension ImportProfile {
               Rows name the contact by its record id (hs_object_id) when it was already in
               HubSpot, else by \(key) and email from step 1.
 
-            """
+            """ + hubspotBuyingGroupSteps(count: count)
         }
     }
 }

@@ -116,6 +116,25 @@ import Testing
         #expect(readme.contains("Contact.csv  4 rows") && readme.contains("ContactRole.csv  5 rows") && readme.contains("Step 4"), "\(readme)")
     }
 
+    /// HubSpot: every member once, as a contact of the account's company with HubSpot's buying
+    /// role; a member already in HubSpot by its record id, the others by their ListWash id (the
+    /// group lead's creator by the same id as in hubspot-contacts.csv).
+    @Test func hubspotMembersCarryTheirBuyingRole() throws {
+        try run(profile: "hubspot")
+        let members = try values("hubspot-buying-group.csv", ["hs_object_id", "listwash_id", "email", "associatedcompanyid", "hs_buying_role"])
+        let created = try values("hubspot-contacts.csv", ["listwash_id", "email"])
+        let bob = try #require(created.first { $0[1] == "bob.smith@acme.com" })
+        #expect(members.map { [$0[0], $0[2], $0[3], $0[4]] } == [
+            ["", "bob.smith@acme.com", "001X0001", "DECISION_MAKER"],
+            ["", "alice.wu@acme.com", "001X0001", "INFLUENCER"],
+            ["003X0003", "carol.diaz@acme.com", "001X0001", "INFLUENCER"],
+            ["", "dan.lee@hooli.com", "001X0002", "DECISION_MAKER"],
+            ["", "ian.park@initech.com", "001X0003", "INFLUENCER"],
+        ])
+        #expect(members[0][1] == bob[0] && members[2][1].isEmpty && LeadKey(text: members[1][1]) != nil, "\(members)")
+        #expect(scratch.read("out/README-import.txt").contains("hubspot-buying-group.csv  5 rows"))
+    }
+
     @Test func otherMethodsAndProfilesWriteNoMemberFiles() throws {
         try run(method: "unique")
         #expect(!scratch.exists("out/Contact.csv") && !scratch.exists("out/ContactRole.csv"))
