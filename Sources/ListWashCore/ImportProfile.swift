@@ -161,10 +161,7 @@ public struct ImportProfile: Sendable, Equatable {
     /// member as a contact of the account's company with HubSpot's buying role property.
     static func buyingGroupFiles(_ name: Name) -> [File] {
         let both: Set<Disposition> = [.load, .attach]
-        switch name {
-        case .generic:
-            return []
-        case .hubspot:
+        if name == .hubspot {
             return [
                 File(name: "hubspot-buying-group.csv", dispositions: both, unique: [], columns: [
                     Column("record_id", "hs_object_id", [.value("listwash_contact_id")]),
@@ -177,9 +174,8 @@ public struct ImportProfile: Sendable, Equatable {
                     Column("role", "hs_buying_role", [.roleLabel(.hubspot)]),
                 ], members: .all),
             ]
-        case .salesforce:
-            break
         }
+        guard name == .salesforce else { return [] }
         return [
             File(name: "Contact.csv", dispositions: both, unique: [], columns: [
                 Column("contact_external_id", "ListWash_Id__c", [.memberKey]),
