@@ -23,11 +23,17 @@ public final class ImportFileWriter: @unchecked Sendable {
         var keys: [Int?] = []
     }
 
-    /// Creates `path` and writes the file's header.
+    /// What a buying-group member without a CRM contact needs to be in a member file
+    /// (``ImportProfile/memberCheck``).
+    public let memberCheck: ImportProfile.LeadCheck?
+
+    /// Creates `path` and writes the file's header; `memberCheck` is the profile's
+    /// ``ImportProfile/memberCheck`` (used by member files only).
     ///
     /// - Throws: ``ListWashError`` (`.output`) when the file cannot be created.
-    public init(path: String, file: ImportProfile.File) throws {
+    public init(path: String, file: ImportProfile.File, memberCheck: ImportProfile.LeadCheck? = nil) throws {
         self.file = file
+        self.memberCheck = memberCheck
         keyColumns = file.columns.indices.filter { file.unique.contains(file.columns[$0].field) }
         output = try ByteOutput(path: path)
         var line: [UInt8] = []
@@ -43,7 +49,10 @@ public final class ImportFileWriter: @unchecked Sendable {
         guard !taken.isEmpty else { return lines }
         let resolved = ImportProfile.Resolved(file.columns, batch: batch)
         let person = file.members == nil ? nil : OutputLayout.cluster
-        if let members = file.members { taken = taken.filter { resolved.isMember(batch, row: $0, members) } }
+        if let members = file.members {
+            let check = memberCheck?.resolved(for: batch)
+            taken = taken.filter { resolved.isMember(batch, row: $0, members, check: check) }
+        }
         lines.bytes.reserveCapacity(taken.count * 160)
         for row in taken {
             var hasher = Hasher(), keyed = false

@@ -149,8 +149,19 @@ public struct ImportProfile: Sendable, Equatable {
 
     /// What a new lead needs in this CRM (required fields, lengths); `nil` when nothing is checked.
     public var leadCheck: LeadCheck? {
-        guard let leads = files.first else { return nil }
-        let checked = leads.columns.filter { $0.required || $0.maxLength != nil }
+        files.first.flatMap(check)
+    }
+
+    /// What a buying-group member needs to become a new contact in this CRM (Salesforce:
+    /// LastName, the Contact's lengths); `nil` when nothing is checked. A member who fails it is
+    /// in neither member file (their rows stay in the disposition files as decided).
+    public var memberCheck: LeadCheck? {
+        files.first { $0.members == .new }.flatMap(check)
+    }
+
+    /// The check of `file`'s required and length-limited columns, `nil` when it has none.
+    private func check(_ file: File) -> LeadCheck? {
+        let checked = file.columns.filter { $0.required || $0.maxLength != nil }
         return checked.isEmpty ? nil : LeadCheck(crm: name, columns: checked)
     }
 
@@ -179,11 +190,12 @@ public struct ImportProfile: Sendable, Equatable {
         return [
             File(name: "Contact.csv", dispositions: both, unique: [], columns: [
                 Column("contact_external_id", "ListWash_Id__c", [.memberKey]),
-                Column("first_name", "FirstName", [.value("listwash_first_name")]),
-                Column("last_name", "LastName", [.value("listwash_last_name")]),
-                Column("title", "Title", [.input(.title)]),
-                Column("email", "Email", [.value("listwash_email")]),
-                Column("phone", "Phone", [.value("listwash_phone")]),
+                // Lengths: Salesforce's Contact object, as its Lead's.
+                Column("first_name", "FirstName", [.value("listwash_first_name")], max: 40),
+                Column("last_name", "LastName", [.value("listwash_last_name")], max: 80, required: true),
+                Column("title", "Title", [.input(.title)], max: 128),
+                Column("email", "Email", [.value("listwash_email")], max: 80),
+                Column("phone", "Phone", [.value("listwash_phone")], max: 40),
                 Column("account_id", "AccountId", [.value("listwash_account_id")]),
             ], members: .new),
             File(name: "ContactRole.csv", dispositions: both, unique: ["lead_id", "external_id"], columns: [
@@ -309,14 +321,14 @@ extension ImportProfile {
             role = layout.column("listwash_role")
         }
 
-        /// Whether row `row` is one of `members` (see ``Members``).
-        func isMember(_ batch: RecordBatch, row: Int, _ members: Members) -> Bool {
+        /// Whether row `row` is one of `members` (see ``Members``); a member without a CRM
+        /// contact counts only with a last name and when it passes `check` (the profile's
+        /// ``ImportProfile/memberCheck``).
+        func isMember(_ batch: RecordBatch, row: Int, _ members: Members, check: LeadCheck.Resolved?) -> Bool {
             func filled(_ column: OutputLayout.Column?) -> Bool { column.map { batch.withValue(row, $0) { !$0.isEmpty } } ?? false }
             guard filled(account) else { return false }
-            switch members {
-            case .new: return !filled(contact) && filled(lastName)
-            case .all: return filled(contact) || filled(lastName)
-            }
+            if filled(contact) { return members == .all }
+            return filled(lastName) && check?.problem(batch, row: row) == nil
         }
 
         /// Calls `body` with the bytes of column `index`'s value for `row` (the first of its

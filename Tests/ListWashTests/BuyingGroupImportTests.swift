@@ -12,7 +12,7 @@ import Testing
     /// Acme: Bob (new, creates the group's lead), Alice (new, twice, her role column says
     /// Champion), Carol (already a CRM contact). Hooli: Dan, whose account has Erin's open lead in
     /// the CRM. Initech: Ian, whose account's only CRM lead is disqualified. Zed: no account.
-    func write() {
+    func write(extraForm: String = "") {
         scratch.write("forms.csv", """
             First Name,Last Name,Email,Company,Title,Buying Role,Campaign,Response Date
             Robert,Smith,bob.smith@acme.com,Acme Inc,VP Marketing,,Webinar,2026-11-02
@@ -22,7 +22,7 @@ import Testing
             Dan,Lee,dan.lee@hooli.com,Hooli,CTO,,Webinar,2026-11-02
             Ian,Park,ian.park@initech.com,Initech,Head of IT,,Webinar,2026-11-02
             Zed,Moss,zed.moss@gmail.com,Freelance,Designer,,Webinar,2026-11-02
-
+            \(extraForm)
             """)
         scratch.write("contacts.csv", "Contact ID,First Name,Last Name,Email,Account ID\n003X0003,Carol,Diaz,carol.diaz@acme.com,001X0001\n")
         scratch.write("leads.csv", """
@@ -41,8 +41,8 @@ import Testing
     }
 
     @discardableResult
-    func run(profile: String = "salesforce", method: String = "buying-group") throws -> RunReport {
-        write()
+    func run(profile: String = "salesforce", method: String = "buying-group", extraForm: String = "") throws -> RunReport {
+        write(extraForm: extraForm)
         let yaml = """
             inputs: [forms.csv]
             references: {contacts: contacts.csv, leads: leads.csv, accounts: accounts.csv}
@@ -133,6 +133,36 @@ import Testing
         ])
         #expect(members[0][1] == bob[0] && members[2][1].isEmpty && LeadKey(text: members[1][1]) != nil, "\(members)")
         #expect(scratch.read("out/README-import.txt").contains("hubspot-buying-group.csv  5 rows"))
+    }
+
+    /// What Data Loader would refuse across the member files: a role naming no lead or two, no
+    /// contact or two, a contact or lead of this load that its file does not hold; a contact
+    /// without LastName or AccountId, or a repeated id.
+    @Test func theMemberFilesReferToEachOtherAndToTheLeadFile() throws {
+        try run()
+        let leads = Set(try values("Lead.csv", ["ListWash_Id__c"]).map { $0[0] })
+        let contacts = try values("Contact.csv", ["ListWash_Id__c", "LastName", "AccountId"])
+        #expect(Set(contacts.map { $0[0] }).count == contacts.count && contacts.allSatisfy { !$0[1].isEmpty && !$0[2].isEmpty }, "\(contacts)")
+        let keys = Set(contacts.map { $0[0] })
+        let roles = try values("ContactRole.csv", ["Lead__c", "Lead__r.ListWash_Id__c", "Contact__c", "Contact__r.ListWash_Id__c", "Role__c"])
+        for role in roles {
+            #expect(role[0].isEmpty != role[1].isEmpty && role[2].isEmpty != role[3].isEmpty, "one lead and one contact: \(role)")
+            #expect(role[1].isEmpty || leads.contains(role[1]), "a lead of Lead.csv: \(role)")
+            #expect(role[3].isEmpty || keys.contains(role[3]), "a contact of Contact.csv: \(role)")
+        }
+        #expect(Set(roles.map { $0[0] + $0[1] + "|" + $0[2] + $0[3] }).count == roles.count, "one role per member and lead")
+    }
+
+    /// A member Salesforce would refuse as a contact (a title longer than 128 characters) is in
+    /// neither member file, so no role points at a contact that failed; the row still attaches.
+    @Test func aMemberSalesforceWouldRefuseIsInNeitherMemberFile() throws {
+        let title = "Manager of " + String(repeating: "x", count: 120)
+        let report = try run(extraForm: "Gus,Long,gus.long@acme.com,Acme Inc,\(title),,Webinar,2026-11-05")
+        let rows = try decided(), emails = try values("Contact.csv", ["Email"]), roles = try values("ContactRole.csv", ["Role__c"])
+        #expect(report.totals.rowsIn == 8 && rows.count == 8)
+        #expect(rows[8]?[0] == "attach_to_lead")
+        #expect(!emails.contains(["gus.long@acme.com"]) && emails.count == 4)
+        #expect(roles.count == 5)
     }
 
     @Test func otherMethodsAndProfilesWriteNoMemberFiles() throws {
