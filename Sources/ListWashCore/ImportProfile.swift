@@ -1,7 +1,9 @@
 /// The files a CRM imports as they are, made from a run's `load` and `attach` rows: Salesforce's
 /// `Lead.csv` and `CampaignMember.csv`, or HubSpot's `hubspot-contacts.csv` and `hubspot-list-members.csv`, each
 /// with a `README-import.txt` naming the import steps in order. `generic` writes none (the
-/// disposition files alone).
+/// disposition files alone). Under the buying group the members of matched accounts are added as
+/// contacts with their roles (Salesforce `Contact.csv` and `ContactRole.csv`, HubSpot
+/// `hubspot-buying-group.csv`).
 ///
 /// A profile is a table: per file, which rows it holds and, per column, the CRM's field name
 /// and where the value comes from (a `listwash_*` column, the input column of a role, a fixed
@@ -53,10 +55,10 @@ public struct ImportProfile: Sendable, Equatable {
     /// Which rows of a buying group a file holds: the rows of a matched account
     /// (`listwash_account_id`), one per person (`listwash_cluster`).
     public enum Members: Sendable, Equatable {
-        /// Members the CRM does not know as a contact (no `listwash_contact_id`) and with a last
-        /// name (the CRM requires one for a contact): the contacts to create.
+        /// Members the CRM does not know as a contact (no `listwash_contact_id`), with a last name
+        /// and passing the profile's ``ImportProfile/memberCheck``: the contacts to create.
         case new
-        /// Every member with a CRM contact or a last name: one contact role each.
+        /// The members of `new` and those with a CRM contact: one contact role each.
         case all
     }
 
@@ -111,12 +113,13 @@ public struct ImportProfile: Sendable, Equatable {
     public private(set) var files: [File]
 
     /// The run's lead method: under `buying-group` the Salesforce profile adds `Contact.csv`
-    /// and `ContactRole.csv` (``buyingGroupFiles``).
+    /// and `ContactRole.csv`, the HubSpot profile `hubspot-buying-group.csv` (``buyingGroupFiles(_:)``).
     public let method: LeadMethod
 
     /// The profile `name` with the field names in `fields` (key: a column's ``Column/field``)
     /// instead of the CRM's defaults; `responses` says whether rows are campaign responses
-    /// (member status `Responded`) or records of a purchased list (`Sent`).
+    /// (member status `Responded`) or records of a purchased list (`Sent`); `method` is the run's
+    /// lead method (the buying group adds its members' files).
     ///
     /// Keys that name no column are ignored; ``fieldKeys(of:)`` lists the valid ones (the
     /// pipeline file checks them).
