@@ -146,9 +146,9 @@ public struct PipelineConfiguration: Sendable {
     /// Where the file names the profile, for errors about it.
     public var profileLocation: SourceLocation?
 
-    /// The import profile the run writes: ``profile`` with ``profileFields``.
+    /// The import profile the run writes: ``profile`` with ``profileFields``, for ``method``.
     public var importProfile: ImportProfile {
-        ImportProfile(profile, fields: profileFields, responses: rows == .responses)
+        ImportProfile(profile, fields: profileFields, responses: rows == .responses, method: method)
     }
     /// When set, every row goes to this one file (with its disposition in a column) instead of
     /// one file per disposition in ``outputFolder``; no report is written.

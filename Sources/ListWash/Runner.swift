@@ -138,6 +138,10 @@ public struct Runner {
             try (stage as? any SetUpStage)?.setUp()
             if let suppress = stage as? SuppressStage { warnAboutRepairedListValues(suppress.lists) }
         }
+        // The buying group attaches an account's responses to the account's open lead in the CRM.
+        if let match = pipeline.stages.lazy.compactMap({ $0 as? MatchStage }).first {
+            for case let decide as DecideStage in pipeline.stages where decide.method == .buyingGroup { decide.accountLeads = match.openLeadsByAccount }
+        }
         let appliedLists = Self.appliedLists(of: pipeline.stages)
         try approveLists?(appliedLists)
         let layout = pipeline.layout

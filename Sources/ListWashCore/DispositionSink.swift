@@ -118,7 +118,7 @@ public final class DispositionSink: @unchecked Sendable {
             for disposition in Disposition.allCases {
                 writers[disposition] = try open(disposition.fileName(extension: format.rawValue), raw: disposition == .rejected)
             }
-            importWriters = try profile.files.map { try ImportFileWriter(path: "\(stagingDirectory)/\($0.name)", file: $0) }
+            importWriters = try profile.files.map { try ImportFileWriter(path: "\(stagingDirectory)/\($0.name)", file: $0, memberCheck: profile.memberCheck) }
         }
     }
 

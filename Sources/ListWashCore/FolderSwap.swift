@@ -32,7 +32,7 @@ struct FolderSwap {
     /// Salesforce one leaves no stale `Lead.csv`).
     static let ownNames: Set<String> = Set(Disposition.allCases.flatMap { disposition in
         OutputFormat.allCases.map { disposition.fileName(extension: $0.rawValue) }
-    } + ["report.json", "report.html", "update.csv", "merge.csv"] + ImportProfile.Name.allCases.flatMap { ImportProfile($0).fileNames })
+    } + ["report.json", "report.html", "update.csv", "merge.csv"] + ImportProfile.Name.allCases.flatMap { ImportProfile($0, method: .buyingGroup).fileNames })
 
     /// Removes what killed runs left beside `folder`, creates `folder` when missing, and makes
     /// a staging folder beside it.

@@ -1,7 +1,8 @@
 /// Writes one import file of a profile (``ImportProfile/File``): for every row of a batch whose
 /// disposition the file takes, one CSV line of the profile's columns, and only the first line of
 /// each ``ImportProfile/File/unique`` key (one lead per ListWash id, one campaign member per
-/// campaign and person: the CRM refuses a second). Encodes on any thread and appends in input
+/// campaign and person: the CRM refuses a second; a buying group's file also keys on the person,
+/// `listwash_cluster`, and holds only its ``ImportProfile/File/members``). Encodes on any thread and appends in input
 /// order, as the disposition files do, into the same staging folder.
 public final class ImportFileWriter: @unchecked Sendable {
     /// The file written.
@@ -22,11 +23,17 @@ public final class ImportFileWriter: @unchecked Sendable {
         var keys: [Int?] = []
     }
 
-    /// Creates `path` and writes the file's header.
+    /// What a buying-group member without a CRM contact needs to be in a member file
+    /// (``ImportProfile/memberCheck``).
+    public let memberCheck: ImportProfile.LeadCheck?
+
+    /// Creates `path` and writes the file's header; `memberCheck` is the profile's
+    /// ``ImportProfile/memberCheck`` (used by member files only).
     ///
     /// - Throws: ``ListWashError`` (`.output`) when the file cannot be created.
-    public init(path: String, file: ImportProfile.File) throws {
+    public init(path: String, file: ImportProfile.File, memberCheck: ImportProfile.LeadCheck? = nil) throws {
         self.file = file
+        self.memberCheck = memberCheck
         keyColumns = file.columns.indices.filter { file.unique.contains(file.columns[$0].field) }
         output = try ByteOutput(path: path)
         var line: [UInt8] = []
@@ -38,12 +45,22 @@ public final class ImportFileWriter: @unchecked Sendable {
     /// `load`). Reads only the writer's settings, so any thread may call it.
     public func encode(_ batch: RecordBatch) -> Lines {
         var lines = Lines()
-        let taken = (0..<batch.count).filter { file.dispositions.contains(batch.dispositions[$0] ?? .load) }
+        var taken = (0..<batch.count).filter { file.dispositions.contains(batch.dispositions[$0] ?? .load) }
         guard !taken.isEmpty else { return lines }
         let resolved = ImportProfile.Resolved(file.columns, batch: batch)
+        let person = file.members == nil ? nil : OutputLayout.cluster
+        if let members = file.members {
+            let check = memberCheck?.resolved(for: batch)
+            taken = taken.filter { resolved.isMember(batch, row: $0, members, check: check) }
+        }
         lines.bytes.reserveCapacity(taken.count * 160)
         for row in taken {
             var hasher = Hasher(), keyed = false
+            // A buying group's file: one line per person (and lead).
+            if let person {
+                batch.withValue(row, person) { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+                keyed = true
+            }
             for index in file.columns.indices {
                 if index > 0 { lines.bytes.append(UInt8(ascii: ",")) }
                 resolved.withValue(batch, row: row, column: index) { value in

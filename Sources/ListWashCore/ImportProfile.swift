@@ -1,7 +1,9 @@
 /// The files a CRM imports as they are, made from a run's `load` and `attach` rows: Salesforce's
 /// `Lead.csv` and `CampaignMember.csv`, or HubSpot's `hubspot-contacts.csv` and `hubspot-list-members.csv`, each
 /// with a `README-import.txt` naming the import steps in order. `generic` writes none (the
-/// disposition files alone).
+/// disposition files alone). Under the buying group the members of matched accounts are added as
+/// contacts with their roles (Salesforce `Contact.csv` and `ContactRole.csv`, HubSpot
+/// `hubspot-buying-group.csv`).
 ///
 /// A profile is a table: per file, which rows it holds and, per column, the CRM's field name
 /// and where the value comes from (a `listwash_*` column, the input column of a role, a fixed
@@ -41,6 +43,23 @@ public struct ImportProfile: Sendable, Equatable {
         /// The ListWash id of the lead a row creates, or of the lead created by this run or an
         /// earlier one that it attaches to (the Salesforce upsert key).
         case leadKey
+        /// The ListWash id of the row itself (``LeadKey``, the SHA-256 of the row): a buying-group
+        /// member's new contact, when the row names no CRM contact (`listwash_contact_id`).
+        case memberKey
+        /// The buying role (`listwash_role`) as the CRM spells it: Salesforce's picklist `Decision
+        /// Maker`, `Influencer`, `User`; HubSpot's `hs_buying_role` `DECISION_MAKER`, `INFLUENCER`,
+        /// `END_USER` (empty for `unknown`).
+        case roleLabel(Name)
+    }
+
+    /// Which rows of a buying group a file holds: the rows of a matched account
+    /// (`listwash_account_id`), one per person (`listwash_cluster`).
+    public enum Members: Sendable, Equatable {
+        /// Members the CRM does not know as a contact (no `listwash_contact_id`), with a last name
+        /// and passing the profile's ``ImportProfile/memberCheck``: the contacts to create.
+        case new
+        /// The members of `new` and those with a CRM contact: one contact role each.
+        case all
     }
 
     /// One column of an import file.
@@ -83,6 +102,9 @@ public struct ImportProfile: Sendable, Equatable {
         public let unique: Set<String>
         /// Its columns, in order.
         public internal(set) var columns: [Column]
+        /// For a buying group's file: which members it holds, one line per person; `nil` for
+        /// every row of ``dispositions``.
+        public var members: Members? = nil
     }
 
     /// Which CRM.
@@ -90,15 +112,22 @@ public struct ImportProfile: Sendable, Equatable {
     /// The files written, the lead (or contact) file first; none for `generic`.
     public private(set) var files: [File]
 
+    /// The run's lead method: under `buying-group` the Salesforce profile adds `Contact.csv`
+    /// and `ContactRole.csv`, the HubSpot profile `hubspot-buying-group.csv` (``buyingGroupFiles(_:)``).
+    public let method: LeadMethod
+
     /// The profile `name` with the field names in `fields` (key: a column's ``Column/field``)
     /// instead of the CRM's defaults; `responses` says whether rows are campaign responses
-    /// (member status `Responded`) or records of a purchased list (`Sent`).
+    /// (member status `Responded`) or records of a purchased list (`Sent`); `method` is the run's
+    /// lead method (the buying group adds its members' files).
     ///
     /// Keys that name no column are ignored; ``fieldKeys(of:)`` lists the valid ones (the
     /// pipeline file checks them).
-    public init(_ name: Name, fields: [String: String] = [:], responses: Bool = true) {
+    public init(_ name: Name, fields: [String: String] = [:], responses: Bool = true, method: LeadMethod = .hybrid) {
         self.name = name
+        self.method = method
         files = Self.defaultFiles(name, status: responses ? "Responded" : "Sent")
+            + (method == .buyingGroup ? Self.buyingGroupFiles(name) : [])
         for file in files.indices {
             for column in files[file].columns.indices {
                 if let renamed = fields[files[file].columns[column].field] { files[file].columns[column].header = renamed }
@@ -109,7 +138,7 @@ public struct ImportProfile: Sendable, Equatable {
     /// The keys `fields:` may rename for profile `name`, in the files' order.
     public static func fieldKeys(of name: Name) -> [String] {
         var keys: [String] = []
-        for file in defaultFiles(name, status: "") {
+        for file in defaultFiles(name, status: "") + buyingGroupFiles(name) {
             for column in file.columns where !keys.contains(column.field) { keys.append(column.field) }
         }
         return keys
@@ -123,9 +152,63 @@ public struct ImportProfile: Sendable, Equatable {
 
     /// What a new lead needs in this CRM (required fields, lengths); `nil` when nothing is checked.
     public var leadCheck: LeadCheck? {
-        guard let leads = files.first else { return nil }
-        let checked = leads.columns.filter { $0.required || $0.maxLength != nil }
+        files.first.flatMap(check)
+    }
+
+    /// What a buying-group member needs to become a new contact in this CRM (Salesforce:
+    /// LastName, the Contact's lengths); `nil` when nothing is checked. A member who fails it is
+    /// in neither member file (their rows stay in the disposition files as decided).
+    public var memberCheck: LeadCheck? {
+        files.first { $0.members == .new }.flatMap(check)
+    }
+
+    /// The check of `file`'s required and length-limited columns, `nil` when it has none.
+    private func check(_ file: File) -> LeadCheck? {
+        let checked = file.columns.filter { $0.required || $0.maxLength != nil }
         return checked.isEmpty ? nil : LeadCheck(crm: name, columns: checked)
+    }
+
+    /// The files a buying group adds. Salesforce: `Contact.csv`, one new contact of the account
+    /// per member the CRM does not know as a contact, and `ContactRole.csv`, the role of every
+    /// member on the group's lead (a custom object `ListWash_Contact_Role__c`: Salesforce has
+    /// contact roles on opportunities, not on leads). HubSpot: `hubspot-buying-group.csv`, every
+    /// member as a contact of the account's company with HubSpot's buying role property.
+    static func buyingGroupFiles(_ name: Name) -> [File] {
+        let both: Set<Disposition> = [.load, .attach]
+        if name == .hubspot {
+            return [
+                File(name: "hubspot-buying-group.csv", dispositions: both, unique: [], columns: [
+                    Column("record_id", "hs_object_id", [.value("listwash_contact_id")]),
+                    Column("contact_external_id", "listwash_id", [.memberKey]),
+                    Column("first_name", "firstname", [.value("listwash_first_name")]),
+                    Column("last_name", "lastname", [.value("listwash_last_name")]),
+                    Column("email", "email", [.value("listwash_email")]),
+                    Column("title", "jobtitle", [.input(.title)]),
+                    Column("account_id", "associatedcompanyid", [.value("listwash_account_id")]),
+                    Column("role", "hs_buying_role", [.roleLabel(.hubspot)]),
+                ], members: .all),
+            ]
+        }
+        guard name == .salesforce else { return [] }
+        return [
+            File(name: "Contact.csv", dispositions: both, unique: [], columns: [
+                Column("contact_external_id", "ListWash_Id__c", [.memberKey]),
+                // Lengths: Salesforce's Contact object, as its Lead's.
+                Column("first_name", "FirstName", [.value("listwash_first_name")], max: 40),
+                Column("last_name", "LastName", [.value("listwash_last_name")], max: 80, required: true),
+                Column("title", "Title", [.input(.title)], max: 128),
+                Column("email", "Email", [.value("listwash_email")], max: 80),
+                Column("phone", "Phone", [.value("listwash_phone")], max: 40),
+                Column("account_id", "AccountId", [.value("listwash_account_id")]),
+            ], members: .new),
+            File(name: "ContactRole.csv", dispositions: both, unique: ["lead_id", "external_id"], columns: [
+                Column("lead_id", "Lead__c", [.attachedLead]),
+                Column("external_id", "ListWash_Id__c", prefix: "Lead__r.", [.leadKey]),
+                Column("contact_id", "Contact__c", [.value("listwash_contact_id")]),
+                Column("contact_external_id", "ListWash_Id__c", prefix: "Contact__r.", [.memberKey]),
+                Column("role", "Role__c", [.roleLabel(.salesforce)]),
+            ], members: .all),
+        ]
     }
 
     private static func defaultFiles(_ name: Name, status: String) -> [File] {
@@ -201,7 +284,7 @@ extension ImportProfile {
     struct Resolved {
         /// A source without a payload to retain: a fixed text is its index in ``fixed``.
         enum Source {
-            case value(OutputLayout.Column), input(Int), fixed(Int), attachedLead, attachedContact, leadKey, none
+            case value(OutputLayout.Column), input(Int), fixed(Int), attachedLead, attachedContact, leadKey, memberKey, roleLabel(Name), none
         }
 
         /// Every column's sources one after another; column `i`'s are `starts[i]..<starts[i + 1]`.
@@ -209,6 +292,7 @@ extension ImportProfile {
         /// The fixed texts' bytes.
         let fixed: [[UInt8]]
         let action, target, external: OutputLayout.Column?
+        let account, contact, lastName, role: OutputLayout.Column?
 
         init(_ columns: [Column], batch: RecordBatch) {
             let layout = batch.layout, schema = batch.schema
@@ -224,6 +308,8 @@ extension ImportProfile {
                     case .attachedLead: sources.append(.attachedLead)
                     case .attachedContact: sources.append(.attachedContact)
                     case .leadKey: sources.append(.leadKey)
+                    case .memberKey: sources.append(.memberKey)
+                    case .roleLabel(let crm): sources.append(.roleLabel(crm))
                     }
                 }
                 starts.append(sources.count)
@@ -232,6 +318,20 @@ extension ImportProfile {
             action = layout.column("listwash_action")
             target = layout.column("listwash_target_id")
             external = layout.column("listwash_external_id")
+            account = layout.column("listwash_account_id")
+            contact = layout.column("listwash_contact_id")
+            lastName = layout.column("listwash_last_name")
+            role = layout.column("listwash_role")
+        }
+
+        /// Whether row `row` is one of `members` (see ``Members``); a member without a CRM
+        /// contact counts only with a last name and when it passes `check` (the profile's
+        /// ``ImportProfile/memberCheck``).
+        func isMember(_ batch: RecordBatch, row: Int, _ members: Members, check: LeadCheck.Resolved?) -> Bool {
+            func filled(_ column: OutputLayout.Column?) -> Bool { column.map { batch.withValue(row, $0) { !$0.isEmpty } } ?? false }
+            guard filled(account) else { return false }
+            if filled(contact) { return members == .all }
+            return filled(lastName) && check?.problem(batch, row: row) == nil
         }
 
         /// Calls `body` with the bytes of column `index`'s value for `row` (the first of its
@@ -251,6 +351,15 @@ extension ImportProfile {
                     if !fixed[text].isEmpty { return fixed[text].withUnsafeBufferPointer(body) }
                 case .attachedLead, .attachedContact, .leadKey:
                     if let result = withReference(source, batch, row: row, { $0.isEmpty ? nil : body($0) }) { return result }
+                case .memberKey:
+                    if contact.map({ batch.withValue(row, $0) { $0.isEmpty } }) ?? true {
+                        var text = Array(LeadKey(batch, row: row).text.utf8)
+                        return text.withUnsafeMutableBufferPointer { body(UnsafeBufferPointer($0)) }
+                    }
+                case .roleLabel(let crm):
+                    guard let role, let labels = Self.roleLabels[crm],
+                          let label = batch.withValue(row, role, { labels[String(decoding: $0, as: UTF8.self)] }) else { continue }
+                    return label.withUnsafeBufferPointer(body)
                 case .none:
                     continue
                 }
@@ -286,6 +395,13 @@ extension ImportProfile {
         }
 
         private static let newPrefix = Array("new:".utf8), attachToContact = Array("attach_to_contact".utf8)
+
+        /// `listwash_role`'s values as each CRM spells them: Salesforce's contact-role picklist,
+        /// HubSpot's `hs_buying_role` values.
+        private static let roleLabels: [Name: [String: [UInt8]]] = [
+            .salesforce: ["decision_maker": Array("Decision Maker".utf8), "influencer": Array("Influencer".utf8), "user": Array("User".utf8)],
+            .hubspot: ["decision_maker": Array("DECISION_MAKER".utf8), "influencer": Array("INFLUENCER".utf8), "user": Array("END_USER".utf8)],
+        ]
 
         /// Whether `bytes` spell a ListWash id (``LeadKey``): a string is made only for
         /// 28 bytes starting `LW`, never for a CRM's ids.
@@ -355,6 +471,54 @@ extension ImportProfile {
 }
 
 extension ImportProfile {
+    /// The buying group's part of Salesforce's `README-import.txt` (steps 3 and 4); empty
+    /// without its files. `count` gives a file's line by position, `header` a field's name.
+    private func buyingGroupSteps(count: (Int) -> String, header: (String, Int) -> String) -> String {
+        guard files.contains(where: { $0.members != nil }) else { return "" }
+        let contactKey = header("contact_external_id", 2), lead = header("lead_id", 3), contact = header("contact_id", 3)
+        let role = header("role", 3), leadKey = header("external_id", 0)
+        return """
+
+            Buying group (method: buying-group):
+            \(count(2)): one new contact per member of a matched account whom the CRM does
+              not know as a contact (AccountId = listwash_account_id)
+            \(count(3)): one role per member on the account's lead (Decision Maker,
+              Influencer, User: from the role column, else the job title)
+
+            Once, before the first import:
+            - Contact: a custom field \(contactKey), Text(28), External ID and Unique.
+            - A custom object ListWash_Contact_Role__c with lookups \(lead) (Lead) and \(contact)
+              (Contact) and a picklist \(role) (Decision Maker, Influencer, User); rename the
+              columns in the pipeline (output: {fields: {lead_id: ..., contact_id: ..., role: ...}})
+              to your org's fields.
+
+            Step 3, after step 1: Data Loader > Upsert > Contact > Contact.csv, match on \(contactKey).
+            Step 4, then contact roles: Data Loader > Insert > ListWash_Contact_Role__c >
+              ContactRole.csv. Lead__r.\(leadKey) names a lead of step 1, \(lead) one already in
+              Salesforce; Contact__r.\(contactKey) a contact of step 3, \(contact) one already in
+              Salesforce.
+
+            """
+    }
+
+    /// The buying group's part of HubSpot's `README-import.txt` (step 3); empty without its file.
+    private func hubspotBuyingGroupSteps(count: (Int) -> String) -> String {
+        guard files.contains(where: { $0.members != nil }) else { return "" }
+        return """
+
+            Buying group (method: buying-group):
+            \(count(2)): every member of a matched account, once: a contact of the
+              account's company (associatedcompanyid = listwash_account_id) with its buying role
+              (hs_buying_role: DECISION_MAKER, INFLUENCER, END_USER, from the role column, else the
+              job title)
+
+            Step 3, after step 1: Contacts > Import > hubspot-buying-group.csv (one object,
+              Contacts, "Create and update"). A member already in HubSpot is named by hs_object_id;
+              the others are created (or found by email).
+
+            """
+    }
+
     /// The text of `README-import.txt`: the files with their row counts (`rows`, by file name)
     /// and the import steps in the order the CRM needs them, with this profile's field names.
     public func readme(rows: [String: Int]) -> String {
@@ -403,7 +567,7 @@ extension ImportProfile {
             Rows Salesforce would refuse (no LastName or Company, a value longer than its field)
             are in rejected.csv with the reason, not in these files.
 
-            """
+            """ + buyingGroupSteps(count: count, header: header)
         case .hubspot:
             let key = header("external_id", in: 0)
             return """
@@ -424,7 +588,7 @@ extension ImportProfile {
               Rows name the contact by its record id (hs_object_id) when it was already in
               HubSpot, else by \(key) and email from step 1.
 
-            """
+            """ + hubspotBuyingGroupSteps(count: count)
         }
     }
 }

@@ -60,6 +60,11 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
     private var failsCheck = NumberSet()
     /// Buying groups by account id.
     private var groups: [String: GroupFacts] = [:]
+    /// Under the buying group: the open lead the CRM's leads export holds for an account (by
+    /// the export's account id column), by account id. A group with one attaches to it instead
+    /// of creating a second lead for the account. The runner fills it from the match stage
+    /// (``MatchStage/openLeadsByAccount``) once the exports are read.
+    public var accountLeads: [String: MatchStage.AccountLead] = [:]
     /// The lead id of each cluster's first open row, by cluster number.
     private var creators: [LeadKey] = []
 
@@ -178,7 +183,7 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
                 if let list = columns.suppressionList { batch[row, list] = heldBack.list }
                 continue
             }
-            let decision = decide(facts, title: context.title(batch, row))
+            let decision = decide(facts, role: method == .buyingGroup ? context.role(batch, row) : .unknown)
             if decision.action == .createLead, failsCheck.contains(facts.sequence), let problem = check?.problem(batch, row: row) {
                 batch.settle(row, as: .rejected, reason: problem)
                 continue
@@ -209,9 +214,10 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
         var targetOwner = ""
     }
 
-    func decide(_ facts: RowFacts, title: String) -> Decision {
-        if method == .buyingGroup, !facts.accountID.isEmpty, let group = groups[facts.accountID], group.firstSequence >= 0 || !group.leadID.isEmpty {
-            return decideInGroup(facts, group: group, role: BuyingRole(title: title))
+    /// Row `facts`'s decision; `role` is its buying role (used under the buying group only).
+    func decide(_ facts: RowFacts, role: BuyingRole) -> Decision {
+        if method == .buyingGroup, !facts.accountID.isEmpty, let group = groups[facts.accountID], group.firstSequence >= 0 || !group.leadID.isEmpty || accountLeads[facts.accountID] != nil {
+            return decideInGroup(facts, group: group, role: role)
         }
         var person = people[facts.cluster] ?? {
             var person = PersonFacts()
@@ -229,7 +235,7 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
         let known = LeadDecision.Person(leadID: person.leadID, contactID: person.contactID, createdLead: created)
         let (action, target) = LeadDecision.decide(method, for: known)
         var decision = Decision(action: action, target: target, reason: "")
-        if method == .buyingGroup { decision.role = BuyingRole(title: title) }
+        if method == .buyingGroup { decision.role = role }
         switch action {
         case .createLead:
             decision.createdLead = creator(of: facts.cluster)
@@ -259,6 +265,10 @@ public final class DecideStage: BarrierStage, @unchecked Sendable {
     private func decideInGroup(_ facts: RowFacts, group: GroupFacts, role: BuyingRole) -> Decision {
         if !group.leadID.isEmpty {
             return Decision(action: .attachToLead, target: group.leadID, reason: "buying group of account \(facts.accountID): \(Self.describe(lead: group.leadID))", role: role)
+        }
+        if let lead = accountLeads[facts.accountID] {
+            return Decision(action: .attachToLead, target: lead.id, reason: "buying group of account \(facts.accountID): the account's open lead \(lead.id) in the CRM",
+                            role: role, targetOwner: lead.owner)
         }
         if group.firstSequence == facts.sequence {
             return Decision(action: .createLead, target: "", reason: "buying group of account \(facts.accountID): first response, new lead", role: role, createdLead: group.creator)

@@ -1,5 +1,6 @@
 import ListWashCore
 import ListWashMatch
+import ListWashNormalize
 
 /// The campaign-association fields of a row, read from its source columns: campaign, response
 /// date and title.
@@ -7,11 +8,25 @@ struct RowContext {
     let campaignColumn: Int?
     let dateColumn: Int?
     let titleColumn: Int?
+    /// The input's buying-role column (``roleHeaders``), which overrides the role of the title.
+    let roleColumn: Int?
+
+    /// Headers of an input column that names a member's buying role (case, spaces and
+    /// punctuation ignored): `Role`, `Buying Role`, `Contact Role`, `Buying Group Role`.
+    static let roleHeaders: Set<String> = ["role", "buyingrole", "contactrole", "buyinggrouprole"]
 
     init(schema: Schema) {
         campaignColumn = schema.column(.campaign)
         dateColumn = schema.column(.responseDate)
         titleColumn = schema.column(.title)
+        roleColumn = schema.columns.firstIndex { Self.roleHeaders.contains(FieldRole.foldHeader($0)) }
+    }
+
+    /// The row's buying role: its role column when that names one (``BuyingRole/init(written:)``),
+    /// else the role its job title gives.
+    func role(_ batch: RecordBatch, _ row: Int) -> BuyingRole {
+        if let roleColumn, let written = BuyingRole(written: batch.value(row, column: roleColumn)) { return written }
+        return BuyingRole(title: title(batch, row))
     }
 
     /// The row's campaign: its campaign column, else `fallback`, else the source list's name.

@@ -169,6 +169,37 @@ public final class MatchStage: SetUpStage, FileWritingStage, @unchecked Sendable
     /// The indexes, once set up (for explanations and reports).
     public var indexes: [ReferenceIndex] { [leadIndex, contactIndex, pendingIndex].compactMap { $0 } }
 
+    /// A CRM lead of an account: its id and owner.
+    public struct AccountLead: Sendable, Equatable {
+        /// The lead's CRM id.
+        public let id: String
+        /// Its owner, as the export writes it (empty when the export has no owner column).
+        public let owner: String
+
+        /// The lead `id`, owned by `owner`.
+        public init(id: String, owner: String = "") {
+            self.id = id
+            self.owner = owner
+        }
+    }
+
+    /// The open leads of the leads export that name an account (its account id column), by
+    /// account id: the first such lead in the export for each account. Converted and closed
+    /// leads are left out. Empty before ``setUp()`` or when the export has no account column.
+    /// The buying group attaches every response of such an account to its lead.
+    public var openLeadsByAccount: [String: AccountLead] {
+        guard let leadIndex else { return [:] }
+        var leads: [String: AccountLead] = [:]
+        for record in leadIndex.accountIDs.indices {
+            let account = leadIndex.accountIDs[record].trimmingSpaces()
+            guard !account.isEmpty, leads[account] == nil else { continue }
+            let state = leadIndex.state(record)
+            guard state.standing == .open else { continue }
+            leads[account] = AccountLead(id: leadIndex.features.labels[record], owner: state.owner)
+        }
+        return leads
+    }
+
     public func process(_ batch: inout RecordBatch) throws {
         guard let type = batch.layout.column("listwash_match_type"), let contactColumn = batch.layout.column("listwash_contact_id"),
               let leadColumn = batch.layout.column("listwash_lead_id"), let accountColumn = batch.layout.column("listwash_account_id"),

@@ -1,3 +1,5 @@
+import ListWashCore
+
 /// How senior a job title is, read from its words with a small word list, and the buying-group
 /// role that seniority usually plays.
 ///
@@ -146,4 +148,19 @@ public enum BuyingRole: String, CaseIterable, Sendable, Hashable {
     public init(title: String) {
         self = JobLevel(title: title).buyingRole
     }
+
+    /// The role a role column names, case, spaces and punctuation ignored: `decision_maker`,
+    /// `Decision Maker`, `DM`, `Economic Buyer`, `Executive Sponsor`, `Approver`; `influencer`,
+    /// `Champion`, `Evaluator`, `Technical Buyer`; `user`, `End User`, `Business User`. `nil`
+    /// for an empty or other value (the title decides then).
+    public init?(written: String) {
+        guard let role = Self.spellings[FieldRole.foldHeader(written)] else { return nil }
+        self = role
+    }
+
+    private static let spellings: [String: BuyingRole] = [
+        "decisionmaker": .decisionMaker, "dm": .decisionMaker, "economicbuyer": .decisionMaker, "executivesponsor": .decisionMaker,
+        "approver": .decisionMaker, "influencer": .influencer, "champion": .influencer, "evaluator": .influencer,
+        "technicalbuyer": .influencer, "user": .user, "enduser": .user, "businessuser": .user,
+    ]
 }

@@ -26,6 +26,18 @@ import ListWashNormalize
         #expect(BuyingRole(title: "") == .unknown)
     }
 
+    /// A role column's value overrides the title's role; what it does not name leaves the title to decide.
+    @Test func writtenRoles() {
+        #expect(BuyingRole(written: "Decision Maker") == .decisionMaker)
+        #expect(BuyingRole(written: "decision_maker") == .decisionMaker)
+        #expect(BuyingRole(written: " ECONOMIC BUYER ") == .decisionMaker)
+        #expect(BuyingRole(written: "Champion") == .influencer)
+        #expect(BuyingRole(written: "End-User") == .user)
+        #expect(BuyingRole(written: "") == nil)
+        #expect(BuyingRole(written: "CFO") == nil, "a title in the role column is not a role")
+        #expect(BuyingRole(written: "unknown") == nil)
+    }
+
     @Test func neverCrashesOnOddText() {
         for title in ["\u{0}", "💼 CEO 💼", "Ａｎａｌｙｓｔ", String(repeating: "manager ", count: 1000), "VP\u{301}", "-"] {
             _ = JobLevel(title: title)
