@@ -293,9 +293,12 @@ extension ImportProfile {
         let fixed: [[UInt8]]
         let action, target, external: OutputLayout.Column?
         let account, contact, lastName, role: OutputLayout.Column?
+        /// Makes members' ListWash ids: the batch's file name worked out once, not per row.
+        let memberKeys: LeadKey.Maker
 
         init(_ columns: [Column], batch: RecordBatch) {
             let layout = batch.layout, schema = batch.schema
+            memberKeys = LeadKey.Maker(batch)
             var sources: [Source] = [], starts = [0], fixed: [[UInt8]] = []
             for column in columns {
                 for source in column.sources {
@@ -353,7 +356,8 @@ extension ImportProfile {
                     if let result = withReference(source, batch, row: row, { $0.isEmpty ? nil : body($0) }) { return result }
                 case .memberKey:
                     if contact.map({ batch.withValue(row, $0) { $0.isEmpty } }) ?? true {
-                        var text = Array(LeadKey(batch, row: row).text.utf8)
+                        var maker = memberKeys
+                        var text = Array(maker.key(batch, row: row).text.utf8)
                         return text.withUnsafeMutableBufferPointer { body(UnsafeBufferPointer($0)) }
                     }
                 case .roleLabel(let crm):
