@@ -158,6 +158,25 @@ public struct FeatureColumn: Sendable {
     }
 }
 
+extension FeatureColumn {
+    /// `count` empty values.
+    init(empty count: Int) {
+        self.init()
+        ends = Array(repeating: 0, count: count)
+    }
+
+    /// Moves `offset` past a column that ``encode(into:)`` wrote, without reading its values,
+    /// and returns how many it holds.
+    ///
+    /// - Throws: ``ColumnCodec/Malformed`` when `data` ends early.
+    static func skip(_ data: UnsafeRawBufferPointer, at offset: inout Int) throws -> Int {
+        let count = Int(try ColumnCodec.read(data, at: &offset)), byteCount = Int(try ColumnCodec.read(data, at: &offset))
+        guard count <= (data.count - offset) / 4, byteCount <= data.count - offset - 4 * count else { throw ColumnCodec.Malformed() }
+        offset += 4 * count + byteCount
+        return count
+    }
+}
+
 /// The little-endian integers of encoded columns (see ``FeatureColumn/encode(into:)``).
 enum ColumnCodec {
     /// Encoded data that ends early or contradicts itself.

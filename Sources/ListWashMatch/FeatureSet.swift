@@ -85,12 +85,18 @@ public struct FeatureSet: Sendable {
     /// Adds the leads `range` of `pending`, labelled with their ListWash ids and numbered by
     /// their position (a model column a segment does not keep is missing).
     mutating func add(_ pending: PendingLeads, range: Range<Int>, names: NameNormalizer) {
-        let sources = columnNames.map { pending.column($0) }
-        addValues(count: range.count, names: names) { column, record, body in
-            sources[column].map { $0.withValue(range.lowerBound + record, body) } ?? body(UnsafeBufferPointer(start: nil, count: 0))
+        let positions = columnNames.map { PendingLeads.columns.firstIndex(of: $0) }
+        for (segment, leads) in pending.segmentRanges {
+            let part = leads.clamped(to: range)
+            guard !part.isEmpty else { continue }
+            let sources = positions.map { position in position.flatMap { segment.values?[$0] } }
+            let first = part.lowerBound - leads.lowerBound
+            addValues(count: part.count, names: names) { column, record, body in
+                sources[column].map { $0.withValue(first + record, body) } ?? body(UnsafeBufferPointer(start: nil, count: 0))
+            }
+            sequences.append(contentsOf: part)
+            labels.append(contentsOf: pending.ids[part])
         }
-        sequences.append(contentsOf: range)
-        labels.append(contentsOf: pending.ids[range])
     }
 
     /// Appends `count` records, column by column (each out of the set while its values are

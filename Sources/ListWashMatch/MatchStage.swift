@@ -101,15 +101,20 @@ public final class MatchStage: SetUpStage, FileWritingStage, @unchecked Sendable
     public func setUp() throws {
         var facts = updates?.request ?? ExportFacts.Request()
         if mergeLimit != nil { facts = facts.union(ReferenceMerges.request) }
+        // The pending leads are indexed on another thread while the exports are read; only
+        // their scores wait for the leads export (below).
+        let pendingLookup = pending.flatMap { pending in
+            pending.isEmpty ? nil : Background { [model, variants] in ReferenceIndex.Lookup(pending: pending, model: model, variants: variants) }
+        }
         if let contacts { contactIndex = try ReferenceIndex(path: contacts.path, kind: .contact, idColumn: contacts.idColumn, model: model, log: log, variants: variants, facts: facts) }
         if let leads { leadIndex = try ReferenceIndex(path: leads.path, kind: .lead, idColumn: leads.idColumn, model: model, log: log, variants: variants, facts: facts) }
         if let accounts { accountIndex = try AccountIndex(path: accounts.path, idColumn: accounts.idColumn, log: log) }
-        if let pending, !pending.isEmpty {
+        if let pending, let pendingLookup {
             // Pending leads are leads: with a leads export, the u values it gave the model and
             // the frequencies of its names.
             var pendingModel = leadIndex?.model ?? model
             if leadIndex != nil { pendingModel.estimateU = false }
-            pendingIndex = ReferenceIndex(pending: pending, path: Self.ledgerName, model: pendingModel, variants: variants, frequencies: leadIndex?.frequencies)
+            pendingIndex = ReferenceIndex(pending: pending, lookup: pendingLookup.value, path: Self.ledgerName, model: pendingModel, frequencies: leadIndex?.frequencies)
             shownPending = pending.shown
         }
         findPendingInExport()

@@ -36,7 +36,7 @@ final class PairScorer: @unchecked Sendable {
     /// Bit `k` set for each required comparison, and for each sufficient one.
     private let requirementMask: UInt64, sufficientMask: UInt64
 
-    init(model: MatchModel, evaluator: ComparisonEvaluator, features: FeatureSet, frequencies: TermFrequencies? = nil) {
+    init(model: MatchModel, evaluator: ComparisonEvaluator, features: FeatureSet, frequencies: TermFrequencies? = nil, shared known: SharedValues? = nil) {
         self.model = model
         self.evaluator = evaluator
         comparisonCount = model.comparisons.count
@@ -47,7 +47,7 @@ final class PairScorer: @unchecked Sendable {
         hasAdjustments.initialize(repeating: false)
         Self.fill(weights, from: model)
         let table = frequencies ?? TermFrequencies(model: model, sets: [features])
-        let shared = SharedValues(model: model, features: features)
+        let shared = known ?? SharedValues(model: model, features: features)
         sharedValues = shared
         var adjustments: [UnsafeMutableBufferPointer<Float>] = []
         var tasks: [Int] = []

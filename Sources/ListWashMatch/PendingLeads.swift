@@ -1,3 +1,4 @@
+import Dispatch
 import ListWashCore
 import ListWashNormalize
 
@@ -38,11 +39,22 @@ public struct PendingLeads: Sendable {
     /// Per lead: whether the CRM export shows it already (confirmed). Such a lead keeps its place
     /// among its segment's prepared values but is never matched as pending.
     public private(set) var shown: [Bool] = []
-    /// Per column of ``columns``: the leads' values.
-    private var values: [FeatureColumn]
-    /// Each segment's comparison values and blocking keys, in order, when every segment has
-    /// them (`nil` once one has not).
-    private var prepared: [Prepared]? = []
+    /// The leads' segments, in order: the leads one segment was written with (or that
+    /// ``add(id:owner:createdBy:value:)`` gathered), kept apart so that appending a segment
+    /// copies none of its values.
+    private var segments: [Segment] = []
+
+    /// Some consecutive leads' values.
+    struct Segment: Sendable {
+        /// The number of leads.
+        var count: Int
+        /// Per column of ``PendingLeads/columns``: the leads' values (`nil` when they were not
+        /// read, the prepared values fitting the model the leads were read for).
+        var values: [FeatureColumn]?
+        /// Their comparison values and blocking keys, when the segment was written with them
+        /// (and they fit the model the leads were read for).
+        var prepared: Prepared?
+    }
 
     /// A segment's comparison values and blocking keys under one model (see
     /// ``fingerprint(of:)``): what indexing it would compute, computed once when it was written.
@@ -56,9 +68,7 @@ public struct PendingLeads: Sendable {
     }
 
     /// No leads.
-    public init() {
-        values = Array(repeating: FeatureColumn(), count: Self.columns.count)
-    }
+    public init() {}
 
     /// The number of leads, shown ones included.
     public var count: Int { ids.count }
@@ -75,36 +85,43 @@ public struct PendingLeads: Sendable {
         owners.append(owner)
         createdBy.append(run)
         shown.append(false)
-        for (index, column) in Self.columns.enumerated() { values[index].append(value(column)) }
-        prepared = nil
+        if segments.last?.prepared != nil || segments.last?.values == nil {
+            segments.append(Segment(count: 0, values: Array(repeating: FeatureColumn(), count: Self.columns.count)))
+        }
+        let last = segments.count - 1
+        for (index, column) in Self.columns.enumerated() { segments[last].values?[index].append(value(column)) }
+        segments[last].count += 1
     }
 
     /// Appends the leads of `other`, those `isShown` says the CRM export shows marked so.
     public mutating func append(_ other: PendingLeads, isShown: ((String) -> Bool)? = nil) {
-        var other = other
-        if let isShown { other.shown = other.ids.map(isShown) }
-        guard !isEmpty else {
-            self = other
-            return
-        }
-        for index in values.indices { values[index].append(contentsOf: other.values[index]) }
         ids += other.ids
         owners += other.owners
         createdBy += other.createdBy
-        shown += other.shown
-        prepared = prepared.flatMap { mine in other.prepared.map { mine + $0 } }
+        shown += isShown.map { other.ids.map($0) } ?? other.shown
+        segments += other.segments
     }
 
-    /// The values of column `name` (one of ``columns``).
+    /// The segments with the range of leads each holds.
+    var segmentRanges: [(segment: Segment, range: Range<Int>)] {
+        var start = 0
+        return segments.map { segment in
+            defer { start += segment.count }
+            return (segment, start..<(start + segment.count))
+        }
+    }
+
+    /// The values of column `name` (one of ``columns``), every segment's joined.
     func column(_ name: String) -> FeatureColumn? {
-        Self.columns.firstIndex(of: name).map { values[$0] }
+        Self.columns.firstIndex(of: name).map { index in FeatureColumn(joining: segments.map { $0.values?[index] ?? FeatureColumn(empty: $0.count) }) }
     }
 
     /// The comparison values (labelled with the ids) and blocking keys of every lead under
     /// `model`, joined from the segments' prepared ones; `nil` when a segment has none for it.
     func prepared(for model: MatchModel, variants: NameVariantCache) -> (features: FeatureSet, keys: [[UInt64]])? {
         let fingerprint = Self.fingerprint(of: model)
-        guard let prepared, !prepared.isEmpty,
+        let prepared = segments.compactMap(\.prepared)
+        guard !prepared.isEmpty, prepared.count == segments.count,
               prepared.allSatisfy({ $0.fingerprint == fingerprint && $0.columns.count == model.columns.count && $0.keys.count == model.blocking.count })
         else { return nil }
         var parts = prepared.map { FeatureSet(model: model, variants: variants, columns: $0.columns, nameKeys: $0.nameKeys, count: $0.keys.first?.count ?? 0) }
@@ -135,6 +152,7 @@ public struct PendingLeads: Sendable {
         for id in self.ids { ids.append(id) }
         for owner in self.owners { owners.append(owner) }
         for name in Self.columns { names.append(name) }
+        let values = Self.columns.indices.map { index in FeatureColumn(joining: segments.map { $0.values?[index] ?? FeatureColumn(empty: $0.count) }) }
         for column in [ids, owners, names] + values { column.encode(into: &out) }
         if let model { Self.encode(prepare(model), into: &out) }
         return out
@@ -166,8 +184,12 @@ public struct PendingLeads: Sendable {
         }
     }
 
-    private static func decodePrepared(_ data: UnsafeRawBufferPointer, at offset: inout Int, count: Int) throws -> Prepared {
+    private static func decodeFingerprint(_ data: UnsafeRawBufferPointer, at offset: inout Int) throws -> UInt64 {
         let low = UInt64(try ColumnCodec.read(data, at: &offset)), high = UInt64(try ColumnCodec.read(data, at: &offset))
+        return high << 32 | low
+    }
+
+    private static func decodePrepared(_ data: UnsafeRawBufferPointer, at offset: inout Int, fingerprint: UInt64, count: Int) throws -> Prepared {
         let columnCount = Int(try ColumnCodec.read(data, at: &offset))
         guard columnCount <= 64 else { throw ColumnCodec.Malformed() }
         var columns: [FeatureColumn] = []
@@ -185,48 +207,56 @@ public struct PendingLeads: Sendable {
             offset += 8 * keyCount
         }
         guard columns.allSatisfy({ $0.count == count }), nameKeys.values.allSatisfy({ $0.count == count }) else { throw ColumnCodec.Malformed() }
-        return Prepared(fingerprint: high << 32 | low, columns: columns, nameKeys: nameKeys, keys: keys)
+        return Prepared(fingerprint: fingerprint, columns: columns, nameKeys: nameKeys, keys: keys)
     }
 
     /// Reads leads that ``encoded(preparing:)`` wrote, created by run `run`. A column the data
     /// lacks is empty (missing) for every lead; one it has that ``columns`` does not is left out.
+    /// Reading them for `model` reads only what indexing them under it needs: the prepared values
+    /// when they fit it (see ``fingerprint(of:)``), else the normalized columns.
     ///
     /// - Throws: ``ColumnCodec/Malformed`` when the data is not such a segment.
-    public init(decoding data: [UInt8], createdBy run: String) throws {
-        self = try data.withUnsafeBytes { try PendingLeads(decoding: $0, createdBy: run) }
+    public init(decoding data: [UInt8], createdBy run: String, for model: MatchModel? = nil) throws {
+        self = try data.withUnsafeBytes { try PendingLeads(decoding: $0, createdBy: run, for: model) }
     }
 
     /// Reads leads that ``encoded(preparing:)`` wrote, from bytes valid during the call.
-    public init(decoding data: UnsafeRawBufferPointer, createdBy run: String) throws {
-        self.init()
+    public init(decoding data: UnsafeRawBufferPointer, createdBy run: String, for model: MatchModel? = nil) throws {
         let tag = Array(Self.tag.utf8)
         guard data.starts(with: tag) else { throw ColumnCodec.Malformed() }
         var offset = tag.count
         let ids = try FeatureColumn(decoding: data, at: &offset), owners = try FeatureColumn(decoding: data, at: &offset)
         let names = try FeatureColumn(decoding: data, at: &offset)
         guard owners.count == ids.count else { throw ColumnCodec.Malformed() }
-        for name in 0..<names.count {
-            let column = try FeatureColumn(decoding: data, at: &offset)
-            guard column.count == ids.count else { throw ColumnCodec.Malformed() }
-            if let index = Self.columns.firstIndex(of: names[name]) { values[index] = column }
+        let valuesStart = offset
+        for _ in 0..<names.count {
+            guard try FeatureColumn.skip(data, at: &offset) == ids.count else { throw ColumnCodec.Malformed() }
         }
-        for index in values.indices where values[index].count != ids.count {
-            values[index] = FeatureColumn()
-            for _ in 0..<ids.count { values[index].append("") }
-        }
+        var segment = Segment(count: ids.count)
         let preparedTag = Array(Self.preparedTag.utf8)
         if offset < data.count {
             guard UnsafeRawBufferPointer(rebasing: data[offset...]).starts(with: preparedTag) else { throw ColumnCodec.Malformed() }
             offset += preparedTag.count
-            prepared = [try Self.decodePrepared(data, at: &offset, count: ids.count)]
-            guard offset == data.count else { throw ColumnCodec.Malformed() }
-        } else {
-            prepared = nil
+            let fingerprint = try Self.decodeFingerprint(data, at: &offset)
+            if model.map({ Self.fingerprint(of: $0) == fingerprint }) ?? true {
+                segment.prepared = try Self.decodePrepared(data, at: &offset, fingerprint: fingerprint, count: ids.count)
+                guard offset == data.count else { throw ColumnCodec.Malformed() }
+            }
+        }
+        if segment.prepared == nil || model == nil {
+            var values = Array(repeating: FeatureColumn(empty: ids.count), count: Self.columns.count)
+            offset = valuesStart
+            for name in 0..<names.count {
+                let column = try FeatureColumn(decoding: data, at: &offset)
+                if let index = Self.columns.firstIndex(of: names[name]) { values[index] = column }
+            }
+            segment.values = values
         }
         self.ids = (0..<ids.count).map { ids[$0] }
         self.owners = (0..<owners.count).map { owners[$0] }
         createdBy = Array(repeating: run, count: ids.count)
         shown = Array(repeating: false, count: ids.count)
+        segments = ids.count == 0 ? [] : [segment]
     }
 
     /// The first bytes of an encoded segment (with its format's version), and of its prepared part.
@@ -246,15 +276,23 @@ enum ShownPendingLeads {
     /// The pairs (pending record, export record) of equal identities; at most one per pending
     /// record, the first in the export.
     static func find(_ pending: FeatureSet, in export: FeatureSet) -> [(pending: Int, export: Int)] {
-        guard let exportKeys = keys(export), let pendingKeys = keys(pending) else { return [] }
+        let pendingKeys = Background { keys(pending) }
+        guard let exportKeys = keys(export), let pendingKeys = pendingKeys.value else { return [] }
         let blocks = KeyedBlocks(keys: exportKeys)
-        var found: [(pending: Int, export: Int)] = []
-        for record in pendingKeys.indices where pendingKeys[record] != 0 {
-            if let match = blocks.records(for: pendingKeys[record], limit: 64).first(where: { same(pending, record, export, Int($0)) }) {
-                found.append((record, Int(match)))
+        // The pending leads in chunks, on all cores; each chunk's pairs in order.
+        let chunk = 1 << 15, chunks = (pendingKeys.count + chunk - 1) / chunk
+        var found = [[(pending: Int, export: Int)]](repeating: [], count: chunks)
+        found.withUnsafeMutableBufferPointer { buffer in
+            let out = UncheckedSendable(buffer)
+            DispatchQueue.concurrentPerform(iterations: chunks) { part in
+                for record in (part * chunk)..<min(pendingKeys.count, (part + 1) * chunk) where pendingKeys[record] != 0 {
+                    if let match = blocks.records(for: pendingKeys[record], limit: 64).first(where: { same(pending, record, export, Int($0)) }) {
+                        out.value[part].append((record, Int(match)))
+                    }
+                }
             }
         }
-        return found
+        return found.flatMap { $0 }
     }
 
     /// Each record's identity hash (0 for a record with neither email nor phone), or `nil` when

@@ -129,39 +129,85 @@ public final class ReferenceIndex: @unchecked Sendable {
     /// creating run. `path` names the ledger in explanations; `frequencies`, when given, are the
     /// names' frequencies to adjust for (the leads export's: a larger sample of the same CRM).
     convenience init(pending: PendingLeads, path: String, model: MatchModel, variants: NameVariantCache, frequencies: TermFrequencies? = nil) {
-        let states = pending.owners.indices.map { CRMRecordState(owner: pending.owners[$0], createdBy: pending.createdBy[$0]) }
-        let noFacts = ExportFacts(header: [], schema: Schema(source: path, columns: [], roles: [:]), request: .init())
-        // The values and keys the segments kept for this model, else worked out again.
-        if let (features, keys) = pending.prepared(for: model, variants: variants) {
-            self.init(path: path, kind: .lead, model: model, features: features, accountIDs: [], states: states, facts: noFacts, log: nil, frequencies: frequencies, keys: keys)
-            return
-        }
-        // A part per 64 Ki leads, on all cores, joined in order.
-        let chunk = 1 << 16, chunks = (pending.count + chunk - 1) / chunk
-        var parts = [FeatureSet](repeating: FeatureSet(model: model, variants: variants), count: chunks)
-        parts.withUnsafeMutableBufferPointer { buffer in
-            let out = UncheckedSendable(buffer)
-            DispatchQueue.concurrentPerform(iterations: chunks) { part in
-                out.value[part].add(pending, range: (part * chunk)..<min(pending.count, (part + 1) * chunk), names: NameNormalizer())
-            }
-        }
-        var features = FeatureSet(model: model, variants: variants)
-        features.join(&parts)
-        self.init(path: path, kind: .lead, model: model, features: features, accountIDs: [], states: states, facts: noFacts, log: nil, frequencies: frequencies)
+        self.init(pending: pending, lookup: Lookup(pending: pending, model: model, variants: variants), path: path, model: model, frequencies: frequencies)
     }
 
-    /// Indexes `features` (the records of the export at `path`, labelled with their ids), with
-    /// their blocking `keys` when they are known already.
-    private init(path: String, kind: Kind, model: MatchModel, features: FeatureSet, accountIDs: [String], states: [CRMRecordState], facts: ExportFacts, log: DiagnosticLog?,
-                 frequencies sharedFrequencies: TermFrequencies? = nil, keys knownKeys: [[UInt64]]? = nil) {
+    /// Indexes the pending leads with their `lookup`, worked out already (perhaps while the
+    /// exports were read).
+    convenience init(pending: PendingLeads, lookup: Lookup, path: String, model: MatchModel, frequencies: TermFrequencies?) {
+        let states = pending.owners.indices.map { CRMRecordState(owner: pending.owners[$0], createdBy: pending.createdBy[$0]) }
+        let noFacts = ExportFacts(header: [], schema: Schema(source: path, columns: [], roles: [:]), request: .init())
+        self.init(path: path, kind: .lead, model: model, lookup: lookup, accountIDs: [], states: states, facts: noFacts, log: nil, frequencies: frequencies)
+    }
+
+    /// Records indexed for lookups, with all that does not depend on a model's m and u values
+    /// or on the names' frequencies: their comparison values in plain memory, their blocking
+    /// index, and the identifying values several of them share. (Immutable once built.)
+    struct Lookup: @unchecked Sendable {
+        let features: FeatureSet
+        let evaluator: ComparisonEvaluator
+        let store: FeatureStore
+        let blocks: [KeyedBlocks]
+        let shared: SharedValues
+
+        /// Indexes `features` under `model`, with their blocking `keys` when they are known already.
+        init(features: FeatureSet, model: MatchModel, keys knownKeys: [[UInt64]]? = nil) {
+            self.features = features
+            evaluator = ComparisonEvaluator(model: model, columns: features.columnNames)
+            store = features.store(model: model)
+            shared = SharedValues(model: model, features: features)
+            let keys = knownKeys.map(BlockingKeys.init(keys:)) ?? BlockingKeys(model: model, features: features, store: store)
+            // Each rule's records sorted by key, the rules on all cores.
+            var indexed = [KeyedBlocks?](repeating: nil, count: keys.keys.count)
+            indexed.withUnsafeMutableBufferPointer { buffer in
+                let out = UncheckedSendable(buffer)
+                DispatchQueue.concurrentPerform(iterations: keys.keys.count) { rule in
+                    out.value[rule] = KeyedBlocks(keys: keys.keys[rule])
+                }
+            }
+            blocks = indexed.compactMap { $0 }
+        }
+
+        /// Indexes pending leads: the values and keys their segments kept for `model`, else
+        /// worked out again from their normalized columns.
+        init(pending: PendingLeads, model: MatchModel, variants: NameVariantCache) {
+            if let (features, keys) = pending.prepared(for: model, variants: variants) {
+                self.init(features: features, model: model, keys: keys)
+                return
+            }
+            // A part per segment, on all cores, joined in order.
+            let segments = pending.segmentRanges.map(\.range)
+            var parts = [FeatureSet](repeating: FeatureSet(model: model, variants: variants), count: segments.count)
+            parts.withUnsafeMutableBufferPointer { buffer in
+                let out = UncheckedSendable(buffer)
+                DispatchQueue.concurrentPerform(iterations: segments.count) { part in
+                    out.value[part].add(pending, range: segments[part], names: NameNormalizer())
+                }
+            }
+            var features = FeatureSet(model: model, variants: variants)
+            features.join(&parts)
+            self.init(features: features, model: model)
+        }
+    }
+
+    /// Indexes `features` (the records of the export at `path`, labelled with their ids).
+    private convenience init(path: String, kind: Kind, model: MatchModel, features: FeatureSet, accountIDs: [String], states: [CRMRecordState], facts: ExportFacts, log: DiagnosticLog?) {
+        self.init(path: path, kind: kind, model: model, lookup: Lookup(features: features, model: model), accountIDs: accountIDs, states: states, facts: facts, log: log)
+    }
+
+    /// Indexes the records of `lookup`: the u values (when the model estimates them), the prior,
+    /// the names' frequencies (`sharedFrequencies`, else counted here) and the scorer.
+    private init(path: String, kind: Kind, model: MatchModel, lookup: Lookup, accountIDs: [String], states: [CRMRecordState], facts: ExportFacts, log: DiagnosticLog?,
+                 frequencies sharedFrequencies: TermFrequencies? = nil) {
         self.path = path
         self.kind = kind
         var model = model
         self.accountIDs = accountIDs
         self.states = states
         self.facts = facts
-        evaluator = ComparisonEvaluator(model: model, columns: features.columnNames)
-        store = features.store(model: model)
+        let features = lookup.features
+        evaluator = lookup.evaluator
+        store = lookup.store
         if model.estimateU {
             Training.estimateU(model: &model, features: store, evaluator: evaluator, sampleSize: 200_000)
         }
@@ -173,17 +219,8 @@ public final class ReferenceIndex: @unchecked Sendable {
         self.model = model
         self.features = features
         frequencies = sharedFrequencies ?? TermFrequencies(model: model, sets: [features])
-        scorer = PairScorer(model: model, evaluator: evaluator, features: features, frequencies: frequencies)
-        let keys = knownKeys.map(BlockingKeys.init(keys:)) ?? BlockingKeys(model: model, features: features, store: store)
-        // Each rule's records sorted by key, the rules on all cores.
-        var indexed = [KeyedBlocks?](repeating: nil, count: keys.keys.count)
-        indexed.withUnsafeMutableBufferPointer { buffer in
-            let out = UncheckedSendable(buffer)
-            DispatchQueue.concurrentPerform(iterations: keys.keys.count) { rule in
-                out.value[rule] = KeyedBlocks(keys: keys.keys[rule])
-            }
-        }
-        blocks = indexed.compactMap { $0 }
+        scorer = PairScorer(model: model, evaluator: evaluator, features: features, frequencies: frequencies, shared: lookup.shared)
+        blocks = lookup.blocks
     }
 
     /// Record `record`'s owner and standing (open and unowned when the export says nothing).

@@ -145,17 +145,22 @@ public enum Ledger {
     /// The leads no export has shown yet (nor `shown`: ListWash id → CRM id) that were created
     /// at or after `cutoff` (an ISO 8601 time), from their runs' segments (whole: a lead the
     /// export shows is marked so, not left out, so that the segments' prepared values still
-    /// fit); and a count of the older ones, which are no longer matched.
-    static func pending(since cutoff: String, except shown: [String: String], in db: Database) throws -> (leads: PendingLeads, count: PendingCount) {
+    /// fit), read for `model` (see ``PendingLeads/init(decoding:createdBy:for:)``); and a count
+    /// of the older ones, which are no longer matched.
+    static func pending(since cutoff: String, except shown: [String: String], for model: MatchModel?, in db: Database) throws -> (leads: PendingLeads, count: PendingCount) {
         let confirmed = Set(try String.fetchAll(db, sql: "SELECT id FROM ledger_lead WHERE crm_id IS NOT NULL AND created_at >= ?", arguments: [cutoff]))
+        // Each segment is read straight from SQLite's copy of the blob, one after the other
+        // (holding every blob at once would double the memory for a moment).
         var leads = PendingLeads()
-        let segments = try Row.fetchCursor(db, sql: "SELECT run_id, data FROM ledger_segment WHERE created_at >= ? ORDER BY created_at, run_id, part", arguments: [cutoff])
-        while let segment = try segments.next() {
-            let run: String = segment[0], data: Data = segment[1]
-            guard let part = try? data.withUnsafeBytes({ try PendingLeads(decoding: $0, createdBy: run) }) else {
-                throw DatabaseError(message: "the lead ledger's segment of run \(run) is damaged")
+        let isShown: ((String) -> Bool)? = confirmed.isEmpty && shown.isEmpty ? nil : { confirmed.contains($0) || shown[$0] != nil }
+        let rows = try Row.fetchCursor(db, sql: "SELECT run_id, data FROM ledger_segment WHERE created_at >= ? ORDER BY created_at, run_id, part", arguments: [cutoff])
+        while let row = try rows.next() {
+            let run: String = row[0]
+            let part = try row.withUnsafeData(atIndex: 1) { data in
+                try? data.map { try $0.withUnsafeBytes { try PendingLeads(decoding: $0, createdBy: run, for: model) } }
             }
-            leads.append(part, isShown: confirmed.isEmpty && shown.isEmpty ? nil : { confirmed.contains($0) || shown[$0] != nil })
+            guard let part else { throw DatabaseError(message: "the lead ledger's segment of run \(run) is damaged") }
+            leads.append(part, isShown: isShown)
         }
         var count = PendingCount(matched: leads.pendingCount)
         count.stale = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_lead WHERE crm_id IS NULL AND created_at < ?", arguments: [cutoff]) ?? 0
@@ -265,7 +270,9 @@ struct LedgerPendingLeads {
         }
         self.shown = shown
         let days = configuration.inbox?.pendingDays ?? 3
-        let (leads, count) = try history.pendingLeads(since: Timestamp.iso8601(now.addingTimeInterval(-Double(days) * 86_400)), except: shown)
+        // Read for the model that will match them: only what indexing them needs.
+        let (leads, count) = try history.pendingLeads(since: Timestamp.iso8601(now.addingTimeInterval(-Double(days) * 86_400)), except: shown,
+                                                      for: try? configuration.matchModel())
         self.leads = leads
         found = RunReport.PendingLeads(pending: count.matched, confirmed: shown.count, days: days, notLoadedCount: count.stale, notLoaded: count.staleIDs)
     }

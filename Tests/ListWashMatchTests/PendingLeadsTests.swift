@@ -32,6 +32,7 @@ import Testing
         let data = Self.leads([("LW1", "dana", Self.bob)]).encoded()
         let cut = keep < 0 ? Array(data.dropLast()) : Array(data.prefix(keep))
         #expect(throws: ColumnCodec.Malformed.self) { try PendingLeads(decoding: cut, createdBy: "r") }
+        #expect(throws: ColumnCodec.Malformed.self) { try PendingLeads(decoding: cut, createdBy: "r", for: .leadList) }
     }
 
     @Test func aSegmentWhoseEndsPassItsBytesIsAnError() throws {
@@ -80,6 +81,38 @@ import Testing
         var unprepared = read
         unprepared.add(id: "LW4", owner: "", createdBy: "run-3") { _ in "" }
         #expect(unprepared.prepared(for: .leadList, variants: variants) == nil, "a lead added since has no prepared values")
+    }
+
+    /// A run reads a segment for the model that will match its leads: only the prepared values
+    /// when they fit that model (the normalized columns are not read into memory), else only
+    /// the normalized columns, from which the values are worked out again. Either way the leads
+    /// are indexed as from the whole segment.
+    @Test func aSegmentIsReadForTheModelThatMatchesIt() throws {
+        let people: [(String, String, [String: String])] = [("LW1", "dana", Self.bob), ("LW2", "", ["listwash_first_name": "Ann", "listwash_last_name": "Lee", "listwash_zip": "02134"])]
+        let bytes = Self.leads(people).encoded()
+        let variants = NameVariantCache()
+        let whole = try #require(try PendingLeads(decoding: bytes, createdBy: "run-1").prepared(for: .leadList, variants: variants))
+
+        let forBuiltIn = try PendingLeads(decoding: bytes, createdBy: "run-1", for: .leadList)
+        #expect(forBuiltIn.ids == ["LW1", "LW2"] && forBuiltIn.owners == ["dana", ""])
+        #expect(forBuiltIn.column("listwash_email_key")?[0] == "", "the normalized columns are not read")
+        let prepared = try #require(forBuiltIn.prepared(for: .leadList, variants: variants))
+        #expect(prepared.keys == whole.keys)
+        for index in whole.features.columns.indices {
+            #expect((0..<2).map { prepared.features.columns[index][$0] } == (0..<2).map { whole.features.columns[index][$0] })
+        }
+
+        var otherBlocking = MatchModel.leadList
+        otherBlocking.blocking.removeLast()
+        let forOther = try PendingLeads(decoding: bytes, createdBy: "run-1", for: otherBlocking)
+        #expect(forOther.prepared(for: otherBlocking, variants: variants) == nil)
+        #expect(forOther.column("listwash_email_key")?[0] == "bob.smith@acme.com", "the normalized columns are read instead")
+        var fresh = FeatureSet(model: otherBlocking)
+        fresh.add(forOther, range: 0..<forOther.count, names: .init())
+        #expect(fresh.labels == ["LW1", "LW2"])
+        for (index, name) in fresh.columnNames.enumerated() {
+            #expect((0..<2).map { fresh.columns[index][$0] } == (0..<2).map { whole.features.columns[index][$0] }, "\(name)")
+        }
     }
 
     /// The export's record of a pending lead carries the values ListWash gave it: the same email
