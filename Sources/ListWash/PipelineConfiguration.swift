@@ -114,7 +114,7 @@ public struct PipelineConfiguration: Sendable {
     /// Leads ListWash asked the CRM to create in earlier runs that its export does not show
     /// yet: a run that shares a ledger reads them from it, and the match stage matches them
     /// after the CRM's leads.
-    public var pendingLeads: PendingLeads?
+    public var pendingLeads: PendingLeadSource?
     /// Where the match stage reports the pending leads the leads export shows (by their fields).
     public var pendingLeadMatches: PendingLeadMatches?
     /// Which fields of matched CRM records the match stage may update, and when (`updates:`;

@@ -37,7 +37,7 @@ public final class MatchStage: SetUpStage, FileWritingStage, @unchecked Sendable
     public let contacts: Reference?, leads: Reference?, accounts: Reference?
     /// Leads ListWash created in earlier runs that the CRM export does not show yet (the
     /// nightly ledger's pending creates, ids `LW…`): matched like CRM leads, after them.
-    public let pending: PendingLeads?
+    public let pending: PendingLeadSource?
     /// A reviewer's earlier answers: a row answered `same` as a CRM record matches it, one
     /// answered `different` never does.
     public let decisions: ReviewDecisions
@@ -80,7 +80,7 @@ public final class MatchStage: SetUpStage, FileWritingStage, @unchecked Sendable
 
     /// A match stage against the given exports.
     public init(name: String = "match", model: MatchModel = .leadList, contacts: Reference?, leads: Reference?, accounts: Reference?,
-                pending: PendingLeads? = nil, pendingMatches: PendingLeadMatches? = nil, decisions: ReviewDecisions = ReviewDecisions(), log: DiagnosticLog? = nil,
+                pending: PendingLeadSource? = nil, pendingMatches: PendingLeadMatches? = nil, decisions: ReviewDecisions = ReviewDecisions(), log: DiagnosticLog? = nil,
                 updates: UpdateRules? = nil, mergeLimit: Int? = nil) {
         self.name = name
         self.updates = updates
@@ -101,20 +101,23 @@ public final class MatchStage: SetUpStage, FileWritingStage, @unchecked Sendable
     public func setUp() throws {
         var facts = updates?.request ?? ExportFacts.Request()
         if mergeLimit != nil { facts = facts.union(ReferenceMerges.request) }
-        // The pending leads are indexed on another thread while the exports are read; only
-        // their scores wait for the leads export (below).
-        let pendingLookup = pending.flatMap { pending in
-            pending.isEmpty ? nil : Background { [model, variants] in ReferenceIndex.Lookup(pending: pending, model: model, variants: variants) }
+        // The pending leads are read and indexed on another thread while the exports are read;
+        // only their scores wait for the leads export (below).
+        let pendingLookup = pending.map { source in
+            Background { [model, variants] () throws -> (leads: PendingLeads, lookup: ReferenceIndex.Lookup?) in
+                let leads = try source.leads(for: model)
+                return (leads, leads.isEmpty ? nil : ReferenceIndex.Lookup(pending: leads, model: model, variants: variants))
+            }
         }
         if let contacts { contactIndex = try ReferenceIndex(path: contacts.path, kind: .contact, idColumn: contacts.idColumn, model: model, log: log, variants: variants, facts: facts) }
         if let leads { leadIndex = try ReferenceIndex(path: leads.path, kind: .lead, idColumn: leads.idColumn, model: model, log: log, variants: variants, facts: facts) }
         if let accounts { accountIndex = try AccountIndex(path: accounts.path, idColumn: accounts.idColumn, log: log) }
-        if let pending, let pendingLookup {
+        if let (pending, lookup) = try pendingLookup?.value(), let lookup {
             // Pending leads are leads: with a leads export, the u values it gave the model and
             // the frequencies of its names.
             var pendingModel = leadIndex?.model ?? model
             if leadIndex != nil { pendingModel.estimateU = false }
-            pendingIndex = ReferenceIndex(pending: pending, lookup: pendingLookup.value, path: Self.ledgerName, model: pendingModel, frequencies: leadIndex?.frequencies)
+            pendingIndex = ReferenceIndex(pending: pending, lookup: lookup, path: Self.ledgerName, model: pendingModel, frequencies: leadIndex?.frequencies)
             shownPending = pending.shown
         }
         findPendingInExport()

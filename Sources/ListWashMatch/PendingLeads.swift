@@ -263,6 +263,30 @@ public struct PendingLeads: Sendable {
     private static let tag = "LWPENDING1", preparedTag = "PREPARED"
 }
 
+/// Where a run's pending leads come from (the nightly ledger): the match stage reads them when
+/// it sets up, on another thread while it reads the CRM exports, for the model it matches with
+/// (see ``PendingLeads/init(decoding:createdBy:for:)``).
+public struct PendingLeadSource: Sendable {
+    private let read: @Sendable (MatchModel) throws -> PendingLeads
+
+    /// A source whose `read` reads the leads for the model given.
+    public init(_ read: @escaping @Sendable (MatchModel) throws -> PendingLeads) {
+        self.read = read
+    }
+
+    /// Leads read already.
+    public init(_ leads: PendingLeads) {
+        read = { _ in leads }
+    }
+
+    /// The leads, read for `model`.
+    ///
+    /// - Throws: what reading them threw.
+    public func leads(for model: MatchModel) throws -> PendingLeads {
+        try read(model)
+    }
+}
+
 /// Finds the pending leads a CRM leads export shows by their fields. The CRM record ListWash
 /// asked for carries the values ListWash gave it, so its normalized values are equal: the same
 /// email and last name, or, for a lead without an email, the same phone and first and last
@@ -277,7 +301,7 @@ enum ShownPendingLeads {
     /// record, the first in the export.
     static func find(_ pending: FeatureSet, in export: FeatureSet) -> [(pending: Int, export: Int)] {
         let pendingKeys = Background { keys(pending) }
-        guard let exportKeys = keys(export), let pendingKeys = pendingKeys.value else { return [] }
+        guard let exportKeys = keys(export), let pendingKeys = try? pendingKeys.value() ?? nil else { return [] }
         let blocks = KeyedBlocks(keys: exportKeys)
         // The pending leads in chunks, on all cores; each chunk's pairs in order.
         let chunk = 1 << 15, chunks = (pendingKeys.count + chunk - 1) / chunk

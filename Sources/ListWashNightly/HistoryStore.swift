@@ -242,9 +242,14 @@ public final class HistoryStore: Sendable {
     }
 
     /// The unconfirmed leads created at or after `cutoff`, except `shown`, ready for matching
-    /// (``Ledger/pending(since:except:for:in:)``, read for `model`), and a count of the older ones.
-    func pendingLeads(since cutoff: String, except shown: [String: String], for model: MatchModel? = nil) throws -> (leads: PendingLeads, count: Ledger.PendingCount) {
+    /// (``Ledger/pending(since:except:for:in:)``, read for `model`).
+    func pendingLeads(since cutoff: String, except shown: [String: String], for model: MatchModel? = nil) throws -> PendingLeads {
         try read { db in try Ledger.pending(since: cutoff, except: shown, for: model, in: db) }
+    }
+
+    /// How many of those leads there are, and how many older ones (``Ledger/pendingCount(since:except:in:)``).
+    func pendingLeadCount(since cutoff: String, except shown: [String: String]) throws -> Ledger.PendingCount {
+        try read { db in try Ledger.pendingCount(since: cutoff, except: shown, in: db) }
     }
 
     /// The entries of `found` (ListWash id → CRM id) whose lead is still pending.

@@ -15,7 +15,7 @@ import ListWashNormalize
 /// CRM id, once the leads export shows its ListWash id in an external-id column.
 ///
 /// ```swift
-/// let (pending, _) = try history.pendingLeads(since: cutoff, except: [:]) // before a run
+/// let pending = try history.pendingLeads(since: cutoff, except: [:], for: model) // in a run
 /// try history.commit(runID: id, ..., ledger: source) // the run's commit
 /// try history.responses(person: "bob@acme.com")      // listwash history --person
 /// ```
@@ -145,9 +145,8 @@ public enum Ledger {
     /// The leads no export has shown yet (nor `shown`: ListWash id → CRM id) that were created
     /// at or after `cutoff` (an ISO 8601 time), from their runs' segments (whole: a lead the
     /// export shows is marked so, not left out, so that the segments' prepared values still
-    /// fit), read for `model` (see ``PendingLeads/init(decoding:createdBy:for:)``); and a count
-    /// of the older ones, which are no longer matched.
-    static func pending(since cutoff: String, except shown: [String: String], for model: MatchModel?, in db: Database) throws -> (leads: PendingLeads, count: PendingCount) {
+    /// fit), read for `model` (see ``PendingLeads/init(decoding:createdBy:for:)``).
+    static func pending(since cutoff: String, except shown: [String: String], for model: MatchModel?, in db: Database) throws -> PendingLeads {
         let confirmed = Set(try String.fetchAll(db, sql: "SELECT id FROM ledger_lead WHERE crm_id IS NOT NULL AND created_at >= ?", arguments: [cutoff]))
         // Each segment is read straight from SQLite's copy of the blob, one after the other
         // (holding every blob at once would double the memory for a moment).
@@ -162,11 +161,22 @@ public enum Ledger {
             guard let part else { throw DatabaseError(message: "the lead ledger's segment of run \(run) is damaged") }
             leads.append(part, isShown: isShown)
         }
-        var count = PendingCount(matched: leads.pendingCount)
+        return leads
+    }
+
+    /// How many leads no export has shown yet (nor `shown`) were created at or after `cutoff`
+    /// (those ``pending(since:except:for:in:)`` reads), and how many before it.
+    static func pendingCount(since cutoff: String, except shown: [String: String], in db: Database) throws -> PendingCount {
+        var count = PendingCount()
+        let recent = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_lead WHERE crm_id IS NULL AND created_at >= ?", arguments: [cutoff]) ?? 0
+        let isRecent = try db.makeStatement(sql: "SELECT 1 FROM ledger_lead WHERE id = ? AND crm_id IS NULL AND created_at >= ?")
+        var shownRecent = 0
+        for key in shown.keys where try Bool.fetchOne(isRecent, arguments: [key, cutoff]) != nil { shownRecent += 1 }
+        count.matched = recent - shownRecent
         count.stale = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_lead WHERE crm_id IS NULL AND created_at < ?", arguments: [cutoff]) ?? 0
         count.staleIDs = try String.fetchAll(db, sql: "SELECT id FROM ledger_lead WHERE crm_id IS NULL AND created_at < ? ORDER BY created_at, id LIMIT ?",
                                              arguments: [cutoff, staleIDsShown])
-        return (leads, count)
+        return count
     }
 
     /// Whether any lead is still unconfirmed.
@@ -242,15 +252,16 @@ public enum Ledger {
 }
 
 /// The ledger's pending leads for one run, read from their segments (``PendingLeads``: values
-/// normalized when the leads were created) and handed to the match stage in memory.
+/// normalized when the leads were created) by the match stage (``PendingLeadSource``: on
+/// another thread while it reads the CRM exports), in memory.
 ///
 /// First the leads the CRM's leads export now shows (by their ListWash id in an external-id
 /// column) are confirmed. Of the others, only those created within the last `pending_days` are
 /// matched (the export lags a day or two); older ones were probably never loaded: the run
 /// reports them and no longer attaches responses to them.
 struct LedgerPendingLeads {
-    /// The leads to match (none when nothing is pending).
-    let leads: PendingLeads
+    /// Where the match stage reads the leads to match (`nil` when nothing is pending).
+    let source: PendingLeadSource?
     /// What the run reports of them, before the match stage finds some by their fields.
     private let found: RunReport.PendingLeads?
 
@@ -258,10 +269,10 @@ struct LedgerPendingLeads {
     /// confirmed in the run's commit.
     let shown: [String: String]
 
-    /// Finds what the leads export shows, then reads the leads still pending.
+    /// Finds what the leads export shows and counts the leads still pending.
     init(history: HistoryStore, configuration: PipelineConfiguration, now: Date, log: DiagnosticLog?) throws {
         guard try history.hasPendingLeads() else {
-            (leads, found, shown) = (PendingLeads(), nil, [:])
+            (source, found, shown) = (nil, nil, [:])
             return
         }
         var shown: [String: String] = [:]
@@ -270,17 +281,16 @@ struct LedgerPendingLeads {
         }
         self.shown = shown
         let days = configuration.inbox?.pendingDays ?? 3
-        // Read for the model that will match them: only what indexing them needs.
-        let (leads, count) = try history.pendingLeads(since: Timestamp.iso8601(now.addingTimeInterval(-Double(days) * 86_400)), except: shown,
-                                                      for: try? configuration.matchModel())
-        self.leads = leads
+        let cutoff = Timestamp.iso8601(now.addingTimeInterval(-Double(days) * 86_400))
+        let count = try history.pendingLeadCount(since: cutoff, except: shown)
+        source = count.matched == 0 ? nil : PendingLeadSource { [shown] model in try history.pendingLeads(since: cutoff, except: shown, for: model) }
         found = RunReport.PendingLeads(pending: count.matched, confirmed: shown.count, days: days, notLoadedCount: count.stale, notLoaded: count.staleIDs)
     }
 
     /// Prepares `configuration` to match the pending leads, and `matches` to collect those the
     /// export shows (by id already; by fields once the match stage has set up).
     func apply(to configuration: inout PipelineConfiguration, matches: PendingLeadMatches) {
-        configuration.pendingLeads = leads.isEmpty ? nil : leads
+        configuration.pendingLeads = source
         configuration.pendingLeadMatches = matches
         for (key, crmID) in shown { matches.add(key, crmID: crmID) }
     }
