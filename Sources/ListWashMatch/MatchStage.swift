@@ -113,14 +113,17 @@ public final class MatchStage: SetUpStage, FileWritingStage, @unchecked Sendable
         if let leads { leadIndex = try ReferenceIndex(path: leads.path, kind: .lead, idColumn: leads.idColumn, model: model, log: log, variants: variants, facts: facts) }
         if let accounts { accountIndex = try AccountIndex(path: accounts.path, idColumn: accounts.idColumn, log: log) }
         if let (pending, lookup) = try pendingLookup?.value(), let lookup {
+            // The leads export's records that show pending leads are found meanwhile.
+            let shown = leadIndex.map { leadIndex in Background { ShownPendingLeads.find(lookup.features, in: leadIndex.features) } }
             // Pending leads are leads: with a leads export, the u values it gave the model and
             // the frequencies of its names.
             var pendingModel = leadIndex?.model ?? model
             if leadIndex != nil { pendingModel.estimateU = false }
-            pendingIndex = ReferenceIndex(pending: pending, lookup: lookup, path: Self.ledgerName, model: pendingModel, frequencies: leadIndex?.frequencies)
+            let index = ReferenceIndex(pending: pending, lookup: lookup, path: Self.ledgerName, model: pendingModel, frequencies: leadIndex?.frequencies)
+            pendingIndex = index
             shownPending = pending.shown
+            if let leadIndex, let shown { confirmShown(try shown.value(), pending: index, export: leadIndex) }
         }
-        findPendingInExport()
         let people = [contactIndex, leadIndex].compactMap { $0 }
         if let updates {
             for index in people {
@@ -163,14 +166,13 @@ public final class MatchStage: SetUpStage, FileWritingStage, @unchecked Sendable
     /// What review reasons call the pending leads' source.
     static let ledgerName = "the lead ledger"
 
-    /// Finds the pending leads the CRM's leads export shows (``ShownPendingLeads``): each is
-    /// reported in ``pendingMatches`` and no longer matched as pending, since rows then match
-    /// the CRM lead itself.
-    private func findPendingInExport() {
-        guard let pendingIndex, let leadIndex else { return }
-        for (record, match) in ShownPendingLeads.find(pendingIndex.features, in: leadIndex.features) where !shownPending[record] {
+    /// Marks the pending leads the CRM's leads export shows (`found` by ``ShownPendingLeads``)
+    /// and reports each in ``pendingMatches``: they are no longer matched as pending, since rows
+    /// then match the CRM lead itself.
+    private func confirmShown(_ found: [(pending: Int, export: Int)], pending: ReferenceIndex, export: ReferenceIndex) {
+        for (record, match) in found where !shownPending[record] {
             shownPending[record] = true
-            pendingMatches?.add(pendingIndex.features.labels[record], crmID: leadIndex.features.labels[match])
+            pendingMatches?.add(pending.features.labels[record], crmID: export.features.labels[match])
         }
     }
 
