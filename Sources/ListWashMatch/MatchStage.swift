@@ -218,7 +218,12 @@ public final class MatchStage: SetUpStage, FileWritingStage, @unchecked Sendable
         features.add(batch, names: names)
         let open = batch.openRows
         let store = features.store(model: model)
-        let results = indexes.map { index in (index, index.keys(for: features, store: store)) }
+        var results: [(index: ReferenceIndex, keys: [[UInt64]])] = []
+        for index in indexes {
+            // Indexes blocked alike (the leads export and the pending leads) share the rows' keys.
+            let shared = results.first { $0.index.model.blocking == index.model.blocking && $0.index.model.columns == index.model.columns }
+            results.append((index, shared?.keys ?? index.keys(for: features, store: store)))
+        }
         let domain = batch.layout.column("listwash_domain"), company = batch.layout.column("listwash_company_key"), state = batch.layout.column("listwash_state")
         let partnerColumn = batch.layout.column(DedupeStage.reviewPartnerColumn), keyColumn = batch.layout.column(ReviewDecisions.keyColumn)
         let columnCount = features.columnNames.count
