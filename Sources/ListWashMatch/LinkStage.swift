@@ -27,10 +27,12 @@ public final class LinkStage: BarrierStage, SetUpStage, @unchecked Sendable {
     public var outputColumns: [String] { match.outputColumns }
     public var runsConcurrently: Bool { true }
 
-    /// Reads and indexes the exports.
+    /// Reads and indexes the exports (again on each run) and forgets what earlier runs learned.
     public func setUp() throws {
         try match.setUp()
         logOdds = match.indexes.map { _ in [] }
+        rows = 0
+        customerShares = [:]
     }
 
     /// Scores each open row's candidates (on all cores).
