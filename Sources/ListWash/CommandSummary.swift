@@ -29,12 +29,15 @@ public enum CommandSummary {
                      + "\(RunReport.grouped(review)) possible duplicate\(review == 1 ? "" : "s") to review, \(rejectedText(report))", extra: largest.map { [$0] } ?? [])
     }
 
-    /// `link`: how many rows were linked to a row of `reference`, sent to review, or not found.
-    public static func link(_ report: RunReport, reference: String, linked: Int) -> String {
+    /// `link`: how many rows were linked to a row of `reference`, sent to review, or not found;
+    /// with `customerShare`, the share of rows the link learned to expect in `reference`.
+    public static func link(_ report: RunReport, reference: String, linked: Int, customerShare: Double? = nil) -> String {
         let review = report.totals.rowsOut[Disposition.review.rawValue] ?? 0
         let found = report.totals.rowsIn - rejected(report) - review - linked
+        let share = customerShare.map { ["rows expected to be in \(reference), learned from the list: \(String(format: "%.1f", $0 * 100))%"] } ?? []
         return lines(report, verb: " against \(reference)", what: "\(RunReport.grouped(linked)) linked to a row of \(reference), "
-                     + "\(RunReport.grouped(review)) possible match\(review == 1 ? "" : "es") to review, \(RunReport.grouped(found)) not found, \(rejectedText(report))")
+                     + "\(RunReport.grouped(review)) possible match\(review == 1 ? "" : "es") to review, \(RunReport.grouped(found)) not found, \(rejectedText(report))",
+                     extra: share)
     }
 
     /// The first line (`NAME: N rows of FILE[ verb] in S s: what`), `extra` lines, and the output line.

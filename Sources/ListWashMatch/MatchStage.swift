@@ -309,6 +309,17 @@ public final class MatchStage: SetUpStage, FileWritingStage, @unchecked Sendable
         }
     }
 
+    /// Per index (``indexes``), per open row of `batch` in order: the log2 odds that the row is
+    /// one of the index's records (``ReferenceIndex/candidateLogOdds(for:record:keys:)``).
+    func candidateLogOdds(_ batch: RecordBatch) -> [[Double]] {
+        var features = FeatureSet(model: model, variants: variants)
+        features.add(batch, names: names)
+        let store = features.store(model: model)
+        return indexes.map { index in
+            index.keys(for: features, store: store).enumerated().map { record, keys in index.candidateLogOdds(for: store, record: record, keys: keys) }
+        }
+    }
+
     /// Matches row `row` to the CRM record a reviewer answered it is (`lead:ID`, `contact:ID`);
     /// whether the answer names a kind of record this stage has.
     private func settleAnswered(_ record: String, batch: inout RecordBatch, row: Int) -> Bool {

@@ -230,7 +230,10 @@ final class PairScorer: @unchecked Sendable {
             let level = evaluator.level(k, left, i, right, j)
             pattern |= UInt64(level) << UInt64(4 * k)
             done |= 1 << UInt64(k)
-            reachable += levelWeight(k, level: level, record: record) - highestWeight(k, record: record)
+            // In a group only the weakest disagreement counts (see `weight(pattern:leftRecord:)`):
+            // a grouped comparison's disagreement lowers the bound by nothing.
+            let weight = levelWeight(k, level: level, record: record)
+            reachable += (hasGroups && groups[k] >= 0 ? max(weight, 0) : weight) - highestWeight(k, record: record)
             // Once the sufficient comparisons are known, a required one that disagrees decides.
             if requirementMask & (1 << UInt64(k)) != 0, done & sufficientMask == sufficientMask, requirements.fails(pattern) {
                 return (pattern, false)

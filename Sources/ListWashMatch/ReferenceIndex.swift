@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import CListWashSystem
 import Dispatch
 import ListWashCore
@@ -20,8 +23,15 @@ public final class ReferenceIndex: @unchecked Sendable {
     public let path: String
     /// Contacts or leads.
     public let kind: Kind
-    /// The model.
-    public let model: MatchModel
+    /// The model (its prior that of a random pair of an incoming row and a record).
+    public private(set) var model: MatchModel
+    /// The share of incoming rows that are records of the export, before their values are
+    /// seen: the model's expected partners, or what ``setCustomerShare(_:)`` was told (a link
+    /// learns it from its list).
+    public private(set) var customerShare: Double
+    /// The chance that an incoming row is none of the records, before its values are seen: one
+    /// less ``customerShare``, or 1 when the model's prior is given as a pair's.
+    var noneShare: Double { model.priorFromData ? 1 - customerShare : 1 }
     /// The records' comparison values; `labels` are the CRM ids.
     public private(set) var features: FeatureSet
     /// Each record's account id, when the export has an account id column.
@@ -211,8 +221,9 @@ public final class ReferenceIndex: @unchecked Sendable {
         if model.estimateU {
             Training.estimateU(model: &model, features: store, evaluator: evaluator, sampleSize: 200_000)
         }
-        // An incoming row may be any one of the export's people.
-        if model.priorFromData { model.prior = model.prior(amongOthers: features.count) }
+        // An incoming row may be any one of the export's people, or none of them.
+        customerShare = Self.customerShare(model.expectedPartners)
+        if model.priorFromData { model.prior = customerShare / Double(max(features.count, 1)) }
         if model.train {
             log?.warn("train: true applies to dedupe (EM over one list's own pairs); matching against \(path) uses the model's m values: learn them with `listwash train` and name the file with model:", at: SourceLocation(file: path))
         }
@@ -221,6 +232,24 @@ public final class ReferenceIndex: @unchecked Sendable {
         frequencies = sharedFrequencies ?? TermFrequencies(model: model, sets: [features])
         scorer = PairScorer(model: model, evaluator: evaluator, features: features, frequencies: frequencies, shared: lookup.shared)
         blocks = lookup.blocks
+    }
+
+    /// The highest share of incoming rows the export may be said to hold: a row is always
+    /// allowed to be somebody new.
+    static let maximumCustomerShare = 0.95
+
+    /// `share` kept between one in a million and ``maximumCustomerShare``.
+    static func customerShare(_ share: Double) -> Double {
+        min(max(share, 1e-6), maximumCustomerShare)
+    }
+
+    /// Scores incoming rows as if `share` of them were records of the export (see
+    /// ``LinkStage``, which learns it from its list). Call before matching, not during it.
+    func setCustomerShare(_ share: Double) {
+        guard model.priorFromData else { return }
+        customerShare = Self.customerShare(share)
+        model.prior = customerShare / Double(max(features.count, 1))
+        scorer.setPrior(model.prior)
     }
 
     /// Record `record`'s owner and standing (open and unowned when the export says nothing).
@@ -297,9 +326,27 @@ public final class ReferenceIndex: @unchecked Sendable {
         ["id", kind == .contact ? "contactid" : "leadid", "recordid", "personid"]
     }
 
-    /// The best match at or above the review threshold for record `i` of `input`: the
-    /// reference record, its probability. Of equally likely records, the first in the export.
+    /// The best match for record `i` of `input` when the row is at least as likely as the
+    /// review threshold to be one of the export's records: the reference record, the chance
+    /// that the row is it (see ``Competition``). Of equally likely records, the
+    /// first in the export.
     func bestMatch(for input: FeatureStore, record i: Int, keys: [UInt64]) -> (record: Int, probability: Double)? {
+        guard let summary = competition(for: input, record: i, keys: keys), summary.anyProbability(noneShare: noneShare) >= model.reviewThreshold else { return nil }
+        return (summary.record, summary.probability(noneShare: noneShare))
+    }
+
+    /// The log2 odds that record `i` of `input` is one of the export's records, against its
+    /// being nobody, before the chance of nobody is weighed: the sum of its candidates' prior
+    /// odds times Bayes factors (as far as they count, see ``competition(for:record:among:)``),
+    /// `-infinity` when none does.
+    func candidateLogOdds(for input: FeatureStore, record i: Int, keys: [UInt64]) -> Double {
+        guard let summary = competition(for: input, record: i, keys: keys) else { return -.infinity }
+        return summary.weight + log2(summary.rivals)
+    }
+
+    /// The best candidate of record `i` of `input` among the records that share one of its
+    /// blocking `keys`, and its competitors.
+    private func competition(for input: FeatureStore, record i: Int, keys: [UInt64]) -> Competition? {
         // The candidates in a buffer on the stack (a few hundred at most), sorted by insertion.
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: max(1, keys.count * model.maxBlockSize)) { buffer in
             var count = 0
@@ -318,7 +365,7 @@ public final class ReferenceIndex: @unchecked Sendable {
             // (where each record is, then the record), so the misses overlap.
             for position in 0..<count { store.prefetchStart(Int(buffer[position])) }
             for position in 0..<count { store.prefetch(Int(buffer[position])) }
-            return best(for: input, record: i, among: UnsafeBufferPointer(rebasing: buffer[0..<count]))
+            return competition(for: input, record: i, among: UnsafeBufferPointer(rebasing: buffer[0..<count]))
         }
     }
 
@@ -330,32 +377,80 @@ public final class ReferenceIndex: @unchecked Sendable {
         }
     }
 
-    /// The best of `candidates` (sorted, repeats allowed) for record `i` of `input`; of equally
-    /// likely records, the first in the export. Each record is scored once, in export order
-    /// (memory is read forwards), those that several rules found first: they are the likely
-    /// matches, and the best so far cuts the others short.
-    private func best(for input: FeatureStore, record i: Int, among candidates: UnsafeBufferPointer<Int32>) -> (record: Int, probability: Double)? {
-        var best: (record: Int, probability: Double)?
-        // A candidate that cannot reach the review threshold, or the best so far, is cut short.
-        var cutoff = model.reviewCutoff
-        for foundOnce in [false, true] {
-            var start = 0
-            while start < candidates.count {
-                var end = start + 1
-                while end < candidates.count, candidates[end] == candidates[start] { end += 1 }
-                defer { start = end }
-                guard (end - start == 1) == foundOnce else { continue }
-                let j = Int(candidates[start])
-                // Term-frequency adjustments are the reference's (the right side of the pair).
-                guard let weight = scorer.weight(input, i, store, j, atLeast: cutoff) else { continue }
-                let probability = MatchModel.probability(weight: weight)
-                guard probability >= model.reviewThreshold else { continue }
-                if let current = best, probability < current.probability || (probability == current.probability && j > current.record) { continue }
-                best = (j, probability)
-                cutoff = max(cutoff, weight - 1e-6)
-            }
+    /// How far below the best candidate's weight (bits) a competitor still counts: one
+    /// 7 bits below changes the best one's probability by less than 1%.
+    static let competitorMargin = 7.0
+
+    /// The lowest weight a candidate counts with: ``competitorMargin`` below the weight at
+    /// which it alone reaches the review threshold (the threshold's odds times ``noneShare``).
+    var competitorFloor: Double {
+        model.reviewCutoff + log2(noneShare) - Self.competitorMargin
+    }
+
+    /// The best candidate and what its competitors weigh.
+    ///
+    /// How the chance of a row is shared: the export holds each person once, so the row is one
+    /// of its candidates or nobody, and candidates that look as likely share the chance (two
+    /// equal contacts are a question for a reviewer, not a match). With `a` a candidate's prior
+    /// odds times its Bayes factor, the best one's probability is
+    /// `a_best / (noneShare + sum of a)` over the candidates within ``competitorMargin`` of it
+    /// and not below ``competitorFloor``.
+    struct Competition {
+        /// The best candidate and its match weight (log2 of its prior odds times its Bayes factor).
+        var record: Int, weight: Double
+        /// The sum of 2^(weight - best weight) over the candidates that count, the best included.
+        var rivals: Double
+
+        /// The chance that the row is the best candidate, when it is nobody with `noneShare`.
+        func probability(noneShare: Double) -> Double {
+            1 / (noneShare * exp2(-weight) + rivals)
         }
-        return best
+
+        /// The chance that the row is one of the candidates: one of the export's records.
+        func anyProbability(noneShare: Double) -> Double {
+            rivals / (noneShare * exp2(-weight) + rivals)
+        }
+    }
+
+    /// The best of `candidates` (sorted, repeats allowed) for record `i` of `input` and its
+    /// competitors (see ``Competition``); of equally likely records, the first in the export.
+    /// Candidates that cannot reach the review threshold even alone, less
+    /// ``competitorMargin``, are cut short and do not count. Each record is scored once, in
+    /// export order (memory is read forwards), those that several rules found first: they are
+    /// the likely matches, and the best so far cuts the others short.
+    private func competition(for input: FeatureStore, record i: Int, among candidates: UnsafeBufferPointer<Int32>) -> Competition? {
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, candidates.count)) { weights in
+            var kept = 0
+            var best: (record: Int, weight: Double)?
+            let floor = competitorFloor
+            var cutoff = floor
+            for foundOnce in [false, true] {
+                var start = 0
+                while start < candidates.count {
+                    var end = start + 1
+                    while end < candidates.count, candidates[end] == candidates[start] { end += 1 }
+                    defer { start = end }
+                    guard (end - start == 1) == foundOnce else { continue }
+                    let j = Int(candidates[start])
+                    // Term-frequency adjustments are the reference's (the right side of the pair).
+                    guard let weight = scorer.weight(input, i, store, j, atLeast: cutoff) else { continue }
+                    weights[kept] = weight
+                    kept += 1
+                    if let current = best, weight < current.weight || (weight == current.weight && j > current.record) { continue }
+                    best = (j, weight)
+                    cutoff = max(floor, weight - Self.competitorMargin - 1e-6)
+                }
+            }
+            guard let best else { return nil }
+            var rivals = 0.0
+            // A kept candidate may weigh less than the cutoff it passed (its bound counts a
+            // group's disagreements once): the rule is applied to the weights.
+            let lowest = max(floor, best.weight - Self.competitorMargin) - 1e-9
+            for position in 0..<kept where weights[position] >= lowest {
+                rivals += exp2(weights[position] - best.weight)
+            }
+            return Competition(record: best.record, weight: best.weight, rivals: rivals)
+        }
     }
 
     /// The blocking keys of every record of `input` under this index's model.

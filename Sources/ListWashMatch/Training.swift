@@ -184,6 +184,42 @@ enum Training {
     }
 }
 
+extension Training {
+    /// How many rows' worth the starting share weighs against a list's own rows in
+    /// ``customerShare(logOdds:rows:share:)``: a list of a few rows keeps about the share it
+    /// started from, a list of thousands says for itself.
+    static let customerSharePriorRows = 100.0
+
+    /// The share of an incoming list's rows that are records of an export, by EM over the
+    /// rows' candidates (each row is one of the export's records or nobody): each row's chance
+    /// of being somebody under the share so far, summed over the rows, is the next share,
+    /// until it settles. The starting `share` counts as ``customerSharePriorRows`` rows.
+    ///
+    /// - Parameters:
+    ///   - logOdds: per row with candidates, the log2 of the sum of its candidates' prior odds
+    ///     times Bayes factors under `share` (see ``ReferenceIndex/candidateLogOdds(for:record:keys:)``).
+    ///   - rows: all rows of the list, those without candidates included (they are nobody).
+    ///   - share: the share the odds were worked out under.
+    static func customerShare(logOdds: [Double], rows: Int, share: Double, iterations: Int = 200) -> Double {
+        guard rows > 0, share > 0, share < 1 else { return share }
+        var current = share
+        for _ in 0..<iterations {
+            // A candidate's prior odds grow with the share (the prior of a pair is the share
+            // over the export's size); nobody's chance is one less the share.
+            let scale = current / share, none = 1 - current
+            var somebody = 0.0
+            for odds in logOdds {
+                let a = exp2(odds) * scale
+                somebody += a.isFinite ? a / (none + a) : 1
+            }
+            let next = min(max((somebody + customerSharePriorRows * share) / (Double(rows) + customerSharePriorRows), 1e-6), ReferenceIndex.maximumCustomerShare)
+            defer { current = next }
+            if abs(next - current) <= current * 1e-6 { return next }
+        }
+        return current
+    }
+}
+
 /// m values learned from the list itself, guarded so that they describe "same person" and not
 /// "same name" (what EM over name blocks learns): only from candidate pairs that share an
 /// identifier (the leading blocking rules, which read no name), each weighed by its chance of

@@ -98,7 +98,7 @@ case "link":
     guard var configuration = try? PipelineConfiguration.parse("stages: [normalize]", file: "bench.yaml") else { fail("pipeline") }
     configuration.inputs = [.init(path: rest[1])]
     configuration.outputFile = out
-    let link = MatchStage(name: "link", model: .leadList, contacts: .init(path: rest[0], idColumn: "Contact ID"), leads: nil, accounts: nil)
+    let link = LinkStage(match: MatchStage(name: "link", model: .leadList, contacts: .init(path: rest[0], idColumn: "Contact ID"), leads: nil, accounts: nil))
     let size = (try? FileManager.default.attributesOfItem(atPath: rest[1])[.size] as? Int) ?? 0
     measure("link", bytes: size, rows: 0) { try Runner(configuration: configuration, extraStages: [link]).run().totals.rowsIn }
     if let rows = try? PairwiseAccuracy.readCSV(out), let truth = rows.header.firstIndex(of: "true_person"), let match = rows.header.firstIndex(of: "listwash_match_id") {

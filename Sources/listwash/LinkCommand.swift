@@ -35,12 +35,12 @@ struct LinkCommand: ParsableCommand {
             configuration.inputs = [.init(path: input)]
             configuration.outputFile = out
             let log = StandardError.log()
-            let link = MatchStage(name: "link", model: model, contacts: .init(path: reference, idColumn: idColumn), leads: nil, accounts: nil, log: log)
+            let link = LinkStage(match: MatchStage(name: "link", model: model, contacts: .init(path: reference, idColumn: idColumn), leads: nil, accounts: nil, log: log))
             var runner = Runner(configuration: configuration, log: log, extraStages: [link])
             let linked = LinkedRows()
             runner.observers = [linked]
             let report = try runner.run()
-            print(CommandSummary.link(report, reference: reference, linked: linked.linked))
+            print(CommandSummary.link(report, reference: reference, linked: linked.linked, customerShare: link.customerShares[reference]))
         }
     }
 }

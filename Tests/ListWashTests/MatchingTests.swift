@@ -221,3 +221,48 @@ import ListWashMatch
         #expect(throws: Never.self) { _ = try PipelineConfiguration.parse("stages:\n  - dedupe: {comparisons: [\(sixteen)]}\n", file: "p.yaml").matchModel() }
     }
 }
+
+/// `listwash link` learns from its list what share of the rows the export holds.
+@Suite struct LinkStageTests {
+    let scratch = Scratch()
+
+    /// `count` people with distinct names (a surname per row, from `surnames`), their work
+    /// mailboxes at one of a few companies.
+    func people(_ count: Int, surname: String, idPrefix: String) -> String {
+        let first = ["Robert", "Mary", "John", "Anna", "Kim", "Luis", "Priya", "Omar"]
+        var lines = ["Id,First Name,Last Name,Email,Company,Zip Code"]
+        for index in 0..<count {
+            let name = first[index % first.count], last = "\(surname)\(String(UnicodeScalar(UInt8(97 + index / first.count % 26))))\(String(UnicodeScalar(UInt8(97 + index / first.count / 26 % 26))))"
+            lines.append("\(idPrefix)\(index),\(name),\(last),\(name.lowercased()).\(last.lowercased())@acme\(index % 5).com,Acme \(index % 5),0213\(index % 10)")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Links `input` to `contacts.csv` and returns the share learned and the rows matched.
+    func link(_ input: String) throws -> (share: Double, matched: Int) {
+        scratch.write("in.csv", input)
+        var configuration = try PipelineConfiguration.builtInDedupe()
+        let model = try configuration.matchModel()
+        configuration.removeStages(from: ["dedupe", "match"])
+        configuration.inputs = [.init(path: "\(scratch.path)/in.csv")]
+        configuration.outputFile = "\(scratch.path)/out.csv"
+        let contacts = "\(scratch.path)/contacts.csv"
+        let stage = LinkStage(match: MatchStage(name: "link", model: model, contacts: .init(path: contacts), leads: nil, accounts: nil))
+        _ = try Runner(configuration: configuration, extraStages: [stage]).run()
+        let output = try readCSV("\(scratch.path)/out.csv")
+        let column = try #require(output.header.firstIndex(of: "listwash_match_id"))
+        return (try #require(stage.customerShares[contacts]), output.rows.filter { !$0[column].isEmpty }.count)
+    }
+
+    /// A list of the export's own people learns that most rows are customers (and matches
+    /// them); a list of other people learns that few are.
+    @Test func aListOfCustomersLearnsAHighShareAndStrangersALowOne() throws {
+        scratch.write("contacts.csv", people(600, surname: "Quill", idPrefix: "C"))
+        let customers = try link(people(400, surname: "Quill", idPrefix: "I"))
+        let strangers = try link(people(400, surname: "Vantreece", idPrefix: "I"))
+        #expect(customers.share > 0.7, "\(customers)")
+        #expect(customers.matched == 400)
+        #expect(strangers.share < 0.1, "\(strangers)")
+        #expect(strangers.matched == 0)
+    }
+}
