@@ -236,13 +236,21 @@ final class ComparisonEvaluator: @unchecked Sendable {
 extension ComparisonEvaluator {
     /// Whether first and last names are swapped with a small difference on the way: each value
     /// is close (Jaro-Winkler at least ``nearlyCrossedSimilarity``) to the other record's value
-    /// of the swap column. Asked only of pairs no other level fits.
+    /// of the swap column, or one name crosses exactly and the other is the same given name
+    /// as a nickname or an initial ("Joe Barker" and "Barker Joseph", "P Gilbert" and "Gilbert
+    /// Peter"). Asked only of pairs no other level fits.
     func nearlyCrossed(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>, _ swap: Int,
                        left: FeatureStore, i: Int, right: FeatureStore, j: Int) -> Bool {
         let leftSwap = left.value(swap, i), rightSwap = right.value(swap, j)
+        guard !leftSwap.isEmpty, !rightSwap.isEmpty else { return false }
+        if !Metrics.isInitial(y), Metrics.equal(y, leftSwap) { return Metrics.sameGivenName(x, rightSwap, names: Self.names) }
+        if !Metrics.isInitial(x), Metrics.equal(x, rightSwap) { return Metrics.sameGivenName(y, leftSwap, names: Self.names) }
         guard x.count > 1, y.count > 1, leftSwap.count > 1, rightSwap.count > 1 else { return false }
         return Metrics.jaroWinkler(x, rightSwap) >= Self.nearlyCrossedSimilarity && Metrics.jaroWinkler(y, leftSwap) >= Self.nearlyCrossedSimilarity
     }
+
+    /// The nickname table ``nearlyCrossed(_:_:_:left:i:right:j:)`` reads (the blocking keys' one).
+    static var names: NameNormalizer { BlockingKeys.names }
 
     /// How close each swapped value must be for ``nearlyCrossed(_:_:_:left:i:right:j:)``.
     static let nearlyCrossedSimilarity = 0.9
@@ -408,6 +416,18 @@ enum Metrics {
         while first < a.count, a[first] == b[first] { first += 1 }
         guard first + 1 < a.count, a[first] == b[first + 1], a[first + 1] == b[first] else { return false }
         return equal(UnsafeBufferPointer(rebasing: a[(first + 2)...]), UnsafeBufferPointer(rebasing: b[(first + 2)...]))
+    }
+
+    /// Whether two prepared values are one given name: close in spelling (Jaro-Winkler at least
+    /// ``ComparisonEvaluator/nearlyCrossedSimilarity``), an initial and a name it begins, or a
+    /// nickname and its formal name (Joe and Joseph: their lists of related names share one).
+    /// Allocates: asked only of the rare pair whose other name crosses exactly.
+    static func sameGivenName(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, names: NameNormalizer) -> Bool {
+        guard !a.isEmpty, !b.isEmpty else { return false }
+        if isInitial(a) || isInitial(b) { return a[0] == b[0] }
+        if jaroWinkler(a, b) >= ComparisonEvaluator.nearlyCrossedSimilarity { return true }
+        let first = names.nameVariants(of: String(decoding: a, as: UTF8.self))
+        return !first.isDisjoint(with: names.nameVariants(of: String(decoding: b, as: UTF8.self)))
     }
 
     /// Whether a name is an initial: one letter, perhaps with a period ("m", "m.").

@@ -382,6 +382,10 @@ public struct MatchModel: Codable, Sendable {
             BlockingRule([BlockingKey(column: "listwash_company_key"), BlockingKey(column: "listwash_last_name", function: .initial)]),
             BlockingRule([BlockingKey(column: "listwash_first_name", function: .metaphone), BlockingKey(column: "listwash_last_name", function: .metaphone)],
                          unordered: true),
+            // Swapped at one employer with a nickname or an initial on the way ("Joe Barker", "Barker Joseph"):
+            // the first letters of the two names in any order.
+            BlockingRule([BlockingKey(column: "listwash_company_key"), BlockingKey(column: "listwash_first_name", function: .initial),
+                          BlockingKey(column: "listwash_last_name", function: .initial)], unordered: true),
         ],
         prior: 0.05, priorFromData: true, matchThreshold: 0.9, reviewThreshold: 0.5, maxBlockSize: 40, train: false, learnM: true, required: ["first_name", "last_name"], sufficient: ["email"])
 }

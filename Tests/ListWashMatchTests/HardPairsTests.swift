@@ -175,6 +175,22 @@ import Testing
         #expect(list.together(pair[0], pair[1]) || explanation.probability >= MatchModel.leadList.reviewThreshold, "\(list.explainAll(pair))")
     }
 
+    /// First and last names swapped with a nickname on the way (Joe, Joseph), at one employer
+    /// with nothing else in common: no name key is shared, so only the rule on the names'
+    /// initials in any order at one company makes them a candidate pair; the nickname across the
+    /// swap reaches the swapped level.
+    @Test(arguments: sizes)
+    func swappedNamesWithANicknameAtOneEmployerAreOnePerson(size: Int) throws {
+        let (list, pair) = try washed([
+            "Joe,Barker,,Romero Motors,349-770-3993,60084",
+            "Barker,Joseph,,Romero Motors LLC,234-787-8772,60084",
+        ], size: size)
+        let explanation = list.explain(pair[0], pair[1])
+        #expect(explanation.rows.first { $0.comparison == "first_name" }?.level == "swapped")
+        #expect(explanation.rows.first { $0.comparison == "last_name" }?.level == "swapped")
+        #expect(list.together(pair[0], pair[1]), "\(list.explainAll(pair))")
+    }
+
     /// Mario and Maria Lopez at one company, mailboxes a letter apart: two people (a gendered
     /// form of a name is another name, and another mailbox at one employer is another person's).
     @Test(arguments: sizes)
@@ -235,6 +251,18 @@ import Testing
         #expect(try levels("Ann,Greer-Walsh,,,,\nAnn,Walsh,,,,\n")["last_name"] == "jaro_winkler >= 0.92")
         #expect(try levels("Kristin,Stevens-Hopkoney,,,,\nKristin,Hopkoney,,,,\n")["last_name"] == "jaro_winkler >= 0.92")
         #expect(try levels("Ann,Li-Walsh,,,,\nAnn,Li,,,,\n")["last_name"] != "jaro_winkler >= 0.92")
+    }
+
+    /// Swapped names where one crosses exactly and the other is the same given name as a
+    /// nickname or an initial reach the swapped level; another given name does not.
+    @Test func swappedNamesWithANicknameOrAnInitialAreSwapped() throws {
+        let nickname = try levels("Joe,Barker,,,,\nBarker,Joseph,,,,\n")
+        #expect(nickname["first_name"] == "swapped" && nickname["last_name"] == "swapped")
+        let initial = try levels("P,Gilbert,,,,\nGilbert,Peter,,,,\n")
+        #expect(initial["first_name"] == "swapped" && initial["last_name"] == "swapped")
+        let other = try levels("Joe,Barker,,,,\nBarker,Linda,,,,\n")
+        #expect(other["first_name"] == "else" && other["last_name"] == "else")
+        #expect(try levels("K,Barker,,,,\nBarker,Linda,,,,\n")["first_name"] == "else")
     }
 
     @Test func twoExtensionsOfOneNumberAreOtherExtensions() throws {
