@@ -112,7 +112,11 @@ final class ComparisonEvaluator: @unchecked Sendable {
         let c = compiled[k]
         let x = left.value(c.column, i), y = right.value(c.column, j)
         if x.isEmpty || y.isEmpty {
-            guard c.oneSidedLevel > 0, x.isEmpty != y.isEmpty else { return 0 }
+            guard x.isEmpty != y.isEmpty else { return 0 }
+            if c.method == .email, c.detailColumn >= 0 {
+                return numbered(x, c.detailColumn, left, i) || numbered(y, c.detailColumn, right, j) ? Self.numberedMailboxLevel : 0
+            }
+            guard c.oneSidedLevel > 0 else { return 0 }
             // "Jr." on one side only: one person only when a mailbox or phone of theirs is the same.
             func same(_ column: Int) -> Bool {
                 guard column >= 0 else { return false }
@@ -194,7 +198,8 @@ final class ComparisonEvaluator: @unchecked Sendable {
             // A typo, unless the mailboxes differ in their first letter or only in digits
             // (john.smith2@ is another John Smith's mailbox).
             if x[0] == y[0], Metrics.levenshtein(x, y, maximum: 2) <= 2, !Metrics.equalIgnoringDigits(x, y) { return 3 }
-            return c.detailColumn >= 0 ? 5 : 4
+            guard c.detailColumn >= 0 else { return 4 }
+            return numbered(x, c.detailColumn, left, i) || numbered(y, c.detailColumn, right, j) ? Self.numberedMailboxLevel : 6
         case .phone:
             if c.detailColumn >= 0 {
                 // One number, two extensions: two lines of a switchboard.
@@ -234,6 +239,22 @@ final class ComparisonEvaluator: @unchecked Sendable {
 }
 
 extension ComparisonEvaluator {
+    /// The email level "numbered mailbox, not shared" (see ``ComparisonMethod/numberedMailbox``).
+    static let numberedMailboxLevel = 5
+
+    /// Whether `email`, a record's email matching key, is a numbered personal mailbox at the
+    /// record's business domain, read in column `detail` (john.smith2@acme.com; not info2@, not
+    /// a free-mail address).
+    @inline(__always)
+    func numbered(_ email: UnsafeBufferPointer<UInt8>, _ detail: Int, _ store: FeatureStore, _ record: Int) -> Bool {
+        guard !email.isEmpty else { return false }
+        let domain = store.value(detail, record)
+        guard !domain.isEmpty, Metrics.endsWith(email, domain) else { return false }
+        let local = UnsafeBufferPointer(rebasing: email[0..<(email.firstIndex(of: UInt8(ascii: "@")) ?? email.count)])
+        guard let name = Metrics.numberedName(local) else { return false }
+        return !EmailNormalizer.isRoleAccount(bytes: name)
+    }
+
     /// Whether first and last names are swapped with a small difference on the way: each value
     /// is close (Jaro-Winkler at least ``nearlyCrossedSimilarity``) to the other record's value
     /// of the swap column, or one name crosses exactly and the other is the same given name
@@ -428,6 +449,20 @@ enum Metrics {
         if jaroWinkler(a, b) >= ComparisonEvaluator.nearlyCrossedSimilarity { return true }
         let first = names.nameVariants(of: String(decoding: a, as: UTF8.self))
         return !first.isDisjoint(with: names.nameVariants(of: String(decoding: b, as: UTF8.self)))
+    }
+
+    /// The name of a mailbox's local part numbered to tell it from another of that name (at
+    /// least two letters, then one or two digits at the end: "john.smith" of "john.smith2",
+    /// "jsmith" of "jsmith12"; none of "jsmith1980" or "jsmith"), or `nil`.
+    static func numberedName(_ local: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
+        var end = local.count
+        while end > 0, local[end - 1] >= 0x30, local[end - 1] <= 0x39 { end -= 1 }
+        let digits = local.count - end
+        guard digits == 1 || digits == 2, end >= 2 else { return nil }
+        func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
+        var letters = 0
+        for index in 0..<end where isLetter(local[index]) { letters += 1 }
+        return letters >= 2 && isLetter(local[end - 1]) ? UnsafeBufferPointer(rebasing: local[0..<end]) : nil
     }
 
     /// Whether a name is an initial: one letter, perhaps with a period ("m", "m.").

@@ -265,6 +265,22 @@ import Testing
         #expect(try levels("K,Barker,,,,\nBarker,Linda,,,,\n")["first_name"] == "else")
     }
 
+    /// A numbered mailbox at a business domain (matthew.reddy2@) says the employer has two people
+    /// of that name: against no email or another address it is evidence of two people; a
+    /// mailbox not numbered, a year, a role mailbox or free mail say nothing of the kind.
+    @Test func aNumberedMailboxAtABusinessDomainNotSharedCountsAgainst() throws {
+        let numbered = try WashedList(csv: Filler.header + "\nMatthew,Reddy,matthew.reddy2@jddental.com,,,\nMatthew,Reddy,,,,\n")
+        let email = numbered.explain(0, 1).rows.first { $0.comparison == "email" }
+        #expect(email?.level == ComparisonMethod.numberedMailbox)
+        #expect((email?.weight ?? 0) < 0)
+        #expect(try levels("Matthew,Reddy,matthew.reddy2@jddental.com,,,\nMatthew,Reddy,mreddy@gmail.com,,,\n")["email"] == ComparisonMethod.numberedMailbox)
+        #expect(try levels("Matthew,Reddy,matthew.reddy2@jddental.com,,,\nMatthew,Reddy,matthew.reddy2@jddental.com,,,\n")["email"] == "exact")
+        #expect(try levels("Matthew,Reddy,matthew.reddy@jddental.com,,,\nMatthew,Reddy,,,,\n")["email"] == "null")
+        #expect(try levels("Matthew,Reddy,mreddy1980@jddental.com,,,\nMatthew,Reddy,,,,\n")["email"] == "null")
+        #expect(try levels("Matthew,Reddy,info2@jddental.com,,,\nMatthew,Reddy,,,,\n")["email"] == "null")
+        #expect(try levels("Matthew,Reddy,matthew.reddy2@gmail.com,,,\nMatthew,Reddy,mreddy@yahoo.com,,,\n")["email"] == "else")
+    }
+
     @Test func twoExtensionsOfOneNumberAreOtherExtensions() throws {
         #expect(try levels("Ann,Lee,,,617-253-1000 x204,\nAnn,Lee,,,617-253-1000 x377,\n")["phone"] == "other extension")
         #expect(try levels("Ann,Lee,,,617-253-1000 x204,\nAnn,Lee,,,617-253-1000,\n")["phone"] == "exact")
