@@ -233,7 +233,13 @@ final class ComparisonEvaluator: @unchecked Sendable {
             if long.count > short.count, long[short.count] == UInt8(ascii: "-"), Metrics.equal(short[...], long[0..<short.count]) { return 1 }
             let dashX = x.firstIndex(of: UInt8(ascii: "-")) ?? x.count, dashY = y.firstIndex(of: UInt8(ascii: "-")) ?? y.count
             if dashX == dashY, dashX < x.count || dashY < y.count, Metrics.equal(x[0..<dashX], y[0..<dashY]) { return 1 }
-            return Metrics.levenshtein(UnsafeBufferPointer(rebasing: x[0..<dashX]), UnsafeBufferPointer(rebasing: y[0..<dashY]), maximum: 1) <= 1 ? 2 : 3
+            if Metrics.levenshtein(UnsafeBufferPointer(rebasing: x[0..<dashX]), UnsafeBufferPointer(rebasing: y[0..<dashY]), maximum: 1) <= 1 { return 2 }
+            // A nearby code: the same area (a ZIP-3) when the first characters agree.
+            for index in 0..<c.thresholdCount {
+                let length = Int(c.threshold(index))
+                if length > 0, dashX >= length, dashY >= length, Metrics.equal(x[0..<length], y[0..<length]) { return 3 + index }
+            }
+            return 3 + c.thresholdCount
         }
     }
 }

@@ -26,7 +26,8 @@ public enum ComparisonMethod: String, Codable, CaseIterable, Sendable {
     /// Multi-word values (companies, streets): exact, Jaro-Winkler >= threshold, word-set Jaccard
     /// >= threshold (defaults 0.9, 0.5), else.
     case tokenSet = "token_set"
-    /// Postal codes: exact, one edit, else.
+    /// Postal codes: exact, one edit, the same first characters (one level per threshold: the
+    /// count, such as 3 for a US ZIP-3 area; none by default), else.
     case postcode
 
     /// The labels of the levels after "null", in order, for `thresholds`.
@@ -44,7 +45,7 @@ public enum ComparisonMethod: String, Codable, CaseIterable, Sendable {
         case .date: return ["exact", "day/month swapped", "one digit off", "year off by one", "else"]
         case .numeric: return ["exact", "within \(format((thresholds.first ?? 0.05) * 100))%", "else"]
         case .tokenSet: return ["exact", "jaro_winkler >= \(format(thresholds.first ?? 0.9))", "jaccard >= \(format(thresholds.dropFirst().first ?? 0.5))", "else"]
-        case .postcode: return ["exact", "one edit", "else"]
+        case .postcode: return ["exact", "one edit"] + thresholds.map { "same first \(format($0)) characters" } + ["else"]
         }
     }
 
@@ -378,7 +379,8 @@ public struct MatchModel: Codable, Sendable {
             Comparison(name: "phone", column: "listwash_phone", method: .phone, sharedValues: true, detailColumn: "listwash_phone_ext",
                        m: [0.7, 0.03, 0.03, 0.0005, 0.2395], u: [0.00004, 0.00001, 0.00002, 0.5, 0.99993], fixedU: [3]),
             Comparison(name: "company", column: "listwash_company_key", method: .tokenSet, group: "workplace", m: [0.8, 0.1, 0.095, 0.005], u: [0.0003, 0.0002, 0.0015, 0.998]),
-            Comparison(name: "zip", column: "listwash_zip", method: .postcode, group: "workplace", m: [0.92, 0.07, 0.01], u: [0.0004, 0.0006, 0.999]),
+            Comparison(name: "zip", column: "listwash_zip", method: .postcode, thresholds: [3], group: "workplace",
+                       m: [0.9, 0.06, 0.03, 0.01], u: [0.0004, 0.0006, 0.002, 0.997]),
         ],
         blocking: [
             BlockingRule([BlockingKey(column: "listwash_email_key")]),

@@ -233,6 +233,18 @@ import Testing
         #expect(try levels("Ann,Lee,,,,02134-1234\nAnn,Lee,,,,02135\n")["zip"] == "one edit")
     }
 
+    /// A nearby ZIP code (the same ZIP-3 area) is its own level, weighing for a match, while a
+    /// ZIP code far away weighs against one.
+    @Test func aZIPInTheSameAreaIsNearby() throws {
+        let list = try WashedList(csv: Filler.header + "\nAnn,Lee,,,,23186-5782\nAnn,Lee,,,,23195\nAnn,Lee,,,,94110\n")
+        let nearby = list.explain(0, 1).rows.first { $0.comparison == "zip" }
+        #expect(nearby?.level == "same first 3 characters")
+        #expect((nearby?.weight ?? 0) > 0)
+        let far = list.explain(0, 2).rows.first { $0.comparison == "zip" }
+        #expect(far?.level == "else")
+        #expect((far?.weight ?? 0) < 0)
+    }
+
     /// Mailboxes that differ only in digits are two mailboxes, not a typo: at one business
     /// domain "other mailbox, same business domain", at a free-mail domain "else".
     @Test func mailboxesDifferingInDigitsAtOneBusinessDomainAreOtherMailboxes() throws {
