@@ -143,9 +143,11 @@ final class ComparisonEvaluator: @unchecked Sendable {
                 level += 1
             }
             let similarity = Metrics.jaroWinkler(x, y)
-            for index in 0..<c.thresholdCount where similarity >= c.threshold(index) { return level + index }
-            // One part of a compound name ("Walsh" of "Greer-Walsh") is as close as a small typo.
+            if c.thresholdCount > 0, similarity >= c.threshold(0) { return level }
+            // One part of a compound name ("Walsh" of "Greer-Walsh", "Green" of "Green-Garcia") is
+            // as close as a small typo, however far the whole is.
             if c.thresholdCount > 0, Metrics.isPart(x, of: y) || Metrics.isPart(y, of: x) { return level }
+            for index in 0..<c.thresholdCount where similarity >= c.threshold(index) { return level + index }
             // Swapped, with a typo or a nickname on the way ("Meschizuan Katia", "Katia Meschizuman").
             if c.swapColumn >= 0, nearlyCrossed(x, y, c.swapColumn, left: left, i: i, right: right, j: j) { return 2 }
             return level + c.thresholdCount
