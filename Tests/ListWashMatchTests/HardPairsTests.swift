@@ -99,6 +99,21 @@ import Testing
         #expect(list.together(pair[0], pair[1]), "\(list.explainAll(pair))")
     }
 
+    /// One person's mailbox given with the surname spelt three ways that sound alike (typos) is
+    /// that person's own, not a mailbox several people share: it still joins the records.
+    @Test(arguments: sizes)
+    func oneMailboxUnderThreeSpellingsOfOneNameIsOnePersons(size: Int) throws {
+        let (list, people) = try washed([
+            "Steven,Salazar,steven.salazar@acme.com,Acme Corp,,02134",
+            "Steven,Salzaar,steven.salazar@acme.com,,,",
+            "Steven,Salazzar,steven.salazar@acme.com,,617-492-3811,",
+        ], size: size)
+        let email = list.explain(people[0], people[1]).rows.first { $0.comparison == "email" }
+        #expect(email?.level == "exact")
+        #expect((email?.sharedBy ?? 0) < SharedValues.threshold)
+        #expect(list.together(people[0], people[1]) && list.together(people[0], people[2]), "\(list.explainAll(people))")
+    }
+
     /// A placeholder address that several different people give joins none of them (the same
     /// email is otherwise enough to lift the name requirement).
     @Test(arguments: sizes)
