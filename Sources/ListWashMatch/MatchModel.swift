@@ -152,6 +152,12 @@ public struct Comparison: Codable, Sendable {
         }
     }
 
+    /// The labels of the levels after "null" that this comparison's method, thresholds, swap and
+    /// detail columns give (what ``levels`` must list, in order).
+    public var expectedLevelLabels: [String] {
+        method.levelLabels(thresholds: thresholds, hasSwap: swapColumn != nil, hasDetail: detailColumn != nil)
+    }
+
     /// Typical m values: most true pairs agree exactly, a few fuzzily, a few not at all.
     static func defaultM(index: Int, count: Int) -> Double {
         if index == 0 { return 0.85 }
