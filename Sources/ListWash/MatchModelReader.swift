@@ -100,6 +100,11 @@ enum MatchModelReader {
         guard model.comparisons.count <= MatchModel.maximumComparisons else {
             throw ListWashError(.usage, "\(path): a model compares at most \(MatchModel.maximumComparisons) columns; this one lists \(model.comparisons.count)", at: SourceLocation(file: path, line: 1))
         }
+        // The levels a comparison is scored at are its method's: a file whose levels differ
+        // (written by a version with other levels) would weigh each pair by another level's m and u.
+        for comparison in model.comparisons where comparison.levels.map(\.label) != comparison.expectedLevelLabels {
+            throw ListWashError(.usage, "\(path): the comparison '\(comparison.name)' lists the levels \(comparison.levels.map(\.label)), but this version of listwash scores \(comparison.method.rawValue) at \(comparison.expectedLevelLabels); write the model again with `listwash train`", at: SourceLocation(file: path, line: 1))
+        }
         return model
     }
 

@@ -112,7 +112,11 @@ final class ComparisonEvaluator: @unchecked Sendable {
         let c = compiled[k]
         let x = left.value(c.column, i), y = right.value(c.column, j)
         if x.isEmpty || y.isEmpty {
-            guard c.oneSidedLevel > 0, x.isEmpty != y.isEmpty else { return 0 }
+            guard x.isEmpty != y.isEmpty else { return 0 }
+            if c.method == .email, c.detailColumn >= 0 {
+                return numbered(x, c.detailColumn, left, i) || numbered(y, c.detailColumn, right, j) ? Self.numberedMailboxLevel : 0
+            }
+            guard c.oneSidedLevel > 0 else { return 0 }
             // "Jr." on one side only: one person only when a mailbox or phone of theirs is the same.
             func same(_ column: Int) -> Bool {
                 guard column >= 0 else { return false }
@@ -139,9 +143,11 @@ final class ComparisonEvaluator: @unchecked Sendable {
                 level += 1
             }
             let similarity = Metrics.jaroWinkler(x, y)
-            for index in 0..<c.thresholdCount where similarity >= c.threshold(index) { return level + index }
-            // One part of a compound name ("Walsh" of "Greer-Walsh") is as close as a small typo.
+            if c.thresholdCount > 0, similarity >= c.threshold(0) { return level }
+            // One part of a compound name ("Walsh" of "Greer-Walsh", "Green" of "Green-Garcia") is
+            // as close as a small typo, however far the whole is.
             if c.thresholdCount > 0, Metrics.isPart(x, of: y) || Metrics.isPart(y, of: x) { return level }
+            for index in 0..<c.thresholdCount where similarity >= c.threshold(index) { return level + index }
             // Swapped, with a typo or a nickname on the way ("Meschizuan Katia", "Katia Meschizuman").
             if c.swapColumn >= 0, nearlyCrossed(x, y, c.swapColumn, left: left, i: i, right: right, j: j) { return 2 }
             return level + c.thresholdCount
@@ -194,7 +200,8 @@ final class ComparisonEvaluator: @unchecked Sendable {
             // A typo, unless the mailboxes differ in their first letter or only in digits
             // (john.smith2@ is another John Smith's mailbox).
             if x[0] == y[0], Metrics.levenshtein(x, y, maximum: 2) <= 2, !Metrics.equalIgnoringDigits(x, y) { return 3 }
-            return c.detailColumn >= 0 ? 5 : 4
+            guard c.detailColumn >= 0 else { return 4 }
+            return numbered(x, c.detailColumn, left, i) || numbered(y, c.detailColumn, right, j) ? Self.numberedMailboxLevel : 6
         case .phone:
             if c.detailColumn >= 0 {
                 // One number, two extensions: two lines of a switchboard.
@@ -228,21 +235,51 @@ final class ComparisonEvaluator: @unchecked Sendable {
             if long.count > short.count, long[short.count] == UInt8(ascii: "-"), Metrics.equal(short[...], long[0..<short.count]) { return 1 }
             let dashX = x.firstIndex(of: UInt8(ascii: "-")) ?? x.count, dashY = y.firstIndex(of: UInt8(ascii: "-")) ?? y.count
             if dashX == dashY, dashX < x.count || dashY < y.count, Metrics.equal(x[0..<dashX], y[0..<dashY]) { return 1 }
-            return Metrics.levenshtein(UnsafeBufferPointer(rebasing: x[0..<dashX]), UnsafeBufferPointer(rebasing: y[0..<dashY]), maximum: 1) <= 1 ? 2 : 3
+            if Metrics.levenshtein(UnsafeBufferPointer(rebasing: x[0..<dashX]), UnsafeBufferPointer(rebasing: y[0..<dashY]), maximum: 1) <= 1 { return 2 }
+            // A nearby code: the same area (a ZIP-3) when the first characters agree.
+            for index in 0..<c.thresholdCount {
+                let length = Int(c.threshold(index))
+                if length > 0, dashX >= length, dashY >= length, Metrics.equal(x[0..<length], y[0..<length]) { return 3 + index }
+            }
+            return 3 + c.thresholdCount
         }
     }
 }
 
 extension ComparisonEvaluator {
+    /// The email level "numbered mailbox, not shared" (see ``ComparisonMethod/numberedMailbox``).
+    static let numberedMailboxLevel = 5
+
+    /// Whether `email`, a record's email matching key, is a numbered personal mailbox at the
+    /// record's business domain, read in column `detail` (john.smith2@acme.com; not info2@, not
+    /// a free-mail address).
+    @inline(__always)
+    func numbered(_ email: UnsafeBufferPointer<UInt8>, _ detail: Int, _ store: FeatureStore, _ record: Int) -> Bool {
+        guard !email.isEmpty else { return false }
+        let domain = store.value(detail, record)
+        guard !domain.isEmpty, Metrics.endsWith(email, domain) else { return false }
+        let local = UnsafeBufferPointer(rebasing: email[0..<(email.firstIndex(of: UInt8(ascii: "@")) ?? email.count)])
+        guard let name = Metrics.numberedName(local) else { return false }
+        return !EmailNormalizer.isRoleAccount(bytes: name)
+    }
+
     /// Whether first and last names are swapped with a small difference on the way: each value
     /// is close (Jaro-Winkler at least ``nearlyCrossedSimilarity``) to the other record's value
-    /// of the swap column. Asked only of pairs no other level fits.
+    /// of the swap column, or one name crosses exactly and the other is the same given name
+    /// as a nickname or an initial ("Joe Barker" and "Barker Joseph", "P Gilbert" and "Gilbert
+    /// Peter"). Asked only of pairs no other level fits.
     func nearlyCrossed(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>, _ swap: Int,
                        left: FeatureStore, i: Int, right: FeatureStore, j: Int) -> Bool {
         let leftSwap = left.value(swap, i), rightSwap = right.value(swap, j)
+        guard !leftSwap.isEmpty, !rightSwap.isEmpty else { return false }
+        if !Metrics.isInitial(y), Metrics.equal(y, leftSwap) { return Metrics.sameGivenName(x, rightSwap, names: Self.names) }
+        if !Metrics.isInitial(x), Metrics.equal(x, rightSwap) { return Metrics.sameGivenName(y, leftSwap, names: Self.names) }
         guard x.count > 1, y.count > 1, leftSwap.count > 1, rightSwap.count > 1 else { return false }
         return Metrics.jaroWinkler(x, rightSwap) >= Self.nearlyCrossedSimilarity && Metrics.jaroWinkler(y, leftSwap) >= Self.nearlyCrossedSimilarity
     }
+
+    /// The nickname table ``nearlyCrossed(_:_:_:left:i:right:j:)`` reads (the blocking keys' one).
+    static var names: NameNormalizer { BlockingKeys.names }
 
     /// How close each swapped value must be for ``nearlyCrossed(_:_:_:left:i:right:j:)``.
     static let nearlyCrossedSimilarity = 0.9
@@ -408,6 +445,32 @@ enum Metrics {
         while first < a.count, a[first] == b[first] { first += 1 }
         guard first + 1 < a.count, a[first] == b[first + 1], a[first + 1] == b[first] else { return false }
         return equal(UnsafeBufferPointer(rebasing: a[(first + 2)...]), UnsafeBufferPointer(rebasing: b[(first + 2)...]))
+    }
+
+    /// Whether two prepared values are one given name: close in spelling (Jaro-Winkler at least
+    /// ``ComparisonEvaluator/nearlyCrossedSimilarity``), an initial and a name it begins, or a
+    /// nickname and its formal name (Joe and Joseph: their lists of related names share one).
+    /// Allocates: asked only of the rare pair whose other name crosses exactly.
+    static func sameGivenName(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, names: NameNormalizer) -> Bool {
+        guard !a.isEmpty, !b.isEmpty else { return false }
+        if isInitial(a) || isInitial(b) { return a[0] == b[0] }
+        if jaroWinkler(a, b) >= ComparisonEvaluator.nearlyCrossedSimilarity { return true }
+        let first = names.nameVariants(of: String(decoding: a, as: UTF8.self))
+        return !first.isDisjoint(with: names.nameVariants(of: String(decoding: b, as: UTF8.self)))
+    }
+
+    /// The name of a mailbox's local part numbered to tell it from another of that name (at
+    /// least two letters, then one or two digits at the end: "john.smith" of "john.smith2",
+    /// "jsmith" of "jsmith12"; none of "jsmith1980" or "jsmith"), or `nil`.
+    static func numberedName(_ local: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
+        var end = local.count
+        while end > 0, local[end - 1] >= 0x30, local[end - 1] <= 0x39 { end -= 1 }
+        let digits = local.count - end
+        guard digits == 1 || digits == 2, end >= 2 else { return nil }
+        func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
+        var letters = 0
+        for index in 0..<end where isLetter(local[index]) { letters += 1 }
+        return letters >= 2 && isLetter(local[end - 1]) ? UnsafeBufferPointer(rebasing: local[0..<end]) : nil
     }
 
     /// Whether a name is an initial: one letter, perhaps with a period ("m", "m.").

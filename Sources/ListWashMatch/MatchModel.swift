@@ -13,7 +13,9 @@ public enum ComparisonMethod: String, Codable, CaseIterable, Sendable {
     /// Given names: exact, swapped with the other column, nickname (Bob/Robert), Jaro-Winkler
     /// levels, an initial that agrees, else.
     case name
-    /// Email matching keys: exact, same local part at another domain, a typo (edit distance <= 2), else.
+    /// Email matching keys: exact, same local part at another domain, a typo (edit distance <= 2),
+    /// (with a business-domain detail column) another mailbox at one business domain, a numbered
+    /// mailbox at a business domain the other record does not give (also against no email), else.
     case email
     /// Phone digits: exact, same last seven digits, one digit off, else.
     case phone
@@ -24,7 +26,8 @@ public enum ComparisonMethod: String, Codable, CaseIterable, Sendable {
     /// Multi-word values (companies, streets): exact, Jaro-Winkler >= threshold, word-set Jaccard
     /// >= threshold (defaults 0.9, 0.5), else.
     case tokenSet = "token_set"
-    /// Postal codes: exact, one edit, else.
+    /// Postal codes: exact, one edit, the same first characters (one level per threshold: the
+    /// count, such as 3 for a US ZIP-3 area; none by default), else.
     case postcode
 
     /// The labels of the levels after "null", in order, for `thresholds`.
@@ -37,17 +40,21 @@ public enum ComparisonMethod: String, Codable, CaseIterable, Sendable {
         case .jaroWinkler: return ["exact"] + (hasSwap ? ["swapped"] : []) + thresholds.map { "jaro_winkler >= \(format($0))" } + ["else"]
         case .levenshtein: return ["exact"] + thresholds.map { "levenshtein <= \(format($0))" } + ["else"]
         case .name: return ["exact"] + (hasSwap ? ["swapped"] : []) + ["nickname"] + thresholds.map { "jaro_winkler >= \(format($0))" } + ["initial", "else"]
-        case .email: return ["exact", "same local part", "levenshtein <= 2"] + (hasDetail ? [Self.otherMailbox] : []) + ["else"]
+        case .email: return ["exact", "same local part", "levenshtein <= 2"] + (hasDetail ? [Self.otherMailbox, Self.numberedMailbox] : []) + ["else"]
         case .phone: return ["exact", "same last 7 digits", "one digit off"] + (hasDetail ? [Self.otherExtension] : []) + ["else"]
         case .date: return ["exact", "day/month swapped", "one digit off", "year off by one", "else"]
         case .numeric: return ["exact", "within \(format((thresholds.first ?? 0.05) * 100))%", "else"]
         case .tokenSet: return ["exact", "jaro_winkler >= \(format(thresholds.first ?? 0.9))", "jaccard >= \(format(thresholds.dropFirst().first ?? 0.5))", "else"]
-        case .postcode: return ["exact", "one edit", "else"]
+        case .postcode: return ["exact", "one edit"] + thresholds.map { "same first \(format($0)) characters" } + ["else"]
         }
     }
 
     /// The email level of two mailboxes at one business domain.
     static let otherMailbox = "other mailbox, same business domain"
+    /// The email level of a numbered mailbox at a business domain (john.smith2@) that the other
+    /// record does not give: the employer has two people of that name, and the other record may
+    /// be either of them.
+    static let numberedMailbox = "numbered mailbox, not shared"
     /// The phone level of one number with two different extensions.
     static let otherExtension = "other extension"
 
@@ -143,6 +150,12 @@ public struct Comparison: Codable, Sendable {
             return ComparisonLevel(label: label, m: given ?? Self.defaultM(index: index, count: labels.count),
                                    u: fixed ?? Self.defaultU(index: index, count: labels.count), fixedU: fixedU.contains(index) ? true : nil)
         }
+    }
+
+    /// The labels of the levels after "null" that this comparison's method, thresholds, swap and
+    /// detail columns give (what ``levels`` must list, in order).
+    public var expectedLevelLabels: [String] {
+        method.levelLabels(thresholds: thresholds, hasSwap: swapColumn != nil, hasDetail: detailColumn != nil)
     }
 
     /// Typical m values: most true pairs agree exactly, a few fuzzily, a few not at all.
@@ -368,11 +381,12 @@ public struct MatchModel: Codable, Sendable {
             Comparison(name: "suffix", column: "listwash_name_suffix", method: .exact, oneSidedUnlessSame: ["listwash_email_key", "listwash_phone"],
                        m: [0.9995, 0.0005], u: [0.5, 0.5], fixedU: [1]),
             Comparison(name: "email", column: "listwash_email_key", method: .email, sharedValues: true, detailColumn: "listwash_domain",
-                       m: [0.6, 0.03, 0.04, 0.0005, 0.3295], u: [0.00001, 0.01, 0.005, 0.5, 0.985], fixedU: [1, 2, 3]),
+                       m: [0.6, 0.03, 0.04, 0.0005, 0.004, 0.3255], u: [0.00001, 0.01, 0.005, 0.5, 0.5, 0.985], fixedU: [1, 2, 3, 4]),
             Comparison(name: "phone", column: "listwash_phone", method: .phone, sharedValues: true, detailColumn: "listwash_phone_ext",
                        m: [0.7, 0.03, 0.03, 0.0005, 0.2395], u: [0.00004, 0.00001, 0.00002, 0.5, 0.99993], fixedU: [3]),
             Comparison(name: "company", column: "listwash_company_key", method: .tokenSet, group: "workplace", m: [0.8, 0.1, 0.095, 0.005], u: [0.0003, 0.0002, 0.0015, 0.998]),
-            Comparison(name: "zip", column: "listwash_zip", method: .postcode, group: "workplace", m: [0.92, 0.07, 0.01], u: [0.0004, 0.0006, 0.999]),
+            Comparison(name: "zip", column: "listwash_zip", method: .postcode, thresholds: [3], group: "workplace",
+                       m: [0.9, 0.06, 0.03, 0.01], u: [0.0004, 0.0006, 0.002, 0.997]),
         ],
         blocking: [
             BlockingRule([BlockingKey(column: "listwash_email_key")]),
@@ -382,6 +396,10 @@ public struct MatchModel: Codable, Sendable {
             BlockingRule([BlockingKey(column: "listwash_company_key"), BlockingKey(column: "listwash_last_name", function: .initial)]),
             BlockingRule([BlockingKey(column: "listwash_first_name", function: .metaphone), BlockingKey(column: "listwash_last_name", function: .metaphone)],
                          unordered: true),
+            // Swapped at one employer with a nickname or an initial on the way ("Joe Barker", "Barker Joseph"):
+            // the first letters of the two names in any order.
+            BlockingRule([BlockingKey(column: "listwash_company_key"), BlockingKey(column: "listwash_first_name", function: .initial),
+                          BlockingKey(column: "listwash_last_name", function: .initial)], unordered: true),
         ],
         prior: 0.05, priorFromData: true, matchThreshold: 0.9, reviewThreshold: 0.5, maxBlockSize: 40, train: false, learnM: true, required: ["first_name", "last_name"], sufficient: ["email"])
 }

@@ -16,7 +16,7 @@ struct SharedValues: Sendable {
     private let names: [[UInt8]]
 
     /// Counts, for each comparison with ``Comparison/sharedValues``, the distinct names (first
-    /// name with nicknames folded, and last name) behind each value of `features`, one
+    /// name with nicknames folded, and last name as it sounds) behind each value of `features`, one
     /// comparison per core.
     init(model: MatchModel, features: FeatureSet) {
         let counted = model.comparisons.indices.filter { model.comparisons[$0].sharedValues == true && features.column(model.comparisons[$0].column) != nil }
@@ -90,7 +90,8 @@ struct SharedValues: Sendable {
 
     /// Each record's person as far as names tell: its first name comparison's column with
     /// nicknames folded (Bob, Bobby and Robert are one name) and that comparison's swap column
-    /// (the last name), hashed; 0 when both are empty. `nil` when the model compares no given
+    /// (the last name) by its Double Metaphone code (Salazar and a typo Salzaar are one name),
+    /// hashed; 0 when both are empty. `nil` when the model compares no given
     /// names.
     private static func nameHashes(model: MatchModel, features: FeatureSet) -> [UInt64]? {
         guard let first = model.comparisons.first(where: { $0.method == .name }) else { return nil }
@@ -98,7 +99,7 @@ struct SharedValues: Sendable {
         var cache = HashedKeyMap<UInt64>(capacity: 1 << 12, filler: 0)
         return (0..<features.count).map { record in
             let a = given?.withValue(record) { BlockingKeys.key($0, .nickname, cache: &cache) } ?? 0
-            let b = family?.hash(record) ?? 0
+            let b = family?.withValue(record) { BlockingKeys.key($0, .metaphone, cache: &cache) } ?? 0
             return a == 0 && b == 0 ? 0 : a &* 31 ^ (b &+ 0x2545_F491_4F6C_DD1D)
         }
     }

@@ -137,7 +137,7 @@ struct BatchNormalizer {
         // Names: each column's value from its shared cache, written as soon as it is read (its
         // bytes are valid only then). The last name comes first: a generational suffix at the
         // end of the first name ("John Jr") moves to the suffix column only when the last name
-        // is empty. A split of the full name (both columns empty), or of a first name of
+        // is empty or the first name is a surname ("Welandez, Jr.": the names swapped). A split of the full name (both columns empty), or of a first name of
         // several words without a last name ("Laura Heath"), overwrites the values written.
         typealias Traits = NameNormalizer.NamePart.Traits
         var first: Traits = [.isEmpty], last: Traits = [.isEmpty]
@@ -157,7 +157,7 @@ struct BatchNormalizer {
                 first = traits
                 batch.setValue(row, columns[16], name.title)
                 batch.setValue(row, columns[17], name.middle)
-                if lastIsEmpty {
+                if lastIsEmpty || traits.contains(.isSuffixedSurname) {
                     batch.setValue(row, columns[0], name.unsuffixed)
                     if !lastHasSuffix { batch.setValue(row, columns[2], name.generation) }
                 } else {

@@ -86,7 +86,8 @@ public struct NameNormalizer: Sendable {
     ///
     /// Suffixes at the end of the last name ("Reed, JR", "Smith III", "Doe, PhD") move to the
     /// name's suffix, as do commas and periods left at its end; so does a generational suffix
-    /// at the end of the first name when the last name is empty ("John Jr"). A suffix moves
+    /// at the end of the first name when the last name is empty ("John Jr") or the first name
+    /// is not a given name (names swapped: "Welandez, Jr." and "Alex"). A suffix moves
     /// only when a name remains before it: a last name "Junior" stays. The result's
     /// ``PersonName/generationalSuffix`` is the `listwash_name_suffix` column.
     ///
@@ -137,6 +138,9 @@ public struct NameNormalizer: Sendable {
             static let isGivenName = Traits(rawValue: 32)
             /// The key is one letter (an initial).
             static let isInitial = Traits(rawValue: 64)
+            /// A first-name value that is one word, not a known given name, and a generational
+            /// suffix ("Welandez, Jr."): a surname with its suffix, the names swapped.
+            static let isSuffixedSurname = Traits(rawValue: 128)
         }
 
         var traits: Traits = [.isEmpty]
@@ -215,6 +219,12 @@ public struct NameNormalizer: Sendable {
         if nicknames.givenNames.contains(part.key) { part.traits.insert(.isGivenName) }
         if !part.key.isEmpty && !part.key.utf8.contains(TextCleaning.space) { part.traits.insert(.isOneWord) }
         if part.key.utf8.count == 1 { part.traits.insert(.isInitial) }
+        if role == .first, !part.generation.isEmpty {
+            let unsuffixedKey = Self.matchingKey(part.unsuffixed)
+            if !unsuffixedKey.isEmpty, !unsuffixedKey.utf8.contains(TextCleaning.space), !nicknames.givenNames.contains(unsuffixedKey) {
+                part.traits.insert(.isSuffixedSurname)
+            }
+        }
         return part
     }
 
@@ -259,6 +269,17 @@ public struct NameNormalizer: Sendable {
         var name = PersonName(
             prefix: firstPart.moved, first: firstPart.value, middle: firstPart.middle, last: lastPart.value, suffix: lastPart.moved)
         var firstKey = firstPart.key
+        // Swapped names with the surname's generational suffix ("Welandez, Jr." and "Alex"): the
+        // suffix is the person's whichever column holds the surname. Behind a given name ("John
+        // Jr" and "Reed") it stays, a part of the first name.
+        if !lastPart.value.isEmpty, firstPart.traits.contains(.isSuffixedSurname) {
+            name.first = firstPart.unsuffixed
+            if lastPart.generation.isEmpty {
+                name.suffix = [name.suffix, Self.suffixDisplay[Self.key(firstPart.generation[...])] ?? firstPart.generation]
+                    .filter { !$0.isEmpty }.joined(separator: " ")
+            }
+            return (name, Self.matchingKey(name.first), lastPart.key)
+        }
         guard lastPart.value.isEmpty else { return (name, firstKey, lastPart.key) }
         // Without a last name, a generational suffix ends the first name ("John Jr").
         var suffixes = [name.suffix]
@@ -313,7 +334,7 @@ public struct NameNormalizer: Sendable {
         let both = first.union(last)
         if both.contains(.caseFixed) { raise(.nameCaseFixed) }
         if both.contains(.invalid) { raise(.nameInvalid) }
-        if first.contains(.isOneWord), last.contains(.isOneWord), !first.contains(.isInitial),
+        if first.contains(.isOneWord) || first.contains(.isSuffixedSurname), last.contains(.isOneWord), !first.contains(.isInitial),
             !first.contains(.isGivenName) && last.contains(.isGivenName)
         {
             raise(.nameSwapped)

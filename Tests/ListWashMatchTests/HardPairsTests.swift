@@ -99,6 +99,21 @@ import Testing
         #expect(list.together(pair[0], pair[1]), "\(list.explainAll(pair))")
     }
 
+    /// One person's mailbox given with the surname spelt three ways that sound alike (typos) is
+    /// that person's own, not a mailbox several people share: it still joins the records.
+    @Test(arguments: sizes)
+    func oneMailboxUnderThreeSpellingsOfOneNameIsOnePersons(size: Int) throws {
+        let (list, people) = try washed([
+            "Steven,Salazar,steven.salazar@acme.com,Acme Corp,,02134",
+            "Steven,Salzaar,steven.salazar@acme.com,,,",
+            "Steven,Salazzar,steven.salazar@acme.com,,617-492-3811,",
+        ], size: size)
+        let email = list.explain(people[0], people[1]).rows.first { $0.comparison == "email" }
+        #expect(email?.level == "exact")
+        #expect((email?.sharedBy ?? 0) < SharedValues.threshold)
+        #expect(list.together(people[0], people[1]) && list.together(people[0], people[2]), "\(list.explainAll(people))")
+    }
+
     /// A placeholder address that several different people give joins none of them (the same
     /// email is otherwise enough to lift the name requirement).
     @Test(arguments: sizes)
@@ -175,6 +190,22 @@ import Testing
         #expect(list.together(pair[0], pair[1]) || explanation.probability >= MatchModel.leadList.reviewThreshold, "\(list.explainAll(pair))")
     }
 
+    /// First and last names swapped with a nickname on the way (Joe, Joseph), at one employer
+    /// with nothing else in common: no name key is shared, so only the rule on the names'
+    /// initials in any order at one company makes them a candidate pair; the nickname across the
+    /// swap reaches the swapped level.
+    @Test(arguments: sizes)
+    func swappedNamesWithANicknameAtOneEmployerAreOnePerson(size: Int) throws {
+        let (list, pair) = try washed([
+            "Joe,Barker,,Romero Motors,349-770-3993,60084",
+            "Barker,Joseph,,Romero Motors LLC,234-787-8772,60084",
+        ], size: size)
+        let explanation = list.explain(pair[0], pair[1])
+        #expect(explanation.rows.first { $0.comparison == "first_name" }?.level == "swapped")
+        #expect(explanation.rows.first { $0.comparison == "last_name" }?.level == "swapped")
+        #expect(list.together(pair[0], pair[1]), "\(list.explainAll(pair))")
+    }
+
     /// Mario and Maria Lopez at one company, mailboxes a letter apart: two people (a gendered
     /// form of a name is another name, and another mailbox at one employer is another person's).
     @Test(arguments: sizes)
@@ -217,6 +248,18 @@ import Testing
         #expect(try levels("Ann,Lee,,,,02134-1234\nAnn,Lee,,,,02135\n")["zip"] == "one edit")
     }
 
+    /// A nearby ZIP code (the same ZIP-3 area) is its own level, weighing for a match, while a
+    /// ZIP code far away weighs against one.
+    @Test func aZIPInTheSameAreaIsNearby() throws {
+        let list = try WashedList(csv: Filler.header + "\nAnn,Lee,,,,23186-5782\nAnn,Lee,,,,23195\nAnn,Lee,,,,94110\n")
+        let nearby = list.explain(0, 1).rows.first { $0.comparison == "zip" }
+        #expect(nearby?.level == "same first 3 characters")
+        #expect((nearby?.weight ?? 0) > 0)
+        let far = list.explain(0, 2).rows.first { $0.comparison == "zip" }
+        #expect(far?.level == "else")
+        #expect((far?.weight ?? 0) < 0)
+    }
+
     /// Mailboxes that differ only in digits are two mailboxes, not a typo: at one business
     /// domain "other mailbox, same business domain", at a free-mail domain "else".
     @Test func mailboxesDifferingInDigitsAtOneBusinessDomainAreOtherMailboxes() throws {
@@ -234,7 +277,37 @@ import Testing
     @Test func aPartOfACompoundSurnameIsClose() throws {
         #expect(try levels("Ann,Greer-Walsh,,,,\nAnn,Walsh,,,,\n")["last_name"] == "jaro_winkler >= 0.92")
         #expect(try levels("Kristin,Stevens-Hopkoney,,,,\nKristin,Hopkoney,,,,\n")["last_name"] == "jaro_winkler >= 0.92")
+        // The first part too, which the whole resembles enough for a lower level.
+        #expect(try levels("Russell,Green-Garcia,,,,\nRussell,Green,,,,\n")["last_name"] == "jaro_winkler >= 0.92")
         #expect(try levels("Ann,Li-Walsh,,,,\nAnn,Li,,,,\n")["last_name"] != "jaro_winkler >= 0.92")
+    }
+
+    /// Swapped names where one crosses exactly and the other is the same given name as a
+    /// nickname or an initial reach the swapped level; another given name does not.
+    @Test func swappedNamesWithANicknameOrAnInitialAreSwapped() throws {
+        let nickname = try levels("Joe,Barker,,,,\nBarker,Joseph,,,,\n")
+        #expect(nickname["first_name"] == "swapped" && nickname["last_name"] == "swapped")
+        let initial = try levels("P,Gilbert,,,,\nGilbert,Peter,,,,\n")
+        #expect(initial["first_name"] == "swapped" && initial["last_name"] == "swapped")
+        let other = try levels("Joe,Barker,,,,\nBarker,Linda,,,,\n")
+        #expect(other["first_name"] == "else" && other["last_name"] == "else")
+        #expect(try levels("K,Barker,,,,\nBarker,Linda,,,,\n")["first_name"] == "else")
+    }
+
+    /// A numbered mailbox at a business domain (matthew.reddy2@) says the employer has two people
+    /// of that name: against no email or another address it is evidence of two people; a
+    /// mailbox not numbered, a year, a role mailbox or free mail say nothing of the kind.
+    @Test func aNumberedMailboxAtABusinessDomainNotSharedCountsAgainst() throws {
+        let numbered = try WashedList(csv: Filler.header + "\nMatthew,Reddy,matthew.reddy2@jddental.com,,,\nMatthew,Reddy,,,,\n")
+        let email = numbered.explain(0, 1).rows.first { $0.comparison == "email" }
+        #expect(email?.level == ComparisonMethod.numberedMailbox)
+        #expect((email?.weight ?? 0) < 0)
+        #expect(try levels("Matthew,Reddy,matthew.reddy2@jddental.com,,,\nMatthew,Reddy,mreddy@gmail.com,,,\n")["email"] == ComparisonMethod.numberedMailbox)
+        #expect(try levels("Matthew,Reddy,matthew.reddy2@jddental.com,,,\nMatthew,Reddy,matthew.reddy2@jddental.com,,,\n")["email"] == "exact")
+        #expect(try levels("Matthew,Reddy,matthew.reddy@jddental.com,,,\nMatthew,Reddy,,,,\n")["email"] == "null")
+        #expect(try levels("Matthew,Reddy,mreddy1980@jddental.com,,,\nMatthew,Reddy,,,,\n")["email"] == "null")
+        #expect(try levels("Matthew,Reddy,info2@jddental.com,,,\nMatthew,Reddy,,,,\n")["email"] == "null")
+        #expect(try levels("Matthew,Reddy,matthew.reddy2@gmail.com,,,\nMatthew,Reddy,mreddy@yahoo.com,,,\n")["email"] == "else")
     }
 
     @Test func twoExtensionsOfOneNumberAreOtherExtensions() throws {

@@ -124,7 +124,7 @@ import ListWashCore
         #expect(names.normalize(full: "John " + last).name.generationalSuffix == suffix)
     }
 
-    @Test func aFirstNameGivesItsGenerationalSuffixOnlyWithoutALastName() {
+    @Test func aFirstNameGivesItsGenerationalSuffixWithoutALastNameOrWhenItIsASurname() {
         for last in [nil, "", "  "] {
             let result = names.normalize(first: "John Jr", last: last)
             #expect(result.name.first == "John" && result.name.last.isEmpty)
@@ -135,6 +135,11 @@ import ListWashCore
         #expect(commas.name.first == "John" && commas.name.generationalSuffix == "III")
         let kept = names.normalize(first: "John Jr", last: "Reed")
         #expect(kept.name.first == "John Jr" && kept.name.last == "Reed" && kept.name.generationalSuffix.isEmpty)
+        // Swapped names: the surname in the first-name column takes its suffix along.
+        let swapped = names.normalize(first: "Welandez, Jr.", last: "Alex")
+        #expect(swapped.name.first == "Welandez" && swapped.name.last == "Alex" && swapped.name.generationalSuffix == "Jr")
+        #expect(swapped.flags.contains(.nameSwapped))
+        #expect(names.normalize(first: "VILLANO III", last: "Suresh").name.generationalSuffix == "III")
         let alone = names.normalize(first: "Junior")
         #expect(alone.name.first == "Junior" && alone.name.generationalSuffix.isEmpty)
         // Two words without a last name are a whole name (see `splitsAWholeNameInTheFirstNameColumn`).

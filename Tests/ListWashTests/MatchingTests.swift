@@ -210,6 +210,19 @@ import ListWashMatch
         #expect(abs(model.prior - trained.model.prior) < 1e-12)
     }
 
+    /// A model file whose levels are not those this version scores (written before a level
+    /// was added) is refused with the comparison's name, not scored by other levels' weights.
+    @Test func aModelFileWithOtherLevelsIsRefused() throws {
+        let workbench = try MatchWorkbench(configuration: try PipelineConfiguration.load(path: "\(packageRoot)/pipelines/examples/febrl.yaml"))
+        let trained = try workbench.train(on: ["\(febrlFolder)/febrl1.csv"])
+        #expect(trained.yaml.contains("label: else"))
+        scratch.write("model.yaml", trained.yaml.replacingOccurrences(of: "label: else", with: "label: otherwise"))
+        scratch.write("p.yaml", "stages: [{dedupe: {model: model.yaml}}]")
+        let text = errorText { _ = try PipelineConfiguration.load(path: "\(scratch.path)/p.yaml").matchModel() }
+        #expect(text?.contains("'\(trained.model.comparisons[0].name)'") == true, "\(text ?? "")")
+        #expect(text?.contains("listwash train") == true)
+    }
+
     /// A pair's levels take 4 bits a comparison in 64 bits: a 17th comparison is refused with
     /// its place in the file, not scored wrongly.
     @Test func aModelWithMoreThanSixteenComparisonsIsRefused() throws {
