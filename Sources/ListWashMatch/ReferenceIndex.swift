@@ -424,8 +424,7 @@ struct KeyedBlocks: Sendable {
 
     /// Groups the records (by index) whose key in `keys` is not 0.
     init(keys all: [UInt64]) {
-        records = KeySort.indicesByKey(all)
-        keys = records.map { all[Int($0)] }
+        (records, keys) = KeySort.indicesAndKeys(all)
         // About two keys a bucket: a table of half as many entries as keys.
         var bits = 1
         while (2 << bits) < keys.count && bits < 24 { bits += 1 }
