@@ -313,6 +313,18 @@ private final class ComparedBlocks: @unchecked Sendable {
 /// twice, where a sort by all 64 bits, 16 at a time, moves it four times over scattered memory.
 enum KeySort {
     static func indicesByKey(_ keys: [UInt64]) -> [Int32] {
+        sortedByKey(keys).map(\.index)
+    }
+
+    /// The record indices as ``indicesByKey(_:)`` sorts them, and their keys in that order
+    /// (read from the sort itself, not gathered again from `keys` at random).
+    static func indicesAndKeys(_ keys: [UInt64]) -> (indices: [Int32], keys: [UInt64]) {
+        let sorted = sortedByKey(keys)
+        return (sorted.map(\.index), sorted.map(\.key))
+    }
+
+    /// The records whose key is not 0, with their keys, sorted by key then index.
+    private static func sortedByKey(_ keys: [UInt64]) -> [(key: UInt64, index: Int32)] {
         var starts = [Int](repeating: 0, count: (1 << 16) + 1)
         var total = 0
         for key in keys where key != 0 {
@@ -349,7 +361,7 @@ enum KeySort {
                 }
             }
         }
-        return items.map(\.index)
+        return items
     }
 
     /// Calls `body` with each run of `order` (record indices sorted by key, as

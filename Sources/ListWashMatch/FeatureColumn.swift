@@ -140,21 +140,48 @@ public struct FeatureColumn: Sendable {
     ///
     /// - Throws: ``ColumnCodec/Malformed`` when `data` ends early or the ends are out of order.
     init(decoding data: UnsafeRawBufferPointer, at offset: inout Int) throws {
-        let count = Int(try ColumnCodec.read(data, at: &offset)), byteCount = Int(try ColumnCodec.read(data, at: &offset))
-        guard count <= (data.count - offset) / 4, byteCount <= data.count - offset - 4 * count else { throw ColumnCodec.Malformed() }
-        var ends = [UInt32](repeating: 0, count: count)
+        self.init()
+        try append(decoding: data, at: &offset)
+    }
+
+    /// Appends the values of a column that ``encode(into:)`` wrote at `offset` of `data`, and
+    /// moves `offset` past it. With `room`, a column that must grow makes room at once for
+    /// about `room` values in all, as long on average as those it holds then: columns read
+    /// part by part are allocated once, not copied each time they grow.
+    ///
+    /// - Throws: ``ColumnCodec/Malformed`` when `data` ends early or the ends are out of order;
+    ///   the column is then left as it was.
+    mutating func append(decoding data: UnsafeRawBufferPointer, at offset: inout Int, room: Int = 0) throws {
+        var start = offset
+        let count = Int(try ColumnCodec.read(data, at: &start)), byteCount = Int(try ColumnCodec.read(data, at: &start))
+        guard count <= (data.count - start) / 4, byteCount <= data.count - start - 4 * count else { throw ColumnCodec.Malformed() }
+        func end(_ index: Int) -> UInt32 { data.loadUnaligned(fromByteOffset: start + 4 * index, as: UInt32.self).littleEndian }
+        // The ends are checked before any value is appended.
         var previous: UInt32 = 0
         for index in 0..<count {
-            let end = data.loadUnaligned(fromByteOffset: offset + 4 * index, as: UInt32.self).littleEndian
-            guard end >= previous, Int(end) <= byteCount else { throw ColumnCodec.Malformed() }
-            ends[index] = end
-            previous = end
+            guard end(index) >= previous, Int(end(index)) <= byteCount else { throw ColumnCodec.Malformed() }
+            previous = end(index)
         }
         guard Int(previous) == byteCount else { throw ColumnCodec.Malformed() }
-        offset += 4 * count
-        self.ends = ends
-        bytes = Array(data[offset..<(offset + byteCount)])
-        offset += byteCount
+        let values = ends.count + count, length = bytes.count + byteCount
+        if room > values, values > 0, ends.capacity < values {
+            ends.reserveCapacity(room)
+            // A quarter more than the average so far: room that is never written costs no memory.
+            let estimate = length * room / values
+            bytes.reserveCapacity(estimate + estimate / 4 + 4_096)
+        }
+        let base = UInt32(truncatingIfNeeded: bytes.count)
+        ends.append(contentsOf: (0..<count).lazy.map { end($0) &+ base })
+        start += 4 * count
+        bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: data[start..<(start + byteCount)]))
+        offset = start + byteCount
+    }
+
+    /// Keeps only the first `count` values (after an append that must be undone).
+    mutating func keepFirst(_ count: Int) {
+        guard count < ends.count else { return }
+        bytes.removeSubrange((count == 0 ? 0 : Int(ends[count - 1]))...)
+        ends.removeSubrange(count...)
     }
 }
 

@@ -41,7 +41,8 @@ public struct PendingLeads: Sendable {
     public private(set) var shown: [Bool] = []
     /// The leads' segments, in order: the leads one segment was written with (or that
     /// ``add(id:owner:createdBy:value:)`` gathered), kept apart so that appending a segment
-    /// copies none of its values.
+    /// copies none of its values; segments read one after another for a model their prepared
+    /// values fit are read into one (see ``append(decoding:createdBy:for:room:isShown:)``).
     private var segments: [Segment] = []
 
     /// Some consecutive leads' values.
@@ -61,10 +62,72 @@ public struct PendingLeads: Sendable {
     struct Prepared: Sendable {
         /// The model's fingerprint.
         let fingerprint: UInt64
+        /// The number of leads.
+        private(set) var count: Int
         /// The prepared values of each of the model's columns, and its name columns' related-name lists.
-        let columns: [FeatureColumn], nameKeys: [String: FeatureColumn]
+        private(set) var columns: [FeatureColumn], nameKeys: [String: FeatureColumn]
         /// Per blocking rule, each lead's key.
-        let keys: [[UInt64]]
+        private(set) var keys: [[UInt64]]
+
+        /// The values and keys of `count` leads.
+        init(fingerprint: UInt64, columns: [FeatureColumn], nameKeys: [String: FeatureColumn], keys: [[UInt64]], count: Int) {
+            (self.fingerprint, self.columns, self.nameKeys, self.keys, self.count) = (fingerprint, columns, nameKeys, keys, count)
+        }
+
+        /// No leads yet, with the columns, name columns and rules of the prepared part that
+        /// ``PendingLeads/encode(_:into:)`` wrote at `offset` of `data` (after its fingerprint).
+        init(layoutOf data: UnsafeRawBufferPointer, at offset: Int, fingerprint: UInt64) throws {
+            var offset = offset
+            let columnCount = Int(try ColumnCodec.read(data, at: &offset))
+            guard columnCount <= 64 else { throw ColumnCodec.Malformed() }
+            for _ in 0..<columnCount { _ = try FeatureColumn.skip(data, at: &offset) }
+            let names = try FeatureColumn(decoding: data, at: &offset)
+            for _ in 0..<names.count { _ = try FeatureColumn.skip(data, at: &offset) }
+            let ruleCount = Int(try ColumnCodec.read(data, at: &offset))
+            guard ruleCount <= 64 else { throw ColumnCodec.Malformed() }
+            let nameKeys = Dictionary((0..<names.count).map { (names[$0], FeatureColumn()) }, uniquingKeysWith: { first, _ in first })
+            self.init(fingerprint: fingerprint, columns: Array(repeating: FeatureColumn(), count: columnCount), nameKeys: nameKeys,
+                      keys: Array(repeating: [], count: ruleCount), count: 0)
+        }
+
+        /// Appends the values and keys of `count` leads from the prepared part at `offset` of
+        /// `data` (after its fingerprint; it ends the data), laid out as these are, and moves
+        /// `offset` past it. With `room`, room is made at once for about that many leads in all
+        /// (see ``FeatureColumn/append(decoding:at:room:)``).
+        ///
+        /// - Throws: ``ColumnCodec/Malformed`` when the data is not such a part, or is laid out
+        ///   otherwise; the values are then left as they were.
+        mutating func append(decoding data: UnsafeRawBufferPointer, at offset: inout Int, count: Int, room: Int) throws {
+            var end = offset
+            do {
+                guard Int(try ColumnCodec.read(data, at: &end)) == columns.count else { throw ColumnCodec.Malformed() }
+                for index in columns.indices { try columns[index].append(decoding: data, at: &end, room: room) }
+                let names = try FeatureColumn(decoding: data, at: &end)
+                guard names.count == nameKeys.count else { throw ColumnCodec.Malformed() }
+                for name in (0..<names.count).map({ names[$0] }) {
+                    guard nameKeys[name] != nil else { throw ColumnCodec.Malformed() }
+                    try nameKeys[name]?.append(decoding: data, at: &end, room: room)
+                }
+                guard Int(try ColumnCodec.read(data, at: &end)) == keys.count else { throw ColumnCodec.Malformed() }
+                for rule in keys.indices {
+                    let keyCount = Int(try ColumnCodec.read(data, at: &end))
+                    guard keyCount == count, 8 * keyCount <= data.count - end else { throw ColumnCodec.Malformed() }
+                    if room > self.count + count, keys[rule].capacity < self.count + count { keys[rule].reserveCapacity(room) }
+                    let start = end
+                    keys[rule].append(contentsOf: (0..<keyCount).lazy.map { data.loadUnaligned(fromByteOffset: start + 8 * $0, as: UInt64.self) })
+                    end += 8 * keyCount
+                }
+                let total = self.count + count
+                guard end == data.count, columns.allSatisfy({ $0.count == total }), nameKeys.values.allSatisfy({ $0.count == total }) else { throw ColumnCodec.Malformed() }
+            } catch {
+                for index in columns.indices { columns[index].keepFirst(self.count) }
+                for name in Array(nameKeys.keys) { nameKeys[name]?.keepFirst(self.count) }
+                for rule in keys.indices where keys[rule].count > self.count { keys[rule].removeSubrange(self.count...) }
+                throw error
+            }
+            self.count += count
+            offset = end
+        }
     }
 
     /// No leads.
@@ -124,11 +187,12 @@ public struct PendingLeads: Sendable {
         guard !prepared.isEmpty, prepared.count == segments.count,
               prepared.allSatisfy({ $0.fingerprint == fingerprint && $0.columns.count == model.columns.count && $0.keys.count == model.blocking.count })
         else { return nil }
-        var parts = prepared.map { FeatureSet(model: model, variants: variants, columns: $0.columns, nameKeys: $0.nameKeys, count: $0.keys.first?.count ?? 0) }
-        var features = FeatureSet(model: model, variants: variants)
-        features.join(&parts)
+        var parts = prepared.map { FeatureSet(model: model, variants: variants, columns: $0.columns, nameKeys: $0.nameKeys, count: $0.count) }
+        // One segment (as a run's are read): its values as they are, not copied.
+        var features = parts.count == 1 ? parts[0] : FeatureSet(model: model, variants: variants)
+        if parts.count > 1 { features.join(&parts) }
         features.label(ids)
-        let keys = model.blocking.indices.map { rule in prepared.flatMap { $0.keys[rule] } }
+        let keys = prepared.count == 1 ? prepared[0].keys : model.blocking.indices.map { rule in prepared.flatMap { $0.keys[rule] } }
         return (features, keys)
     }
 
@@ -163,7 +227,7 @@ public struct PendingLeads: Sendable {
         var features = FeatureSet(model: model)
         features.add(self, range: 0..<count, names: NameNormalizer())
         let keys = BlockingKeys(model: model, features: features, store: features.store(model: model)).keys
-        return Prepared(fingerprint: Self.fingerprint(of: model), columns: features.columns, nameKeys: features.nameKeys, keys: keys)
+        return Prepared(fingerprint: Self.fingerprint(of: model), columns: features.columns, nameKeys: features.nameKeys, keys: keys, count: count)
     }
 
     private static func encode(_ prepared: Prepared, into out: inout [UInt8]) {
@@ -189,27 +253,6 @@ public struct PendingLeads: Sendable {
         return high << 32 | low
     }
 
-    private static func decodePrepared(_ data: UnsafeRawBufferPointer, at offset: inout Int, fingerprint: UInt64, count: Int) throws -> Prepared {
-        let columnCount = Int(try ColumnCodec.read(data, at: &offset))
-        guard columnCount <= 64 else { throw ColumnCodec.Malformed() }
-        var columns: [FeatureColumn] = []
-        for _ in 0..<columnCount { columns.append(try FeatureColumn(decoding: data, at: &offset)) }
-        let names = try FeatureColumn(decoding: data, at: &offset)
-        var nameKeys: [String: FeatureColumn] = [:]
-        for name in 0..<names.count { nameKeys[names[name]] = try FeatureColumn(decoding: data, at: &offset) }
-        let ruleCount = Int(try ColumnCodec.read(data, at: &offset))
-        guard ruleCount <= 64 else { throw ColumnCodec.Malformed() }
-        var keys: [[UInt64]] = []
-        for _ in 0..<ruleCount {
-            let keyCount = Int(try ColumnCodec.read(data, at: &offset))
-            guard keyCount == count, 8 * keyCount <= data.count - offset else { throw ColumnCodec.Malformed() }
-            keys.append((0..<keyCount).map { data.loadUnaligned(fromByteOffset: offset + 8 * $0, as: UInt64.self) })
-            offset += 8 * keyCount
-        }
-        guard columns.allSatisfy({ $0.count == count }), nameKeys.values.allSatisfy({ $0.count == count }) else { throw ColumnCodec.Malformed() }
-        return Prepared(fingerprint: fingerprint, columns: columns, nameKeys: nameKeys, keys: keys)
-    }
-
     /// Reads leads that ``encoded(preparing:)`` wrote, created by run `run`. A column the data
     /// lacks is empty (missing) for every lead; one it has that ``columns`` does not is left out.
     /// Reading them for `model` reads only what indexing them under it needs: the prepared values
@@ -222,6 +265,22 @@ public struct PendingLeads: Sendable {
 
     /// Reads leads that ``encoded(preparing:)`` wrote, from bytes valid during the call.
     public init(decoding data: UnsafeRawBufferPointer, createdBy run: String, for model: MatchModel? = nil) throws {
+        self.init()
+        try append(decoding: data, createdBy: run, for: model)
+    }
+
+    /// Reads leads that ``encoded(preparing:)`` wrote, created by run `run`, from bytes valid
+    /// during the call, for `model` (see ``init(decoding:createdBy:for:)``), and appends them,
+    /// those `isShown` says the CRM export shows marked so. When only their prepared values are
+    /// read, and the last segment's are for the same model, they are read into that segment:
+    /// the leads of segments read one after another are then held, and indexed, as one, never
+    /// joined. `room` is about how many leads will be appended in all, so that their values are
+    /// allocated once rather than copied each time they grow.
+    ///
+    /// - Throws: ``ColumnCodec/Malformed`` when the data is not such a segment; the leads are
+    ///   then left as they were.
+    public mutating func append(decoding data: UnsafeRawBufferPointer, createdBy run: String, for model: MatchModel? = nil, room: Int = 0,
+                                isShown: ((String) -> Bool)? = nil) throws {
         let tag = Array(Self.tag.utf8)
         guard data.starts(with: tag) else { throw ColumnCodec.Malformed() }
         var offset = tag.count
@@ -232,18 +291,17 @@ public struct PendingLeads: Sendable {
         for _ in 0..<names.count {
             guard try FeatureColumn.skip(data, at: &offset) == ids.count else { throw ColumnCodec.Malformed() }
         }
-        var segment = Segment(count: ids.count)
-        let preparedTag = Array(Self.preparedTag.utf8)
+        // Where the prepared values start, when they are read.
+        var prepared: (offset: Int, fingerprint: UInt64)?
         if offset < data.count {
+            let preparedTag = Array(Self.preparedTag.utf8)
             guard UnsafeRawBufferPointer(rebasing: data[offset...]).starts(with: preparedTag) else { throw ColumnCodec.Malformed() }
             offset += preparedTag.count
             let fingerprint = try Self.decodeFingerprint(data, at: &offset)
-            if model.map({ Self.fingerprint(of: $0) == fingerprint }) ?? true {
-                segment.prepared = try Self.decodePrepared(data, at: &offset, fingerprint: fingerprint, count: ids.count)
-                guard offset == data.count else { throw ColumnCodec.Malformed() }
-            }
+            if model.map({ Self.fingerprint(of: $0) == fingerprint }) ?? true { prepared = (offset, fingerprint) }
         }
-        if segment.prepared == nil || model == nil {
+        var segment = Segment(count: ids.count)
+        if prepared == nil || model == nil {
             var values = Array(repeating: FeatureColumn(empty: ids.count), count: Self.columns.count)
             offset = valuesStart
             for name in 0..<names.count {
@@ -252,11 +310,37 @@ public struct PendingLeads: Sendable {
             }
             segment.values = values
         }
-        self.ids = (0..<ids.count).map { ids[$0] }
-        self.owners = (0..<owners.count).map { owners[$0] }
-        createdBy = Array(repeating: run, count: ids.count)
-        shown = Array(repeating: false, count: ids.count)
-        segments = ids.count == 0 ? [] : [segment]
+        var joined = false
+        if let (start, fingerprint) = prepared {
+            offset = start
+            if let last = segments.indices.last, segment.values == nil, segments[last].values == nil, segments[last].prepared?.fingerprint == fingerprint,
+               var values = segments[last].prepared.take() {
+                // Taken out of the segment, so that appending to it copies nothing.
+                defer { segments[last].prepared = values }
+                try values.append(decoding: data, at: &offset, count: ids.count, room: room)
+                segments[last].count += ids.count
+                joined = true
+            } else {
+                var values = try Prepared(layoutOf: data, at: offset, fingerprint: fingerprint)
+                try values.append(decoding: data, at: &offset, count: ids.count, room: room)
+                segment.prepared = values
+            }
+        }
+        if !joined, ids.count > 0 { segments.append(segment) }
+        let total = self.ids.count + ids.count
+        if room > total, self.ids.capacity < total {
+            self.ids.reserveCapacity(room)
+            self.owners.reserveCapacity(room)
+            createdBy.reserveCapacity(room)
+            shown.reserveCapacity(room)
+        }
+        for index in 0..<ids.count {
+            let id = ids[index]
+            self.ids.append(id)
+            self.owners.append(owners[index])
+            createdBy.append(run)
+            shown.append(isShown?(id) ?? false)
+        }
     }
 
     /// The first bytes of an encoded segment (with its format's version), and of its prepared part.

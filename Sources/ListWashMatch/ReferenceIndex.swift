@@ -36,8 +36,12 @@ public final class ReferenceIndex: @unchecked Sendable {
     public private(set) var features: FeatureSet
     /// Each record's account id, when the export has an account id column.
     public private(set) var accountIDs: [String] = []
-    /// Each record's owner and standing, when the export has such columns (``CRMStateColumns``).
+    /// Each record's owner and standing, when the export has such columns (``CRMStateColumns``);
+    /// empty for the ledger's pending leads, whose states ``state(_:)`` works out one at a time.
     public private(set) var states: [CRMRecordState] = []
+    /// The ledger's pending leads' owners and creating runs (their states, kept as the leads
+    /// were read rather than built for a million leads, few of which any row matches).
+    private var pendingStates: (owners: [String], runs: [String])?
     /// What updates and merges need of each record, as far as they were asked for (empty otherwise).
     public private(set) var facts: ExportFacts
     let scorer: PairScorer
@@ -145,9 +149,9 @@ public final class ReferenceIndex: @unchecked Sendable {
     /// Indexes the pending leads with their `lookup`, worked out already (perhaps while the
     /// exports were read).
     convenience init(pending: PendingLeads, lookup: Lookup, path: String, model: MatchModel, frequencies: TermFrequencies?) {
-        let states = pending.owners.indices.map { CRMRecordState(owner: pending.owners[$0], createdBy: pending.createdBy[$0]) }
         let noFacts = ExportFacts(header: [], schema: Schema(source: path, columns: [], roles: [:]), request: .init())
-        self.init(path: path, kind: .lead, model: model, lookup: lookup, accountIDs: [], states: states, facts: noFacts, log: nil, frequencies: frequencies)
+        self.init(path: path, kind: .lead, model: model, lookup: lookup, accountIDs: [], states: [], facts: noFacts, log: nil, frequencies: frequencies)
+        pendingStates = (pending.owners, pending.createdBy)
     }
 
     /// Records indexed for lookups, with all that does not depend on a model's m and u values
@@ -254,7 +258,8 @@ public final class ReferenceIndex: @unchecked Sendable {
 
     /// Record `record`'s owner and standing (open and unowned when the export says nothing).
     func state(_ record: Int) -> CRMRecordState {
-        states.isEmpty ? CRMRecordState() : states[record]
+        if let pendingStates { return CRMRecordState(owner: pendingStates.owners[record], createdBy: pendingStates.runs[record]) }
+        return states.isEmpty ? CRMRecordState() : states[record]
     }
 
     /// Record `record`'s account id ("" when the export has no account id column).
@@ -514,8 +519,7 @@ struct KeyedBlocks: Sendable {
 
     /// Groups the records (by index) whose key in `keys` is not 0.
     init(keys all: [UInt64]) {
-        records = KeySort.indicesByKey(all)
-        keys = records.map { all[Int($0)] }
+        (records, keys) = KeySort.indicesAndKeys(all)
         // About two keys a bucket: a table of half as many entries as keys.
         var bits = 1
         while (2 << bits) < keys.count && bits < 24 { bits += 1 }

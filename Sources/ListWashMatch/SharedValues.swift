@@ -17,7 +17,8 @@ struct SharedValues: Sendable {
 
     /// Counts, for each comparison with ``Comparison/sharedValues``, the distinct names (first
     /// name with nicknames folded, and last name as it sounds) behind each value of `features`, one
-    /// comparison per core.
+    /// comparison per core. The records are sorted by value (``KeySort``), so that each value's
+    /// records are counted together, reading memory in order rather than probing hash tables.
     init(model: MatchModel, features: FeatureSet) {
         let counted = model.comparisons.indices.filter { model.comparisons[$0].sharedValues == true && features.column(model.comparisons[$0].column) != nil }
         let person = Self.nameHashes(model: model, features: features)
@@ -27,21 +28,21 @@ struct SharedValues: Sendable {
             DispatchQueue.concurrentPerform(iterations: counted.count) { index in
                 guard let column = features.column(model.comparisons[counted[index]].column), let person else { return }
                 let values = (0..<features.count).map { column.hash($0) }
-                // Each (value, name) once, then the names per value.
-                var seen = HashedKeyMap<Bool>(capacity: features.count, filler: false)
-                var perValue = HashedKeyMap<Int>(capacity: features.count / 2, filler: 0)
-                for record in 0..<features.count where values[record] != 0 && person[record] != 0 {
-                    let both = (values[record] ^ (person[record] &* 0x9E37_79B9_7F4A_7C15)) | 1
-                    if seen[both] != nil { continue }
-                    seen.set(both, true)
-                    perValue.update(values[record], initial: 0) { $0 += 1 }
+                // A placeholder address is given by anyone, however few give it here (the
+                // addresses are read in order: memory is read forwards).
+                let isPlaceholder = model.comparisons[counted[index]].method == .email
+                    ? (0..<features.count).map { values[$0] != 0 && column.withValue($0, Self.isPlaceholderEmail) } : nil
+                var table = [UInt8](repeating: 0, count: features.count)
+                let order = KeySort.indicesByKey(values)
+                order.withUnsafeBufferPointer { order in
+                    values.withUnsafeBufferPointer { values in
+                        KeySort.forEachRun(order, keys: values) { run in
+                            let names = UInt8(Self.distinctNames(run, person))
+                            for record in run { table[Int(record)] = isPlaceholder?[Int(record)] == true ? UInt8(Self.cap) : names }
+                        }
+                    }
                 }
-                let isEmail = model.comparisons[counted[index]].method == .email
-                out.value[index] = (0..<features.count).map { record in
-                    // A placeholder address is given by anyone, however few give it here.
-                    if isEmail, values[record] != 0, column.withValue(record, Self.isPlaceholderEmail) { return UInt8(Self.cap) }
-                    return UInt8(min(perValue[values[record]] ?? 0, Self.cap))
-                }
+                out.value[index] = table
             }
         }
         var names = [[UInt8]](repeating: [], count: model.comparisons.count)
@@ -86,6 +87,26 @@ struct SharedValues: Sendable {
     @inline(__always)
     func isShared(_ k: Int, record: Int) -> Bool {
         names(k, record: record) >= Self.threshold
+    }
+
+    /// How many distinct names (non-zero hashes of `person`) the records of `run` give, at
+    /// most ``cap``.
+    private static func distinctNames(_ run: UnsafeBufferPointer<Int32>, _ person: [UInt64]) -> Int {
+        // A value a few records give (nearly all): each name compared with those before it.
+        if run.count <= 16 {
+            var count = 0
+            for (position, record) in run.enumerated() {
+                let name = person[Int(record)]
+                if name != 0, !run[..<position].contains(where: { person[Int($0)] == name }) { count += 1 }
+            }
+            return count
+        }
+        var names = Set<UInt64>()
+        for record in run where person[Int(record)] != 0 {
+            names.insert(person[Int(record)])
+            if names.count == cap { break }
+        }
+        return names.count
     }
 
     /// Each record's person as far as names tell: its first name comparison's column with

@@ -149,17 +149,18 @@ public enum Ledger {
     static func pending(since cutoff: String, except shown: [String: String], for model: MatchModel?, in db: Database) throws -> PendingLeads {
         let confirmed = Set(try String.fetchAll(db, sql: "SELECT id FROM ledger_lead WHERE crm_id IS NOT NULL AND created_at >= ?", arguments: [cutoff]))
         // Each segment is read straight from SQLite's copy of the blob, one after the other
-        // (holding every blob at once would double the memory for a moment).
+        // (holding every blob at once would double the memory for a moment), into room made
+        // for all the leads at once.
         var leads = PendingLeads()
         let isShown: ((String) -> Bool)? = confirmed.isEmpty && shown.isEmpty ? nil : { confirmed.contains($0) || shown[$0] != nil }
+        let room = try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(leads), 0) FROM ledger_segment WHERE created_at >= ?", arguments: [cutoff]) ?? 0
         let rows = try Row.fetchCursor(db, sql: "SELECT run_id, data FROM ledger_segment WHERE created_at >= ? ORDER BY created_at, run_id, part", arguments: [cutoff])
         while let row = try rows.next() {
             let run: String = row[0]
-            let part = try row.withUnsafeData(atIndex: 1) { data in
-                try? data.map { try $0.withUnsafeBytes { try PendingLeads(decoding: $0, createdBy: run, for: model) } }
+            let read: Void? = try row.withUnsafeData(atIndex: 1) { data in
+                try? data.map { try $0.withUnsafeBytes { try leads.append(decoding: $0, createdBy: run, for: model, room: room, isShown: isShown) } }
             }
-            guard let part else { throw DatabaseError(message: "the lead ledger's segment of run \(run) is damaged") }
-            leads.append(part, isShown: isShown)
+            guard read != nil else { throw DatabaseError(message: "the lead ledger's segment of run \(run) is damaged") }
         }
         return leads
     }

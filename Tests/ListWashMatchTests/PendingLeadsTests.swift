@@ -115,6 +115,52 @@ import Testing
         }
     }
 
+    /// Segments read one after another for the model their prepared values fit are read into
+    /// one: the leads are indexed as from the segments apart, without joining them.
+    @Test func segmentsReadForTheirModelAreReadIntoOne() throws {
+        let people: [(String, String, [String: String])] = [("LW1", "dana", Self.bob), ("LW2", "", ["listwash_first_name": "Ann", "listwash_last_name": "Lee", "listwash_zip": "02134"]),
+                                                            ("LW3", "kim", ["listwash_first_name": "Robert", "listwash_last_name": "Smyth", "listwash_company_key": "acme"])]
+        let first = Self.leads(Array(people.prefix(2))).encoded(), second = Self.leads(Array(people.suffix(1)), run: "run-2").encoded()
+        var apart = try PendingLeads(decoding: first, createdBy: "run-1", for: .leadList)
+        apart.append(try PendingLeads(decoding: second, createdBy: "run-2", for: .leadList)) { $0 == "LW3" }
+        var read = PendingLeads()
+        for (data, run) in [(first, "run-1"), (second, "run-2")] {
+            try data.withUnsafeBytes { try read.append(decoding: $0, createdBy: run, for: .leadList, room: 3) { $0 == "LW3" } }
+        }
+        #expect(read.segmentRanges.map(\.range) == [0..<3])
+        #expect(read.ids == apart.ids && read.owners == apart.owners && read.createdBy == apart.createdBy && read.shown == [false, false, true])
+        let variants = NameVariantCache()
+        let (one, joined) = (try #require(read.prepared(for: .leadList, variants: variants)), try #require(apart.prepared(for: .leadList, variants: variants)))
+        #expect(one.keys == joined.keys)
+        #expect(one.features.labels == joined.features.labels)
+        for index in joined.features.columns.indices {
+            #expect((0..<3).map { one.features.columns[index][$0] } == (0..<3).map { joined.features.columns[index][$0] })
+        }
+        for (name, list) in joined.features.nameKeys { #expect((0..<3).map { one.features.nameKeys[name]?[$0] } == (0..<3).map { list[$0] }, "\(name)") }
+    }
+
+    /// A damaged segment read after others is an error that leaves the leads read before it as
+    /// they were, wherever the damage is.
+    @Test(arguments: [1, 2, 3, 8, 16, 64])
+    func aDamagedSegmentLeavesTheLeadsReadBeforeIt(cut: Int) throws {
+        let first = Self.leads([("LW1", "dana", Self.bob)]).encoded()
+        let second = Self.leads([("LW2", "", ["listwash_first_name": "Ann", "listwash_last_name": "Lee"])], run: "run-2").encoded()
+        var read = PendingLeads()
+        try first.withUnsafeBytes { try read.append(decoding: $0, createdBy: "run-1", for: .leadList, room: 2) }
+        let before = try #require(read.prepared(for: .leadList, variants: NameVariantCache()))
+        let damaged = Array(second.dropLast(cut))
+        #expect(throws: ColumnCodec.Malformed.self) {
+            try damaged.withUnsafeBytes { try read.append(decoding: $0, createdBy: "run-2", for: .leadList, room: 2) }
+        }
+        #expect(read.ids == ["LW1"] && read.createdBy == ["run-1"])
+        let after = try #require(read.prepared(for: .leadList, variants: NameVariantCache()))
+        #expect(after.keys == before.keys)
+        for index in before.features.columns.indices {
+            #expect(after.features.columns[index].count == 1 && after.features.columns[index][0] == before.features.columns[index][0])
+        }
+        for (name, list) in before.features.nameKeys { #expect(after.features.nameKeys[name]?.count == 1 && after.features.nameKeys[name]?[0] == list[0]) }
+    }
+
     /// The export's record of a pending lead carries the values ListWash gave it: the same email
     /// and last name (the first name may be written otherwise), or without an email the same
     /// phone and names. A namesake at another mailbox is another person.
