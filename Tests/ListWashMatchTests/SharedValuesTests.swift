@@ -15,14 +15,23 @@ import Testing
         ["listwash_first_name": first, "listwash_last_name": last, "listwash_phone": phone, "listwash_email_key": email]
     }
 
+    /// The `n`th of 729 surnames that all sound different ("Baboba", "Baboda", ...): three of
+    /// nine consonants that Double Metaphone keeps apart.
+    static func surname(_ n: Int) -> String {
+        let consonants = Array("bdgflmnrs")
+        let (a, b, c) = (consonants[n / 81 % 9], consonants[n / 9 % 9], consonants[n % 9])
+        return "\(a.uppercased())a\(b)o\(c)a"
+    }
+
     @Test func eachValueCountsTheDistinctNamesThatGiveIt() throws {
         let switchboard = "+12126397000", home = "+16175550100"
         var people = [Self.person("Bob", "Smith", phone: home), Self.person("Robert", "Smith", phone: home), Self.person("Ann", "Smith", phone: home),
                       Self.person("", "", phone: "+14155550111"), Self.person("Kim", "Lee", phone: "+14155550111"),
                       Self.person("Jo", "Park", email: "none@none.com"), Self.person("Jo", "Park")]
-        // More names than are compared one by one, and more than are counted.
-        people += (0..<20).map { Self.person("Pat", "Lastname\($0)", phone: switchboard) }
-        people += (0..<300).map { Self.person("Lee", "Other\($0)", phone: "+13125550199") }
+        // More names than are compared one by one, and more than are counted (surnames that
+        // sound different: last names are counted as they sound).
+        people += (0..<20).map { Self.person("Pat", Self.surname($0), phone: switchboard) }
+        people += (0..<300).map { Self.person("Lee", Self.surname(100 + $0), phone: "+13125550199") }
         let features = Self.features(people)
         let shared = SharedValues(model: .leadList, features: features)
         let phone = try #require(MatchModel.leadList.comparisons.firstIndex { $0.name == "phone" })
