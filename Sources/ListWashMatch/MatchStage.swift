@@ -218,12 +218,7 @@ public final class MatchStage: SetUpStage, FileWritingStage, @unchecked Sendable
         features.add(batch, names: names)
         let open = batch.openRows
         let store = features.store(model: model)
-        var results: [(index: ReferenceIndex, keys: [[UInt64]])] = []
-        for index in indexes {
-            // Indexes blocked alike (the leads export and the pending leads) share the rows' keys.
-            let shared = results.first { $0.index.model.blocking == index.model.blocking && $0.index.model.columns == index.model.columns }
-            results.append((index, shared?.keys ?? index.keys(for: features, store: store)))
-        }
+        let results = keysByIndex(features, store: store)
         let domain = batch.layout.column("listwash_domain"), company = batch.layout.column("listwash_company_key"), state = batch.layout.column("listwash_state")
         let partnerColumn = batch.layout.column(DedupeStage.reviewPartnerColumn), keyColumn = batch.layout.column(ReviewDecisions.keyColumn)
         let columnCount = features.columnNames.count
@@ -315,9 +310,20 @@ public final class MatchStage: SetUpStage, FileWritingStage, @unchecked Sendable
         var features = FeatureSet(model: model, variants: variants)
         features.add(batch, names: names)
         let store = features.store(model: model)
-        return indexes.map { index in
-            index.keys(for: features, store: store).enumerated().map { record, keys in index.candidateLogOdds(for: store, record: record, keys: keys) }
+        return keysByIndex(features, store: store).map { index, keys in
+            keys.enumerated().map { record, keys in index.candidateLogOdds(for: store, record: record, keys: keys) }
         }
+    }
+
+    /// Per index (``indexes``), each record's blocking keys of `features` under the index's
+    /// model; indexes blocked alike (the leads export and the pending leads) share them.
+    private func keysByIndex(_ features: FeatureSet, store: FeatureStore) -> [(index: ReferenceIndex, keys: [[UInt64]])] {
+        var results: [(index: ReferenceIndex, keys: [[UInt64]])] = []
+        for index in indexes {
+            let shared = results.first { $0.index.model.blocking == index.model.blocking && $0.index.model.columns == index.model.columns }
+            results.append((index, shared?.keys ?? index.keys(for: features, store: store)))
+        }
+        return results
     }
 
     /// Matches row `row` to the CRM record a reviewer answered it is (`lead:ID`, `contact:ID`);

@@ -176,7 +176,13 @@ public struct PendingLeads: Sendable {
 
     /// The values of column `name` (one of ``columns``), every segment's joined.
     func column(_ name: String) -> FeatureColumn? {
-        Self.columns.firstIndex(of: name).map { index in FeatureColumn(joining: segments.map { $0.values?[index] ?? FeatureColumn(empty: $0.count) }) }
+        Self.columns.firstIndex(of: name).map(joinedValues)
+    }
+
+    /// The values of the `index`th of ``columns``, every segment's joined (empty where a
+    /// segment's were not read).
+    private func joinedValues(_ index: Int) -> FeatureColumn {
+        FeatureColumn(joining: segments.map { $0.values?[index] ?? FeatureColumn(empty: $0.count) })
     }
 
     /// The comparison values (labelled with the ids) and blocking keys of every lead under
@@ -216,7 +222,7 @@ public struct PendingLeads: Sendable {
         for id in self.ids { ids.append(id) }
         for owner in self.owners { owners.append(owner) }
         for name in Self.columns { names.append(name) }
-        let values = Self.columns.indices.map { index in FeatureColumn(joining: segments.map { $0.values?[index] ?? FeatureColumn(empty: $0.count) }) }
+        let values = Self.columns.indices.map(joinedValues)
         for column in [ids, owners, names] + values { column.encode(into: &out) }
         if let model { Self.encode(prepare(model), into: &out) }
         return out
@@ -385,7 +391,7 @@ enum ShownPendingLeads {
     /// record, the first in the export.
     static func find(_ pending: FeatureSet, in export: FeatureSet) -> [(pending: Int, export: Int)] {
         let pendingKeys = Background { keys(pending) }
-        guard let exportKeys = keys(export), let pendingKeys = try? pendingKeys.value() ?? nil else { return [] }
+        guard let exportKeys = keys(export), let pendingKeys = try? pendingKeys.value() else { return [] }
         let blocks = KeyedBlocks(keys: exportKeys)
         // The pending leads in chunks, on all cores; each chunk's pairs in order.
         let chunk = 1 << 15, chunks = (pendingKeys.count + chunk - 1) / chunk
