@@ -102,7 +102,7 @@ final class ComparisonEvaluator: @unchecked Sendable {
         case .exact, .postcode, .phone, .email, .date, .numeric: 0
         case .levenshtein: 1
         case .jaroWinkler, .name: 2
-        case .tokenSet: 3
+        case .tokenSet, .jobTitle: 3
         }
     }
 
@@ -224,6 +224,10 @@ final class ComparisonEvaluator: @unchecked Sendable {
             guard let p = Metrics.decimal(x), let q = Metrics.decimal(y) else { return 3 }
             let scale = max(abs(p), abs(q))
             return scale > 0 && abs(p - q) / scale <= (c.thresholdCount > 0 ? c.t0 : 0.05) ? 2 : 3
+        case .jobTitle:
+            if exact { return 1 }
+            let overlap = Metrics.wordJaccard(x, y)
+            return overlap >= 1 ? 2 : overlap >= (c.thresholdCount > 0 ? c.t0 : 0.5) ? 3 : 4
         case .tokenSet:
             if exact { return 1 }
             if Metrics.jaroWinkler(x, y) >= (c.thresholdCount > 0 ? c.t0 : 0.9) { return 2 }

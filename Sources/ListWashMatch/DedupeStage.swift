@@ -27,7 +27,7 @@ public final class DedupeStage: BarrierStage, @unchecked Sendable {
 
     private let names = NameNormalizer()
     /// Related-name lists, shared by the batches digested on every core.
-    private let variants = NameVariantCache()
+    private let variants = PreparationCache()
     private var features: FeatureSet
     /// Each batch's records, joined into `features` once all are seen.
     private var parts: [FeatureSet] = []

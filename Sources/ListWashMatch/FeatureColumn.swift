@@ -21,10 +21,13 @@ public struct FeatureColumn: Sendable {
         ends.append(UInt32(truncatingIfNeeded: bytes.count))
     }
 
-    /// Appends a value given as bytes.
-    public mutating func append(bytes value: UnsafeBufferPointer<UInt8>) {
+    /// Appends a value given as bytes and returns its bytes' range.
+    @discardableResult
+    public mutating func append(bytes value: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+        let start = bytes.count
         bytes.append(contentsOf: value)
         ends.append(UInt32(truncatingIfNeeded: bytes.count))
+        return start..<bytes.count
     }
 
     /// Appends `value` prepared for `method` (see ``FeaturePreparation/prepare(_:for:)``),

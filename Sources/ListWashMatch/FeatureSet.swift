@@ -22,16 +22,16 @@ public struct FeatureSet: Sendable {
     private let methods: [ComparisonMethod]
     /// Per column: whether a name comparison reads it (it then gets related-name lists).
     private let isNameColumn: [Bool]
-    private let variants: NameVariantCache
+    private let variants: PreparationCache
 
     /// An empty set for `model`.
     public init(model: MatchModel) {
-        self.init(model: model, variants: NameVariantCache())
+        self.init(model: model, variants: PreparationCache())
     }
 
     /// An empty set for `model` whose related-name lists come from `variants` (shared by the
     /// sets a stage builds batch by batch, on any thread).
-    init(model: MatchModel, variants: NameVariantCache) {
+    init(model: MatchModel, variants: PreparationCache) {
         columnNames = model.columns
         columns = Array(repeating: FeatureColumn(), count: columnNames.count)
         var methods: [String: ComparisonMethod] = [:]
@@ -49,7 +49,7 @@ public struct FeatureSet: Sendable {
     /// A set for `model` of `count` records whose prepared values (in ``MatchModel/columns``
     /// order) and related-name lists were kept from an earlier run (see ``PendingLeads``),
     /// numbered from 0 and not labelled.
-    init(model: MatchModel, variants: NameVariantCache, columns: [FeatureColumn], nameKeys: [String: FeatureColumn], count: Int) {
+    init(model: MatchModel, variants: PreparationCache, columns: [FeatureColumn], nameKeys: [String: FeatureColumn], count: Int) {
         self.init(model: model, variants: variants)
         self.columns = columns
         self.nameKeys = nameKeys
@@ -111,7 +111,9 @@ public struct FeatureSet: Sendable {
             // Given names' related-name lists: each name is looked up once per stage.
             var list = isNameColumn[index] ? nameKeys.removeValue(forKey: columnNames[index]) : nil
             for record in 0..<count {
-                let range = value(index, record) { column.appendPrepared($0, for: method) }
+                let range = value(index, record) { raw in
+                    method == .jobTitle ? variants.withTitleForm(of: raw) { column.append(bytes: $0) } : column.appendPrepared(raw, for: method)
+                }
                 guard list != nil else { continue }
                 if range.isEmpty {
                     list?.append(bytes: UnsafeBufferPointer(start: nil, count: 0))
@@ -182,17 +184,28 @@ public struct FeatureSet: Sendable {
     }
 }
 
-/// Related-name lists (see ``FeatureSet/variantList(_:names:)``) by prepared given name, looked
-/// up once and shared by every batch of a stage, on any thread, read without locks.
-final class NameVariantCache: Sendable {
-    /// The most names remembered (about).
+/// What feature preparation looks up once per distinct value and shares between every batch of
+/// a stage, on any thread, read without locks: related-name lists (see
+/// ``FeatureSet/variantList(_:names:)``) by prepared given name, and job titles' comparison forms
+/// (see ``JobTitle/matchingForm(_:)``) by raw title.
+final class PreparationCache: Sendable {
+    /// The most names (and, apart, titles) remembered (about).
     static let limit = 1 << 17
     private let lists = SharedByteCache(limit: limit)
+    private let titles = SharedByteCache(limit: limit)
 
     /// Calls `body` with the list of `name` (a non-empty prepared value), as UTF-8.
     func withList(for name: UnsafeBufferPointer<UInt8>, names: NameNormalizer, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         lists.withValue(for: name, { name, out in
             out.append(contentsOf: FeatureSet.variantList(String(decoding: name, as: UTF8.self), names: names).utf8)
+        }, body)
+    }
+
+    /// Calls `body` with the comparison form of `title` (a raw value), as UTF-8.
+    func withTitleForm<T>(of title: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        guard !title.isEmpty else { return body(title) }
+        return titles.withValue(for: title, { title, out in
+            out.append(contentsOf: FeaturePreparation.prepare(String(decoding: title, as: UTF8.self), for: .jobTitle).utf8)
         }, body)
     }
 }
@@ -241,6 +254,7 @@ public enum FeaturePreparation {
         return value.withUTF8 { utf8 in
             var bytes: [UInt8] = []
             bytes.reserveCapacity(utf8.count)
+            if method == .jobTitle { return JobTitle.matchingForm(String(decoding: utf8, as: UTF8.self)) }
             if prepareASCII(utf8, for: method, into: &bytes) { return String(decoding: bytes, as: UTF8.self) }
             let folded = foldNonASCII(String(decoding: utf8, as: UTF8.self))
             return method == .postcode ? folded.filter { $0 != " " } : folded
@@ -259,6 +273,8 @@ public enum FeaturePreparation {
     @inline(__always)
     static func prepareASCII(_ value: UnsafeBufferPointer<UInt8>, for method: ComparisonMethod, into out: inout [UInt8]) -> Bool {
         guard !value.isEmpty else { return true }
+        // A title's words are looked up in a table (see JobTitle): the general path.
+        if method == .jobTitle { return false }
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: value.count) { buffer in
             var count = 0
             switch method {

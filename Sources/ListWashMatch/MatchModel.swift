@@ -29,6 +29,10 @@ public enum ComparisonMethod: String, Codable, CaseIterable, Sendable {
     /// Postal codes: exact, one edit, the same first characters (one level per threshold: the
     /// count, such as 3 for a US ZIP-3 area; none by default), else.
     case postcode
+    /// Job titles, compared as ``JobTitle/matchingForm(_:)`` writes them ("Sr. Dir., Marketing"
+    /// is "senior director marketing"): exact, the same words in another order, word-set Jaccard
+    /// >= threshold (default 0.5), else.
+    case jobTitle = "job_title"
 
     /// The labels of the levels after "null", in order, for `thresholds`.
     func levelLabels(thresholds: [Double], hasSwap: Bool, hasDetail: Bool = false) -> [String] {
@@ -44,6 +48,7 @@ public enum ComparisonMethod: String, Codable, CaseIterable, Sendable {
         case .phone: return ["exact", "same last 7 digits", "one digit off"] + (hasDetail ? [Self.otherExtension] : []) + ["else"]
         case .date: return ["exact", "day/month swapped", "one digit off", "year off by one", "else"]
         case .numeric: return ["exact", "within \(format((thresholds.first ?? 0.05) * 100))%", "else"]
+        case .jobTitle: return ["exact", "same words", "jaccard >= \(format(thresholds.first ?? 0.5))", "else"]
         case .tokenSet: return ["exact", "jaro_winkler >= \(format(thresholds.first ?? 0.9))", "jaccard >= \(format(thresholds.dropFirst().first ?? 0.5))", "else"]
         case .postcode: return ["exact", "one edit"] + thresholds.map { "same first \(format($0)) characters" } + ["else"]
         }
@@ -65,6 +70,7 @@ public enum ComparisonMethod: String, Codable, CaseIterable, Sendable {
         case .levenshtein: [1, 2]
         case .numeric: [0.05]
         case .tokenSet: [0.9, 0.5]
+        case .jobTitle: [0.5]
         default: []
         }
     }
@@ -387,6 +393,8 @@ public struct MatchModel: Codable, Sendable {
             Comparison(name: "company", column: "listwash_company_key", method: .tokenSet, group: "workplace", m: [0.8, 0.1, 0.095, 0.005], u: [0.0003, 0.0002, 0.0015, 0.998]),
             Comparison(name: "zip", column: "listwash_zip", method: .postcode, thresholds: [3], group: "workplace",
                        m: [0.9, 0.06, 0.03, 0.01], u: [0.0004, 0.0006, 0.002, 0.997]),
+            Comparison(name: "title", column: "title", method: .jobTitle, termFrequency: true,
+                       m: [0.5, 0.1, 0.15, 0.25], u: [0.01, 0.002, 0.02, 0.968]),
         ],
         blocking: [
             BlockingRule([BlockingKey(column: "listwash_email_key")]),

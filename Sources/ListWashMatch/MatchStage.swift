@@ -62,7 +62,7 @@ public final class MatchStage: SetUpStage, FileWritingStage, @unchecked Sendable
     private var pendingIndex: ReferenceIndex?
     private let names = NameNormalizer()
     /// Related-name lists, shared by the batches matched on every core.
-    private let variants = NameVariantCache()
+    private let variants = PreparationCache()
 
     /// The match's type, its contact, lead and account ids and reason, a review row's
     /// candidate (`listwash_review_partner`), and what the exports say of the matched records:

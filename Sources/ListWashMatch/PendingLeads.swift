@@ -187,7 +187,7 @@ public struct PendingLeads: Sendable {
 
     /// The comparison values (labelled with the ids) and blocking keys of every lead under
     /// `model`, joined from the segments' prepared ones; `nil` when a segment has none for it.
-    func prepared(for model: MatchModel, variants: NameVariantCache) -> (features: FeatureSet, keys: [[UInt64]])? {
+    func prepared(for model: MatchModel, variants: PreparationCache) -> (features: FeatureSet, keys: [[UInt64]])? {
         let fingerprint = Self.fingerprint(of: model)
         let prepared = segments.compactMap(\.prepared)
         guard !prepared.isEmpty, prepared.count == segments.count,

@@ -61,13 +61,13 @@ public final class ReferenceIndex: @unchecked Sendable {
     /// - Parameter facts: what to keep of each record for updates and merges (nothing by default).
     public convenience init(path: String, kind: Kind, idColumn: String? = nil, model: MatchModel, log: DiagnosticLog? = nil,
                             facts: ExportFacts.Request = ExportFacts.Request()) throws {
-        try self.init(path: path, kind: kind, idColumn: idColumn, model: model, log: log, variants: NameVariantCache(), facts: facts)
+        try self.init(path: path, kind: kind, idColumn: idColumn, model: model, log: log, variants: PreparationCache(), facts: facts)
     }
 
     /// Reads, normalizes and indexes the export at `path`, with related-name lists from
     /// `variants` (shared with the stage that matches against it, which then finds most of
     /// its given names' lists there already).
-    convenience init(path: String, kind: Kind, idColumn: String?, model: MatchModel, log: DiagnosticLog?, variants: NameVariantCache,
+    convenience init(path: String, kind: Kind, idColumn: String?, model: MatchModel, log: DiagnosticLog?, variants: PreparationCache,
                      facts request: ExportFacts.Request = ExportFacts.Request()) throws {
         let reader: CSVReader
         do {
@@ -142,7 +142,7 @@ public final class ReferenceIndex: @unchecked Sendable {
     /// values are normalized already (see ``PendingLeads``); each lead's state is its owner and
     /// creating run. `path` names the ledger in explanations; `frequencies`, when given, are the
     /// names' frequencies to adjust for (the leads export's: a larger sample of the same CRM).
-    convenience init(pending: PendingLeads, path: String, model: MatchModel, variants: NameVariantCache, frequencies: TermFrequencies? = nil) {
+    convenience init(pending: PendingLeads, path: String, model: MatchModel, variants: PreparationCache, frequencies: TermFrequencies? = nil) {
         self.init(pending: pending, lookup: Lookup(pending: pending, model: model, variants: variants), path: path, model: model, frequencies: frequencies)
     }
 
@@ -184,7 +184,7 @@ public final class ReferenceIndex: @unchecked Sendable {
 
         /// Indexes pending leads: the values and keys their segments kept for `model`, else
         /// worked out again from their normalized columns.
-        init(pending: PendingLeads, model: MatchModel, variants: NameVariantCache) {
+        init(pending: PendingLeads, model: MatchModel, variants: PreparationCache) {
             if let (features, keys) = pending.prepared(for: model, variants: variants) {
                 self.init(features: features, model: model, keys: keys)
                 return

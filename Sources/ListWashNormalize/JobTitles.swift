@@ -164,3 +164,41 @@ public enum BuyingRole: String, CaseIterable, Sendable, Hashable {
         "technicalbuyer": .influencer, "user": .user, "enduser": .user, "businessuser": .user,
     ]
 }
+
+/// The form in which two job titles are compared: one person's title written two ways
+/// ("Sr. Dir., Marketing", "Senior Director of Marketing") reads the same.
+///
+/// ```swift
+/// JobTitle.matchingForm("Sr. Dir., Marketing")          // "senior director marketing"
+/// JobTitle.matchingForm("SENIOR SOFTWARE ENG.")         // "senior software engineer"
+/// JobTitle.matchingForm("VP Sales & Marketing")         // "vice president sales marketing"
+/// JobTitle.matchingForm("Mgr., Information Technology") // "manager information technology"
+/// ```
+/// Words as ``JobLevel`` reads them (lower case, dots inside a word dropped), common
+/// abbreviations written out, and the small words (of, and, the, &) left out. Word order is kept:
+/// the comparison's word-set level finds "Manager, Engineering" and "Engineering Manager".
+public enum JobTitle {
+    /// The comparison form of `title`; `""` when it has no word.
+    public static func matchingForm(_ title: String) -> String {
+        JobLevel.words(title).flatMap { word in spelledOut[word] ?? (skipped.contains(word) ? [] : [word]) }.joined(separator: " ")
+    }
+
+    /// Words left out: they tell no title from another.
+    static let skipped: Set<String> = ["of", "and", "the", "for", "in", "to", "a"]
+
+    /// Abbreviations of title words, written out (and "engineering" read as "engineer", so that
+    /// the role and its department compare alike).
+    static let spelledOut: [String: [String]] = [
+        "sr": ["senior"], "snr": ["senior"], "jr": ["junior"], "mgr": ["manager"], "mngr": ["manager"],
+        "dir": ["director"], "vp": ["vice", "president"], "svp": ["senior", "vice", "president"],
+        "evp": ["executive", "vice", "president"], "avp": ["assistant", "vice", "president"],
+        "eng": ["engineer"], "engr": ["engineer"], "engineering": ["engineer"], "exec": ["executive"],
+        "rep": ["representative"], "dev": ["development"], "bd": ["business", "development"], "biz": ["business"],
+        "mktg": ["marketing"], "mkt": ["marketing"], "asst": ["assistant"], "admin": ["administrator"],
+        "coord": ["coordinator"], "acct": ["account"], "it": ["information", "technology"], "hr": ["human", "resources"],
+        "ops": ["operations"], "ceo": ["chief", "executive", "officer"], "cfo": ["chief", "financial", "officer"],
+        "coo": ["chief", "operating", "officer"], "cto": ["chief", "technology", "officer"],
+        "cio": ["chief", "information", "officer"], "cmo": ["chief", "marketing", "officer"],
+        "cro": ["chief", "revenue", "officer"], "gm": ["general", "manager"], "pres": ["president"],
+    ]
+}

@@ -273,6 +273,29 @@ import Testing
         #expect(try levels("John,Smith,john.smith@acme.com,,,\nJohn,Smith,john.smith@acme.com,,,\n")["email"] == "exact")
     }
 
+    /// One person's title written two ways reads the same (abbreviations, small words, order);
+    /// another title weighs against a match, the same one for it, and a missing one says nothing.
+    @Test func aTitleWrittenTwoWaysAgreesAndAnotherCountsAgainst() throws {
+        let list = try WashedList(csv: Filler.header + ",Title\n" + """
+            Ann,Lee,,Acme Corp,,02134,Sr. Dir. - Marketing
+            Ann,Lee,,Acme Corp,,02134,Senior Director of Marketing
+            Ann,Lee,,Acme Corp,,02134,Marketing / Senior Director
+            Ann,Lee,,Acme Corp,,02134,Payroll Specialist
+            Ann,Lee,,Acme Corp,,02134,
+
+            """)
+        func title(_ a: Int, _ b: Int) -> (level: String, weight: Double)? {
+            list.explain(a, b).rows.first { $0.comparison == "title" }.map { ($0.level, $0.weight) }
+        }
+        #expect(title(0, 1)?.level == "exact")
+        #expect(title(0, 2)?.level == "same words")
+        #expect((title(0, 2)?.weight ?? 0) > 0)
+        #expect(title(0, 3)?.level == "else")
+        #expect((title(0, 3)?.weight ?? 0) < 0)
+        #expect(title(0, 4)?.level == "null")
+        #expect(title(0, 4)?.weight == 0)
+    }
+
     /// One part of a compound surname is as close as a small typo; a part too short is not.
     @Test func aPartOfACompoundSurnameIsClose() throws {
         #expect(try levels("Ann,Greer-Walsh,,,,\nAnn,Walsh,,,,\n")["last_name"] == "jaro_winkler >= 0.92")

@@ -64,7 +64,7 @@ import Testing
                                                             ("LW3", "", ["listwash_first_name": "Robert", "listwash_last_name": "Smyth", "listwash_company_key": "acme"])]
         var read = try PendingLeads(decoding: Self.leads(Array(people.prefix(2))).encoded(), createdBy: "run-1")
         read.append(try PendingLeads(decoding: Self.leads(Array(people.suffix(1))).encoded(), createdBy: "run-2"))
-        let variants = NameVariantCache()
+        let variants = PreparationCache()
         let prepared = try #require(read.prepared(for: .leadList, variants: variants))
         var fresh = FeatureSet(model: .leadList)
         fresh.add(read, range: 0..<read.count, names: .init())
@@ -90,7 +90,7 @@ import Testing
     @Test func aSegmentIsReadForTheModelThatMatchesIt() throws {
         let people: [(String, String, [String: String])] = [("LW1", "dana", Self.bob), ("LW2", "", ["listwash_first_name": "Ann", "listwash_last_name": "Lee", "listwash_zip": "02134"])]
         let bytes = Self.leads(people).encoded()
-        let variants = NameVariantCache()
+        let variants = PreparationCache()
         let whole = try #require(try PendingLeads(decoding: bytes, createdBy: "run-1").prepared(for: .leadList, variants: variants))
 
         let forBuiltIn = try PendingLeads(decoding: bytes, createdBy: "run-1", for: .leadList)
@@ -129,7 +129,7 @@ import Testing
         }
         #expect(read.segmentRanges.map(\.range) == [0..<3])
         #expect(read.ids == apart.ids && read.owners == apart.owners && read.createdBy == apart.createdBy && read.shown == [false, false, true])
-        let variants = NameVariantCache()
+        let variants = PreparationCache()
         let (one, joined) = (try #require(read.prepared(for: .leadList, variants: variants)), try #require(apart.prepared(for: .leadList, variants: variants)))
         #expect(one.keys == joined.keys)
         #expect(one.features.labels == joined.features.labels)
@@ -147,13 +147,13 @@ import Testing
         let second = Self.leads([("LW2", "", ["listwash_first_name": "Ann", "listwash_last_name": "Lee"])], run: "run-2").encoded()
         var read = PendingLeads()
         try first.withUnsafeBytes { try read.append(decoding: $0, createdBy: "run-1", for: .leadList, room: 2) }
-        let before = try #require(read.prepared(for: .leadList, variants: NameVariantCache()))
+        let before = try #require(read.prepared(for: .leadList, variants: PreparationCache()))
         let damaged = Array(second.dropLast(cut))
         #expect(throws: ColumnCodec.Malformed.self) {
             try damaged.withUnsafeBytes { try read.append(decoding: $0, createdBy: "run-2", for: .leadList, room: 2) }
         }
         #expect(read.ids == ["LW1"] && read.createdBy == ["run-1"])
-        let after = try #require(read.prepared(for: .leadList, variants: NameVariantCache()))
+        let after = try #require(read.prepared(for: .leadList, variants: PreparationCache()))
         #expect(after.keys == before.keys)
         for index in before.features.columns.indices {
             #expect(after.features.columns[index].count == 1 && after.features.columns[index][0] == before.features.columns[index][0])

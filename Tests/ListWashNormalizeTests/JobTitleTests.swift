@@ -17,6 +17,18 @@ import ListWashNormalize
         #expect(JobLevel(title: title) == level, "\(title)")
     }
 
+    /// One title written two ways has one matching form: abbreviations written out, small words
+    /// and punctuation left out, case folded.
+    @Test(arguments: [
+        ("Sr. Dir., Marketing", "senior director marketing"), ("Senior Director of Marketing", "senior director marketing"),
+        ("SENIOR SOFTWARE ENG.", "senior software engineer"), ("Senior Software Engineer", "senior software engineer"),
+        ("Mgr., IT", "manager information technology"), ("VP Sales & Marketing", "vice president sales marketing"),
+        ("Manager, Engineering", "manager engineer"), ("CFO", "chief financial officer"), ("", ""), (" - ", ""),
+    ])
+    func matchingForms(title: String, form: String) {
+        #expect(JobTitle.matchingForm(title) == form, "\(title)")
+    }
+
     @Test func buyingRoles() {
         #expect(BuyingRole(title: "CFO") == .decisionMaker)
         #expect(BuyingRole(title: "VP Finance") == .decisionMaker)

@@ -152,8 +152,8 @@ import Testing
         let dom = try runChromium(["--dump-dom", "file://\(page)"])
         #expect(dom.contains("<title>Why a&lt;b&gt;&amp;c.csv:1 and a&lt;b&gt;&amp;c.csv:2 match or not</title>"))
         #expect(!dom.contains("<b>") && !dom.contains("<i>") && !dom.contains("<script"))
-        // The prior, the seven comparisons, the group's discount and the total.
-        #expect(dom.components(separatedBy: "<rect").count - 1 == 10, "\(dom)")
+        // The prior, the eight comparisons, the group's discount and the total.
+        #expect(dom.components(separatedBy: "<rect").count - 1 == 11, "\(dom)")
         #expect(dom.contains("first_name: nickname"))
         _ = try runChromium(["--hide-scrollbars", "--window-size=1100,900", "--screenshot=\(scratch.path)/why.png", "file://\(page)"])
         #expect((FileManager.default.contents(atPath: "\(scratch.path)/why.png")?.count ?? 0) > 10_000)

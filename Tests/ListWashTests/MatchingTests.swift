@@ -150,7 +150,7 @@ import ListWashMatch
         scratch.write("p.yaml", "stages: [normalize, dedupe]")
         let workbench = try MatchWorkbench(configuration: try PipelineConfiguration.load(path: "\(scratch.path)/p.yaml"))
         let explanation = try workbench.explain(left: ("\(packageRoot)/examples/acquired-list.csv", 21), right: ("\(packageRoot)/examples/acquired-list.csv", 22))
-        #expect(explanation.rows.map(\.comparison) == ["first_name", "last_name", "suffix", "email", "phone", "company", "zip"])
+        #expect(explanation.rows.map(\.comparison) == ["first_name", "last_name", "suffix", "email", "phone", "company", "zip", "title"])
         #expect(explanation.rows[0].level == "nickname")
         #expect(explanation.rows[3].level == "exact")
         #expect(explanation.decision == "match")

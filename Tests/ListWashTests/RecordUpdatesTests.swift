@@ -185,8 +185,8 @@ import Testing
             """)
         #expect(scratch.read("out/merge.csv") == """
             merge_group,master_id,master_object,duplicate_id,duplicate_object,action,score,reason,note
-            M1,003U0003,contact,00QU0004,lead,convert_lead,1.0,first_name exact; last_name exact; email exact; company exact; zip exact,
-            M1,003U0003,contact,00QU0003,lead,convert_lead,1.0,first_name exact; last_name exact; email exact; company exact; zip exact,
+            M1,003U0003,contact,00QU0004,lead,convert_lead,1.0,first_name exact; last_name exact; email exact; company exact; zip exact; title exact,
+            M1,003U0003,contact,00QU0003,lead,convert_lead,1.0,first_name exact; last_name exact; email exact; company exact; zip exact; title exact,
 
             """)
     }
