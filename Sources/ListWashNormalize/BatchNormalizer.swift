@@ -262,6 +262,17 @@ struct BatchNormalizer {
             }
         }
 
+        // A generation the mailbox gives after the last name ("john.smithjr@"), when the names give none.
+        if batch.withValue(row, columns[2], { $0.isEmpty }) {
+            let generation = batch.withValue(row, columns[4]) { email in
+                email.isEmpty ? "" : batch.withValue(row, columns[1]) { NameNormalizer.generation(inMailbox: email, lastName: $0) }
+            }
+            if !generation.isEmpty {
+                batch.setValue(row, columns[2], generation)
+                flags.insert(.suffixFromEmail)
+            }
+        }
+
         // Phone (or mobile when the phone is empty): unique per record, parsed from bytes.
         var rawPhone = slots.field(.phone)
         if rawPhone.isEmpty && slots.isMapped(.mobile) { rawPhone = slots.field(.mobile) }

@@ -173,6 +173,9 @@ public struct Normalizer: Sendable {
         flags.formUnion(FlagSet(email.flags))
         out.email = email.email
         out.emailKey = email.key
+        if out.nameSuffix.isEmpty {
+            out.nameSuffix = Self.generation(inMailbox: out.emailKey, lastName: out.lastName, flags: &flags)
+        }
 
         let phone = phones.normalize(raw.phone)
         flags.formUnion(FlagSet(phone.flags))
@@ -197,6 +200,15 @@ public struct Normalizer: Sendable {
         }
         out.flags = flags.flags
         return out
+    }
+
+    /// The generation the mailbox `emailKey` gives after `lastName` (see
+    /// ``NameNormalizer/generation(inMailbox:lastName:)``), raising `suffix_from_email` when there is one.
+    static func generation(inMailbox emailKey: String, lastName: String, flags: inout FlagSet) -> String {
+        var email = emailKey, last = lastName
+        let generation = email.withUTF8 { email in last.withUTF8 { NameNormalizer.generation(inMailbox: email, lastName: $0) } }
+        if !generation.isEmpty { flags.insert(.suffixFromEmail) }
+        return generation
     }
 
     /// State, country, ZIP and city worked out together (internal; the normalize stage caches them).

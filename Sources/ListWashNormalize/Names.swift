@@ -657,6 +657,38 @@ public struct NameNormalizer: Sendable {
         return ""
     }
 
+    /// The generation a mailbox gives after the person's last name, when the name columns give
+    /// none: "Jr" for `john.smithjr@`, `jsmith81.jr@` or `smith.jr@` of a Smith, "Sr" for
+    /// `smithsr@`; `""` otherwise (no last name of two letters or more, or none right before the
+    /// marker). Only the letters of the mailbox (before `@` and any `+tag`) and of the last name
+    /// count, case folded.
+    ///
+    /// ```swift
+    /// NameNormalizer.generation(inMailbox: "grant.weeks81jr@yahoo.com", lastName: "Weeks") // "Jr"
+    /// NameNormalizer.generation(inMailbox: "jrweeks@yahoo.com", lastName: "Weeks")         // ""
+    /// ```
+    public static func generation(inMailbox email: UnsafeBufferPointer<UInt8>, lastName: UnsafeBufferPointer<UInt8>) -> String {
+        func letters(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> [UInt8] {
+            bytes.compactMap { byte in
+                switch byte {
+                case 0x61...0x7A: byte
+                case 0x41...0x5A: byte | 0x20
+                default: nil
+                }
+            }
+        }
+        let local = email[..<(email.firstIndex { $0 == UInt8(ascii: "@") || $0 == UInt8(ascii: "+") } ?? email.endIndex)]
+        let last = letters(lastName[...])
+        guard last.count >= 2, lastName.allSatisfy({ $0 < 0x80 }) else { return "" }
+        let mailbox = letters(local)
+        guard mailbox.count >= last.count + 2, mailbox[(mailbox.count - 2 - last.count)..<(mailbox.count - 2)].elementsEqual(last) else { return "" }
+        switch (mailbox[mailbox.count - 2], mailbox[mailbox.count - 1]) {
+        case (UInt8(ascii: "j"), UInt8(ascii: "r")): return "Jr"
+        case (UInt8(ascii: "s"), UInt8(ascii: "r")): return "Sr"
+        default: return ""
+        }
+    }
+
     /// The text without parenthesized or quoted parts: `Robert "Bob" Smith` → `Robert Smith`.
     private static func withoutNicknames(_ text: String) -> String {
         guard text.contains(where: { "(\"\u{201C}".contains($0) }) else { return text }

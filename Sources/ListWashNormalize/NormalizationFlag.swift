@@ -16,6 +16,7 @@ public enum NormalizationFlag: String, CaseIterable, Sendable, Hashable, Codable
     case nameSplit = "name_split"
     case nameIncomplete = "name_incomplete"
     case nameSwapped = "name_swapped"
+    case suffixFromEmail = "suffix_from_email"
     // Emails
     case emailInvalid = "email_invalid"
     case emailCleaned = "email_cleaned"
@@ -91,34 +92,35 @@ public enum NormalizationFlag: String, CaseIterable, Sendable, Hashable, Codable
         case .nameSplit: 2
         case .nameIncomplete: 3
         case .nameSwapped: 4
-        case .emailInvalid: 5
-        case .emailCleaned: 6
-        case .emailTypoCorrected: 7
-        case .emailIDN: 8
-        case .emailRole: 9
-        case .emailFreemail: 10
-        case .emailDisposable: 11
-        case .zipInvalid: 12
-        case .zipLeadingZeroRestored: 13
-        case .zipPlus4: 14
-        case .zipUnknown: 15
-        case .zipInactive: 16
-        case .zipStateMismatch: 17
-        case .cityFilledFromZIP: 18
-        case .stateFilledFromZIP: 19
-        case .postalCodeCA: 20
-        case .postalCodeForeign: 21
-        case .phoneInvalid: 22
-        case .phoneForeign: 23
-        case .phoneVanity: 24
-        case .areaCodeUnknown: 25
-        case .stateUnknown: 26
-        case .countryUnknown: 27
-        case .countryInferred: 28
-        case .companyInvalid: 29
-        case .domainInvalid: 30
-        case .domainFromEmail: 31
-        case .encodingRepaired: 32
+        case .suffixFromEmail: 5
+        case .emailInvalid: 6
+        case .emailCleaned: 7
+        case .emailTypoCorrected: 8
+        case .emailIDN: 9
+        case .emailRole: 10
+        case .emailFreemail: 11
+        case .emailDisposable: 12
+        case .zipInvalid: 13
+        case .zipLeadingZeroRestored: 14
+        case .zipPlus4: 15
+        case .zipUnknown: 16
+        case .zipInactive: 17
+        case .zipStateMismatch: 18
+        case .cityFilledFromZIP: 19
+        case .stateFilledFromZIP: 20
+        case .postalCodeCA: 21
+        case .postalCodeForeign: 22
+        case .phoneInvalid: 23
+        case .phoneForeign: 24
+        case .phoneVanity: 25
+        case .areaCodeUnknown: 26
+        case .stateUnknown: 27
+        case .countryUnknown: 28
+        case .countryInferred: 29
+        case .companyInvalid: 30
+        case .domainInvalid: 31
+        case .domainFromEmail: 32
+        case .encodingRepaired: 33
         }
     }
 

@@ -29,6 +29,19 @@ import Testing
         #expect(badWebsite.flags == [.domainInvalid])
     }
 
+    /// A mailbox that names a generation right after the last name gives the suffix the name
+    /// columns do not ("Jr" in `grant.weeks81jr@`); a suffix in the names stays.
+    @Test func aGenerationInTheMailboxIsTheSuffixWhenTheNamesGiveNone() {
+        let son = normalizer.normalize(RawContact(firstName: "Grant", lastName: "WEEKS", email: "GRANT.WEEKS81JR@YAHOO.COM"))
+        #expect(son.nameSuffix == "Jr" && son.flags.contains(.suffixFromEmail))
+        let father = normalizer.normalize(RawContact(firstName: "Ed", lastName: "Smith", email: "ed.smith.sr+news@acme.com"))
+        #expect(father.nameSuffix == "Sr")
+        let named = normalizer.normalize(RawContact(firstName: "Ed", lastName: "Smith III", email: "edsmithjr@acme.com"))
+        #expect(named.nameSuffix == "III" && !named.flags.contains(.suffixFromEmail))
+        let initials = normalizer.normalize(RawContact(firstName: "Jr", lastName: "Weeks", email: "jrweeks@acme.com"))
+        #expect(initials.nameSuffix.isEmpty && !initials.flags.contains(.suffixFromEmail))
+    }
+
     @Test func emptyRecordHasNoFlags() {
         let contact = normalizer.normalize(RawContact())
         #expect(contact == NormalizedContact())

@@ -336,3 +336,19 @@ import ListWashCore
         #expect(result.firstNameKey == "robert" && result.lastNameKey == "muller" && result.nameKey == "bob muller")
     }
 }
+
+extension NameTests {
+    /// The generation a mailbox gives: "jr" or "sr" right after the last name's letters; not
+    /// before it, not without a last name, not a last name of one letter.
+    @Test(arguments: [
+        ("grant.weeks81jr@yahoo.com", "Weeks", "Jr"), ("ddaniels80.jr@yahoo.com", "Daniels", "Jr"), ("d.danielsjr@acme.com", "Daniels", "Jr"),
+        ("smithsr@acme.com", "Smith", "Sr"), ("john.smith.jr+events@gmail.com", "Smith", "Jr"), ("jrsmith@acme.com", "Smith", ""),
+        ("john.smith@acme.com", "Smith", ""), ("johnjr@acme.com", "", ""), ("xjr@acme.com", "X", ""), ("o.connorjr@acme.com", "O'Connor", "Jr"),
+        ("jr@acme.com", "Smith", ""), ("", "Smith", ""),
+    ])
+    func generationInTheMailbox(email: String, last: String, generation: String) {
+        var email = email, last = last
+        let found = email.withUTF8 { email in last.withUTF8 { NameNormalizer.generation(inMailbox: email, lastName: $0) } }
+        #expect(found == generation, "\(email) \(last)")
+    }
+}
