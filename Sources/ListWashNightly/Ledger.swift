@@ -104,7 +104,12 @@ public enum Ledger {
             let files = OutputFormat.allCases.map { (format: $0, path: "\(folder)/\(disposition.fileName(extension: $0.rawValue))") }
             guard let (format, path) = files.first(where: { FileSystem.exists($0.path) }) else { continue }
             let reader: any RecordReader = format == .jsonl ? try JSONLinesReader(path: path) : try CSVReader(path: path)
-            let position = Dictionary(outputs.compactMap { name in reader.header.firstIndex(of: name).map { (name, $0) } }, uniquingKeysWith: { first, _ in first })
+            // A model column named by its role ("title") is the source column of that role.
+            func index(_ name: String) -> Int? {
+                reader.header.firstIndex(of: name)
+                    ?? FieldRole(rawValue: name).flatMap { role in reader.header.firstIndex { FieldRole.recognizing($0) == role } }
+            }
+            let position = Dictionary(outputs.compactMap { name in index(name).map { (name, $0) } }, uniquingKeysWith: { first, _ in first })
             // A pipeline without a decide stage asks the CRM for nothing: no ledger rows.
             guard position["listwash_action"] != nil else { continue }
             let schema = Schema(source: path, columns: reader.header, roles: [:])

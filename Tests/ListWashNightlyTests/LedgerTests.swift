@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import ListWash
+@testable import ListWashMatch
 import Testing
 @testable import ListWashNightly
 
@@ -123,6 +124,19 @@ import Testing
         let tuesday = try night(configuration, file: "tuesday.csv", row: "Robert,Smith,bob.smith@acme.com,Acme Inc,Whitepaper")
         #expect(try rows(tuesday, "load.csv").isEmpty, "no second lead for Bob")
         #expect(try rows(tuesday, "attach.csv").map(\.target) == [key])
+    }
+
+    /// A pending lead keeps what the model compares, the title too (read from the source column
+    /// of that role, whatever its header), so that a later run compares it as it would a CRM lead's.
+    @Test func aPendingLeadKeepsItsTitle() throws {
+        let configuration = try configuration("hybrid")
+        scratch.write("inbox/monday.csv", "First Name,Last Name,Email,Company,Job Title,Campaign\nBob,Smith,bob.smith@acme.com,Acme,Sr. Dir. Marketing,Webinar\n")
+        var options = NightlyOptions()
+        options.progress = false
+        _ = try NightlyRun(configuration: configuration, options: options, logger: CollectedLog().logger).run()
+        let pending = try history().pendingLeads(since: "", except: [:])
+        #expect(pending.column("title")?[0] == "Sr. Dir. Marketing")
+        #expect(pending.column("listwash_last_name")?[0] == "Smith")
     }
 
     /// A damaged segment stops the next run with the history's status: its pending leads are
