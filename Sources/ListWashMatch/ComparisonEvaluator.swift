@@ -180,9 +180,10 @@ final class ComparisonEvaluator: @unchecked Sendable {
             return level + 1
         case .email:
             if exact { return 1 }
-            let localX = x.firstIndex(of: UInt8(ascii: "@")) ?? x.count, localY = y.firstIndex(of: UInt8(ascii: "@")) ?? y.count
+            let localX = Metrics.end(of: x, at: UInt8(ascii: "@")), localY = Metrics.end(of: y, at: UInt8(ascii: "@"))
             // A plus tag is the same mailbox: bob.smith+events@ is bob.smith@.
-            let baseX = x[0..<localX].firstIndex(of: UInt8(ascii: "+")) ?? localX, baseY = y[0..<localY].firstIndex(of: UInt8(ascii: "+")) ?? localY
+            let baseX = Metrics.end(of: UnsafeBufferPointer(rebasing: x[0..<localX]), at: UInt8(ascii: "+"))
+            let baseY = Metrics.end(of: UnsafeBufferPointer(rebasing: y[0..<localY]), at: UInt8(ascii: "+"))
             if baseX > 0, baseX == baseY, baseX < localX || baseY < localY, Metrics.equal(x[0..<baseX], y[0..<baseY]),
                Metrics.equal(x[localX...], y[localY...]) { return 1 }
             if localX > 0, localX == localY, Metrics.equal(x[0..<localX], y[0..<localY]) { return 2 }
@@ -237,7 +238,7 @@ final class ComparisonEvaluator: @unchecked Sendable {
             // ZIP+4 and ZIP agree on their ZIP (the part before a dash).
             let (short, long) = x.count <= y.count ? (x, y) : (y, x)
             if long.count > short.count, long[short.count] == UInt8(ascii: "-"), Metrics.equal(short[...], long[0..<short.count]) { return 1 }
-            let dashX = x.firstIndex(of: UInt8(ascii: "-")) ?? x.count, dashY = y.firstIndex(of: UInt8(ascii: "-")) ?? y.count
+            let dashX = Metrics.end(of: x, at: UInt8(ascii: "-")), dashY = Metrics.end(of: y, at: UInt8(ascii: "-"))
             if dashX == dashY, dashX < x.count || dashY < y.count, Metrics.equal(x[0..<dashX], y[0..<dashY]) { return 1 }
             if Metrics.levenshtein(UnsafeBufferPointer(rebasing: x[0..<dashX]), UnsafeBufferPointer(rebasing: y[0..<dashY]), maximum: 1) <= 1 { return 2 }
             // A nearby code: the same area (a ZIP-3) when the first characters agree.
@@ -262,7 +263,7 @@ extension ComparisonEvaluator {
         guard !email.isEmpty else { return false }
         let domain = store.value(detail, record)
         guard !domain.isEmpty, Metrics.endsWith(email, domain) else { return false }
-        let local = UnsafeBufferPointer(rebasing: email[0..<(email.firstIndex(of: UInt8(ascii: "@")) ?? email.count)])
+        let local = UnsafeBufferPointer(rebasing: email[0..<Metrics.end(of: email, at: UInt8(ascii: "@"))])
         guard let name = Metrics.numberedName(local) else { return false }
         return !EmailNormalizer.isRoleAccount(bytes: name)
     }
@@ -299,6 +300,14 @@ extension ComparisonEvaluator {
 
 /// The string metrics the evaluator calls, on prepared (ASCII) bytes, without allocating.
 enum Metrics {
+    /// The index of the first `byte` in `bytes`, or `bytes.count` when there is none: where the
+    /// part before it ends (an email's local part, a ZIP before its dash).
+    @inline(__always)
+    static func end(of bytes: UnsafeBufferPointer<UInt8>, at byte: UInt8) -> Int {
+        guard let base = bytes.baseAddress, let found = memchr(base, Int32(byte), bytes.count) else { return bytes.count }
+        return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+    }
+
     @inline(__always)
     static func jaroWinkler(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Double {
         Similarity.jaroWinkler(a, b)

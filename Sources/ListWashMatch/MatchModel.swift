@@ -393,7 +393,7 @@ public struct MatchModel: Codable, Sendable {
             Comparison(name: "company", column: "listwash_company_key", method: .tokenSet, group: "workplace", m: [0.8, 0.1, 0.095, 0.005], u: [0.0003, 0.0002, 0.0015, 0.998]),
             Comparison(name: "zip", column: "listwash_zip", method: .postcode, thresholds: [3], group: "workplace",
                        m: [0.9, 0.06, 0.03, 0.01], u: [0.0004, 0.0006, 0.002, 0.997]),
-            Comparison(name: "title", column: "title", method: .jobTitle, termFrequency: true,
+            Comparison(name: "title", column: "title", method: .jobTitle,
                        m: [0.5, 0.1, 0.15, 0.25], u: [0.01, 0.002, 0.02, 0.968]),
         ],
         blocking: [

@@ -668,25 +668,27 @@ public struct NameNormalizer: Sendable {
     /// NameNormalizer.generation(inMailbox: "jrweeks@yahoo.com", lastName: "Weeks")         // ""
     /// ```
     public static func generation(inMailbox email: UnsafeBufferPointer<UInt8>, lastName: UnsafeBufferPointer<UInt8>) -> String {
-        func letters(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> [UInt8] {
-            bytes.compactMap { byte in
-                switch byte {
-                case 0x61...0x7A: byte
-                case 0x41...0x5A: byte | 0x20
-                default: nil
-                }
+        // Walks both backwards, letter by letter, without copying (it runs for every record).
+        func letter(before index: inout Int, in bytes: UnsafeBufferPointer<UInt8>) -> UInt8? {
+            while index > 0 {
+                index -= 1
+                let byte = bytes[index]
+                if byte >= 0x61 && byte <= 0x7A { return byte }
+                if byte >= 0x41 && byte <= 0x5A { return byte | 0x20 }
             }
+            return nil
         }
-        let local = email[..<(email.firstIndex { $0 == UInt8(ascii: "@") || $0 == UInt8(ascii: "+") } ?? email.endIndex)]
-        let last = letters(lastName[...])
-        guard last.count >= 2, lastName.allSatisfy({ $0 < 0x80 }) else { return "" }
-        let mailbox = letters(local)
-        guard mailbox.count >= last.count + 2, mailbox[(mailbox.count - 2 - last.count)..<(mailbox.count - 2)].elementsEqual(last) else { return "" }
-        switch (mailbox[mailbox.count - 2], mailbox[mailbox.count - 1]) {
-        case (UInt8(ascii: "j"), UInt8(ascii: "r")): return "Jr"
-        case (UInt8(ascii: "s"), UInt8(ascii: "r")): return "Sr"
-        default: return ""
+        guard lastName.allSatisfy({ $0 < 0x80 }) else { return "" }
+        var mailbox = email.firstIndex { $0 == UInt8(ascii: "@") || $0 == UInt8(ascii: "+") } ?? email.count
+        guard let r = letter(before: &mailbox, in: email), r == UInt8(ascii: "r"), let marker = letter(before: &mailbox, in: email),
+              marker == UInt8(ascii: "j") || marker == UInt8(ascii: "s") else { return "" }
+        var last = lastName.count, matched = 0
+        while let expected = letter(before: &last, in: lastName) {
+            guard letter(before: &mailbox, in: email) == expected else { return "" }
+            matched += 1
         }
+        guard matched >= 2 else { return "" }
+        return marker == UInt8(ascii: "j") ? "Jr" : "Sr"
     }
 
     /// The text without parenthesized or quoted parts: `Robert "Bob" Smith` → `Robert Smith`.
