@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 import ListWashCore
 
@@ -87,15 +88,33 @@ struct CRMStateColumns: Sendable {
 
 /// The leads an earlier run created (pending in the nightly ledger) that the CRM's leads export
 /// shows after all, found by matching them against it: the export need not carry the ListWash id.
-/// The match stage fills it while it sets up; the nightly run confirms them in its ledger.
+/// The match stage fills it on another thread from the end of its set-up; the nightly run
+/// confirms them in its ledger.
 public final class PendingLeadMatches: Sendable {
     private let found = Mutex<[String: String]>([:])
+    /// The searches under way (see ``searchBegins()``).
+    private let searches = DispatchGroup()
 
     /// None found yet.
     public init() {}
 
-    /// The pending leads found in the export: ListWash id → CRM lead id.
-    public var confirmed: [String: String] { found.withLock { $0 } }
+    /// The pending leads found in the export: ListWash id → CRM lead id, once every search
+    /// begun has ended (it waits for them).
+    public var confirmed: [String: String] {
+        searches.wait()
+        return found.withLock { $0 }
+    }
+
+    /// Says that a search for pending leads the export shows is under way: ``confirmed`` waits
+    /// until ``searchEnds()`` is called as often.
+    public func searchBegins() {
+        searches.enter()
+    }
+
+    /// Says that a search ``searchBegins()`` announced has ended (found all it could, or failed).
+    public func searchEnds() {
+        searches.leave()
+    }
 
     /// Records that the export shows pending lead `key` as CRM lead `crmID`.
     public func add(_ key: String, crmID: String) {

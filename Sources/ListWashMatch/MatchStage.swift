@@ -50,16 +50,15 @@ public final class MatchStage: SetUpStage, FileWritingStage, @unchecked Sendable
     private var updateFinder: UpdateFinder?
     private var merges: ReferenceMerges?
     private var mergeSeconds = 0.0
-    /// Per pending lead: whether the leads export shows it (confirmed before, by its ListWash id,
-    /// or by its fields): not matched as pending (the CRM lead is).
-    private var shownPending: [Bool] = []
+    /// The pending leads' index, worked out on another thread from the end of ``setUp()`` on
+    /// (see ``indexPending(_:leadIndex:)``); the first batch waits for it.
+    private var pendingWork: Background<PendingIndex?>?
     /// Where warnings about the exports go (skipped records, unreadable dates, fields an
     /// export lacks); a runner gives the stage its own log when it has none.
     public var log: DiagnosticLog?
     private var contactIndex: ReferenceIndex?
     private var leadIndex: ReferenceIndex?
     private var accountIndex: AccountIndex?
-    private var pendingIndex: ReferenceIndex?
     private let names = NameNormalizer()
     /// Related-name lists, shared by the batches matched on every core.
     private let variants = PreparationCache()
@@ -112,17 +111,15 @@ public final class MatchStage: SetUpStage, FileWritingStage, @unchecked Sendable
         if let contacts { contactIndex = try ReferenceIndex(path: contacts.path, kind: .contact, idColumn: contacts.idColumn, model: model, log: log, variants: variants, facts: facts) }
         if let leads { leadIndex = try ReferenceIndex(path: leads.path, kind: .lead, idColumn: leads.idColumn, model: model, log: log, variants: variants, facts: facts) }
         if let accounts { accountIndex = try AccountIndex(path: accounts.path, idColumn: accounts.idColumn, log: log) }
-        if let (pending, lookup) = try pendingLookup?.value(), let lookup {
-            // The leads export's records that show pending leads are found meanwhile.
-            let shown = leadIndex.map { leadIndex in Background { ShownPendingLeads.find(lookup.features, in: leadIndex.features) } }
-            // Pending leads are leads: with a leads export, the u values it gave the model and
-            // the frequencies of its names.
-            var pendingModel = leadIndex?.model ?? model
-            if leadIndex != nil { pendingModel.estimateU = false }
-            let index = ReferenceIndex(pending: pending, lookup: lookup, path: Self.ledgerName, model: pendingModel, frequencies: leadIndex?.frequencies)
-            pendingIndex = index
-            shownPending = pending.shown
-            if let leadIndex, let shown { confirmShown(try shown.value(), pending: index, export: leadIndex) }
+        // The rest of the pending leads' set-up waits for no one: it goes on while the rows are
+        // read, normalized and deduplicated, and the pending leads the export shows are reported
+        // once it is done (``PendingLeadMatches/confirmed`` waits for it).
+        pendingWork = pendingLookup.map { [leadIndex, pendingMatches] lookup in
+            pendingMatches?.searchBegins()
+            return Background {
+                defer { pendingMatches?.searchEnds() }
+                return try self.indexPending(try lookup.value(), leadIndex: leadIndex)
+            }
         }
         let people = [contactIndex, leadIndex].compactMap { $0 }
         if let updates {
@@ -142,13 +139,45 @@ public final class MatchStage: SetUpStage, FileWritingStage, @unchecked Sendable
         }
     }
 
+    /// The pending leads' index, and per pending lead whether the leads export shows it
+    /// (confirmed before, by its ListWash id, or by its fields): not matched as pending (the
+    /// CRM lead is).
+    private struct PendingIndex {
+        let index: ReferenceIndex
+        let shown: [Bool]
+    }
+
+    /// Indexes the pending leads `read` (with their lookup, unless there are none) and finds
+    /// those the leads export shows by their fields.
+    private func indexPending(_ read: (leads: PendingLeads, lookup: ReferenceIndex.Lookup?), leadIndex: ReferenceIndex?) throws -> PendingIndex? {
+        guard let lookup = read.lookup else { return nil }
+        // Pending leads are leads: with a leads export, the u values it gave the model and
+        // the frequencies of its names.
+        var pendingModel = leadIndex?.model ?? model
+        if leadIndex != nil { pendingModel.estimateU = false }
+        let index = ReferenceIndex(pending: read.leads, lookup: lookup, path: Self.ledgerName, model: pendingModel, frequencies: leadIndex?.frequencies)
+        var shownPending = read.leads.shown
+        // The index, then the search (each on all cores), not both at once: this runs on a
+        // thread of the pool that waiting batches hold, so it waits for no work queued there.
+        if let leadIndex { confirmShown(ShownPendingLeads.find(lookup.features, in: leadIndex.features), pending: index, export: leadIndex, shown: &shownPending) }
+        return PendingIndex(index: index, shown: shownPending)
+    }
+
+    /// The pending leads' index, once worked out (`nil` when there are none, or reading them failed).
+    private var pendingIndex: PendingIndex? {
+        try? pendingWork?.value()
+    }
+
     /// Reads a settled batch for update.csv (see ``UpdateFinder/observe(_:)``).
     public func observeWritten(_ batch: RecordBatch) {
         updateFinder?.observe(batch)
     }
 
     /// Writes update.csv and merge.csv, as asked.
+    ///
+    /// - Throws: what reading the pending leads threw, when no batch has yet.
     public func writeFiles(in folder: String) throws -> [WrittenFile] {
+        _ = try pendingWork?.value()
         var files: [WrittenFile] = []
         if let updateFinder {
             let rows = try updateFinder.write(to: "\(folder)/update.csv")
@@ -167,9 +196,9 @@ public final class MatchStage: SetUpStage, FileWritingStage, @unchecked Sendable
     static let ledgerName = "the lead ledger"
 
     /// Marks the pending leads the CRM's leads export shows (`found` by ``ShownPendingLeads``)
-    /// and reports each in ``pendingMatches``: they are no longer matched as pending, since rows
-    /// then match the CRM lead itself.
-    private func confirmShown(_ found: [(pending: Int, export: Int)], pending: ReferenceIndex, export: ReferenceIndex) {
+    /// in `shown` and reports each in ``pendingMatches``: they are no longer matched as pending,
+    /// since rows then match the CRM lead itself.
+    private func confirmShown(_ found: [(pending: Int, export: Int)], pending: ReferenceIndex, export: ReferenceIndex, shown shownPending: inout [Bool]) {
         for (record, match) in found where !shownPending[record] {
             shownPending[record] = true
             pendingMatches?.add(pending.features.labels[record], crmID: export.features.labels[match])
@@ -177,7 +206,7 @@ public final class MatchStage: SetUpStage, FileWritingStage, @unchecked Sendable
     }
 
     /// The indexes, once set up (for explanations and reports).
-    public var indexes: [ReferenceIndex] { [leadIndex, contactIndex, pendingIndex].compactMap { $0 } }
+    public var indexes: [ReferenceIndex] { [leadIndex, contactIndex, pendingIndex?.index].compactMap { $0 } }
 
     /// A CRM lead of an account: its id and owner.
     public struct AccountLead: Sendable, Equatable {
@@ -214,6 +243,7 @@ public final class MatchStage: SetUpStage, FileWritingStage, @unchecked Sendable
         guard let type = batch.layout.column("listwash_match_type"), let contactColumn = batch.layout.column("listwash_contact_id"),
               let leadColumn = batch.layout.column("listwash_lead_id"), let accountColumn = batch.layout.column("listwash_account_id"),
               let reasonColumn = batch.layout.column("listwash_match_reason") else { return }
+        let pendingLeads = try pendingWork?.value()
         var features = FeatureSet(model: model, variants: variants)
         features.add(batch, names: names)
         let open = batch.openRows
@@ -238,7 +268,7 @@ public final class MatchStage: SetUpStage, FileWritingStage, @unchecked Sendable
             var pendingLead: (id: String, run: String)?
             for (index, keys) in results {
                 // A CRM lead wins over a pending one: a row that matched one needs no pending lead.
-                if index === pendingIndex, !batch[row, leadColumn].isEmpty { continue }
+                if index === pendingLeads?.index, !batch[row, leadColumn].isEmpty { continue }
                 guard let match = index.bestMatch(for: store, record: record, keys: keys[record]) else { continue }
                 // A candidate a reviewer said is another person is no candidate.
                 if let (decisions, fingerprint) = answers, decisions.answer(fingerprint, record: "\(index.kind.rawValue):\(index.features.labels[match.record])") == .different { continue }
@@ -248,9 +278,9 @@ public final class MatchStage: SetUpStage, FileWritingStage, @unchecked Sendable
                     case (.lead, .converted(let contact)):
                         // A converted lead is dead: its responses go to the contact it became.
                         converted = (id, contact)
-                    case (.lead, _) where index === pendingIndex:
+                    case (.lead, _) where index === pendingLeads?.index:
                         // A lead of an earlier run the export does not show yet; a CRM lead wins.
-                        guard batch[row, leadColumn].isEmpty, !shownPending[match.record] else { break }
+                        guard batch[row, leadColumn].isEmpty, pendingLeads?.shown[match.record] == false else { break }
                         batch[row, leadColumn] = id
                         if let leadOwner { batch[row, leadOwner] = state.owner }
                         pendingLead = (id, state.createdBy)

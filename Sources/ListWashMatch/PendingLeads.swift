@@ -390,8 +390,14 @@ enum ShownPendingLeads {
     /// The pairs (pending record, export record) of equal identities; at most one per pending
     /// record, the first in the export.
     static func find(_ pending: FeatureSet, in export: FeatureSet) -> [(pending: Int, export: Int)] {
-        let pendingKeys = Background { keys(pending) }
-        guard let exportKeys = keys(export), let pendingKeys = try? pendingKeys.value() else { return [] }
+        // Both sets' keys at once; the calling thread takes part, so this never waits for a
+        // free thread of the pool.
+        var keys: [[UInt64]?] = [nil, nil]
+        keys.withUnsafeMutableBufferPointer { buffer in
+            let out = UncheckedSendable(buffer)
+            DispatchQueue.concurrentPerform(iterations: 2) { side in out.value[side] = Self.keys(side == 0 ? pending : export) }
+        }
+        guard let pendingKeys = keys[0], let exportKeys = keys[1] else { return [] }
         let blocks = KeyedBlocks(keys: exportKeys)
         // The pending leads in chunks, on all cores; each chunk's pairs in order.
         let chunk = 1 << 15, chunks = (pendingKeys.count + chunk - 1) / chunk

@@ -64,6 +64,9 @@ struct SharedValues: Sendable {
     /// The placeholders' hashes (``FeatureHash``), so that checking an address builds no string.
     private static let placeholderLocalHashes = Set(placeholderLocalParts.map(hash))
     private static let placeholderDomainHashes = Set(placeholderDomains.map(hash))
+    /// The longest placeholder local part and domain, in bytes: a longer one is hashed for nothing.
+    private static let longestLocalPart = placeholderLocalParts.map(\.utf8.count).max() ?? 0
+    private static let longestDomain = placeholderDomains.map(\.utf8.count).max() ?? 0
 
     private static func hash(_ text: String) -> UInt64 {
         Array(text.utf8).withUnsafeBufferPointer { FeatureHash.of($0) }
@@ -72,8 +75,9 @@ struct SharedValues: Sendable {
     /// Whether an email key (`local@domain`) is a placeholder.
     static func isPlaceholderEmail(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let at = key.firstIndex(of: UInt8(ascii: "@")) else { return false }
-        return placeholderLocalHashes.contains(FeatureHash.of(UnsafeBufferPointer(rebasing: key[..<at])))
-            || placeholderDomainHashes.contains(FeatureHash.of(UnsafeBufferPointer(rebasing: key[(at + 1)...])))
+        let local = UnsafeBufferPointer(rebasing: key[..<at]), domain = UnsafeBufferPointer(rebasing: key[(at + 1)...])
+        return local.count <= longestLocalPart && placeholderLocalHashes.contains(FeatureHash.of(local))
+            || domain.count <= longestDomain && placeholderDomainHashes.contains(FeatureHash.of(domain))
     }
 
     /// How many distinct names give record `record`'s value of comparison `k` (0 when the

@@ -218,7 +218,8 @@ public enum Ledger {
     static func confirm(_ found: [String: String], runID: String, in db: Database) throws -> Int {
         let statement = try db.makeStatement(sql: "UPDATE ledger_lead SET crm_id = ?, confirmed_run = ? WHERE id = ? AND crm_id IS NULL")
         var confirmed = 0
-        for (key, crmID) in found {
+        // In id order: the id index's pages are read and written once each, in order.
+        for (key, crmID) in found.sorted(by: { $0.key < $1.key }) {
             try statement.execute(arguments: [crmID, runID, key])
             confirmed += db.changesCount
         }

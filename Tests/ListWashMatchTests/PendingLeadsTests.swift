@@ -1,3 +1,4 @@
+import Dispatch
 import Testing
 @testable import ListWashMatch
 
@@ -182,5 +183,18 @@ import Testing
         }
         let found = ShownPendingLeads.find(features(pending), in: features(export))
         #expect(found.map { [$0.pending, $0.export] } == [[0, 2]], "Bob by email and last name; not Barbara on his phone; Ann Lee has nothing that identifies her")
+    }
+
+    /// The match stage looks for the pending leads the export shows while the rows are read: a
+    /// run that reads what it found gets all of it, once the search has ended, never a part.
+    @Test func theLeadsTheExportShowsAreReadOnceTheSearchHasEnded() {
+        let matches = PendingLeadMatches()
+        matches.add("LW1", crmID: "00Q1")
+        matches.searchBegins()
+        DispatchQueue.global().async {
+            matches.add("LW2", crmID: "00Q2")
+            matches.searchEnds()
+        }
+        #expect(matches.confirmed == ["LW1": "00Q1", "LW2": "00Q2"])
     }
 }
