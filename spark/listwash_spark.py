@@ -60,11 +60,37 @@ def overrides(arguments, absolute):
     return flags
 
 
-def pipe(command, lines):
+class ListwashFailed(RuntimeError):
+    """A `listwash` process that stopped with an error: its status and what it said."""
+
+    MARK = "listwash stopped with status "
+
+    def __init__(self, status, message):
+        super().__init__(f"{self.MARK}{status}: {message.strip()}")
+
+    @classmethod
+    def status_in(cls, text):
+        """The status of the first such failure named in `text` (a Spark error's text), or None."""
+        start = text.find(cls.MARK)
+        if start < 0:
+            return None
+        digits = text[start + len(cls.MARK):].split(":", 1)[0]
+        return int(digits) if digits.isdigit() else None
+
+
+def pipe(command, lines, rename=None):
     """Runs `command`, writing `lines` to its standard input on another thread, and yields the
-    lines of its standard output; raises when it fails."""
-    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1 << 20)
-    failure = []
+    lines of its standard output; raises ``ListwashFailed`` when it fails. Its standard error is
+    passed on, with `rename`'s (path, name) replaced (a task's copy of an input by the input)."""
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, bufsize=1 << 20)
+    failure, said = [], []
+
+    def listen():
+        for line in process.stderr:
+            line = line.replace(rename[0], rename[1]) if rename else line
+            said.append(line)
+            sys.stderr.write(line)
 
     def feed():
         try:
@@ -79,14 +105,16 @@ def pipe(command, lines):
             except OSError:
                 pass
 
-    writer = threading.Thread(target=feed, daemon=True)
+    writer, listener = threading.Thread(target=feed, daemon=True), threading.Thread(target=listen, daemon=True)
     writer.start()
+    listener.start()
     for line in process.stdout:
         yield line.rstrip("\n")
     writer.join()
+    listener.join()
     status = process.wait()
     if status != 0:
-        raise RuntimeError(f"{' '.join(command)} stopped with status {status}")
+        raise ListwashFailed(status, "".join(said[-5:]) or " ".join(command))
     if failure:
         raise failure[0]
 
@@ -101,7 +129,7 @@ def split_files(files, binary, pipeline, index, name, flags):
                 file.write(content)
             del content
             command = [binary, "stream", pipeline, "--split", local, "--source", name, "--index", str(index)] + flags
-            yield from pipe(command, iter(()))
+            yield from pipe(command, iter(()), rename=(local, name))
 
 
 def wash_partition(lines, binary, pipeline, first, last, flags):
@@ -137,10 +165,10 @@ def main(argv):
             pieces.append(files.mapPartitions(lambda files, index=index, name=path: split_files(files, binary, pipeline, index, name, flags)))
         lines = context.union(pieces).persist(StorageLevel.DISK_ONLY)
         headers = lines.filter(lambda line: line.startswith("{")).collect()
-        found = sorted({json.loads(header)["index"] for header in headers})
+        found = sorted(json.loads(header)["index"] for header in headers)
         if found != list(range(len(arguments.input))):
-            missing = [arguments.input[index] for index in range(len(arguments.input)) if index not in found]
-            raise SystemExit(f"listwash_spark: no file read for {', '.join(missing)} (one file per --input, no wildcards)")
+            wrong = [path for index, path in enumerate(arguments.input) if found.count(index) != 1]
+            raise SystemExit(f"listwash_spark: {', '.join(wrong)}: each --input must name one file (no wildcards, no folders)")
         work = tempfile.mkdtemp(prefix="listwash-spark-")
         headers_path = os.path.join(work, HEADERS_FILE)
         with open(headers_path, "w") as file:
@@ -174,4 +202,11 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    try:
+        main(sys.argv[1:])
+    except Exception as error:  # a task's failure reaches the driver as Spark's error, with listwash's words in it
+        status = ListwashFailed.status_in(str(error))
+        if status is None:
+            raise
+        print(f"listwash_spark: {str(error)[str(error).find(ListwashFailed.MARK):].splitlines()[0]}", file=sys.stderr)
+        sys.exit(status)
