@@ -75,6 +75,19 @@ import ListWash
         }
     }
 
+    @Test func theStreamCommandPlansSplitsAndNamesWhatItNeeds() throws {
+        let plan = try listwash(["stream", "pipelines/acquired-list.yaml", "--plan"], in: packageRoot)
+        #expect(plan.status == 0 && plan.out.hasPrefix(#"{"distributed":2,"stages":["normalize","validate","dedupe""#), "\(plan.err)")
+        let input = messyList()
+        let split = try listwash(["stream", "\(packageRoot)/pipelines/acquired-list.yaml", "--split", input, "--source", "vendor.csv", "--index", "3"], in: scratch.path)
+        let lines = split.out.split(separator: "\n")
+        #expect(split.status == 0 && lines.count == 2, "\(split.err)")
+        #expect(lines.first?.hasPrefix(#"{"columns":["First Name","Last Name","Email","#) == true && lines.first?.hasSuffix(#""index":3,"source":"vendor.csv"}"#) == true)
+        #expect(lines.last?.hasPrefix("3\t1\t") == true)
+        let neither = try listwash(["stream", "\(packageRoot)/pipelines/acquired-list.yaml"], in: scratch.path)
+        #expect(neither.status == 64 && neither.err.contains("name --plan, --split FILE, or --headers FILE"), "\(neither.err)")
+    }
+
     @Test func batchesOutOfOrderStopTheRunBeforeAnythingIsWritten() throws {
         let input = messyList()
         let stream = BatchStream(configuration: try configuration(inputs: [input], out: "\(scratch.path)/out"))
