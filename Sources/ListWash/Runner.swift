@@ -276,11 +276,11 @@ public struct Runner {
 
     /// Expands globs, opens every input, and resolves its columns.
     func openSources(required: Set<FieldRole>) throws -> [SourceInput] {
-        guard !configuration.inputs.isEmpty else {
-            throw ListWashError(.usage, "no input: name one under inputs: in the pipeline file or with --input FILE", at: configuration.file.map { SourceLocation(file: $0) })
-        }
         if let readers {
             return try readers.map { SourceInput(reader: $0, schema: try schema(header: $0.header, path: $0.path, input: PipelineConfiguration.Input(path: $0.path), required: required)) }
+        }
+        guard !configuration.inputs.isEmpty else {
+            throw ListWashError(.usage, "no input: name one under inputs: in the pipeline file or with --input FILE", at: configuration.file.map { SourceLocation(file: $0) })
         }
         var sources: [SourceInput] = []
         var seen = Set<String>()

@@ -29,13 +29,30 @@ public enum BatchTransfer {
             throw ListWashError(.input, "a batch handed over from another listwash process is damaged (\(bytes.count) bytes)", at: SourceLocation(file: schema.source))
         }
         var copy = Array(body)
-        return copy.withUnsafeMutableBufferPointer { buffer in
+        let batch = copy.withUnsafeMutableBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return RecordBatch(schema: schema, layout: layout) }
             var cursor = SpoolDecoder.Cursor(base: base)
             _ = cursor.int()   // total length
             _ = cursor.int()   // schema index
             return SpoolDecoder.batch(from: &cursor, schema: schema, layout: layout)
         }
+        guard fits(batch) else {
+            throw ListWashError(.input, "a batch handed over from another listwash process does not fit this pipeline's columns: run the same pipeline file and listwash version everywhere", at: SourceLocation(file: schema.source))
+        }
+        return batch
+    }
+
+    /// Whether `batch`'s arrays agree with one another and with its layout (a batch written under
+    /// another pipeline file has another number of `listwash_*` columns).
+    private static func fits(_ batch: RecordBatch) -> Bool {
+        let count = batch.rows.count
+        let fields = batch.recordStarts.last ?? -1
+        return batch.recordStarts.count == count + 1 && [batch.lines.count, batch.dispositions.count, batch.reasons.count,
+                                                         batch.rawStarts.count, batch.rawEnds.count].allSatisfy { $0 == count }
+            && batch.fieldStarts.count == fields && batch.fieldEnds.count == fields
+            && zip(batch.fieldStarts, batch.fieldEnds).allSatisfy { 0 <= $0 && $0 <= $1 && $1 <= batch.bytes.count }
+            && (batch.valueSpans.isEmpty || batch.valueSpans.count == count * batch.layout.names.count)
+            && batch.valueSpans.allSatisfy { Int($0.start) + Int($0.count) <= batch.valueBytes.count || $0.count == 0 }
     }
 
     /// The total length a frame's first eight bytes give.

@@ -37,4 +37,10 @@ import ListWashCore
         #expect(throws: ListWashError.self) { try BatchTransfer.decode(bytes, schema: batch.schema, layout: batch.layout) }
         #expect(throws: ListWashError.self) { try BatchTransfer.decode([1, 2, 3], schema: batch.schema, layout: batch.layout) }
     }
+
+    @Test func aBatchOfAnotherPipelineIsRefused() throws {
+        let batch = try washedBatch()
+        let wider = OutputLayout(adding: ["listwash_email", "listwash_flags", "listwash_tag"])
+        #expect(throws: ListWashError.self) { try BatchTransfer.decode(BatchTransfer.encode(batch), schema: batch.schema, layout: wider) }
+    }
 }
