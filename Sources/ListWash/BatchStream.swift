@@ -83,9 +83,12 @@ public struct BatchStream {
     public func wash(from first: String, through last: String, sources: [Source], lines: () -> String?, write: (String) throws -> Void) throws {
         let pipeline = try pipeline()
         let start = try position(of: first, in: pipeline), end = try position(of: last, in: pipeline)
-        let stages = Array(pipeline.stages[start...max(start, end)])
+        guard start <= end else {
+            throw ListWashError(.usage, "the '\(last)' stage comes before the '\(first)' stage in the pipeline")
+        }
+        let stages = Array(pipeline.stages[start...end])
         if let stage = stages.first(where: { !$0.runsConcurrently || $0 is any BarrierStage }) {
-            throw ListWashError(.usage, "the '\(stage.name)' stage needs every batch in order: run it with --finish")
+            throw ListWashError(.usage, "the '\(stage.name)' stage needs every batch, in order: run it in the last piece (--from STAGE --out DIR)")
         }
         for stage in stages { try (stage as? any SetUpStage)?.setUp() }
         let schemas = try self.schemas(of: sources, pipeline: pipeline)

@@ -73,6 +73,9 @@ import ListWash
         #expect(throws: ListWashError.self) {
             try stream.wash(from: "normalize", through: "dedupe", sources: [], lines: { nil }) { _ in }
         }
+        #expect(throws: ListWashError.self) {
+            try stream.wash(from: "validate", through: "normalize", sources: [], lines: { nil }) { _ in }
+        }
     }
 
     @Test func theStreamCommandPlansSplitsAndNamesWhatItNeeds() throws {
