@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Run a ListWash pipeline on Apache Spark.
 
-    spark-submit [--master local[2]] spark/listwash_spark.py PIPELINE.yaml --input FILE [--input FILE]... \
+    spark-submit [--master local[2]] spark/listwash_spark.py PIPELINE.yaml [--input FILE]... \
         [--contacts F] [--leads F] [--accounts F] [--suppression DIR] [--method M] --out DIR \
         [--listwash PATH] [--partitions N]
 
@@ -34,7 +34,7 @@ HEADERS_FILE = "listwash-headers.jsonl"
 def parse_arguments(argv):
     parser = argparse.ArgumentParser(prog="listwash_spark.py", description="Run a ListWash pipeline on Apache Spark.")
     parser.add_argument("pipeline", help="the pipeline file (YAML)")
-    parser.add_argument("--input", action="append", default=[], help="an input file (CSV or JSON Lines), any path Spark reads; repeat for several")
+    parser.add_argument("--input", action="append", default=[], help="an input file (CSV or JSON Lines), any path Spark reads; repeat for several (default: the pipeline file's inputs)")
     parser.add_argument("--contacts", help="contacts exported from the CRM")
     parser.add_argument("--leads", help="leads exported from the CRM")
     parser.add_argument("--accounts", help="accounts exported from the CRM")
@@ -43,16 +43,15 @@ def parse_arguments(argv):
     parser.add_argument("--out", required=True, help="the output folder")
     parser.add_argument("--listwash", default=".build/release/listwash", help="the listwash binary (default: %(default)s)")
     parser.add_argument("--partitions", type=int, help="partitions for the stages run on executors (default: twice Spark's parallelism)")
-    arguments = parser.parse_args(argv)
-    if not arguments.input:
-        parser.error("name the inputs with --input FILE (the Spark job does not read the pipeline file's inputs:)")
-    return arguments
+    return parser.parse_args(argv)
 
 
 def overrides(arguments, absolute):
     """The flags `listwash stream` takes from `listwash run`'s; with `absolute`, their paths made
     absolute (for executors, which run in folders of their own)."""
     flags = []
+    for path in arguments.input:
+        flags += ["--input", path]
     for name in ("contacts", "leads", "accounts", "suppression", "method"):
         value = getattr(arguments, name)
         if value is not None:
@@ -149,8 +148,18 @@ def main(argv):
     binary = os.path.abspath(arguments.listwash)
     pipeline = os.path.abspath(arguments.pipeline)
     flags = overrides(arguments, absolute=True)
-    plan = json.loads(subprocess.run([binary, "stream", pipeline, "--plan"] + flags, check=True, capture_output=True, text=True).stdout)
-    stages, distributed = plan["stages"], plan["distributed"]
+    # The plan is read in the user's folder, so that the inputs are named as `listwash run` names them.
+    planned = subprocess.run([binary, "stream", arguments.pipeline, "--plan"] + overrides(arguments, absolute=False),
+                             capture_output=True, text=True)
+    if planned.returncode != 0:
+        sys.stderr.write(planned.stderr)
+        sys.exit(planned.returncode)
+    plan = json.loads(planned.stdout)
+    stages, distributed, inputs = plan["stages"], plan["distributed"], plan["inputs"]
+    if not inputs:
+        sys.exit("listwash_spark: no input: name one under inputs: in the pipeline file or with --input FILE")
+    if any(character in path for path in inputs for character in "*?["):
+        sys.exit("listwash_spark: each input must name one file (no wildcards): " + ", ".join(inputs))
     # The driver's listwash needs at least one stage to run (and write the output).
     distributed = min(distributed, len(stages) - 1)
 
@@ -160,14 +169,14 @@ def main(argv):
     try:
         # 1. One task per input file: header line, then batch lines.
         pieces = []
-        for index, path in enumerate(arguments.input):
+        for index, path in enumerate(inputs):
             files = context.binaryFiles(path, minPartitions=1)
             pieces.append(files.mapPartitions(lambda files, index=index, name=path: split_files(files, binary, pipeline, index, name, flags)))
         lines = context.union(pieces).persist(StorageLevel.DISK_ONLY)
         headers = lines.filter(lambda line: line.startswith("{")).collect()
         found = sorted(json.loads(header)["index"] for header in headers)
-        if found != list(range(len(arguments.input))):
-            wrong = [path for index, path in enumerate(arguments.input) if found.count(index) != 1]
+        if found != list(range(len(inputs))):
+            wrong = [path for index, path in enumerate(inputs) if found.count(index) != 1]
             raise SystemExit(f"listwash_spark: {', '.join(wrong)}: each --input must name one file (no wildcards, no folders)")
         work = tempfile.mkdtemp(prefix="listwash-spark-")
         headers_path = os.path.join(work, HEADERS_FILE)

@@ -44,25 +44,26 @@ public struct BatchStream {
         }
     }
 
-    /// The pipeline's stages in order, and how many of the first ones can run on any share of
-    /// the batches (they look at one record at a time and need no other batch): a JSON object
-    /// `{"stages": [...], "distributed": N}`.
+    /// The pipeline's stages in order, how many of the first ones can run on any share of the
+    /// batches (they look at one record at a time and need no other batch), and its inputs' paths
+    /// (as `listwash run` names them): a JSON object `{"distributed": N, "inputs": [...], "stages": [...]}`.
     public func plan() throws -> String {
         let stages = try pipeline().stages
         let distributed = stages.prefix { $0.runsConcurrently && !($0 is any BarrierStage) }.count
-        let object: [String: Any] = ["stages": stages.map(\.name), "distributed": distributed]
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        let object: [String: Any] = ["stages": stages.map(\.name), "distributed": distributed, "inputs": configuration.inputs.map(\.path)]
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self)
     }
 
     /// Reads `file` as the input named `name` (its `listwash_source`), at position `index` among
-    /// the run's inputs, and writes its header line, then one line per batch, no stage run.
+    /// the run's inputs (whose options it reads with: format, delimiter, header, list), and writes
+    /// its header line, then one line per batch, no stage run.
     ///
     /// - Throws: ``ListWashError`` for what `listwash run` would stop on while reading.
     public func split(file: String, name: String, index: Int, write: (String) throws -> Void) throws {
-        var overrides = RunOverrides()
-        overrides.inputs = [file]
-        let runner = Runner(configuration: configuration.applying(overrides), log: log)
+        var local = configuration
+        local.inputs = [configuration.input(at: index, path: file)]
+        let runner = Runner(configuration: local, log: log)
         let pipeline = try pipeline()
         guard let opened = try runner.openSources(required: runner.requiredRoles(of: pipeline)).first else { return }
         var named = Schema(source: name, columns: opened.schema.columns, roles: opened.schema.roles, mapping: opened.schema.mapping)
@@ -134,7 +135,7 @@ public struct BatchStream {
         var schemas: [Int: Schema] = [:]
         for source in sources {
             schemas[source.index] = try runner.schema(header: source.columns, path: source.source,
-                                                      input: PipelineConfiguration.Input(path: source.source), required: required)
+                                                      input: configuration.input(at: source.index, path: source.source), required: required)
         }
         return schemas
     }
@@ -179,6 +180,16 @@ public struct BatchStream {
         guard parts.count == 3, let source = Int(parts[0]), let firstRow = Int(parts[1]),
               let data = Data(base64Encoded: String(parts[2])) else { return nil }
         return (source, firstRow, [UInt8](data))
+    }
+}
+
+extension PipelineConfiguration {
+    /// The run's input at position `index` (its format, reading options and list name), at `path`
+    /// (a copy of it, or the path it is named by); an input with default options when there is none.
+    func input(at index: Int, path: String) -> Input {
+        var input = inputs.indices.contains(index) ? inputs[index] : Input(path: path)
+        input.path = path
+        return input
     }
 }
 

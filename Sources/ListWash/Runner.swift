@@ -113,7 +113,8 @@ public struct Runner {
     public var completeReport: ((inout RunReport) -> Void)?
 
     /// Readers to take instead of opening the inputs' files, in input order, each named by the
-    /// path it stands for (`listwash stream`: batches other processes read and washed).
+    /// path it stands for and read with the options of the input at its position
+    /// (`listwash stream`: batches other processes read and washed).
     public var readers: [any RecordReader]?
 
     /// How many of the pipeline's first stages already ran elsewhere (on the Spark job's
@@ -277,7 +278,9 @@ public struct Runner {
     /// Expands globs, opens every input, and resolves its columns.
     func openSources(required: Set<FieldRole>) throws -> [SourceInput] {
         if let readers {
-            return try readers.map { SourceInput(reader: $0, schema: try schema(header: $0.header, path: $0.path, input: PipelineConfiguration.Input(path: $0.path), required: required)) }
+            return try readers.enumerated().map { index, reader in
+                SourceInput(reader: reader, schema: try schema(header: reader.header, path: reader.path, input: configuration.input(at: index, path: reader.path), required: required))
+            }
         }
         guard !configuration.inputs.isEmpty else {
             throw ListWashError(.usage, "no input: name one under inputs: in the pipeline file or with --input FILE", at: configuration.file.map { SourceLocation(file: $0) })

@@ -29,7 +29,7 @@ struct StreamCommand: ParsableCommand {
     @Option(help: "With --split: the input's path as the run names it (default: the file's).")
     var source: String?
 
-    @Option(help: "With --split: the input's position among the run's inputs.")
+    @Option(help: "With --split: the input's position among the run's inputs (its options are read from there).")
     var index = 0
 
     @Option(help: "The header lines --split wrote, one a line, for the batch lines read.")
@@ -40,6 +40,9 @@ struct StreamCommand: ParsableCommand {
 
     @Option(help: "The last stage to run (only stages that look at one record at a time).")
     var through: String?
+
+    @Option(name: .customLong("input"), help: "An input file; repeat for several. Replaces the pipeline file's inputs, as for `listwash run`.")
+    var inputs: [String] = []
 
     @Option(help: "Contacts exported from the CRM.")
     var contacts: String?
@@ -62,7 +65,7 @@ struct StreamCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             var overrides = RunOverrides()
-            (overrides.contacts, overrides.leads, overrides.accounts, overrides.suppression, overrides.out) = (contacts, leads, accounts, suppression, out)
+            (overrides.inputs, overrides.contacts, overrides.leads, overrides.accounts, overrides.suppression, overrides.out) = (inputs, contacts, leads, accounts, suppression, out)
             if let method {
                 guard let parsed = LeadMethod(spelling: method) else {
                     throw ListWashError(.usage, "unknown method '\(method)'; expected one of: poi, hybrid, unique, buying-group")

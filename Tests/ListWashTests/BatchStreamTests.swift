@@ -69,7 +69,7 @@ import ListWash
 
     @Test func washingRefusesAStageThatNeedsEveryRow() throws {
         let stream = BatchStream(configuration: try configuration(inputs: [messyList()], out: "\(scratch.path)/out"))
-        #expect(try stream.plan() == #"{"distributed":2,"stages":["normalize","validate","dedupe","match","suppress","decide","score","route"]}"#)
+        #expect(try stream.plan() == #"{"distributed":2,"inputs":["\#(scratch.path)/messy.csv"],"stages":["normalize","validate","dedupe","match","suppress","decide","score","route"]}"#)
         #expect(throws: ListWashError.self) {
             try stream.wash(from: "normalize", through: "dedupe", sources: [], lines: { nil }) { _ in }
         }
@@ -80,7 +80,7 @@ import ListWash
 
     @Test func theStreamCommandPlansSplitsAndNamesWhatItNeeds() throws {
         let plan = try listwash(["stream", "pipelines/acquired-list.yaml", "--plan"], in: packageRoot)
-        #expect(plan.status == 0 && plan.out.hasPrefix(#"{"distributed":2,"stages":["normalize","validate","dedupe""#), "\(plan.err)")
+        #expect(plan.status == 0 && plan.out.hasPrefix(#"{"distributed":2,"inputs":["examples/acquired-list.csv"],"stages":["normalize","validate","dedupe""#), "\(plan.err)")
         let input = messyList()
         let split = try listwash(["stream", "\(packageRoot)/pipelines/acquired-list.yaml", "--split", input, "--source", "vendor.csv", "--index", "3"], in: scratch.path)
         let lines = split.out.split(separator: "\n")
@@ -89,6 +89,18 @@ import ListWash
         #expect(lines.last?.hasPrefix("3\t1\t") == true)
         let neither = try listwash(["stream", "\(packageRoot)/pipelines/acquired-list.yaml"], in: scratch.path)
         #expect(neither.status == 64 && neither.err.contains("name --plan, --split FILE, or --headers FILE"), "\(neither.err)")
+    }
+
+    /// A copy of an input (what a Spark task reads) is read with the options the pipeline file
+    /// gives that input: its delimiter and list name.
+    @Test func aCopyOfAnInputIsReadWithThatInputsOptions() throws {
+        scratch.write("p.yaml", "inputs:\n  - {path: a.csv}\n  - {path: b.csv, delimiter: \";\", list: Expo}\nstages: [normalize]\noutput: {folder: out}\n")
+        let copy = scratch.write("copy.csv", "Email;Last Name\nann@x.com;Lee\n")
+        let configuration = try PipelineConfiguration.load(path: "\(scratch.path)/p.yaml")
+        var lines: [String] = []
+        try BatchStream(configuration: configuration).split(file: copy, name: "b.csv", index: 1) { lines.append($0) }
+        #expect(lines.first == #"{"columns":["Email","Last Name"],"index":1,"source":"b.csv"}"#)
+        #expect(try BatchStream(configuration: configuration).plan().contains(#""inputs":["\#(scratch.path)/a.csv","\#(scratch.path)/b.csv"]"#))
     }
 
     @Test func batchesOutOfOrderStopTheRunBeforeAnythingIsWritten() throws {
