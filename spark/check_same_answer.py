@@ -15,6 +15,7 @@ import csv
 import glob
 import itertools
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -64,14 +65,27 @@ def compare(expected, actual):
 
 
 def main(argv):
+    arguments = parse_arguments(argv)
+    work = arguments.keep or tempfile.mkdtemp(prefix="listwash-spark-check-")
+    try:
+        return check(arguments, work)
+    finally:
+        if not arguments.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def parse_arguments(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
     parser.add_argument("--listwash", required=True)
     parser.add_argument("--bench", required=True, help="listwash-bench, to generate the list")
     parser.add_argument("--spark-submit", required=True)
     parser.add_argument("--rows", type=int, default=10000)
     parser.add_argument("--keep", help="keep the inputs and outputs in this folder")
-    arguments = parser.parse_args(argv)
-    work = arguments.keep or tempfile.mkdtemp(prefix="listwash-spark-check-")
+    return parser.parse_args(argv)
+
+
+def check(arguments, work):
+    """Runs both and compares them in `work`; 0 when they agree, else 1."""
     os.makedirs(work, exist_ok=True)
     listwash = os.path.abspath(arguments.listwash)
     generated = os.path.join(work, "labeled.csv")

@@ -166,6 +166,7 @@ def main(argv):
     # Batches held between steps are compressed (their offsets and value spans compress well).
     spark = SparkSession.builder.appName("listwash").config("spark.rdd.compress", "true").getOrCreate()
     context = spark.sparkContext
+    work = tempfile.mkdtemp(prefix="listwash-spark-")
     try:
         # 1. One task per input file: header line, then batch lines.
         pieces = []
@@ -178,7 +179,6 @@ def main(argv):
         if found != list(range(len(inputs))):
             wrong = [path for index, path in enumerate(inputs) if found.count(index) != 1]
             raise SystemExit(f"listwash_spark: {', '.join(wrong)}: each --input must name one file (no wildcards, no folders)")
-        work = tempfile.mkdtemp(prefix="listwash-spark-")
         headers_path = os.path.join(work, HEADERS_FILE)
         with open(headers_path, "w") as file:
             file.write("\n".join(headers) + "\n")
@@ -205,9 +205,9 @@ def main(argv):
         for line in pipe(command, ordered):
             print(line)
         lines.unpersist()
-        shutil.rmtree(work, ignore_errors=True)
     finally:
         spark.stop()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
