@@ -112,6 +112,15 @@ public struct Runner {
     /// what it found of the pending leads).
     public var completeReport: ((inout RunReport) -> Void)?
 
+    /// Readers to take instead of opening the inputs' files, in input order, each named by the
+    /// path it stands for and read with the options of the input at its position
+    /// (`listwash stream`: batches other processes read and washed).
+    public var readers: [any RecordReader]?
+
+    /// How many of the pipeline's first stages already ran elsewhere (on the Spark job's
+    /// executors): they are neither set up nor run, but their columns stay in the output.
+    public var stagesDone = 0
+
     /// A runner for `configuration` whose warnings go to `log`.
     public init(configuration: PipelineConfiguration, log: DiagnosticLog = DiagnosticLog(), extraStages: [any Stage] = []) {
         self.configuration = configuration
@@ -130,7 +139,8 @@ public struct Runner {
         let startedAt = ISO8601DateFormatter().string(from: Date())
         ReadWatchdog.shared.limit = configuration.readTimeoutSeconds
         if configuration.outputFile == nil { try configuration.checkProfile() }
-        let pipeline = try StageCatalog.build(configuration.stages, configuration: configuration) | Pipeline(extraStages)
+        let built = try StageCatalog.build(configuration.stages, configuration: configuration) | Pipeline(extraStages)
+        let pipeline = Self.skipping(stagesDone, of: built)
         warnAboutUnusedReferences(pipeline)
         for case let match as MatchStage in pipeline.stages where match.log == nil { match.log = log }
         let sources = try openSources(required: requiredRoles(of: pipeline))
@@ -159,7 +169,7 @@ public struct Runner {
             for source in sources where source.reader.recordsRead == 0 && !source.schema.columns.isEmpty {
                 log.warn("no records after the header", at: SourceLocation(file: source.schema.source, line: 2))
             }
-            var report = makeReport(sources: sources, counts: counts, stages: pipeline.stages.map(\.name), startedAt: startedAt)
+            var report = makeReport(sources: sources, counts: counts, stages: built.stages.map(\.name), startedAt: startedAt)
             report.outputFiles = sink.outputFiles + ["report.json"]
             report.dedupe = pipeline.stages.lazy.compactMap { ($0 as? DedupeStage)?.outcome }.first.map(Self.summary)
             report.suppressionLists = appliedLists
@@ -184,6 +194,14 @@ public struct Runner {
             sink.abandon()
             throw error
         }
+    }
+
+    /// `pipeline` without its first `count` stages, which a stage declaring their columns
+    /// stands in for (so that the output keeps them, in the same place).
+    static func skipping(_ count: Int, of pipeline: Pipeline) -> Pipeline {
+        guard count > 0 else { return pipeline }
+        let done = pipeline.stages.prefix(count)
+        return Pipeline([StagesRunElsewhere(names: done.map(\.name), outputColumns: done.flatMap(\.outputColumns))] + pipeline.stages.dropFirst(count))
     }
 
     /// Registers what Ctrl-C or SIGTERM undoes until `sink` commits: its staging folder, and
@@ -225,7 +243,7 @@ public struct Runner {
         return applied
     }
 
-    private func requiredRoles(of pipeline: Pipeline) -> Set<FieldRole> {
+    func requiredRoles(of pipeline: Pipeline) -> Set<FieldRole> {
         var roles = configuration.required
         for stage in pipeline.stages {
             if let validate = stage as? ValidateStage { roles.formUnion(validate.required) }
@@ -259,6 +277,11 @@ public struct Runner {
 
     /// Expands globs, opens every input, and resolves its columns.
     func openSources(required: Set<FieldRole>) throws -> [SourceInput] {
+        if let readers {
+            return try readers.enumerated().map { index, reader in
+                SourceInput(reader: reader, schema: try schema(header: reader.header, path: reader.path, input: configuration.input(at: index, path: reader.path), required: required))
+            }
+        }
         guard !configuration.inputs.isEmpty else {
             throw ListWashError(.usage, "no input: name one under inputs: in the pipeline file or with --input FILE", at: configuration.file.map { SourceLocation(file: $0) })
         }
@@ -279,15 +302,21 @@ public struct Runner {
                     sources.append(SourceInput(reader: reader, schema: Schema(source: path, columns: [], roles: [:])))
                     continue
                 }
-                var schema = try configuration.columns.resolve(header: reader.header, source: path, required: required, log: log)
-                schema.list = input.list
-                if input.csv.hasHeader, let problem = HeaderCheck.dataLikeCell(in: reader.header), schema.mapping.allSatisfy({ !$0.explicit }) && schema.roles.count <= 1 {
-                    throw ListWashError(.input, "the first line looks like data, not a header (column \(problem.column) holds '\(problem.value)'); add a header line, or set header: false and column_names: [...] for this input in the pipeline file", at: SourceLocation(file: path, line: 1, column: problem.column))
-                }
-                sources.append(SourceInput(reader: reader, schema: schema))
+                sources.append(SourceInput(reader: reader, schema: try schema(header: reader.header, path: path, input: input, required: required)))
             }
         }
         return sources
+    }
+
+    /// The columns and roles of the source at `path` with `header`, read as `input` (its list
+    /// name and header option).
+    func schema(header: [String], path: String, input: PipelineConfiguration.Input, required: Set<FieldRole>) throws -> Schema {
+        var schema = try configuration.columns.resolve(header: header, source: path, required: required, log: log)
+        schema.list = input.list
+        if input.csv.hasHeader, let problem = HeaderCheck.dataLikeCell(in: header), schema.mapping.allSatisfy({ !$0.explicit }) && schema.roles.count <= 1 {
+            throw ListWashError(.input, "the first line looks like data, not a header (column \(problem.column) holds '\(problem.value)'); add a header line, or set header: false and column_names: [...] for this input in the pipeline file", at: SourceLocation(file: path, line: 1, column: problem.column))
+        }
+        return schema
     }
 
     private func makeReport(sources: [SourceInput], counts: [String: DispositionCounts], stages: [String], startedAt: String) -> RunReport {

@@ -87,7 +87,7 @@ final class BatchSpool {
 }
 
 /// Writes a batch as length-prefixed arrays.
-private struct SpoolEncoder {
+struct SpoolEncoder {
     var bytes: [UInt8] = []
 
     mutating func int(_ value: Int) {
@@ -172,7 +172,7 @@ private struct SpoolEncoder {
 }
 
 /// Reads back what ``SpoolEncoder`` wrote.
-private enum SpoolDecoder {
+enum SpoolDecoder {
     static func decode(from input: ByteInput, schemas: [Schema], layout: OutputLayout) throws -> RecordBatch? {
         while input.available < 8, try input.fill() {}
         guard input.available >= 8 else { return nil }
@@ -184,7 +184,13 @@ private enum SpoolDecoder {
         }
         cursor = Cursor(input: input)
         _ = cursor.int()
-        let schema = schemas[cursor.int()]
+        let batch = self.batch(from: &cursor, schema: schemas[cursor.int()], layout: layout)
+        input.start += total
+        return batch
+    }
+
+    /// The batch `cursor` is at (past the total length and schema index), read with `schema`.
+    static func batch(from cursor: inout Cursor, schema: Schema, layout: OutputLayout) -> RecordBatch {
         var batch = RecordBatch(schema: schema, layout: layout)
         batch.firstSequence = cursor.int()
         batch.bytes = cursor.bytes(cursor.int())
@@ -205,7 +211,6 @@ private enum SpoolDecoder {
         batch.valueBytes = cursor.array()
         batch.valueBytesUsed = batch.valueBytes.count
         batch.valueSpans = cursor.array()
-        input.start += total
         return batch
     }
 
@@ -215,6 +220,10 @@ private enum SpoolDecoder {
 
         init(input: ByteInput) {
             base = input.buffer.baseAddress! + input.start
+        }
+
+        init(base: UnsafeMutablePointer<UInt8>) {
+            self.base = base
         }
 
         func peekInt() -> Int {

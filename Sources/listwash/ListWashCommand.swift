@@ -9,7 +9,7 @@ struct ListWashCommand: ParsableCommand {
         abstract: "Wash lead lists before they reach a CRM.",
         discussion: "Exit statuses: 0 success, 64 usage or pipeline-file error, 65 input error, 66 suppression or reference list error, 70 internal error, 73 output error, 74 run-history database error, 75 another run holds the lock, 130 interrupted (Ctrl-C, SIGINT), 143 stopped by SIGTERM.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, CheckCommand.self, DedupeCommand.self, NormalizeCommand.self, LinkCommand.self, ExplainCommand.self, TrainCommand.self, RerouteCommand.self, HistoryCommand.self, ReportCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, DedupeCommand.self, NormalizeCommand.self, LinkCommand.self, ExplainCommand.self, TrainCommand.self, RerouteCommand.self, HistoryCommand.self, ReportCommand.self, StreamCommand.self]
     )
 
     /// Handles Ctrl-C and SIGTERM (``Interruption``) before any thread starts, then runs the command.

@@ -1,0 +1,119 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ArgumentParser
+import ListWash
+
+struct StreamCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stream",
+        abstract: "Run a pipeline in pieces over batch lines on standard input and output (what the Spark job runs on its executors).",
+        discussion: """
+            --plan prints the stages and how many of the first ones can run on any share of the batches. \
+            --split FILE reads one input and writes its header line, then its batches. \
+            --from STAGE --through STAGE runs those stages over the batch lines of standard input. \
+            --from STAGE --out DIR runs the rest of the pipeline over every batch (sorted by source and row) \
+            and writes the output folder as `listwash run` does. See Docs/spark.md.
+            """
+    )
+
+    @Argument(help: "The pipeline file (YAML).")
+    var pipeline: String
+
+    @Flag(help: "Print the stages and how many of the first ones can run on any share of the batches (JSON).")
+    var plan = false
+
+    @Option(help: "Read this input file and write its header line and batch lines.")
+    var split: String?
+
+    @Option(help: "With --split: the input's path as the run names it (default: the file's).")
+    var source: String?
+
+    @Option(help: "With --split: the input's position among the run's inputs (its options are read from there).")
+    var index = 0
+
+    @Option(help: "The header lines --split wrote, one a line, for the batch lines read.")
+    var headers: String?
+
+    @Option(help: "The first stage to run.")
+    var from: String?
+
+    @Option(help: "The last stage to run (only stages that look at one record at a time).")
+    var through: String?
+
+    @Option(name: .customLong("input"), help: "An input file; repeat for several. Replaces the pipeline file's inputs, as for `listwash run`.")
+    var inputs: [String] = []
+
+    @Option(help: "Contacts exported from the CRM.")
+    var contacts: String?
+
+    @Option(help: "Leads exported from the CRM.")
+    var leads: String?
+
+    @Option(help: "Accounts exported from the CRM.")
+    var accounts: String?
+
+    @Option(help: "The suppression-list folder.")
+    var suppression: String?
+
+    @Option(help: "Lead management method: poi, hybrid, unique or buying-group.")
+    var method: String?
+
+    @Option(help: "The output folder: run the rest of the pipeline from --from and write it.")
+    var out: String?
+
+    func run() throws {
+        try reportingErrors {
+            var overrides = RunOverrides()
+            (overrides.inputs, overrides.contacts, overrides.leads, overrides.accounts, overrides.suppression, overrides.out) = (inputs, contacts, leads, accounts, suppression, out)
+            if let method {
+                guard let parsed = LeadMethod(spelling: method) else {
+                    throw ListWashError(.usage, "unknown method '\(method)'; expected one of: poi, hybrid, unique, buying-group")
+                }
+                overrides.method = parsed
+            }
+            let configuration = try PipelineConfiguration.load(path: pipeline).applying(overrides)
+            let stream = BatchStream(configuration: configuration, log: StandardError.log())
+            let output = StandardOutputLines()
+            if plan {
+                print(try stream.plan())
+            } else if let split {
+                try stream.split(file: split, name: source ?? split, index: index, write: output.write)
+            } else {
+                guard let headers, let from else {
+                    throw ListWashError(.usage, "name --plan, --split FILE, or --headers FILE with --from STAGE (and --through STAGE or --out DIR)")
+                }
+                let sources = try BatchStream.sources(inFile: headers)
+                if let through {
+                    try stream.wash(from: from, through: through, sources: sources, lines: { readLine() }, write: output.write)
+                } else if out != nil {
+                    print(try stream.finish(from: from, sources: sources, lines: { readLine() }).summary)
+                } else {
+                    throw ListWashError(.usage, "with --from, name --through STAGE (batch lines out) or --out DIR (the output folder)")
+                }
+            }
+            try output.flush()
+        }
+    }
+}
+
+/// Lines to standard output, written a few megabytes at a time.
+private final class StandardOutputLines {
+    private var buffer: [UInt8] = []
+
+    func write(_ line: String) throws {
+        buffer.append(contentsOf: line.utf8)
+        buffer.append(UInt8(ascii: "\n"))
+        if buffer.count >= 4 << 20 { try flush() }
+    }
+
+    func flush() throws {
+        var written = 0
+        while written < buffer.count {
+            let count = buffer[written...].withUnsafeBytes { Glibc.write(1, $0.baseAddress, $0.count) }
+            guard count > 0 else { throw ListWashError(.output, "cannot write to standard output") }
+            written += count
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}

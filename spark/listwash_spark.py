@@ -1,0 +1,221 @@
+#!/usr/bin/env python3
+"""Run a ListWash pipeline on Apache Spark.
+
+    spark-submit [--master local[2]] spark/listwash_spark.py PIPELINE.yaml [--input FILE]... \
+        [--contacts F] [--leads F] [--accounts F] [--suppression DIR] [--method M] --out DIR \
+        [--listwash PATH] [--partitions N]
+
+The Swift code washes, Spark moves the data (see Docs/spark.md):
+
+1. each input file is read whole by one task (any path Spark reads) and split by
+   `listwash stream --split` into batches, rejected lines settled as `listwash run` settles them;
+2. the batches are spread over the executors, where `listwash stream --from FIRST --through LAST`
+   runs the stages that look at one record at a time (normalize, validate) partition by partition;
+3. the batches, sorted back into input order, go to one `listwash stream --from BARRIER --out DIR`
+   on the driver, which runs dedupe and the stages after it and writes the output folder
+   (one file per disposition, report.json) as `listwash run` does.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+
+from pyspark import SparkFiles, StorageLevel
+from pyspark.sql import SparkSession
+
+HEADERS_FILE = "listwash-headers.jsonl"
+
+
+def parse_arguments(argv):
+    parser = argparse.ArgumentParser(prog="listwash_spark.py", description="Run a ListWash pipeline on Apache Spark.")
+    parser.add_argument("pipeline", help="the pipeline file (YAML)")
+    parser.add_argument("--input", action="append", default=[], help="an input file (CSV or JSON Lines), any path Spark reads; repeat for several (default: the pipeline file's inputs)")
+    parser.add_argument("--contacts", help="contacts exported from the CRM")
+    parser.add_argument("--leads", help="leads exported from the CRM")
+    parser.add_argument("--accounts", help="accounts exported from the CRM")
+    parser.add_argument("--suppression", help="the suppression-list folder")
+    parser.add_argument("--method", help="lead management method: poi, hybrid, unique or buying-group")
+    parser.add_argument("--out", required=True, help="the output folder")
+    parser.add_argument("--listwash", default=".build/release/listwash", help="the listwash binary (default: %(default)s)")
+    parser.add_argument("--partitions", type=int, help="partitions for the stages run on executors (default: twice Spark's parallelism)")
+    return parser.parse_args(argv)
+
+
+def overrides(arguments, absolute):
+    """The flags `listwash stream` takes from `listwash run`'s; with `absolute`, their paths made
+    absolute (for executors, which run in folders of their own)."""
+    flags = []
+    for path in arguments.input:
+        flags += ["--input", path]
+    for name in ("contacts", "leads", "accounts", "suppression", "method"):
+        value = getattr(arguments, name)
+        if value is not None:
+            flags += ["--" + name, os.path.abspath(value) if absolute and name != "method" else value]
+    return flags
+
+
+class ListwashFailed(RuntimeError):
+    """A `listwash` process that stopped with an error: its status and what it said."""
+
+    MARK = "listwash stopped with status "
+
+    def __init__(self, status, message):
+        super().__init__(f"{self.MARK}{status}: {message.strip()}")
+
+    @classmethod
+    def status_in(cls, text):
+        """The status of the first such failure named in `text` (a Spark error's text), or None."""
+        start = text.find(cls.MARK)
+        if start < 0:
+            return None
+        digits = text[start + len(cls.MARK):].split(":", 1)[0]
+        return int(digits) if digits.isdigit() else None
+
+
+def pipe(command, lines, rename=None):
+    """Runs `command`, writing `lines` to its standard input on another thread, and yields the
+    lines of its standard output; raises ``ListwashFailed`` when it fails. Its standard error is
+    passed on, with `rename`'s (path, name) replaced (a task's copy of an input by the input)."""
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, bufsize=1 << 20)
+    failure, said = [], []
+
+    def listen():
+        for line in process.stderr:
+            line = line.replace(rename[0], rename[1]) if rename else line
+            said.append(line)
+            sys.stderr.write(line)
+
+    def feed():
+        try:
+            for line in lines:
+                process.stdin.write(line)
+                process.stdin.write("\n")
+        except BaseException as error:  # a broken pipe when listwash stopped: its status says why
+            failure.append(error)
+        finally:
+            try:
+                process.stdin.close()
+            except OSError:
+                pass
+
+    writer, listener = threading.Thread(target=feed, daemon=True), threading.Thread(target=listen, daemon=True)
+    writer.start()
+    listener.start()
+    for line in process.stdout:
+        yield line.rstrip("\n")
+    writer.join()
+    listener.join()
+    status = process.wait()
+    if status != 0:
+        raise ListwashFailed(status, "".join(said[-5:]) or " ".join(command))
+    if failure:
+        raise failure[0]
+
+
+def split_files(files, binary, pipeline, index, name, flags):
+    """Runs `listwash stream --split` over each (path, content) of `files` (one input file)."""
+    for path, content in files:
+        suffix = os.path.splitext(path)[1]
+        with tempfile.TemporaryDirectory(prefix="listwash-split-") as folder:
+            local = os.path.join(folder, "input" + suffix)
+            with open(local, "wb") as file:
+                file.write(content)
+            del content
+            command = [binary, "stream", pipeline, "--split", local, "--source", name, "--index", str(index)] + flags
+            yield from pipe(command, iter(()), rename=(local, name))
+
+
+def wash_partition(lines, binary, pipeline, first, last, flags):
+    """Runs the stages `first` through `last` over one partition's batch lines."""
+    command = [binary, "stream", pipeline, "--headers", SparkFiles.get(HEADERS_FILE), "--from", first, "--through", last] + flags
+    return pipe(command, lines)
+
+
+def batch_key(line):
+    """A batch line's source position and first row."""
+    source, row, _ = line.split("\t", 2)
+    return (int(source), int(row))
+
+
+def main(argv):
+    arguments = parse_arguments(argv)
+    binary = os.path.abspath(arguments.listwash)
+    pipeline = os.path.abspath(arguments.pipeline)
+    flags = overrides(arguments, absolute=True)
+    # The plan is read in the user's folder, so that the inputs are named as `listwash run` names them.
+    planned = subprocess.run([binary, "stream", arguments.pipeline, "--plan"] + overrides(arguments, absolute=False),
+                             capture_output=True, text=True)
+    if planned.returncode != 0:
+        sys.stderr.write(planned.stderr)
+        sys.exit(planned.returncode)
+    plan = json.loads(planned.stdout)
+    stages, distributed, inputs = plan["stages"], plan["distributed"], plan["inputs"]
+    if not inputs:
+        sys.exit("listwash_spark: no input: name one under inputs: in the pipeline file or with --input FILE")
+    if any(character in path for path in inputs for character in "*?["):
+        sys.exit("listwash_spark: each input must name one file (no wildcards): " + ", ".join(inputs))
+    # The driver's listwash needs at least one stage to run (and write the output).
+    distributed = min(distributed, len(stages) - 1)
+
+    # Batches held between steps are compressed (their offsets and value spans compress well).
+    spark = SparkSession.builder.appName("listwash").config("spark.rdd.compress", "true").getOrCreate()
+    context = spark.sparkContext
+    work = tempfile.mkdtemp(prefix="listwash-spark-")
+    try:
+        # 1. One task per input file: header line, then batch lines.
+        pieces = []
+        for index, path in enumerate(inputs):
+            files = context.binaryFiles(path, minPartitions=1)
+            pieces.append(files.mapPartitions(lambda files, index=index, name=path: split_files(files, binary, pipeline, index, name, flags)))
+        lines = context.union(pieces).persist(StorageLevel.DISK_ONLY)
+        headers = lines.filter(lambda line: line.startswith("{")).collect()
+        found = sorted(json.loads(header)["index"] for header in headers)
+        if found != list(range(len(inputs))):
+            wrong = [path for index, path in enumerate(inputs) if found.count(index) != 1]
+            raise SystemExit(f"listwash_spark: {', '.join(wrong)}: each --input must name one file (no wildcards, no folders)")
+        headers_path = os.path.join(work, HEADERS_FILE)
+        with open(headers_path, "w") as file:
+            file.write("\n".join(headers) + "\n")
+        context.addFile(headers_path)
+        batches = lines.filter(lambda line: not line.startswith("{"))
+
+        # 2. The stages that look at one record at a time, partition by partition on the executors.
+        if distributed > 0:
+            partitions = arguments.partitions or 2 * context.defaultParallelism
+            first, last = stages[0], stages[distributed - 1]
+            batches = batches.repartition(partitions).mapPartitions(
+                lambda part: wash_partition(part, binary, pipeline, first, last, flags))
+
+        # 3. Input order again, then the rest on the driver: dedupe, match, suppress, decide, score, route, output.
+        # sortBy samples the batches first; small partitions keep what the driver fetches at a
+        # time small (toLocalIterator holds one partition).
+        batches = batches.persist(StorageLevel.DISK_ONLY)
+        count = batches.count()
+        ordered = batches.sortBy(batch_key, numPartitions=max(1, count // 8)).toLocalIterator()
+        # The driver runs in the user's folder: paths as given, so that reasons name the exports
+        # and lists as `listwash run` would.
+        command = [binary, "stream", arguments.pipeline, "--headers", headers_path, "--from", stages[distributed],
+                   "--out", arguments.out] + overrides(arguments, absolute=False)
+        for line in pipe(command, ordered):
+            print(line)
+        lines.unpersist()
+    finally:
+        spark.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    try:
+        main(sys.argv[1:])
+    except Exception as error:  # a task's failure reaches the driver as Spark's error, with listwash's words in it
+        status = ListwashFailed.status_in(str(error))
+        if status is None:
+            raise
+        print(f"listwash_spark: {str(error)[str(error).find(ListwashFailed.MARK):].splitlines()[0]}", file=sys.stderr)
+        sys.exit(status)
