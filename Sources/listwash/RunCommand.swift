@@ -12,23 +12,7 @@ struct RunCommand: ParsableCommand {
     @Argument(help: "The pipeline file (YAML).")
     var pipeline: String
 
-    @Option(name: .customLong("input"), help: "An input file (CSV or JSON Lines); repeat for several. Replaces the file's inputs.")
-    var inputs: [String] = []
-
-    @Option(help: "Contacts exported from the CRM.")
-    var contacts: String?
-
-    @Option(help: "Leads exported from the CRM.")
-    var leads: String?
-
-    @Option(help: "Accounts exported from the CRM.")
-    var accounts: String?
-
-    @Option(help: "The suppression-list folder.")
-    var suppression: String?
-
-    @Option(help: "Lead management method: poi, hybrid, unique or buying-group.")
-    var method: String?
+    @OptionGroup var flags: PipelineFlags
 
     @Option(help: "The output folder (for a nightly pipeline: the output root, one folder per run).")
     var out: String?
@@ -53,19 +37,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            var overrides = RunOverrides()
-            overrides.inputs = inputs
-            overrides.contacts = contacts
-            overrides.leads = leads
-            overrides.accounts = accounts
-            overrides.suppression = suppression
-            overrides.out = out
-            if let method {
-                guard let parsed = LeadMethod(spelling: method) else {
-                    throw ListWashError(.usage, "unknown method '\(method)'; expected one of: poi, hybrid, unique, buying-group")
-                }
-                overrides.method = parsed
-            }
+            var overrides = try flags.overrides(out: out)
             if let profile {
                 guard let parsed = ImportProfile.Name(rawValue: profile.lowercased()) else {
                     throw ListWashError(.usage, "unknown profile '\(profile)'; expected one of: \(ImportProfile.Name.allCases.map(\.rawValue).joined(separator: ", "))")

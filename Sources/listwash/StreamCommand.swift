@@ -41,37 +41,14 @@ struct StreamCommand: ParsableCommand {
     @Option(help: "The last stage to run (only stages that look at one record at a time).")
     var through: String?
 
-    @Option(name: .customLong("input"), help: "An input file; repeat for several. Replaces the pipeline file's inputs, as for `listwash run`.")
-    var inputs: [String] = []
-
-    @Option(help: "Contacts exported from the CRM.")
-    var contacts: String?
-
-    @Option(help: "Leads exported from the CRM.")
-    var leads: String?
-
-    @Option(help: "Accounts exported from the CRM.")
-    var accounts: String?
-
-    @Option(help: "The suppression-list folder.")
-    var suppression: String?
-
-    @Option(help: "Lead management method: poi, hybrid, unique or buying-group.")
-    var method: String?
+    @OptionGroup var flags: PipelineFlags
 
     @Option(help: "The output folder: run the rest of the pipeline from --from and write it.")
     var out: String?
 
     func run() throws {
         try reportingErrors {
-            var overrides = RunOverrides()
-            (overrides.inputs, overrides.contacts, overrides.leads, overrides.accounts, overrides.suppression, overrides.out) = (inputs, contacts, leads, accounts, suppression, out)
-            if let method {
-                guard let parsed = LeadMethod(spelling: method) else {
-                    throw ListWashError(.usage, "unknown method '\(method)'; expected one of: poi, hybrid, unique, buying-group")
-                }
-                overrides.method = parsed
-            }
+            let overrides = try flags.overrides(out: out)
             let configuration = try PipelineConfiguration.load(path: pipeline).applying(overrides)
             let stream = BatchStream(configuration: configuration, log: StandardError.log())
             let output = StandardOutputLines()
