@@ -146,6 +146,10 @@ public final class HistoryStore: Sendable {
             try db.execute(sql: Ledger.segmentSchema)
             try Ledger.segmentOlderLeads(in: db)
         }
+        // The confirmed leads' CRM ids in a table of their own, so that confirming one is cheap.
+        migrator.registerMigration("ledger-confirmations") { db in
+            try db.execute(sql: Ledger.confirmationSchema)
+        }
         return migrator
     }
 
@@ -267,7 +271,7 @@ public final class HistoryStore: Sendable {
         guard !found.isEmpty else { return [:] }
         return try read { db in
             var pending: [String: String] = [:]
-            let statement = try db.makeStatement(sql: "SELECT 1 FROM ledger_lead WHERE id = ? AND crm_id IS NULL")
+            let statement = try db.makeStatement(sql: "SELECT 1 FROM ledger_lead l WHERE l.id = ? AND \(Ledger.isPending)")
             for (key, crmID) in found where try Bool.fetchOne(statement, arguments: [key]) != nil { pending[key] = crmID }
             return pending
         }
@@ -275,7 +279,7 @@ public final class HistoryStore: Sendable {
 
     /// How many leads earlier runs created that no CRM export has shown yet.
     public func pendingLeadCount() throws -> Int {
-        try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_lead WHERE crm_id IS NULL") ?? 0 }
+        try read { db in try Ledger.unconfirmedCount(in: db) }
     }
 
     /// Every response the ledger holds of the person with `query` (an email, or a lead's

@@ -20,7 +20,8 @@ import ListWashNormalize
 /// try history.responses(person: "bob@acme.com")      // listwash history --person
 /// ```
 public enum Ledger {
-    /// The tables.
+    /// The tables, as first created (``confirmationSchema`` has since moved the CRM ids out of
+    /// `ledger_lead`).
     static let schema = """
         CREATE TABLE ledger_lead (
             id TEXT PRIMARY KEY,
@@ -73,6 +74,28 @@ public enum Ledger {
         CREATE INDEX ledger_lead_pending ON ledger_lead (created_at, id) WHERE crm_id IS NULL;
         CREATE INDEX ledger_lead_confirmed ON ledger_lead (created_at, id) WHERE crm_id IS NOT NULL;
         """
+
+    /// The confirmed leads' CRM ids, in a table of their own: confirming a lead inserts a row
+    /// into this small table rather than rewriting the lead's row in the large one (and moving
+    /// it between two indexes). The confirmed leads of a ledger from before it move here, and
+    /// every lead is then found by creation time by one index.
+    static let confirmationSchema = """
+        CREATE TABLE ledger_confirmation (
+            id TEXT PRIMARY KEY,
+            crm_id TEXT NOT NULL,
+            confirmed_run TEXT NOT NULL
+        );
+        INSERT INTO ledger_confirmation (id, crm_id, confirmed_run)
+            SELECT id, crm_id, COALESCE(confirmed_run, '') FROM ledger_lead WHERE crm_id IS NOT NULL;
+        DROP INDEX ledger_lead_pending;
+        DROP INDEX ledger_lead_confirmed;
+        ALTER TABLE ledger_lead DROP COLUMN crm_id;
+        ALTER TABLE ledger_lead DROP COLUMN confirmed_run;
+        CREATE INDEX ledger_lead_created ON ledger_lead (created_at, id);
+        """
+
+    /// The condition, on a `ledger_lead` row named `l`, that no confirmation names it.
+    static let isPending = "NOT EXISTS (SELECT 1 FROM ledger_confirmation c WHERE c.id = l.id)"
 
     /// The most leads a segment holds.
     static let segmentSize = 1 << 16
@@ -152,7 +175,8 @@ public enum Ledger {
     /// export shows is marked so, not left out, so that the segments' prepared values still
     /// fit), read for `model` (see ``PendingLeads/init(decoding:createdBy:for:)``).
     static func pending(since cutoff: String, except shown: [String: String], for model: MatchModel?, in db: Database) throws -> PendingLeads {
-        let confirmed = Set(try String.fetchAll(db, sql: "SELECT id FROM ledger_lead WHERE crm_id IS NOT NULL AND created_at >= ?", arguments: [cutoff]))
+        let confirmed = Set(try String.fetchAll(db, sql: "SELECT l.id FROM ledger_confirmation c CROSS JOIN ledger_lead l ON l.id = c.id WHERE l.created_at >= ?",
+                                                arguments: [cutoff]))
         // Each segment is read straight from SQLite's copy of the blob, one after the other
         // (holding every blob at once would double the memory for a moment), into room made
         // for all the leads at once.
@@ -174,20 +198,32 @@ public enum Ledger {
     /// (those ``pending(since:except:for:in:)`` reads), and how many before it.
     static func pendingCount(since cutoff: String, except shown: [String: String], in db: Database) throws -> PendingCount {
         var count = PendingCount()
-        let recent = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_lead WHERE crm_id IS NULL AND created_at >= ?", arguments: [cutoff]) ?? 0
-        let isRecent = try db.makeStatement(sql: "SELECT 1 FROM ledger_lead WHERE id = ? AND crm_id IS NULL AND created_at >= ?")
+        let recent = try unconfirmedCount(createdWhere: "l.created_at >= ?", arguments: [cutoff], in: db)
+        let isRecent = try db.makeStatement(sql: "SELECT 1 FROM ledger_lead l WHERE l.id = ? AND l.created_at >= ? AND \(isPending)")
         var shownRecent = 0
         for key in shown.keys where try Bool.fetchOne(isRecent, arguments: [key, cutoff]) != nil { shownRecent += 1 }
         count.matched = recent - shownRecent
-        count.stale = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_lead WHERE crm_id IS NULL AND created_at < ?", arguments: [cutoff]) ?? 0
-        count.staleIDs = try String.fetchAll(db, sql: "SELECT id FROM ledger_lead WHERE crm_id IS NULL AND created_at < ? ORDER BY created_at, id LIMIT ?",
+        count.stale = try unconfirmedCount(createdWhere: "l.created_at < ?", arguments: [cutoff], in: db)
+        guard count.stale > 0 else { return count }
+        count.staleIDs = try String.fetchAll(db, sql: "SELECT l.id FROM ledger_lead l WHERE l.created_at < ? AND \(isPending) ORDER BY l.created_at, l.id LIMIT ?",
                                              arguments: [cutoff, staleIDsShown])
         return count
     }
 
+    /// How many leads (`ledger_lead l`) matching `condition` no export has shown yet: those
+    /// created less those confirmed (every confirmation names a lead of the ledger), each
+    /// counted from an index, rather than a lookup of every lead in the confirmations.
+    static func unconfirmedCount(createdWhere condition: String = "1", arguments: StatementArguments = [], in db: Database) throws -> Int {
+        let created = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_lead l WHERE \(condition)", arguments: arguments) ?? 0
+        // CROSS JOIN: a lookup of each confirmation's lead, not of each lead's confirmation.
+        let confirmed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_confirmation c CROSS JOIN ledger_lead l ON l.id = c.id WHERE \(condition)",
+                                         arguments: arguments) ?? 0
+        return created - confirmed
+    }
+
     /// Whether any lead is still unconfirmed.
     static func hasPending(in db: Database) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM ledger_lead WHERE crm_id IS NULL)") ?? false
+        try unconfirmedCount(in: db) > 0
     }
 
     /// The folded headers of a leads export's column that holds ListWash ids (the external-id
@@ -216,9 +252,9 @@ public enum Ledger {
 
     /// Records the CRM ids of pending leads the export shows; returns how many were confirmed.
     static func confirm(_ found: [String: String], runID: String, in db: Database) throws -> Int {
-        let statement = try db.makeStatement(sql: "UPDATE ledger_lead SET crm_id = ?, confirmed_run = ? WHERE id = ? AND crm_id IS NULL")
+        let statement = try db.makeStatement(sql: "INSERT OR IGNORE INTO ledger_confirmation (id, crm_id, confirmed_run) SELECT id, ?, ? FROM ledger_lead WHERE id = ?")
         var confirmed = 0
-        // In id order: the id index's pages are read and written once each, in order.
+        // In id order: the id indexes' pages are read (and the confirmations' written) once each, in order.
         for (key, crmID) in found.sorted(by: { $0.key < $1.key }) {
             try statement.execute(arguments: [crmID, runID, key])
             confirmed += db.changesCount
@@ -244,7 +280,7 @@ public enum Ledger {
         let email = query.lowercased()
         var targets = Set(try String.fetchAll(db, sql: "SELECT DISTINCT target FROM ledger_response WHERE email = ?", arguments: [email]))
         targets.insert(query)
-        if let key = try String.fetchOne(db, sql: "SELECT id FROM ledger_lead WHERE crm_id = ?", arguments: [query]) { targets.insert(key) }
+        if let key = try String.fetchOne(db, sql: "SELECT id FROM ledger_confirmation WHERE crm_id = ?", arguments: [query]) { targets.insert(key) }
         let marks = targets.map { _ in "?" }.joined(separator: ", ")
         let arguments = StatementArguments([email] + Array(targets))
         return try Row.fetchAll(db, sql: """
@@ -408,7 +444,8 @@ private final class SegmentWriter {
 extension Ledger {
     /// Writes segments for the pending leads of a ledger from before segments existed: their
     /// stored fields (normalized when they were created) normalized again into the columns a
-    /// match model reads. Run once, by the migration that adds segments.
+    /// match model reads. Run once, by the migration that adds segments (before the one that
+    /// moves the CRM ids out of the leads' rows, see ``confirmationSchema``).
     static func segmentOlderLeads(in db: Database) throws {
         let older = try Row.fetchAll(db, sql: """
             SELECT id, run_id, created_at, first_name, last_name, email, phone, company, zip, state, owner, queue

@@ -115,6 +115,7 @@ import Testing
         let key = try rows(monday, "load.csv")[0].key
         let queue = try DatabaseQueue(path: "\(scratch.path)/out/listwash-history.sqlite")
         try queue.write { db in
+            try rewindConfirmations(db)
             try db.execute(sql: """
                 DROP TABLE ledger_segment; DROP INDEX ledger_lead_pending; DROP INDEX ledger_lead_confirmed;
                 DELETE FROM grdb_migrations WHERE identifier = 'ledger-segments'
@@ -124,6 +125,40 @@ import Testing
         let tuesday = try night(configuration, file: "tuesday.csv", row: "Robert,Smith,bob.smith@acme.com,Acme Inc,Whitepaper")
         #expect(try rows(tuesday, "load.csv").isEmpty, "no second lead for Bob")
         #expect(try rows(tuesday, "attach.csv").map(\.target) == [key])
+    }
+
+    /// Turns the ledger back into one from before confirmations had a table of their own: the
+    /// CRM ids of the `confirmed` leads (ListWash id → CRM id) in the leads' rows.
+    func rewindConfirmations(_ db: Database, confirmed: [String: String] = [:]) throws {
+        try db.execute(sql: """
+            DROP TABLE ledger_confirmation; DROP INDEX ledger_lead_created;
+            ALTER TABLE ledger_lead ADD COLUMN crm_id TEXT; ALTER TABLE ledger_lead ADD COLUMN confirmed_run TEXT;
+            CREATE INDEX ledger_lead_pending ON ledger_lead (created_at, id) WHERE crm_id IS NULL;
+            CREATE INDEX ledger_lead_confirmed ON ledger_lead (created_at, id) WHERE crm_id IS NOT NULL;
+            DELETE FROM grdb_migrations WHERE identifier = 'ledger-confirmations'
+            """)
+        for (key, crmID) in confirmed {
+            try db.execute(sql: "UPDATE ledger_lead SET crm_id = ?, confirmed_run = run_id WHERE id = ?", arguments: [crmID, key])
+        }
+    }
+
+    /// A ledger whose confirmed leads' CRM ids are in the leads' rows (from before they had a
+    /// table of their own): opening it keeps them confirmed, found by their CRM id, and the
+    /// others pending.
+    @Test func aLedgerFromBeforeTheConfirmationTableKeepsItsConfirmedLeads() throws {
+        let configuration = try configuration("hybrid")
+        let monday = try night(configuration, file: "monday.csv", row: "Bob,Smith,bob.smith@acme.com,Acme,Webinar\nAlice,Jones,alice.jones@initech.com,Initech,Webinar")
+        try #require(try rows(monday, "load.csv").count == 2)
+        let bob = try #require(try history().responses(person: "bob.smith@acme.com").first?.target)
+        let alice = try #require(try history().responses(person: "alice.jones@initech.com").first?.target)
+        let queue = try DatabaseQueue(path: "\(scratch.path)/out/listwash-history.sqlite")
+        try queue.write { db in try rewindConfirmations(db, confirmed: [bob: "00QX0100"]) }
+        try queue.close()
+        #expect(try history().pendingLeadCount() == 1)
+        #expect(try history().responses(person: "00QX0100").map(\.campaign) == ["Webinar"], "the CRM id finds the confirmed lead")
+        let tuesday = try night(configuration, file: "tuesday.csv", row: "Alice,Jones,alice.jones@initech.com,Initech,Whitepaper")
+        #expect(try rows(tuesday, "attach.csv").map(\.target) == [alice])
+        #expect(tuesday.report?.pendingLeads == RunReport.PendingLeads(pending: 1, confirmed: 0, days: 3, notLoadedCount: 0, notLoaded: []))
     }
 
     /// A pending lead keeps what the model compares, the title too (read from the source column
