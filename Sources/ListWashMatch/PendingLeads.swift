@@ -113,8 +113,12 @@ public struct PendingLeads: Sendable {
                     let keyCount = Int(try ColumnCodec.read(data, at: &end))
                     guard keyCount == count, 8 * keyCount <= data.count - end else { throw ColumnCodec.Malformed() }
                     if room > self.count + count, keys[rule].capacity < self.count + count { keys[rule].reserveCapacity(room) }
-                    let start = end
-                    keys[rule].append(contentsOf: (0..<keyCount).lazy.map { data.loadUnaligned(fromByteOffset: start + 8 * $0, as: UInt64.self) })
+                    let first = keys[rule].count
+                    keys[rule].append(contentsOf: repeatElement(0, count: keyCount))
+                    keys[rule].withUnsafeMutableBufferPointer { keys in
+                        UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(keys)[(8 * first)...])
+                            .copyMemory(from: UnsafeRawBufferPointer(rebasing: data[end..<(end + 8 * keyCount)]))
+                    }
                     end += 8 * keyCount
                 }
                 let total = self.count + count
@@ -420,8 +424,8 @@ enum ShownPendingLeads {
     private static func keys(_ set: FeatureSet) -> [UInt64]? {
         guard let email = set.column(email), let phone = set.column(phone), let first = set.column(first), let last = set.column(last) else { return nil }
         return (0..<set.count).map { record in
-            email.isEmpty(record) ? FeatureHash.combine(FeatureHash.combine(phone.hash(record), first.hash(record)), last.hash(record))
-                : FeatureHash.combine(email.hash(record), last.hash(record))
+            email.isEmpty(record) ? FeatureHash.combine(FeatureHash.combine(phone.groupingHash(record), first.groupingHash(record)), last.groupingHash(record))
+                : FeatureHash.combine(email.groupingHash(record), last.groupingHash(record))
         }
     }
 

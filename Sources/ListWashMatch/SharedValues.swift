@@ -27,7 +27,7 @@ struct SharedValues: Sendable {
             let out = UncheckedSendable(buffer)
             DispatchQueue.concurrentPerform(iterations: counted.count) { index in
                 guard let column = features.column(model.comparisons[counted[index]].column), let person else { return }
-                let values = (0..<features.count).map { column.hash($0) }
+                let values = (0..<features.count).map { column.groupingHash($0) }
                 // A placeholder address is given by anyone, however few give it here (the
                 // addresses are read in order: memory is read forwards).
                 let isPlaceholder = model.comparisons[counted[index]].method == .email

@@ -240,11 +240,6 @@ public final class HistoryStore: Sendable {
         }
     }
 
-    /// Whether a lead an earlier run created is not yet confirmed by a CRM export.
-    public func hasPendingLeads() throws -> Bool {
-        try read { db in try Ledger.hasPending(in: db) }
-    }
-
     /// The unconfirmed leads created at or after `cutoff`, except `shown`, ready for matching
     /// (``Ledger/pending(since:except:for:in:)``, read for `model`).
     func pendingLeads(since cutoff: String, except shown: [String: String], for model: MatchModel? = nil) throws -> PendingLeads {
@@ -261,9 +256,15 @@ public final class HistoryStore: Sendable {
     /// own limit, 2 GB, applies).
     private static let segmentMapSize = 1 << 32
 
-    /// How many of those leads there are, and how many older ones (``Ledger/pendingCount(since:except:in:)``).
-    func pendingLeadCount(since cutoff: String, except shown: [String: String]) throws -> Ledger.PendingCount {
-        try read { db in try Ledger.pendingCount(since: cutoff, except: shown, in: db) }
+    /// How many of those leads there are, and how many older ones (``Ledger/pendingCount(since:in:)``).
+    func pendingLeadCount(since cutoff: String) throws -> Ledger.PendingCount {
+        try read { db in try Ledger.pendingCount(since: cutoff, in: db) }
+    }
+
+    /// How many of the leads `shown` names are among those counted as matched (``Ledger/recentCount(of:since:in:)``).
+    func recentCount(of shown: [String: String], since cutoff: String) throws -> Int {
+        guard !shown.isEmpty else { return 0 }
+        return try read { db in try Ledger.recentCount(of: shown, since: cutoff, in: db) }
     }
 
     /// The entries of `found` (ListWash id → CRM id) whose lead is still pending.

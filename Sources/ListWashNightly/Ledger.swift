@@ -194,20 +194,27 @@ public enum Ledger {
         return leads
     }
 
-    /// How many leads no export has shown yet (nor `shown`) were created at or after `cutoff`
-    /// (those ``pending(since:except:for:in:)`` reads), and how many before it.
-    static func pendingCount(since cutoff: String, except shown: [String: String], in db: Database) throws -> PendingCount {
+    /// How many leads no export has shown yet were created at or after `cutoff` (those
+    /// ``pending(since:except:for:in:)`` reads), and how many before it: two counts of an
+    /// index, read before the leads export (a ledger with nothing pending never reads it).
+    static func pendingCount(since cutoff: String, in db: Database) throws -> PendingCount {
         var count = PendingCount()
-        let recent = try unconfirmedCount(createdWhere: "l.created_at >= ?", arguments: [cutoff], in: db)
-        let isRecent = try db.makeStatement(sql: "SELECT 1 FROM ledger_lead l WHERE l.id = ? AND l.created_at >= ? AND \(isPending)")
-        var shownRecent = 0
-        for key in shown.keys where try Bool.fetchOne(isRecent, arguments: [key, cutoff]) != nil { shownRecent += 1 }
-        count.matched = recent - shownRecent
+        count.matched = try unconfirmedCount(createdWhere: "l.created_at >= ?", arguments: [cutoff], in: db)
         count.stale = try unconfirmedCount(createdWhere: "l.created_at < ?", arguments: [cutoff], in: db)
         guard count.stale > 0 else { return count }
         count.staleIDs = try String.fetchAll(db, sql: "SELECT l.id FROM ledger_lead l WHERE l.created_at < ? AND \(isPending) ORDER BY l.created_at, l.id LIMIT ?",
                                              arguments: [cutoff, staleIDsShown])
         return count
+    }
+
+    /// How many of the leads `shown` names (ListWash id → CRM id) were created at or after
+    /// `cutoff` and are still pending: those the export shows among the leads counted as
+    /// matched.
+    static func recentCount(of shown: [String: String], since cutoff: String, in db: Database) throws -> Int {
+        let isRecent = try db.makeStatement(sql: "SELECT 1 FROM ledger_lead l WHERE l.id = ? AND l.created_at >= ? AND \(isPending)")
+        var recent = 0
+        for key in shown.keys where try Bool.fetchOne(isRecent, arguments: [key, cutoff]) != nil { recent += 1 }
+        return recent
     }
 
     /// How many leads (`ledger_lead l`) matching `condition` no export has shown yet: those
@@ -219,11 +226,6 @@ public enum Ledger {
         let confirmed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_confirmation c CROSS JOIN ledger_lead l ON l.id = c.id WHERE \(condition)",
                                          arguments: arguments) ?? 0
         return created - confirmed
-    }
-
-    /// Whether any lead is still unconfirmed.
-    static func hasPending(in db: Database) throws -> Bool {
-        try unconfirmedCount(in: db) > 0
     }
 
     /// The folded headers of a leads export's column that holds ListWash ids (the external-id
@@ -314,18 +316,19 @@ struct LedgerPendingLeads {
 
     /// Finds what the leads export shows and counts the leads still pending.
     init(history: HistoryStore, configuration: PipelineConfiguration, now: Date, log: DiagnosticLog?) throws {
-        guard try history.hasPendingLeads() else {
+        let days = configuration.inbox?.pendingDays ?? 3
+        let cutoff = Timestamp.iso8601(now.addingTimeInterval(-Double(days) * 86_400))
+        var count = try history.pendingLeadCount(since: cutoff)
+        guard count.matched + count.stale > 0 else {
             (source, found, shown) = (nil, nil, [:])
             return
         }
         var shown: [String: String] = [:]
         if let leads = configuration.leads {
             shown = try history.pendingAmong(try Ledger.confirmations(leadsExport: leads.path, idColumn: leads.idColumn, log: log))
+            count.matched -= try history.recentCount(of: shown, since: cutoff)
         }
         self.shown = shown
-        let days = configuration.inbox?.pendingDays ?? 3
-        let cutoff = Timestamp.iso8601(now.addingTimeInterval(-Double(days) * 86_400))
-        let count = try history.pendingLeadCount(since: cutoff, except: shown)
         source = count.matched == 0 ? nil : PendingLeadSource { [shown] model in try history.pendingLeads(since: cutoff, except: shown, for: model) }
         found = RunReport.PendingLeads(pending: count.matched, confirmed: shown.count, days: days, notLoadedCount: count.stale, notLoaded: count.staleIDs)
     }
