@@ -43,7 +43,7 @@ struct DedupeDefinition: StageDefinition {
     /// Answered review files (paths or globs).
     let decisionFiles: [String]
     /// Every column a dedupe stage may write.
-    static let writes = [OutputLayout.standard[4], OutputLayout.standard[6], DedupeStage.reviewPartnerColumn, ReviewDecisions.keyColumn, FieldMerge.column]
+    static let writes = ["listwash_cluster", "listwash_match_score", DedupeStage.reviewPartnerColumn, ReviewDecisions.keyColumn, FieldMerge.column]
     /// `listwash_merged` only when rows are records.
     var writes: [String] { rows == .records ? Self.writes : Self.writes.filter { $0 != FieldMerge.column } }
     var isBarrier: Bool { true }
@@ -66,7 +66,7 @@ struct MatchDefinition: StageDefinition {
     let decisionFiles: [String]
     let updates: UpdateRules?
     let mergeLimit: Int?
-    static let writes = [OutputLayout.standard[5], OutputLayout.standard[6]] + MatchStage.columns
+    static let writes = ["listwash_match_id", "listwash_match_score"] + MatchStage.columns
     var writes: [String] { Self.writes }
 
     func makeStage(in context: RunContext) throws -> any Stage {
@@ -107,11 +107,11 @@ struct DecideDefinition: StageDefinition {
     /// Who each row is: its cluster (dedupe) and its CRM lead and contact (match); nothing under
     /// point of interest, where every response is a new lead.
     var reads: [String] {
-        method == .pointOfInterest ? [] : [OutputLayout.standard[4], "listwash_lead_id", "listwash_contact_id"]
+        method == .pointOfInterest ? [] : ["listwash_cluster", "listwash_lead_id", "listwash_contact_id"]
     }
 
     func need(of column: String) -> String? {
-        let lost = column == OutputLayout.standard[4] ? "a repeat response in the list" : "a person already in the CRM"
+        let lost = column == "listwash_cluster" ? "a repeat response in the list" : "a person already in the CRM"
         return "under method \(method.rawValue), without it \(lost) would become a new lead"
     }
 

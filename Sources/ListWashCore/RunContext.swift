@@ -24,6 +24,7 @@ public final class RunContext: @unchecked Sendable {
 
     /// The value loaded under `key`: loaded by `load` the first time it is asked for (a failed
     /// load is not kept, so the next caller tries again and sees the error), then the same value.
+    /// Loads run one at a time, so `load` must not ask the context for another value.
     ///
     /// - Throws: what `load` throws.
     public func shared<Value: Sendable>(_ key: String, load: () throws -> Value) throws -> Value {

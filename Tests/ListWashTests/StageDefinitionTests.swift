@@ -54,6 +54,8 @@ import ListWashRoute
         let run = errorText { _ = try Runner(configuration: configuration).run() }
         #expect(run?.contains("missing.yaml") == true, "\(run ?? "no error")")
         #expect(errorText { try configuration.checkStages() } == run)
+        // `listwash stream --plan` plans from the definitions alone.
+        #expect(try BatchStream(configuration: configuration).plan().hasPrefix(#"{"distributed":1,"#))
     }
 
     /// A stage that reads a column no stage before it writes is a pipeline error at its line,
