@@ -48,8 +48,8 @@ public struct BatchStream {
     /// batches (they look at one record at a time and need no other batch), and its inputs' paths
     /// (as `listwash run` names them): a JSON object `{"distributed": N, "inputs": [...], "stages": [...]}`.
     public func plan() throws -> String {
-        let stages = try pipeline().stages
-        let distributed = stages.prefix { $0.runsConcurrently && !($0 is any BarrierStage) }.count
+        let stages = try definitions()
+        let distributed = stages.prefix(while: \.runsAnywhere).count
         let object: [String: Any] = ["stages": stages.map(\.name), "distributed": distributed, "inputs": configuration.inputs.map(\.path)]
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self)
@@ -64,7 +64,7 @@ public struct BatchStream {
         var local = configuration
         local.inputs = [configuration.input(at: index, path: file)]
         let runner = Runner(configuration: local, log: log)
-        let pipeline = try pipeline()
+        let pipeline = try build(try definitions())
         guard let opened = try runner.openSources(required: runner.requiredRoles(of: pipeline)).first else { return }
         var named = Schema(source: name, columns: opened.schema.columns, roles: opened.schema.roles, mapping: opened.schema.mapping)
         named.list = opened.schema.list
@@ -82,15 +82,16 @@ public struct BatchStream {
     /// - Throws: ``ListWashError`` (`.usage`) when a stage named is not in the pipeline or
     ///   needs every batch (dedupe, decide) or batches in order; (`.input`) for a damaged line.
     public func wash(from first: String, through last: String, sources: [Source], lines: () -> String?, write: (String) throws -> Void) throws {
-        let pipeline = try pipeline()
-        let start = try position(of: first, in: pipeline), end = try position(of: last, in: pipeline)
+        let definitions = try definitions()
+        let start = try position(of: first, in: definitions), end = try position(of: last, in: definitions)
         guard start <= end else {
             throw ListWashError(.usage, "the '\(last)' stage comes before the '\(first)' stage in the pipeline")
         }
-        let stages = Array(pipeline.stages[start...end])
-        if let stage = stages.first(where: { !$0.runsConcurrently || $0 is any BarrierStage }) {
+        if let stage = definitions[start...end].first(where: { !$0.runsAnywhere }) {
             throw ListWashError(.usage, "the '\(stage.name)' stage needs every batch, in order: run it in the last piece (--from STAGE --out DIR)")
         }
+        let pipeline = try build(definitions)
+        let stages = Array(pipeline.stages[start...end])
         for stage in stages { try (stage as? any SetUpStage)?.setUp() }
         let schemas = try self.schemas(of: sources, pipeline: pipeline)
         let washing = Pipeline(stages), layout = pipeline.layout
@@ -110,21 +111,25 @@ public struct BatchStream {
     /// - Throws: ``ListWashError`` as `listwash run` does; (`.input`) for a damaged line or one out
     ///   of order.
     public func finish(from first: String, sources: [Source], lines: @escaping () -> String?) throws -> RunReport {
-        let pipeline = try pipeline()
         var runner = Runner(configuration: configuration, log: log)
-        runner.stagesDone = try position(of: first, in: pipeline)
+        runner.stagesDone = try position(of: first, in: try definitions())
         let feed = LineFeed(lines: lines)
         runner.readers = sources.sorted { $0.index < $1.index }.map { BatchLineReader(source: $0, feed: feed) }
         return try runner.run()
     }
 
-    private func pipeline() throws -> Pipeline {
-        try StageCatalog.build(configuration.stages, configuration: configuration)
+    private func definitions() throws -> [any StageDefinition] {
+        try StageCatalog.definitions(of: configuration)
     }
 
-    private func position(of name: String, in pipeline: Pipeline) throws -> Int {
-        guard let index = pipeline.stages.firstIndex(where: { $0.name == name }) else {
-            throw ListWashError(.usage, "the pipeline has no '\(name)' stage; its stages: \(pipeline.stages.map(\.name).joined(separator: ", "))")
+    /// The pipeline's stages, built once for this process.
+    private func build(_ definitions: [any StageDefinition]) throws -> Pipeline {
+        try StageCatalog.build(definitions, in: RunContext(log: log))
+    }
+
+    private func position(of name: String, in definitions: [any StageDefinition]) throws -> Int {
+        guard let index = definitions.firstIndex(where: { $0.name == name }) else {
+            throw ListWashError(.usage, "the pipeline has no '\(name)' stage; its stages: \(definitions.map(\.name).joined(separator: ", "))")
         }
         return index
     }

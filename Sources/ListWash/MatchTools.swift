@@ -44,7 +44,7 @@ public struct MatchWorkbench {
     func prepared(_ configuration: PipelineConfiguration) throws -> PreparedRecords {
         var prefix = configuration
         prefix.removeStages(from: ["dedupe", "match"])
-        let pipeline = try StageCatalog.build(prefix.stages, configuration: prefix)
+        let pipeline = try StageCatalog.build(try StageCatalog.definitions(of: prefix), in: RunContext())
         let sources = try Runner(configuration: configuration).openSources(required: configuration.required)
         var records = PreparedRecords(features: FeatureSet(model: model), origins: [], settled: [])
         let names = NameNormalizer()

@@ -158,15 +158,15 @@ public struct PipelineConfiguration: Sendable {
     public var inbox: Inbox?
     /// The run-history database; `nil` means `listwash-history.sqlite` in the output root.
     public var historyPath: String?
-    /// The reviewer's answers in ``decisionFiles`` (globs expanded; a glob that matches nothing
-    /// gives none).
+    /// The reviewer's answers in `files` (``decisionFiles``: globs expanded; a glob that
+    /// matches nothing gives none).
     ///
     /// - Throws: ``ListWashError`` (`.referenceData`, status 66) for a named file that is
     ///   missing or an answer that cannot be read.
-    public func reviewDecisions() throws -> ReviewDecisions {
-        guard !decisionFiles.isEmpty else { return ReviewDecisions() }
+    static func reviewDecisions(files: [String]) throws -> ReviewDecisions {
+        guard !files.isEmpty else { return ReviewDecisions() }
         var paths: [String] = []
-        for pattern in decisionFiles {
+        for pattern in files {
             do {
                 paths += try Glob.expand(pattern)
             } catch let error as ListWashError {
@@ -284,12 +284,13 @@ public struct PipelineConfiguration: Sendable {
         return configuration
     }
 
-    /// Checks every stage's name and options, and that the stages have the data they need
-    /// (references, suppression folder), as a run would; `listwash check` calls it.
+    /// Checks every stage's name, options and order, and that the stages have the data they
+    /// need (references, suppression folder, rules files), as a run would: each stage is built
+    /// once, not set up (no export or list read); `listwash check` calls it.
     ///
     /// - Throws: ``ListWashError`` (`.usage`) naming the stage's line.
     public func checkStages() throws {
-        try StageCatalog.check(self)
+        _ = try StageCatalog.build(try StageCatalog.definitions(of: self), in: RunContext())
     }
 
     private static func readInput(_ value: YAMLValue, base: PathResolver) throws -> Input {

@@ -293,6 +293,6 @@ extension PipelineConfiguration {
     ///
     /// - Throws: ``ListWashError`` (`.usage`) as ``load(path:)`` does for a stage's options.
     public func pipelineStages() throws -> [any Stage] {
-        try StageCatalog.build(stages, configuration: self).stages
+        try StageCatalog.build(try StageCatalog.definitions(of: self), in: RunContext()).stages
     }
 }

@@ -118,14 +118,19 @@ public struct Runner {
     public var readers: [any RecordReader]?
 
     /// How many of the pipeline's first stages already ran elsewhere (on the Spark job's
-    /// executors): they are neither set up nor run, but their columns stay in the output.
+    /// executors): they are neither built nor run, but their columns stay in the output.
     public var stagesDone = 0
+
+    /// What the run loads once for all its stages (exports, lists, rules, review answers),
+    /// its warnings going to ``log``.
+    public let context: RunContext
 
     /// A runner for `configuration` whose warnings go to `log`.
     public init(configuration: PipelineConfiguration, log: DiagnosticLog = DiagnosticLog(), extraStages: [any Stage] = []) {
         self.configuration = configuration
         self.log = log
         self.extraStages = extraStages
+        context = RunContext(log: log)
     }
 
     /// Runs the pipeline.
@@ -139,10 +144,9 @@ public struct Runner {
         let startedAt = ISO8601DateFormatter().string(from: Date())
         ReadWatchdog.shared.limit = configuration.readTimeoutSeconds
         if configuration.outputFile == nil { try configuration.checkProfile() }
-        let built = try StageCatalog.build(configuration.stages, configuration: configuration) | Pipeline(extraStages)
-        let pipeline = Self.skipping(stagesDone, of: built)
+        let definitions = try StageCatalog.definitions(of: configuration)
+        let pipeline = try Self.skipping(stagesDone, of: definitions, in: context) | Pipeline(extraStages)
         warnAboutUnusedReferences(pipeline)
-        for case let match as MatchStage in pipeline.stages where match.log == nil { match.log = log }
         let sources = try openSources(required: requiredRoles(of: pipeline))
         for stage in pipeline.stages {
             try (stage as? any SetUpStage)?.setUp()
@@ -169,7 +173,7 @@ public struct Runner {
             for source in sources where source.reader.recordsRead == 0 && !source.schema.columns.isEmpty {
                 log.warn("no records after the header", at: SourceLocation(file: source.schema.source, line: 2))
             }
-            var report = makeReport(sources: sources, counts: counts, stages: built.stages.map(\.name), startedAt: startedAt)
+            var report = makeReport(sources: sources, counts: counts, stages: definitions.map(\.name) + extraStages.map(\.name), startedAt: startedAt)
             report.outputFiles = sink.outputFiles + ["report.json"]
             report.dedupe = pipeline.stages.lazy.compactMap { ($0 as? DedupeStage)?.outcome }.first.map(Self.summary)
             report.suppressionLists = appliedLists
@@ -196,12 +200,13 @@ public struct Runner {
         }
     }
 
-    /// `pipeline` without its first `count` stages, which a stage declaring their columns
-    /// stands in for (so that the output keeps them, in the same place).
-    static func skipping(_ count: Int, of pipeline: Pipeline) -> Pipeline {
-        guard count > 0 else { return pipeline }
-        let done = pipeline.stages.prefix(count)
-        return Pipeline([StagesRunElsewhere(names: done.map(\.name), outputColumns: done.flatMap(\.outputColumns))] + pipeline.stages.dropFirst(count))
+    /// The stages of `definitions` built in `context`, but for the first `count`, which a stage
+    /// declaring their columns stands in for (so that the output keeps them, in the same place).
+    static func skipping(_ count: Int, of definitions: [any StageDefinition], in context: RunContext) throws -> Pipeline {
+        let built = try StageCatalog.build(Array(definitions.dropFirst(count)), in: context)
+        guard count > 0 else { return built }
+        let done = definitions.prefix(count)
+        return Pipeline([StagesRunElsewhere(names: done.map(\.name), outputColumns: done.flatMap(\.writes))] + built.stages)
     }
 
     /// Registers what Ctrl-C or SIGTERM undoes until `sink` commits: its staging folder, and

@@ -7,48 +7,67 @@ import ListWashRoute
 
 /// The stages a pipeline file can name, and how each reads its options.
 ///
-/// A new stage goes here: a name, and a function from its options to the stage value.
+/// A new stage goes here: a name, the columns it writes, and a function from its options to its
+/// definition (``StageDefinition``: the options as a value; the stage's run is built from it
+/// and the run's ``RunContext``). The definitions are in `StageDefinitions.swift`.
 enum StageCatalog {
-    typealias Builder = @Sendable (PipelineConfiguration.StageEntry, PipelineConfiguration) throws -> any Stage
+    /// Reads a stage's options into its definition; `earlier` are the definitions of the stages
+    /// before it.
+    typealias Parser = @Sendable (PipelineConfiguration.StageEntry, PipelineConfiguration, _ earlier: [any StageDefinition]) throws -> any StageDefinition
 
-    static let builders: [(name: String, build: Builder)] = [
-        ("normalize", buildNormalize),
-        ("validate", buildValidate),
-        ("dedupe", buildDedupe),
-        ("match", buildMatch),
-        ("suppress", buildSuppress),
-        ("decide", buildDecide),
-        ("score", buildScore),
-        ("route", buildRoute),
+    static let parsers: [(name: String, parse: Parser, writes: [String])] = [
+        ("normalize", parseNormalize, NormalizeDefinition.writes),
+        ("validate", parseValidate, []),
+        ("dedupe", parseDedupe, DedupeDefinition.writes),
+        ("match", parseMatch, MatchDefinition.writes),
+        ("suppress", parseSuppress, SuppressDefinition.writes),
+        ("decide", parseDecide, DecideDefinition.writes),
+        ("score", parseScore, ScoreDefinition.writes),
+        ("route", parseRoute, RouteDefinition.writes),
     ]
 
-    static var names: [String] { builders.map(\.name) }
+    static var names: [String] { parsers.map(\.name) }
 
-    /// Checks every stage's name and options without running anything.
-    static func check(_ configuration: PipelineConfiguration) throws {
-        _ = try build(configuration.stages, configuration: configuration)
+    /// The stage that writes each `listwash_*` column (the first in the catalog's order).
+    static let writers: [String: String] = parsers.reduce(into: [:]) { writers, parser in
+        for column in parser.writes where writers[column] == nil { writers[column] = parser.name }
     }
 
-    /// Builds the pipeline the entries describe.
-    static func build(_ entries: [PipelineConfiguration.StageEntry], configuration: PipelineConfiguration) throws -> Pipeline {
+    /// Checks every stage's name and options, and their order, without reading any file the
+    /// options name.
+    static func check(_ configuration: PipelineConfiguration) throws {
+        _ = try definitions(of: configuration)
+    }
+
+    /// The definitions of the configuration's stages, in order: names, options and order
+    /// checked (each column a stage reads written by a stage before it); no file read.
+    static func definitions(of configuration: PipelineConfiguration) throws -> [any StageDefinition] {
         var seen: Set<String> = []
-        return Pipeline(try entries.map { entry in
-            guard let builder = builders.first(where: { $0.name == entry.name }) else {
+        var definitions: [any StageDefinition] = []
+        for entry in configuration.stages {
+            guard let parser = parsers.first(where: { $0.name == entry.name }) else {
                 throw ListWashError(.usage, YAMLValue.unknown("stage", entry.name, in: "stages", allowed: names), at: entry.location)
             }
             guard seen.insert(entry.name).inserted else {
                 throw ListWashError(.usage, "stage '\(entry.name)' appears twice", at: entry.location)
             }
-            return try builder.build(entry, configuration)
-        })
+            definitions.append(try parser.parse(entry, configuration, definitions))
+        }
+        try StageOrder.check(definitions, writers: writers)
+        return definitions
     }
 
-    private static func buildNormalize(_ entry: PipelineConfiguration.StageEntry, _ configuration: PipelineConfiguration) throws -> any Stage {
+    /// Builds each stage's run once, from its definition and `context`.
+    static func build(_ definitions: [any StageDefinition], in context: RunContext) throws -> Pipeline {
+        Pipeline(try definitions.map { try $0.makeStage(in: context) })
+    }
+
+    private static func parseNormalize(_ entry: PipelineConfiguration.StageEntry, _ configuration: PipelineConfiguration, _ earlier: [any StageDefinition]) throws -> any StageDefinition {
         if let options = entry.options { _ = try options.mapping("normalize", allowed: []) }
-        return NormalizeStage()
+        return NormalizeDefinition(location: entry.location)
     }
 
-    private static func buildDedupe(_ entry: PipelineConfiguration.StageEntry, _ configuration: PipelineConfiguration) throws -> any Stage {
+    private static func parseDedupe(_ entry: PipelineConfiguration.StageEntry, _ configuration: PipelineConfiguration, _ earlier: [any StageDefinition]) throws -> any StageDefinition {
         let base = PathResolver(relativeTo: configuration.file ?? "./pipeline.yaml")
         let (model, rest) = try MatchModelReader.read(entry.options, base: base)
         var survivorship = Survivorship.mostComplete
@@ -58,8 +77,8 @@ enum StageCatalog {
             survivorship = row ?? survivorship
             fieldMerge.rules.merge(fields) { $1 }
         }
-        return DedupeStage(model: model, rows: configuration.rows, survivorship: survivorship, fieldMerge: fieldMerge,
-                           decisions: try configuration.reviewDecisions())
+        return DedupeDefinition(location: entry.location, model: model, rows: configuration.rows, survivorship: survivorship, fieldMerge: fieldMerge,
+                                decisionFiles: configuration.decisionFiles)
     }
 
     /// `survivorship: most_complete`, or `survivorship: {row: most_complete, fields: {phone:
@@ -86,7 +105,7 @@ enum StageCatalog {
         return parsed
     }
 
-    private static func buildMatch(_ entry: PipelineConfiguration.StageEntry, _ configuration: PipelineConfiguration) throws -> any Stage {
+    private static func parseMatch(_ entry: PipelineConfiguration.StageEntry, _ configuration: PipelineConfiguration, _ earlier: [any StageDefinition]) throws -> any StageDefinition {
         let (model, _) = try MatchModelReader.read(entry.options, base: PathResolver(relativeTo: configuration.file ?? "./pipeline.yaml"))
         if model.train {
             throw ListWashError(.usage, "train: true applies to dedupe (EM over one list's own pairs), not to match; learn a model with `listwash train` and name it here with model: FILE", at: entry.location)
@@ -98,15 +117,13 @@ enum StageCatalog {
         func reference(_ reference: PipelineConfiguration.Reference?) -> MatchStage.Reference? {
             reference.map { MatchStage.Reference(path: $0.path, idColumn: $0.idColumn) }
         }
-        return MatchStage(model: model, contacts: reference(configuration.contacts), leads: reference(configuration.leads), accounts: reference(configuration.accounts),
-                          pending: configuration.pendingLeads, pendingMatches: configuration.pendingLeadMatches, decisions: try configuration.reviewDecisions(),
-                          updates: configuration.updates, mergeLimit: configuration.mergeLimit)
+        return MatchDefinition(location: entry.location, model: model, contacts: reference(configuration.contacts), leads: reference(configuration.leads),
+                               accounts: reference(configuration.accounts), pending: configuration.pendingLeads, pendingMatches: configuration.pendingLeadMatches,
+                               decisionFiles: configuration.decisionFiles, updates: configuration.updates, mergeLimit: configuration.mergeLimit)
     }
 
-    /// The decide stage reads what dedupe and match found: without dedupe a repeat response
-    /// would create a second lead, without match a known person would become a new lead. Both
-    /// must come before it, except under point of interest (every response is a new lead).
-    private static func buildDecide(_ entry: PipelineConfiguration.StageEntry, _ configuration: PipelineConfiguration) throws -> any Stage {
+    /// `decide`, with its campaign and what a response of a closed lead does.
+    private static func parseDecide(_ entry: PipelineConfiguration.StageEntry, _ configuration: PipelineConfiguration, _ earlier: [any StageDefinition]) throws -> any StageDefinition {
         var campaign = ""
         var recycle = DecideStage.Recycle.reopen
         if let options = entry.options {
@@ -123,16 +140,9 @@ enum StageCatalog {
                 }
             }
         }
-        if configuration.method != .pointOfInterest {
-            let position = configuration.stages.firstIndex { $0.name == "decide" } ?? configuration.stages.endIndex
-            let before = Set(configuration.stages[..<position].map(\.name))
-            for needed in ["dedupe", "match"] where !before.contains(needed) {
-                throw ListWashError(.usage, "the decide stage needs a '\(needed)' stage before it under method \(configuration.method.rawValue): without it \(needed == "dedupe" ? "a repeat response in the list" : "a person already in the CRM") would become a new lead", at: entry.location)
-            }
-        }
         // A run into one output file writes no import files, so nothing is checked for them.
         let leadCheck = configuration.outputFile == nil ? configuration.importProfile.leadCheck : nil
-        return DecideStage(method: configuration.method, campaign: campaign, defaultDate: today(), recycle: recycle, leadCheck: leadCheck)
+        return DecideDefinition(location: entry.location, method: configuration.method, campaign: campaign, defaultDate: today(), recycle: recycle, leadCheck: leadCheck)
     }
 
     /// Today's date in UTC, YYYY-MM-DD: the response date of rows that carry none.
@@ -144,7 +154,7 @@ enum StageCatalog {
 
     /// `suppress`, over the pipeline's `suppression:` folder and lists; its options may name
     /// the folder and lists instead (`- suppress: {lists: [competitors.csv, opt-outs.csv]}`).
-    private static func buildSuppress(_ entry: PipelineConfiguration.StageEntry, _ configuration: PipelineConfiguration) throws -> any Stage {
+    private static func parseSuppress(_ entry: PipelineConfiguration.StageEntry, _ configuration: PipelineConfiguration, _ earlier: [any StageDefinition]) throws -> any StageDefinition {
         let base = PathResolver(relativeTo: configuration.file ?? "./pipeline.yaml")
         var folder = configuration.suppressionFolder
         var lists = configuration.suppressionLists
@@ -155,12 +165,11 @@ enum StageCatalog {
             }
         }
         guard let folder else {
-            if configuration.dataMayComeFromFlags { return SuppressStage(lists: []) }
+            if configuration.dataMayComeFromFlags { return SuppressDefinition(location: entry.location, folder: nil, accounts: nil) }
             throw ListWashError(.usage, "the suppress stage needs a folder of suppression lists: suppression: {folder: suppression-lists} (or --suppression DIR)", at: entry.location)
         }
-        return SuppressStage(
-            folder: SuppressionFolder(path: folder, lists: lists),
-            accounts: configuration.accounts.map { SuppressStage.Accounts(path: $0.path, idColumn: $0.idColumn) })
+        return SuppressDefinition(location: entry.location, folder: SuppressionFolder(path: folder, lists: lists),
+                                  accounts: configuration.accounts.map { SuppressStage.Accounts(path: $0.path, idColumn: $0.idColumn) })
     }
 
     /// The match model of a pipeline: its match stage's, else its dedupe stage's, else the
@@ -171,9 +180,9 @@ enum StageCatalog {
         return try MatchModelReader.read(entry?.options, base: base, allowed: ["survivorship"]).0
     }
 
-    private static func buildValidate(_ entry: PipelineConfiguration.StageEntry, _ configuration: PipelineConfiguration) throws -> any Stage {
+    private static func parseValidate(_ entry: PipelineConfiguration.StageEntry, _ configuration: PipelineConfiguration, _ earlier: [any StageDefinition]) throws -> any StageDefinition {
         var stage = ValidateStage()
-        guard let options = entry.options else { return stage }
+        guard let options = entry.options else { return ValidateDefinition(location: entry.location, stage: stage) }
         func roles(_ value: YAMLValue) throws -> [FieldRole] {
             try value.list().map { item in
                 let spelling = try item.string("a field")
@@ -190,7 +199,7 @@ enum StageCatalog {
             default: stage.rejectFlags = try value.list().map { try $0.string("a flag") }
             }
         }
-        return stage
+        return ValidateDefinition(location: entry.location, stage: stage)
     }
 
     /// The rules files the `score` and `route` stages of `configuration` name.
@@ -203,36 +212,28 @@ enum StageCatalog {
     }
 
     /// The rules file a `score` or `route` stage names: `- route: {rules: rules.yaml}`, relative
-    /// to the pipeline file.
-    private static func rules(_ entry: PipelineConfiguration.StageEntry, _ configuration: PipelineConfiguration) throws -> LeadRules {
+    /// to the pipeline file (read when the stage is built).
+    private static func rulesFile(_ entry: PipelineConfiguration.StageEntry, _ configuration: PipelineConfiguration) throws -> RulesFileName {
         guard let options = entry.options else {
             throw ListWashError(.usage, "the \(entry.name) stage needs a rules file: - \(entry.name): {rules: rules.yaml}", at: entry.location)
         }
-        var path: String?, written = ""
+        var file: RulesFileName?
         for (key, _, value) in try options.mapping(entry.name, allowed: ["rules"]) where key == "rules" {
-            written = try value.string("rules")
-            path = PathResolver(relativeTo: configuration.file ?? "./pipeline.yaml").resolve(written)
+            let written = try value.string("rules")
+            file = RulesFileName(path: PathResolver(relativeTo: configuration.file ?? "./pipeline.yaml").resolve(written), written: written)
         }
-        guard let path else { throw options.error("the \(entry.name) stage needs rules: FILE") }
-        var rules = try RulesFile.load(path: path)
-        // listwash_route_rule names the file as the pipeline does: `rules.yaml:23 territory west`.
-        rules.file = written
-        return rules
+        guard let file else { throw options.error("the \(entry.name) stage needs rules: FILE") }
+        return file
     }
 
-    private static func buildScore(_ entry: PipelineConfiguration.StageEntry, _ configuration: PipelineConfiguration) throws -> any Stage {
-        let rules = try rules(entry, configuration)
-        guard let scoring = rules.scoring else {
-            throw ListWashError(.usage, "\(rules.file) has no scoring: section for the score stage", at: entry.location)
-        }
-        return ScoreStage(rules: scoring)
+    private static func parseScore(_ entry: PipelineConfiguration.StageEntry, _ configuration: PipelineConfiguration, _ earlier: [any StageDefinition]) throws -> any StageDefinition {
+        ScoreDefinition(location: entry.location, rules: try rulesFile(entry, configuration))
     }
 
-    private static func buildRoute(_ entry: PipelineConfiguration.StageEntry, _ configuration: PipelineConfiguration) throws -> any Stage {
-        let rules = try rules(entry, configuration)
-        guard rules.routing != nil else {
-            throw ListWashError(.usage, "\(rules.file) has no routing: section for the route stage", at: entry.location)
-        }
-        return RouteStage(rules: rules, followsLeads: configuration.stages.contains { $0.name == "decide" })
+    /// `route`: after a stage that decides leads (it writes `listwash_target_id`), rows follow
+    /// their lead, in row order.
+    private static func parseRoute(_ entry: PipelineConfiguration.StageEntry, _ configuration: PipelineConfiguration, _ earlier: [any StageDefinition]) throws -> any StageDefinition {
+        RouteDefinition(location: entry.location, rules: try rulesFile(entry, configuration),
+                        followsLeads: earlier.contains { $0.writes.contains(RouteDefinition.leadColumn) })
     }
 }

@@ -1,5 +1,6 @@
 import ListWashCore
 import ListWashDecide
+import ListWashNormalize
 
 extension PipelineConfiguration {
     /// Reads every suppression list the pipeline's `suppress` stage applies, as a run would,
@@ -14,14 +15,13 @@ extension PipelineConfiguration {
     /// - Parameter log: where a list whose values held invisible characters is reported (they
     ///   are removed, as a run removes them).
     public func checkSuppressionLists(log: DiagnosticLog? = nil) throws -> [(list: String, entries: Int, cleanedCells: [SourceLocation])] {
-        let pipeline = try StageCatalog.build(stages.filter { $0.name == "suppress" }, configuration: self)
         var lists: [(list: String, entries: Int, cleanedCells: [SourceLocation])] = []
-        for case let stage as SuppressStage in pipeline.stages {
+        for case let suppress as SuppressDefinition in try StageCatalog.definitions(of: self) {
             // The lists alone: the accounts export is the match stage's to check.
-            let listsOnly = stage.folder.map { SuppressStage(folder: $0) } ?? stage
-            try listsOnly.setUp()
-            lists += listsOnly.lists.map { ($0.name, $0.entryCount, $0.cleanedCells) }
-            for list in listsOnly.lists {
+            guard let folder = suppress.folder else { continue }
+            let read = try SuppressStage.read(folder.listPaths(), normalizer: Normalizer())
+            lists += read.map { ($0.name, $0.entryCount, $0.cleanedCells) }
+            for list in read {
                 if let first = list.cleanedCells.first { log?.warn(SuppressionList.cleanedCellsMessage(list.cleanedCells.count), at: first) }
             }
         }

@@ -53,6 +53,64 @@ public protocol SetUpStage: Stage {
     func setUp() throws
 }
 
+/// A stage as a pipeline file describes it: its options, checked, as a value that reads no file
+/// and can go to any thread or process. ``makeStage(in:)`` builds the stage's run (its state)
+/// once, loading what it needs (exports, lists, rules) through the run's ``RunContext``.
+///
+/// Each definition declares the `listwash_*` columns it reads and writes, so that a pipeline's
+/// order can be checked (``StageOrder``) and its barriers planned before any stage is built.
+public protocol StageDefinition: Sendable {
+    /// The stage's name, as the pipeline file spells it.
+    var name: String { get }
+    /// Where the pipeline file names the stage, for errors about it.
+    var location: SourceLocation? { get }
+    /// The `listwash_*` columns the stage needs an earlier stage to have written.
+    var reads: [String] { get }
+    /// The `listwash_*` columns the stage writes: the standard ones it fills, then its
+    /// ``Stage/outputColumns`` in their order.
+    var writes: [String] { get }
+    /// Whether the stage must see every record before it processes any (dedupe, decide).
+    var isBarrier: Bool { get }
+    /// Whether batches may go through the stage anywhere, in any order and share (it looks at
+    /// one record at a time and keeps no order): such leading stages can run on other machines.
+    var runsAnywhere: Bool { get }
+    /// Why the stage reads `column` (one of ``reads``), in words for an error when no stage
+    /// before it writes it; `nil` to say nothing more.
+    func need(of column: String) -> String?
+    /// Builds the stage's run, loading what it needs through `context`.
+    ///
+    /// - Throws: ``ListWashError`` for a file the options name that cannot be read or used.
+    func makeStage(in context: RunContext) throws -> any Stage
+}
+
+extension StageDefinition {
+    public var reads: [String] { [] }
+    public var isBarrier: Bool { false }
+    public var runsAnywhere: Bool { !isBarrier }
+    public func need(of column: String) -> String? { nil }
+}
+
+/// The order of a pipeline's stages, checked from what each declares it reads and writes.
+public enum StageOrder {
+    /// Checks that every column a stage reads is written by a stage before it.
+    ///
+    /// - Parameters:
+    /// - Parameter writers: the name of the stage that writes each column, for the error.
+    /// - Throws: ``ListWashError`` (`.usage`) at the stage's location, naming the stage it
+    ///   needs before it and the column.
+    public static func check(_ definitions: [any StageDefinition], writers: [String: String]) throws {
+        var written = Set(OutputLayout.standard.prefix(OutputLayout.fixedCount))
+        for definition in definitions {
+            for column in definition.reads where !written.contains(column) {
+                let writer = writers[column].map { "a '\($0)' stage" } ?? "a stage that writes it"
+                let reason = definition.need(of: column).map { ": \($0)" } ?? ""
+                throw ListWashError(.usage, "the \(definition.name) stage needs \(writer) before it (it reads \(column))\(reason)", at: definition.location)
+            }
+            written.formUnion(definition.writes)
+        }
+    }
+}
+
 /// A chain of stages that records go through in order.
 ///
 /// Build one with the `|` operator or a result builder:

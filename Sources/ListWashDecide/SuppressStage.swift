@@ -50,6 +50,8 @@ public final class SuppressStage: SetUpStage, @unchecked Sendable {
     /// The accounts, once set up.
     public private(set) var accountIndex: AccountIndex?
     private let normalizer: Normalizer
+    /// What the run loads once for all its stages.
+    private let context: RunContext
     private var isSetUp: Bool
 
     /// The column naming the list that suppressed a row.
@@ -58,12 +60,14 @@ public final class SuppressStage: SetUpStage, @unchecked Sendable {
     public var outputColumns: [String] { [Self.listColumn] }
     public var runsConcurrently: Bool { true }
 
-    /// A stage that reads the lists of `folder` (and the accounts export) in ``setUp()``.
-    public init(folder: SuppressionFolder, accounts: Accounts? = nil, normalizer: Normalizer = Normalizer()) {
+    /// A stage that reads the lists of `folder` (and the accounts export, through `context`: the
+    /// match stage of the same run shares it) in ``setUp()``.
+    public init(folder: SuppressionFolder, accounts: Accounts? = nil, normalizer: Normalizer = Normalizer(), context: RunContext = RunContext()) {
         self.folder = folder
         self.accounts = accounts
         self.lists = []
         self.normalizer = normalizer
+        self.context = context
         isSetUp = false
     }
 
@@ -74,6 +78,7 @@ public final class SuppressStage: SetUpStage, @unchecked Sendable {
         self.lists = lists
         accountIndex = accounts
         self.normalizer = normalizer
+        context = RunContext()
         isSetUp = true
     }
 
@@ -87,13 +92,15 @@ public final class SuppressStage: SetUpStage, @unchecked Sendable {
             lists = try Self.read(folder.listPaths(), normalizer: normalizer)
         }
         if let accounts {
-            accountIndex = try AccountIndex(path: accounts.path, idColumn: accounts.idColumn)
+            accountIndex = try context.accounts(path: accounts.path, idColumn: accounts.idColumn)
         }
         isSetUp = true
     }
 
     /// Reads the lists at `paths` on all cores, in order; the first error (in list order) wins.
-    static func read(_ paths: [String], normalizer: Normalizer) throws -> [SuppressionList] {
+    ///
+    /// - Throws: ``ListWashError`` (`.referenceData`) as ``SuppressionList/init(path:normalizer:)`` does.
+    public static func read(_ paths: [String], normalizer: Normalizer) throws -> [SuppressionList] {
         var results = [Result<SuppressionList, any Error>?](repeating: nil, count: paths.count)
         results.withUnsafeMutableBufferPointer { buffer in
             // Each worker writes its own slot.

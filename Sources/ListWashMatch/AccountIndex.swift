@@ -81,3 +81,18 @@ public final class AccountIndex: Sendable {
         return nil
     }
 }
+
+extension RunContext {
+    /// The accounts export at `path`, read and indexed once per run: the match stage and the
+    /// suppress stage (the accounts a row matched, by name) share it.
+    ///
+    /// - Throws: ``ListWashError`` (`.referenceData`) as ``AccountIndex/init(path:idColumn:log:)`` does.
+    public func accounts(path: String, idColumn: String?) throws -> AccountIndex {
+        try shared(Self.accountsKey(path: path, idColumn: idColumn)) { try AccountIndex(path: path, idColumn: idColumn, log: log) }
+    }
+
+    /// The key the accounts export at `path` is loaded under.
+    public static func accountsKey(path: String, idColumn: String?) -> String {
+        "accounts export \(path) (id column \(idColumn ?? "recognized"))"
+    }
+}

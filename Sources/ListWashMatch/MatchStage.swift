@@ -56,9 +56,13 @@ public final class MatchStage: SetUpStage, FileWritingStage, @unchecked Sendable
     /// Where warnings about the exports go (skipped records, unreadable dates, fields an
     /// export lacks); a runner gives the stage its own log when it has none.
     public var log: DiagnosticLog?
+    /// What the run loads once for all its stages: the accounts export, shared with the
+    /// suppress stage.
+    public let context: RunContext
     private var contactIndex: ReferenceIndex?
     private var leadIndex: ReferenceIndex?
-    private var accountIndex: AccountIndex?
+    /// The accounts export, once set up.
+    public private(set) var accountIndex: AccountIndex?
     private let names = NameNormalizer()
     /// Related-name lists, shared by the batches matched on every core.
     private let variants = PreparationCache()
@@ -66,10 +70,11 @@ public final class MatchStage: SetUpStage, FileWritingStage, @unchecked Sendable
     /// The match's type, its contact, lead and account ids and reason, a review row's
     /// candidate (`listwash_review_partner`), and what the exports say of the matched records:
     /// their owners and a closed lead's status.
-    public var outputColumns: [String] {
-        ["listwash_match_type", "listwash_contact_id", "listwash_lead_id", "listwash_account_id", "listwash_match_reason", DedupeStage.reviewPartnerColumn,
-         ReviewDecisions.keyColumn] + Self.stateColumns
-    }
+    public var outputColumns: [String] { Self.columns }
+
+    /// The columns this stage adds (see ``outputColumns``).
+    public static let columns = ["listwash_match_type", "listwash_contact_id", "listwash_lead_id", "listwash_account_id", "listwash_match_reason",
+                                 DedupeStage.reviewPartnerColumn, ReviewDecisions.keyColumn] + stateColumns
 
     /// The columns of the matched records' CRM state: the lead's status when it is closed, the
     /// lead's and the contact's owners.
@@ -77,11 +82,13 @@ public final class MatchStage: SetUpStage, FileWritingStage, @unchecked Sendable
 
     public var runsConcurrently: Bool { true }
 
-    /// A match stage against the given exports.
+    /// A match stage against the given exports, loading what it shares with other stages through
+    /// `context` (a context of its own when `nil`).
     public init(name: String = "match", model: MatchModel = .leadList, contacts: Reference?, leads: Reference?, accounts: Reference?,
                 pending: PendingLeadSource? = nil, pendingMatches: PendingLeadMatches? = nil, decisions: ReviewDecisions = ReviewDecisions(), log: DiagnosticLog? = nil,
-                updates: UpdateRules? = nil, mergeLimit: Int? = nil) {
+                updates: UpdateRules? = nil, mergeLimit: Int? = nil, context: RunContext? = nil) {
         self.name = name
+        self.context = context ?? RunContext(log: log ?? DiagnosticLog())
         self.updates = updates
         self.mergeLimit = mergeLimit
         self.pending = pending
@@ -110,7 +117,7 @@ public final class MatchStage: SetUpStage, FileWritingStage, @unchecked Sendable
         }
         if let contacts { contactIndex = try ReferenceIndex(path: contacts.path, kind: .contact, idColumn: contacts.idColumn, model: model, log: log, variants: variants, facts: facts) }
         if let leads { leadIndex = try ReferenceIndex(path: leads.path, kind: .lead, idColumn: leads.idColumn, model: model, log: log, variants: variants, facts: facts) }
-        if let accounts { accountIndex = try AccountIndex(path: accounts.path, idColumn: accounts.idColumn, log: log) }
+        if let accounts { accountIndex = try context.accounts(path: accounts.path, idColumn: accounts.idColumn) }
         // The rest of the pending leads' set-up waits for no one: it goes on while the rows are
         // read, normalized and deduplicated, and the pending leads the export shows are reported
         // once it is done (``PendingLeadMatches/confirmed`` waits for it).

@@ -50,7 +50,9 @@ public struct RouteStage: Stage {
     }
 
     public var name: String { "route" }
-    public var outputColumns: [String] { [RouteColumns.owner, RouteColumns.queue, RouteColumns.routeRule] }
+    public var outputColumns: [String] { Self.columns }
+    /// The columns this stage fills: owner, queue and the rule that routed the row.
+    public static let columns = [RouteColumns.owner, RouteColumns.queue, RouteColumns.routeRule]
     /// Concurrent unless a rule or key account names a team (turns follow row order) or rows
     /// attach to leads routed earlier in the run.
     public var runsConcurrently: Bool {

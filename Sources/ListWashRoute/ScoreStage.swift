@@ -19,7 +19,9 @@ public struct ScoreStage: Stage {
     }
 
     public var name: String { "score" }
-    public var outputColumns: [String] { [RouteColumns.score, RouteColumns.grade, RouteColumns.scoreReasons] }
+    public var outputColumns: [String] { Self.columns }
+    /// The columns this stage fills: score, grade and the score's reasons.
+    public static let columns = [RouteColumns.score, RouteColumns.grade, RouteColumns.scoreReasons]
     public var runsConcurrently: Bool { true }
 
     public func process(_ batch: inout RecordBatch) throws {
