@@ -1,5 +1,6 @@
 import Foundation
 import ListWashCore
+import ListWashMatch
 
 /// A pipeline run in pieces by several processes, which hand batches to one another as lines of
 /// text (the Spark job, `spark/listwash_spark.py`, moves the lines between `listwash stream`
@@ -109,27 +110,34 @@ public struct BatchStream {
     ///
     /// - Throws: ``ListWashError`` as `listwash run` does; (`.input`) for a damaged line or one out
     ///   of order.
-    public func finish(from first: String, sources: [Source], lines: @escaping () -> String?) throws -> RunReport {
+    /// With `assigned`, the dedupe stage takes those clusters instead of finding them (see
+    /// ``clusterAssignment(clusters:statistics:sources:)``).
+    public func finish(from first: String, sources: [Source], lines: @escaping () -> String?, assigned: ClusterAssignment? = nil) throws -> RunReport {
         let pipeline = try pipeline()
         var runner = Runner(configuration: configuration, log: log)
+        if let assigned {
+            runner.prepareStages = { pipeline in
+                for case let dedupe as DedupeStage in pipeline.stages { dedupe.assigned = assigned }
+            }
+        }
         runner.stagesDone = try position(of: first, in: pipeline)
         let feed = LineFeed(lines: lines)
         runner.readers = sources.sorted { $0.index < $1.index }.map { BatchLineReader(source: $0, feed: feed) }
         return try runner.run()
     }
 
-    private func pipeline() throws -> Pipeline {
+    func pipeline() throws -> Pipeline {
         try StageCatalog.build(configuration.stages, configuration: configuration)
     }
 
-    private func position(of name: String, in pipeline: Pipeline) throws -> Int {
+    func position(of name: String, in pipeline: Pipeline) throws -> Int {
         guard let index = pipeline.stages.firstIndex(where: { $0.name == name }) else {
             throw ListWashError(.usage, "the pipeline has no '\(name)' stage; its stages: \(pipeline.stages.map(\.name).joined(separator: ", "))")
         }
         return index
     }
 
-    private func schemas(of sources: [Source], pipeline: Pipeline) throws -> [Int: Schema] {
+    func schemas(of sources: [Source], pipeline: Pipeline) throws -> [Int: Schema] {
         let runner = Runner(configuration: configuration, log: log)
         let required = runner.requiredRoles(of: pipeline)
         var schemas: [Int: Schema] = [:]
@@ -140,7 +148,7 @@ public struct BatchStream {
         return schemas
     }
 
-    private func parse(_ line: String, schemas: [Int: Schema]) throws -> (Int, Schema, [UInt8]) {
+    func parse(_ line: String, schemas: [Int: Schema]) throws -> (Int, Schema, [UInt8]) {
         guard let parsed = Self.parse(line), let schema = schemas[parsed.source] else {
             throw ListWashError(.input, "not a batch line of a known source: \(line.prefix(40))…")
         }

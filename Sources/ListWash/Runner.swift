@@ -121,6 +121,10 @@ public struct Runner {
     /// executors): they are neither set up nor run, but their columns stay in the output.
     public var stagesDone = 0
 
+    /// Called with the pipeline once it is built, before its stages are set up (`listwash
+    /// stream` hands the dedupe stage the clusters the Spark job found).
+    public var prepareStages: ((Pipeline) throws -> Void)?
+
     /// A runner for `configuration` whose warnings go to `log`.
     public init(configuration: PipelineConfiguration, log: DiagnosticLog = DiagnosticLog(), extraStages: [any Stage] = []) {
         self.configuration = configuration
@@ -141,6 +145,7 @@ public struct Runner {
         if configuration.outputFile == nil { try configuration.checkProfile() }
         let built = try StageCatalog.build(configuration.stages, configuration: configuration) | Pipeline(extraStages)
         let pipeline = Self.skipping(stagesDone, of: built)
+        try prepareStages?(pipeline)
         warnAboutUnusedReferences(pipeline)
         for case let match as MatchStage in pipeline.stages where match.log == nil { match.log = log }
         let sources = try openSources(required: requiredRoles(of: pipeline))
