@@ -90,34 +90,58 @@ extension BatchStream {
     }
 
     /// Scores each block of the key lines `lines` gives (the lines of one key one after another)
-    /// and writes a pair line for each pair at or above the review threshold.
+    /// and writes a pair line for each pair at or above the review threshold. Blocks are scored
+    /// together, about ``blockChunk`` rows at a time.
     public static func scoreBlocks(statistics: ListStatistics, lines: () -> String?, write: (String) throws -> Void) throws {
         let scoring = BlockScoring(statistics: statistics)
+        var chunk: [(rule: Int, rows: [(source: Int, row: Int, features: [UInt8])])] = []
+        var size = 0
+        func score() throws {
+            var rows: [Position: [UInt8]] = [:]
+            for block in chunk { for row in block.rows { rows[Position(source: row.source, row: row.row)] = row.features } }
+            let ordered = rows.keys.sorted { ($0.source, $0.row) < ($1.source, $1.row) }
+            let index = Dictionary(uniqueKeysWithValues: ordered.enumerated().map { ($1, $0) })
+            let blocks = chunk.map { block in (rule: block.rule, members: block.rows.compactMap { index[Position(source: $0.source, row: $0.row)] }) }
+            for (left, right, probability) in try scoring.scoreBlocks(ordered.compactMap { rows[$0] }, blocks: blocks) {
+                try write("\(ordered[left].source)\t\(ordered[left].row)\t\(ordered[right].source)\t\(ordered[right].row)\t\(probability)")
+            }
+            chunk = []
+            size = 0
+        }
         try forEachGroup(lines) { key, fields in
             guard let rule = key.split(separator: ":").first.flatMap({ Int($0) }) else { throw ListWashError(.input, "not a key line: \(key)") }
             let rows = try records(fields)
-            for (left, right, probability) in try scoring.scoreBlock(rows.map(\.features), rule: rule) {
-                try write("\(rows[left].source)\t\(rows[left].row)\t\(rows[right].source)\t\(rows[right].row)\t\(probability)")
-            }
+            guard rows.count > 1 else { return }
+            chunk.append((rule, rows))
+            size += rows.count
+            if size >= blockChunk { try score() }
         }
+        try score()
     }
 
+    /// About how many rows (counted once per block) ``scoreBlocks(statistics:lines:write:)``
+    /// scores at a time.
+    static let blockChunk = 50_000
+
     /// Clusters each component of the component lines `lines` gives (the lines of one component
-    /// one after another) and writes its cluster lines.
+    /// one after another) and writes its cluster lines. Components are clustered together, about
+    /// ``blockChunk`` rows at a time (clustering never joins two components).
     public static func clusterComponents(statistics: ListStatistics, lines: () -> String?, write: (String) throws -> Void) throws {
         let scoring = BlockScoring(statistics: statistics)
-        try forEachGroup(lines) { _, fields in
-            let rows = try records(fields.filter { $0.first == "R" }.map { Array($0.dropFirst()) })
+        var rows: [(source: Int, row: Int, features: [UInt8])] = []
+        var pairs: [[String]] = []
+        func cluster() throws {
+            rows.sort { ($0.source, $0.row) < ($1.source, $1.row) }
             var positions: [Position: Int] = [:]
             for (index, row) in rows.enumerated() { positions[Position(source: row.source, row: row.row)] = index }
-            let pairs = try fields.filter { $0.first == "P" }.map { fields in
-                guard fields.count == 6, let left = Position(fields[1], fields[2]).flatMap({ positions[$0] }),
-                      let right = Position(fields[3], fields[4]).flatMap({ positions[$0] }), let probability = Double(fields[5]) else {
+            let scored = try pairs.map { fields in
+                guard fields.count == 5, let left = Position(fields[0], fields[1]).flatMap({ positions[$0] }),
+                      let right = Position(fields[2], fields[3]).flatMap({ positions[$0] }), let probability = Double(fields[4]) else {
                     throw ListWashError(.input, "not a pair line of its component: \(fields.joined(separator: " "))")
                 }
                 return (left: left, right: right, probability: probability)
             }
-            let clusters = try scoring.clusterComponent(rows.map(\.features), pairs: pairs)
+            let clusters = try scoring.clusterComponent(rows.map(\.features), pairs: scored)
             for (index, row) in rows.enumerated() where clusters.score[index] > 0 {
                 let first = rows[clusters.cluster[index]]
                 try write("C\t\(row.source)\t\(row.row)\t\(first.source)\t\(first.row)\t\(clusters.score[index])")
@@ -125,8 +149,16 @@ extension BatchStream {
             for (left, right, probability) in clusters.guarded {
                 try write("P\t\(rows[left].source)\t\(rows[left].row)\t\(rows[right].source)\t\(rows[right].row)\t\(probability)")
             }
-            try write("J\t\(clusters.joins)\t\(clusters.guarded.count)")
+            if !rows.isEmpty { try write("J\t\(clusters.joins)\t\(clusters.guarded.count)") }
+            rows = []
+            pairs = []
         }
+        try forEachGroup(lines) { _, fields in
+            rows += try records(fields.filter { $0.first == "R" }.map { Array($0.dropFirst()) })
+            pairs += fields.filter { $0.first == "P" }.map { Array($0.dropFirst()) }
+            if rows.count >= blockChunk { try cluster() }
+        }
+        try cluster()
     }
 
     /// The clusters of the cluster lines in the file at `clusters` (and pair lines below the

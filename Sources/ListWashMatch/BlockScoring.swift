@@ -9,7 +9,7 @@ import ListWashNormalize
 /// ```swift
 /// let statistics = ListStatistics(features, deduplicator: Deduplicator(model: .leadList))
 /// let scoring = BlockScoring(statistics: statistics)
-/// let pairs = try scoring.scoreBlock(rows, rule: 0)   // rows: FeatureRows of one block
+/// let pairs = try scoring.scoreBlocks(rows, blocks: [(rule: 0, members: [0, 1, 2])])   // rows: FeatureRows
 /// ```
 public struct ListStatistics: Codable, Sendable {
     /// The model with its estimated parameters.
@@ -120,11 +120,11 @@ public enum FeatureRows {
 ///
 /// 1. ``keys(of:model:)``: each record's blocking key under each rule (a block is every record
 ///    of the list with one key under one rule);
-/// 2. ``scoreBlock(_:rule:)``: a block's candidate pairs, as that rule gives them on one machine
+/// 2. ``scoreBlocks(_:blocks:)``: blocks' candidate pairs, as their rules give them on one machine
 ///    (every pair of a block up to ``MatchModel/maxBlockSize``; each record's next
 ///    ``MatchModel/window`` neighbours by the first comparison's value in a larger one), scored
 ///    with the list's statistics; a pair several rules give is scored the same by each;
-/// 3. ``clusterComponent(_:pairs:)``: the coherent clustering of one connected component of the
+/// 3. ``clusterComponent(_:pairs:)``: the coherent clustering of connected components of the
 ///    pairs at or above the match threshold (clustering never joins across components, and the
 ///    guards only compare records of the two clusters joined, so a component's clusters are
 ///    those of the whole list).
@@ -152,25 +152,35 @@ public struct BlockScoring: Sendable {
         return found
     }
 
-    /// The candidate pairs rule `rule` gives among `rows` (feature rows of every record of the
-    /// list with one key under that rule, in input order) with a probability at or above the
-    /// review threshold: (left record, right record, probability), the records by their
-    /// positions in `rows`, left before right.
+    /// The candidate pairs `blocks` give with a probability at or above the review threshold:
+    /// (left record, right record, probability), the records by their positions in `rows`
+    /// (feature rows, in input order), left before right. A block is a rule (by index) and its
+    /// members: every record of the list with one key under that rule (positions in `rows`); a
+    /// record is in at most one block per rule. The pairs of many blocks are made and scored in
+    /// one pass (a pair two blocks give comes once).
     ///
-    /// - Throws: ``ListWashError`` (`.input`) for a damaged row, (`.usage`) for a rule the model lacks.
-    public func scoreBlock(_ rows: [[UInt8]], rule: Int) throws -> [(left: Int, right: Int, probability: Double)] {
+    /// - Throws: ``ListWashError`` (`.input`) for a damaged row, a member out of range or in two
+    ///   blocks of one rule, (`.usage`) for a rule the model lacks.
+    public func scoreBlocks(_ rows: [[UInt8]], blocks: [(rule: Int, members: [Int])]) throws -> [(left: Int, right: Int, probability: Double)] {
         let model = statistics.model
-        guard model.blocking.indices.contains(rule) else { throw ListWashError(.usage, "the model has no blocking rule \(rule)") }
-        guard rows.count > 1 else { return [] }
+        // Each block's members share a key of their own under its rule (its number, from 1).
+        var keys = [[UInt64]](repeating: [UInt64](repeating: 0, count: rows.count), count: model.blocking.count)
+        for (number, block) in blocks.enumerated() where block.members.count > 1 {
+            guard model.blocking.indices.contains(block.rule) else { throw ListWashError(.usage, "the model has no blocking rule \(block.rule)") }
+            for member in block.members {
+                guard rows.indices.contains(member), keys[block.rule][member] == 0 else {
+                    throw ListWashError(.input, "a block names a record that is not given or is in another block of its rule")
+                }
+                keys[block.rule][member] = UInt64(number + 1)
+            }
+        }
         let set = try FeatureRows.decode(rows, model: model)
-        var single = model
-        single.blocking = [model.blocking[rule]]
         let store = set.store(model: model)
         let evaluator = ComparisonEvaluator(model: model, columns: set.columnNames)
-        let keys = BlockingKeys(model: single, features: set, store: store, workers: 1)
         let sortColumn = model.comparisons.first.flatMap { set.column($0.column) }
-        let (pairs, _) = PairGenerator(keys: keys, maxBlockSize: model.maxBlockSize, window: model.window, sortColumn: sortColumn)
-            .generate(ruleNames: [model.blocking[rule].description])
+        let (pairs, _) = PairGenerator(keys: BlockingKeys(keys: keys), maxBlockSize: model.maxBlockSize, window: model.window, sortColumn: sortColumn)
+            .generate(ruleNames: model.blocking.map(\.description))
+        guard !pairs.isEmpty else { return [] }
         let patterns = deduplicator.parallelPatterns(pairs, evaluator: evaluator, features: store,
                                                      requirements: model.train ? nil : Requirements(model: model))
         let scorer = statistics.scorer(for: set, evaluator: evaluator, frequencies: frequencies)
@@ -178,8 +188,9 @@ public struct BlockScoring: Sendable {
             .map { (Int($0.pair >> 32), Int($0.pair & 0xFFFF_FFFF), $0.probability) }
     }
 
-    /// The clusters of one connected component: `rows` its records' feature rows in input
-    /// order, `pairs` its pairs at or above the match threshold (records by position in `rows`).
+    /// The clusters of one or more connected components: `rows` their records' feature rows in
+    /// input order, `pairs` their pairs at or above the match threshold (records by position in
+    /// `rows`).
     ///
     /// - Throws: ``ListWashError`` (`.input`) for a damaged row or a pair naming no row.
     public func clusterComponent(_ rows: [[UInt8]], pairs: [(left: Int, right: Int, probability: Double)]) throws -> ComponentClusters {
