@@ -3,7 +3,7 @@
 
     spark-submit [--master local[2]] spark/listwash_spark.py PIPELINE.yaml [--input FILE]... \
         [--contacts F] [--leads F] [--accounts F] [--suppression DIR] [--method M] --out DIR \
-        [--listwash PATH] [--partitions N]
+        [--listwash PATH] [--partitions N] [--dedupe-on-driver]
 
 The Swift code washes, Spark moves the data (see Docs/spark.md):
 
@@ -169,16 +169,17 @@ def parse_pair(line):
     return ((node(left_source, left_row), node(right_source, right_row)), float(probability))
 
 
-def components(edges):
+def components(edges, partitions):
     """Each node of `edges` (pairs of nodes) with its component: the smallest node of its
     connected component, by label propagation (an iterative join, one round per step of the
-    longest path from a component's smallest node)."""
-    both = edges.flatMap(lambda edge: [edge, (edge[1], edge[0])]).persist(StorageLevel.MEMORY_AND_DISK)
-    labels = both.map(lambda edge: (edge[0], min(edge))).reduceByKey(min).persist(StorageLevel.MEMORY_AND_DISK)
+    longest path from a component's smallest node). Every shuffle keeps `partitions` partitions
+    (a union's partitions add up, and would double each round)."""
+    both = edges.flatMap(lambda edge: [edge, (edge[1], edge[0])]).partitionBy(partitions).persist(StorageLevel.MEMORY_AND_DISK)
+    labels = both.map(lambda edge: (edge[0], min(edge))).reduceByKey(min, partitions).persist(StorageLevel.MEMORY_AND_DISK)
     while True:
-        updated = both.join(labels).map(lambda item: (item[1][0], item[1][1])).union(labels).reduceByKey(min)
-        updated = updated.persist(StorageLevel.MEMORY_AND_DISK)
-        changed = updated.join(labels).filter(lambda item: item[1][0] != item[1][1]).count()
+        offered = both.join(labels, partitions).map(lambda item: (item[1][0], item[1][1]))
+        updated = offered.union(labels).reduceByKey(min, partitions).persist(StorageLevel.MEMORY_AND_DISK)
+        changed = updated.join(labels, partitions).filter(lambda item: item[1][0] != item[1][1]).count()
         labels.unpersist()
         labels = updated
         if changed == 0:
@@ -205,14 +206,14 @@ def sharded_dedupe(context, batches, binary, pipeline, flags, headers_path, work
     # Blocks: the rows of one key together; a pair several rules give is scored the same by each.
     pairs = keys.repartitionAndSortWithinPartitions(partitions).mapPartitions(
         lambda part: stream_partition(part, binary, pipeline, ["--score-blocks", "--statistics", SparkFiles.get(STATISTICS_FILE)]))
-    pairs = pairs.map(parse_pair).reduceByKey(max).persist(StorageLevel.MEMORY_AND_DISK)
+    pairs = pairs.map(parse_pair).reduceByKey(max, partitions).persist(StorageLevel.MEMORY_AND_DISK)
     matched = pairs.filter(lambda pair: pair[1] >= match_threshold)
-    labels = components(matched.keys())
+    labels = components(matched.keys(), partitions)
 
     # Each component's rows (features) and pairs, clustered as on one machine.
     features = keys.map(lambda item: item[1].split("\t", 2)).map(lambda f: (node(f[0], f[1]), f"{f[0]}\t{f[1]}\t{f[2]}"))
-    rows = features.reduceByKey(lambda first, _: first).join(labels).map(lambda item: (item[1][1], "R\t" + item[1][0]))
-    edges = matched.map(lambda pair: (pair[0][0], (pair[0][1], pair[1]))).join(labels).map(
+    rows = features.reduceByKey(lambda first, _: first, partitions).join(labels, partitions).map(lambda item: (item[1][1], "R\t" + item[1][0]))
+    edges = matched.map(lambda pair: (pair[0][0], (pair[0][1], pair[1]))).join(labels, partitions).map(
         lambda item: (item[1][1], f"P\t{row_text(item[0])}\t{row_text(item[1][0][0])}\t{item[1][0][1]!r}"))
     clustered = rows.union(edges).repartitionAndSortWithinPartitions(partitions).mapPartitions(
         lambda part: stream_partition(part, binary, pipeline, ["--cluster-components", "--statistics", SparkFiles.get(STATISTICS_FILE)]))

@@ -36,7 +36,7 @@ extension BatchStream {
     }
 
     /// Decodes each batch line `lines` gives and calls `body` with its source position and batch.
-    private func forEachBatch(from first: String, sources: [Source], lines: () -> String?, _ body: (Int, RecordBatch) throws -> Void) throws {
+    private func forEachBatch(sources: [Source], lines: () -> String?, _ body: (Int, RecordBatch) throws -> Void) throws {
         let pipeline = try pipeline()
         let schemas = try self.schemas(of: sources, pipeline: pipeline), layout = pipeline.layout
         while let line = lines() {
@@ -52,7 +52,7 @@ extension BatchStream {
         let dedupe = try dedupeStage(at: first)
         var features = FeatureSet(model: dedupe.model)
         let names = NameNormalizer()
-        try forEachBatch(from: first, sources: sources, lines: lines) { _, batch in features.add(batch, names: names) }
+        try forEachBatch(sources: sources, lines: lines) { _, batch in features.add(batch, names: names) }
         let statistics = ListStatistics(features, deduplicator: Deduplicator(model: dedupe.model))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -76,7 +76,7 @@ extension BatchStream {
     public func keys(from first: String, sources: [Source], lines: () -> String?, write: (String) throws -> Void) throws {
         let model = try dedupeStage(at: first).model
         let names = NameNormalizer()
-        try forEachBatch(from: first, sources: sources, lines: lines) { source, batch in
+        try forEachBatch(sources: sources, lines: lines) { source, batch in
             var set = FeatureSet(model: model)
             set.add(batch, names: names)
             let open = (0..<batch.count).filter { batch.isOpen($0) }
