@@ -167,6 +167,11 @@ import ListWash
         #expect(lines.last?.hasPrefix("3\t1\t") == true)
         let neither = try listwash(["stream", "\(packageRoot)/pipelines/acquired-list.yaml"], in: scratch.path)
         #expect(neither.status == 64 && neither.err.contains("name --plan, --split FILE, or --headers FILE"), "\(neither.err)")
+        let unscored = try listwash(["stream", "\(packageRoot)/pipelines/acquired-list.yaml", "--score-blocks"], in: scratch.path)
+        #expect(unscored.status == 64 && unscored.err.contains("need --statistics FILE"), "\(unscored.err)")
+        let notDedupe = try listwash(["stream", "\(packageRoot)/pipelines/acquired-list.yaml", "--headers", scratch.write("h.jsonl", lines.first.map(String.init) ?? ""),
+                                      "--from", "match", "--keys"], in: scratch.path)
+        #expect(notDedupe.status == 64 && notDedupe.err.contains("sharded dedupe starts at the dedupe stage"), "\(notDedupe.err)")
     }
 
     /// A copy of an input (what a Spark task reads) is read with the options the pipeline file
