@@ -187,9 +187,10 @@ def components(edges, partitions):
             return labels
 
 
-def sharded_dedupe(context, batches, binary, pipeline, flags, headers_path, work, partitions):
+def sharded_dedupe(spark, batches, binary, pipeline, flags, headers_path, work, partitions):
     """Dedupe on the executors (see the module's step 3): writes the clusters file and the
     statistics file the driver's `listwash` assigns, and returns their paths."""
+    context = spark.sparkContext
     statistics_path = os.path.join(work, STATISTICS_FILE)
     ordered = batches.sortBy(batch_key, numPartitions=max(1, batches.count() // 8)).toLocalIterator()
     with open(statistics_path, "w") as file:
@@ -199,19 +200,23 @@ def sharded_dedupe(context, batches, binary, pipeline, flags, headers_path, work
         match_threshold = json.load(file)["model"]["matchThreshold"]
     context.addFile(statistics_path)
 
-    # Each row's key under each blocking rule, with its features: (RULE:KEY, SOURCE<TAB>ROW<TAB>FEATURES).
+    # Each row's key under each blocking rule, with its features: RULE:KEY<TAB>SOURCE<TAB>ROW<TAB>FEATURES.
     keys = batches.mapPartitions(lambda part: stream_partition(part, binary, pipeline,
                                  ["--headers", SparkFiles.get(HEADERS_FILE), "--from", "dedupe", "--keys"] + flags))
-    keys = keys.map(lambda line: tuple(line.split("\t", 1))).persist(StorageLevel.DISK_ONLY)
-    # Blocks: the rows of one key together; a pair several rules give is scored the same by each.
-    pairs = keys.repartitionAndSortWithinPartitions(partitions).mapPartitions(
+    keys = keys.persist(StorageLevel.DISK_ONLY)
+    # Blocks: the rows of one key together (shuffled and sorted by key in the JVM, as a data frame:
+    # sorting millions of lines in the Python workers is several times slower); a pair several
+    # rules give is scored the same by each.
+    frame = spark.createDataFrame(keys.map(lambda line: (line[:line.index("\t")], line)), "key string, line string")
+    blocks = frame.repartition(partitions, "key").sortWithinPartitions("key").rdd.map(lambda row: row[1])
+    pairs = blocks.mapPartitions(
         lambda part: stream_partition(part, binary, pipeline, ["--score-blocks", "--statistics", SparkFiles.get(STATISTICS_FILE)]))
     pairs = pairs.map(parse_pair).reduceByKey(max, partitions).persist(StorageLevel.MEMORY_AND_DISK)
     matched = pairs.filter(lambda pair: pair[1] >= match_threshold)
     labels = components(matched.keys(), partitions)
 
     # Each component's rows (features) and pairs, clustered as on one machine.
-    features = keys.map(lambda item: item[1].split("\t", 2)).map(lambda f: (node(f[0], f[1]), f"{f[0]}\t{f[1]}\t{f[2]}"))
+    features = keys.map(lambda line: line.split("\t", 3)).map(lambda f: (node(f[1], f[2]), f"{f[1]}\t{f[2]}\t{f[3]}"))
     rows = features.reduceByKey(lambda first, _: first, partitions).join(labels, partitions).map(lambda item: (item[1][1], "R\t" + item[1][0]))
     edges = matched.map(lambda pair: (pair[0][0], (pair[0][1], pair[1]))).join(labels, partitions).map(
         lambda item: (item[1][1], f"P\t{row_text(item[0])}\t{row_text(item[1][0][0])}\t{item[1][0][1]!r}"))
@@ -289,7 +294,7 @@ def main(argv):
         batches = batches.persist(StorageLevel.DISK_ONLY)
         sharded = []
         if stages[distributed] == "dedupe" and not arguments.dedupe_on_driver:
-            clusters_path, statistics_path = sharded_dedupe(context, batches, binary, pipeline, flags, headers_path, work, partitions)
+            clusters_path, statistics_path = sharded_dedupe(spark, batches, binary, pipeline, flags, headers_path, work, partitions)
             sharded = ["--clusters", clusters_path, "--statistics", statistics_path]
         count = batches.count()
         ordered = batches.sortBy(batch_key, numPartitions=max(1, count // 8)).toLocalIterator()
