@@ -31,7 +31,7 @@ import tempfile
 import threading
 
 from pyspark import SparkFiles, StorageLevel
-from pyspark.sql import SparkSession
+from pyspark.sql import SparkSession, Window, functions
 
 HEADERS_FILE = "listwash-headers.jsonl"
 STATISTICS_FILE = "listwash-statistics.json"
@@ -205,10 +205,13 @@ def sharded_dedupe(spark, batches, binary, pipeline, flags, headers_path, work, 
                                  ["--headers", SparkFiles.get(HEADERS_FILE), "--from", "dedupe", "--keys"] + flags))
     keys = keys.persist(StorageLevel.DISK_ONLY)
     # Blocks: the rows of one key together (shuffled and sorted by key in the JVM, as a data frame:
-    # sorting millions of lines in the Python workers is several times slower); a pair several
-    # rules give is scored the same by each.
+    # sorting millions of lines in the Python workers is several times slower), without the keys
+    # only one row has (most of them: they make no pair); a pair several rules give is scored the
+    # same by each.
     frame = spark.createDataFrame(keys.map(lambda line: (line[:line.index("\t")], line)), "key string, line string")
-    blocks = frame.repartition(partitions, "key").sortWithinPartitions("key").rdd.map(lambda row: row[1])
+    blocks = (frame.repartition(partitions, "key")
+              .withColumn("rows", functions.count(functions.lit(1)).over(Window.partitionBy("key")))
+              .filter("rows > 1").sortWithinPartitions("key").rdd.map(lambda row: row[1]))
     pairs = blocks.mapPartitions(
         lambda part: stream_partition(part, binary, pipeline, ["--score-blocks", "--statistics", SparkFiles.get(STATISTICS_FILE)]))
     pairs = pairs.map(parse_pair).reduceByKey(max, partitions).persist(StorageLevel.MEMORY_AND_DISK)

@@ -110,8 +110,9 @@ extension BatchStream {
         }
         try forEachGroup(lines) { key, fields in
             guard let rule = key.split(separator: ":").first.flatMap({ Int($0) }) else { throw ListWashError(.input, "not a key line: \(key)") }
+            // A key only one row has makes no pair.
+            guard fields.count > 1 else { return }
             let rows = try records(fields)
-            guard rows.count > 1 else { return }
             chunk.append((rule, rows))
             size += rows.count
             if size >= blockChunk { try score() }
