@@ -3,7 +3,7 @@
 
     spark-submit [--master local[2]] spark/listwash_spark.py PIPELINE.yaml [--input FILE]... \
         [--contacts F] [--leads F] [--accounts F] [--suppression DIR] [--method M] --out DIR \
-        [--listwash PATH] [--partitions N]
+        [--listwash PATH] [--partitions N] [--dedupe-on-driver]
 
 The Swift code washes, Spark moves the data (see Docs/spark.md):
 
@@ -11,9 +11,14 @@ The Swift code washes, Spark moves the data (see Docs/spark.md):
    `listwash stream --split` into batches, rejected lines settled as `listwash run` settles them;
 2. the batches are spread over the executors, where `listwash stream --from FIRST --through LAST`
    runs the stages that look at one record at a time (normalize, validate) partition by partition;
-3. the batches, sorted back into input order, go to one `listwash stream --from BARRIER --out DIR`
-   on the driver, which runs dedupe and the stages after it and writes the output folder
-   (one file per disposition, report.json) as `listwash run` does.
+3. when the next stage is dedupe, it runs sharded by blocking key: the list's statistics
+   (`listwash stream --estimate`, on the driver) go to every executor; each row's blocking keys
+   (`--keys`) are shuffled by key and each block scored (`--score-blocks`); the pairs at or above
+   the match threshold are joined into connected components in Spark (an iterative join), and each
+   component is clustered by `--cluster-components`;
+4. the batches, sorted back into input order, go to one `listwash stream --from BARRIER --out DIR`
+   on the driver (with the clusters, when found in step 3), which runs the stages from there and
+   writes the output folder (one file per disposition, report.json) as `listwash run` does.
 """
 
 import argparse
@@ -26,9 +31,12 @@ import tempfile
 import threading
 
 from pyspark import SparkFiles, StorageLevel
-from pyspark.sql import SparkSession
+from pyspark.sql import SparkSession, Window, functions
 
 HEADERS_FILE = "listwash-headers.jsonl"
+STATISTICS_FILE = "listwash-statistics.json"
+# A row's node in the pairs' graph: its source's position and row number in one integer.
+ROW_BITS = 40
 
 
 def parse_arguments(argv):
@@ -43,6 +51,7 @@ def parse_arguments(argv):
     parser.add_argument("--out", required=True, help="the output folder")
     parser.add_argument("--listwash", default=".build/release/listwash", help="the listwash binary (default: %(default)s)")
     parser.add_argument("--partitions", type=int, help="partitions for the stages run on executors (default: twice Spark's parallelism)")
+    parser.add_argument("--dedupe-on-driver", action="store_true", help="run dedupe in the driver's listwash, not sharded by blocking key on the executors")
     return parser.parse_args(argv)
 
 
@@ -137,6 +146,96 @@ def wash_partition(lines, binary, pipeline, first, last, flags):
     return pipe(command, lines)
 
 
+def stream_partition(lines, binary, pipeline, arguments):
+    """Runs `listwash stream PIPELINE ARGUMENTS` over one partition's lines ((key, value) pairs
+    become `KEY<TAB>VALUE`)."""
+    text = (line if isinstance(line, str) else f"{line[0]}\t{line[1]}" for line in lines)
+    return pipe([binary, "stream", pipeline] + arguments, text)
+
+
+def node(source, row):
+    """A row's node in the pairs' graph."""
+    return (int(source) << ROW_BITS) | int(row)
+
+
+def row_text(node):
+    """A node's `SOURCE<TAB>ROW`."""
+    return f"{node >> ROW_BITS}\t{node & ((1 << ROW_BITS) - 1)}"
+
+
+def parse_pair(line):
+    """A pair line's ((left node, right node), probability)."""
+    left_source, left_row, right_source, right_row, probability = line.split("\t")
+    return ((node(left_source, left_row), node(right_source, right_row)), float(probability))
+
+
+def components(edges, partitions):
+    """Each node of `edges` (pairs of nodes) with its component: the smallest node of its
+    connected component, by label propagation (an iterative join, one round per step of the
+    longest path from a component's smallest node). Every shuffle keeps `partitions` partitions
+    (a union's partitions add up, and would double each round)."""
+    both = edges.flatMap(lambda edge: [edge, (edge[1], edge[0])]).partitionBy(partitions).persist(StorageLevel.MEMORY_AND_DISK)
+    labels = both.map(lambda edge: (edge[0], min(edge))).reduceByKey(min, partitions).persist(StorageLevel.MEMORY_AND_DISK)
+    while True:
+        offered = both.join(labels, partitions).map(lambda item: (item[1][0], item[1][1]))
+        updated = offered.union(labels).reduceByKey(min, partitions).persist(StorageLevel.MEMORY_AND_DISK)
+        changed = updated.join(labels, partitions).filter(lambda item: item[1][0] != item[1][1]).count()
+        labels.unpersist()
+        labels = updated
+        if changed == 0:
+            both.unpersist()
+            return labels
+
+
+def sharded_dedupe(spark, batches, binary, pipeline, flags, headers_path, work, partitions):
+    """Dedupe on the executors (see the module's step 3): writes the clusters file and the
+    statistics file the driver's `listwash` assigns, and returns their paths."""
+    context = spark.sparkContext
+    statistics_path = os.path.join(work, STATISTICS_FILE)
+    ordered = batches.sortBy(batch_key, numPartitions=max(1, batches.count() // 8)).toLocalIterator()
+    with open(statistics_path, "w") as file:
+        for line in pipe([binary, "stream", pipeline, "--headers", headers_path, "--from", "dedupe", "--estimate"] + flags, ordered):
+            file.write(line + "\n")
+    with open(statistics_path) as file:
+        match_threshold = json.load(file)["model"]["matchThreshold"]
+    context.addFile(statistics_path)
+
+    # Each row's key under each blocking rule, with its features: RULE:KEY<TAB>SOURCE<TAB>ROW<TAB>FEATURES.
+    keys = batches.mapPartitions(lambda part: stream_partition(part, binary, pipeline,
+                                 ["--headers", SparkFiles.get(HEADERS_FILE), "--from", "dedupe", "--keys"] + flags))
+    keys = keys.persist(StorageLevel.DISK_ONLY)
+    # Blocks: the rows of one key together (shuffled and sorted by key in the JVM, as a data frame:
+    # sorting millions of lines in the Python workers is several times slower), without the keys
+    # only one row has (most of them: they make no pair); a pair several rules give is scored the
+    # same by each.
+    frame = spark.createDataFrame(keys.map(lambda line: (line[:line.index("\t")], line)), "key string, line string")
+    blocks = (frame.repartition(partitions, "key")
+              .withColumn("rows", functions.count(functions.lit(1)).over(Window.partitionBy("key")))
+              .filter("rows > 1").sortWithinPartitions("key").rdd.map(lambda row: row[1]))
+    pairs = blocks.mapPartitions(
+        lambda part: stream_partition(part, binary, pipeline, ["--score-blocks", "--statistics", SparkFiles.get(STATISTICS_FILE)]))
+    pairs = pairs.map(parse_pair).reduceByKey(max, partitions).persist(StorageLevel.MEMORY_AND_DISK)
+    matched = pairs.filter(lambda pair: pair[1] >= match_threshold)
+    labels = components(matched.keys(), partitions)
+
+    # Each component's rows (features) and pairs, clustered as on one machine.
+    features = keys.map(lambda line: line.split("\t", 3)).map(lambda f: (node(f[1], f[2]), f"{f[1]}\t{f[2]}\t{f[3]}"))
+    rows = features.reduceByKey(lambda first, _: first, partitions).join(labels, partitions).map(lambda item: (item[1][1], "R\t" + item[1][0]))
+    edges = matched.map(lambda pair: (pair[0][0], (pair[0][1], pair[1]))).join(labels, partitions).map(
+        lambda item: (item[1][1], f"P\t{row_text(item[0])}\t{row_text(item[1][0][0])}\t{item[1][0][1]!r}"))
+    clustered = rows.union(edges).repartitionAndSortWithinPartitions(partitions).mapPartitions(
+        lambda part: stream_partition(part, binary, pipeline, ["--cluster-components", "--statistics", SparkFiles.get(STATISTICS_FILE)]))
+    below = pairs.filter(lambda pair: pair[1] < match_threshold).map(
+        lambda pair: f"P\t{row_text(pair[0][0])}\t{row_text(pair[0][1])}\t{pair[1]!r}")
+    clusters_path = os.path.join(work, "listwash-clusters.txt")
+    with open(clusters_path, "w") as file:
+        for line in clustered.union(below).toLocalIterator():
+            file.write(line + "\n")
+    keys.unpersist()
+    pairs.unpersist()
+    return clusters_path, statistics_path
+
+
 def batch_key(line):
     """A batch line's source position and first row."""
     source, row, _ = line.split("\t", 2)
@@ -186,8 +285,8 @@ def main(argv):
         batches = lines.filter(lambda line: not line.startswith("{"))
 
         # 2. The stages that look at one record at a time, partition by partition on the executors.
+        partitions = arguments.partitions or 2 * context.defaultParallelism
         if distributed > 0:
-            partitions = arguments.partitions or 2 * context.defaultParallelism
             first, last = stages[0], stages[distributed - 1]
             batches = batches.repartition(partitions).mapPartitions(
                 lambda part: wash_partition(part, binary, pipeline, first, last, flags))
@@ -196,12 +295,16 @@ def main(argv):
         # sortBy samples the batches first; small partitions keep what the driver fetches at a
         # time small (toLocalIterator holds one partition).
         batches = batches.persist(StorageLevel.DISK_ONLY)
+        sharded = []
+        if stages[distributed] == "dedupe" and not arguments.dedupe_on_driver:
+            clusters_path, statistics_path = sharded_dedupe(spark, batches, binary, pipeline, flags, headers_path, work, partitions)
+            sharded = ["--clusters", clusters_path, "--statistics", statistics_path]
         count = batches.count()
         ordered = batches.sortBy(batch_key, numPartitions=max(1, count // 8)).toLocalIterator()
         # The driver runs in the user's folder: paths as given, so that reasons name the exports
         # and lists as `listwash run` would.
         command = [binary, "stream", arguments.pipeline, "--headers", headers_path, "--from", stages[distributed],
-                   "--out", arguments.out] + overrides(arguments, absolute=False)
+                   "--out", arguments.out] + sharded + overrides(arguments, absolute=False)
         for line in pipe(command, ordered):
             print(line)
         lines.unpersist()

@@ -1,5 +1,6 @@
 import Foundation
 import ListWashCore
+import ListWashMatch
 
 /// A pipeline run in pieces by several processes, which hand batches to one another as lines of
 /// text (the Spark job, `spark/listwash_spark.py`, moves the lines between `listwash stream`
@@ -110,31 +111,38 @@ public struct BatchStream {
     ///
     /// - Throws: ``ListWashError`` as `listwash run` does; (`.input`) for a damaged line or one out
     ///   of order.
-    public func finish(from first: String, sources: [Source], lines: @escaping () -> String?) throws -> RunReport {
+    /// With `assigned`, the dedupe stage takes those clusters instead of finding them (see
+    /// ``clusterAssignment(clusters:statistics:sources:)``).
+    public func finish(from first: String, sources: [Source], lines: @escaping () -> String?, assigned: ClusterAssignment? = nil) throws -> RunReport {
         var runner = Runner(configuration: configuration, log: log)
         runner.stagesDone = try position(of: first, in: try definitions())
+        if let assigned {
+            runner.prepareStages = { pipeline in
+                for case let dedupe as DedupeStage in pipeline.stages { dedupe.assigned = assigned }
+            }
+        }
         let feed = LineFeed(lines: lines)
         runner.readers = sources.sorted { $0.index < $1.index }.map { BatchLineReader(source: $0, feed: feed) }
         return try runner.run()
     }
 
-    private func definitions() throws -> [any StageDefinition] {
+    func definitions() throws -> [any StageDefinition] {
         try StageCatalog.definitions(of: configuration)
     }
 
     /// The pipeline's stages, built once for this process.
-    private func build(_ definitions: [any StageDefinition]) throws -> Pipeline {
+    func build(_ definitions: [any StageDefinition]) throws -> Pipeline {
         try StageCatalog.build(definitions, in: RunContext(log: log))
     }
 
-    private func position(of name: String, in definitions: [any StageDefinition]) throws -> Int {
+    func position(of name: String, in definitions: [any StageDefinition]) throws -> Int {
         guard let index = definitions.firstIndex(where: { $0.name == name }) else {
             throw ListWashError(.usage, "the pipeline has no '\(name)' stage; its stages: \(definitions.map(\.name).joined(separator: ", "))")
         }
         return index
     }
 
-    private func schemas(of sources: [Source], pipeline: Pipeline) throws -> [Int: Schema] {
+    func schemas(of sources: [Source], pipeline: Pipeline) throws -> [Int: Schema] {
         let runner = Runner(configuration: configuration, log: log)
         let required = runner.requiredRoles(of: pipeline)
         var schemas: [Int: Schema] = [:]
@@ -145,7 +153,7 @@ public struct BatchStream {
         return schemas
     }
 
-    private func parse(_ line: String, schemas: [Int: Schema]) throws -> (Int, Schema, [UInt8]) {
+    func parse(_ line: String, schemas: [Int: Schema]) throws -> (Int, Schema, [UInt8]) {
         guard let parsed = Self.parse(line), let schema = schemas[parsed.source] else {
             throw ListWashError(.input, "not a batch line of a known source: \(line.prefix(40))…")
         }

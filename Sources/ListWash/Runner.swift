@@ -125,6 +125,10 @@ public struct Runner {
     /// its warnings going to ``log``.
     public let context: RunContext
 
+    /// Called with the pipeline once it is built, before its stages are set up (`listwash
+    /// stream` hands the dedupe stage the clusters the Spark job found).
+    public var prepareStages: ((Pipeline) throws -> Void)?
+
     /// A runner for `configuration` whose warnings go to `log`.
     public init(configuration: PipelineConfiguration, log: DiagnosticLog = DiagnosticLog(), extraStages: [any Stage] = []) {
         self.configuration = configuration
@@ -146,6 +150,7 @@ public struct Runner {
         if configuration.outputFile == nil { try configuration.checkProfile() }
         let definitions = try StageCatalog.definitions(of: configuration)
         let pipeline = try Self.skipping(stagesDone, of: definitions, in: context) | Pipeline(extraStages)
+        try prepareStages?(pipeline)
         warnAboutUnusedReferences(pipeline)
         let sources = try openSources(required: requiredRoles(of: pipeline))
         for stage in pipeline.stages {

@@ -25,6 +25,10 @@ public final class DedupeStage: BarrierStage, @unchecked Sendable {
     /// A reviewer's earlier answers (pairs answered `same` are joined, `different` never).
     public let decisions: ReviewDecisions
 
+    /// Clusters found elsewhere (the Spark job's executors), assigned instead of deduplicating
+    /// here; the records are still read, for labels, survivors and review keys.
+    public var assigned: ClusterAssignment?
+
     private let names = NameNormalizer()
     /// Related-name lists, shared by the batches digested on every core.
     private let variants = PreparationCache()
@@ -99,7 +103,7 @@ public final class DedupeStage: BarrierStage, @unchecked Sendable {
         features.join(&parts)
         var deduplicator = Deduplicator(model: model)
         deduplicator.decisions = decisions
-        let outcome = deduplicator.run(features)
+        let outcome = assigned?.result(features: features, rows: sourceRows) ?? deduplicator.run(features)
         result = outcome
         guard rows == .records else { return }
         var best: [Int: Int] = [:]

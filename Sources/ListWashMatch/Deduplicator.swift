@@ -161,20 +161,54 @@ public struct Deduplicator: Sendable {
         let fingerprints = decisions.isEmpty ? [] : (0..<n).map { ReviewDecisions.fingerprint(store, $0, columns: columns) }
         let answered = applyDecisions(to: &scored, fingerprints: fingerprints)
         timer.mark("scores")
-        scored.sort { $0.probability != $1.probability ? $0.probability > $1.probability : $0.pair < $1.pair }
-        var clustering = Clustering(count: n)
-        var result = DedupeResult(cluster: [], score: [Double](repeating: 0, count: n), partner: [Int](repeating: -1, count: n),
-                                  possibleMatches: [:], blocking: blocking, model: model)
+        let clusters = cluster(scored, count: n, model: model, scorer: scorer, store: store, answered: answered, fingerprints: fingerprints)
+        var result = DedupeResult(cluster: clusters.cluster, score: clusters.score, partner: clusters.partner,
+                                  possibleMatches: Self.possibleMatches(clusters.possible, cluster: clusters.cluster), blocking: blocking, model: model)
+        (result.joins, result.guardedJoins) = (clusters.joins, clusters.guardedJoins)
+        result.largestCluster = Self.largest(result.cluster, features: features, model: model)
+        timer.mark("clusters")
+        result.timings = estimate.timings + timer.steps
+        result.reviewKeys = Self.reviewKeys(result.possibleMatches, store: store, columns: columns, fingerprints: fingerprints)
+        return result
+    }
+
+    /// The key of each possible match's pair for a reviewer's answer (``ReviewDecisions``), by
+    /// the later record: from `fingerprints` when given, else from the records' values.
+    static func reviewKeys(_ matches: [Int: (partner: Int, probability: Double)], store: FeatureStore, columns: Int,
+                           fingerprints: [UInt64] = []) -> [Int: String] {
+        var keys: [Int: String] = [:]
+        for (late, match) in matches {
+            func fingerprint(_ record: Int) -> UInt64 { fingerprints.isEmpty ? ReviewDecisions.fingerprint(store, record, columns: columns) : fingerprints[record] }
+            keys[late] = ReviewDecisions.key(fingerprint(late), fingerprint(match.partner))
+        }
+        return keys
+    }
+
+    /// What clustering made of the scored pairs: each record's cluster (its root, the cluster's
+    /// first record), best probability and partner in it, and the pairs at or above the review
+    /// threshold that were not joined (below the match threshold, or kept apart by a guard).
+    struct Clusters {
+        var cluster: [Int], score: [Double], partner: [Int]
         var possible: [(Int, Int, Double)] = []
+        var joins = 0, guardedJoins = 0
+    }
+
+    /// Joins the pairs of `scored` at or above the match threshold, in descending probability
+    /// (ties by pair), into clusters of the `n` records of `store`: a pair across two clusters
+    /// whose evidence says two people (a Bayes factor below 1), or that contradicts a match on
+    /// one comparison, keeps them apart. A pair of `answered` (a reviewer said `same`) joins
+    /// unless a cross pair was answered `different` (by `fingerprints`).
+    func cluster(_ scored: [(pair: UInt64, probability: Double)], count n: Int, model: MatchModel, scorer: PairScorer, store: FeatureStore,
+                 answered: Set<UInt64> = [], fingerprints: [UInt64] = []) -> Clusters {
+        let scored = scored.sorted { $0.probability != $1.probability ? $0.probability > $1.probability : $0.pair < $1.pair }
+        var clustering = Clustering(count: n)
+        var result = Clusters(cluster: [], score: [Double](repeating: 0, count: n), partner: [Int](repeating: -1, count: n))
         for (pair, probability) in scored {
             let i = Int(pair >> 32), j = Int(pair & 0xFFFF_FFFF)
             guard probability >= model.matchThreshold else {
-                possible.append((i, j, probability))
+                result.possible.append((i, j, probability))
                 continue
             }
-            // A pair across the two clusters whose evidence says two people (a Bayes factor
-            // below 1), or that contradicts a match on one comparison, keeps them apart.
-            // A pair a reviewer answered `same` joins unless a cross pair was answered `different`.
             let forced = answered.contains(pair)
             let joined = clustering.join(i, j) { a, b in
                 if !fingerprints.isEmpty, decisions.answer(fingerprints[a], fingerprints[b]) == .different { return false }
@@ -188,23 +222,23 @@ public struct Deduplicator: Sendable {
                 if probability > result.score[j] { result.score[j] = probability; result.partner[j] = i }
             } else {
                 result.guardedJoins += 1
-                possible.append((i, j, probability))
+                result.possible.append((i, j, probability))
             }
         }
         result.cluster = (0..<n).map { clustering.root($0) }
-        result.largestCluster = Self.largest(result.cluster, features: features, model: model)
-        timer.mark("clusters")
-        result.timings = estimate.timings + timer.steps
-        for (i, j, probability) in possible where result.cluster[i] != result.cluster[j] {
-            // The later record of the pair waits for a person.
-            let (early, late) = (min(i, j), max(i, j))
-            if (result.possibleMatches[late]?.probability ?? 0) < probability { result.possibleMatches[late] = (early, probability) }
-        }
-        for (late, match) in result.possibleMatches {
-            func fingerprint(_ record: Int) -> UInt64 { fingerprints.isEmpty ? ReviewDecisions.fingerprint(store, record, columns: columns) : fingerprints[record] }
-            result.reviewKeys[late] = ReviewDecisions.key(fingerprint(late), fingerprint(match.partner))
-        }
         return result
+    }
+
+    /// The possible matches among `possible` (pairs not joined, in descending probability):
+    /// for each pair across two clusters of `cluster`, the later record waits for a person; it
+    /// keeps its most probable partner (the first one listed on a tie).
+    static func possibleMatches(_ possible: [(Int, Int, Double)], cluster: [Int]) -> [Int: (partner: Int, probability: Double)] {
+        var matches: [Int: (partner: Int, probability: Double)] = [:]
+        for (i, j, probability) in possible where cluster[i] != cluster[j] {
+            let (early, late) = (min(i, j), max(i, j))
+            if (matches[late]?.probability ?? 0) < probability { matches[late] = (early, probability) }
+        }
+        return matches
     }
 
     /// Applies a reviewer's answers to the scored pairs: drops the pairs answered `different`,
@@ -275,7 +309,7 @@ public struct Deduplicator: Sendable {
 
     /// The pairs at or above `threshold` with their match probabilities, in pair order,
     /// scored on all cores.
-    private func parallelScores(_ pairs: [UInt64], patterns: [UInt64], scorer: PairScorer, threshold: Double) -> [(pair: UInt64, probability: Double)] {
+    func parallelScores(_ pairs: [UInt64], patterns: [UInt64], scorer: PairScorer, threshold: Double) -> [(pair: UInt64, probability: Double)] {
         let chunks = max(1, min(workers * 4, pairs.count / 65536 + 1))
         let chunkSize = (pairs.count + chunks - 1) / chunks
         var parts = [[(pair: UInt64, probability: Double)]](repeating: [], count: chunks)
@@ -293,7 +327,7 @@ public struct Deduplicator: Sendable {
         return Array(parts.joined())
     }
 
-    private func parallelPatterns(_ pairs: [UInt64], evaluator: ComparisonEvaluator, features: FeatureStore, requirements: Requirements?,
+    func parallelPatterns(_ pairs: [UInt64], evaluator: ComparisonEvaluator, features: FeatureStore, requirements: Requirements?,
                                   wholeUpTo whole: Int = 0) -> [UInt64] {
         var patterns = [UInt64](repeating: 0, count: pairs.count)
         let chunks = max(1, min(workers * 8, pairs.count / 4096 + 1))

@@ -51,6 +51,11 @@ struct HashedKeyMap<Value> {
         update(key, initial: value) { $0 = value }
     }
 
+    /// Calls `body` with every key and its value, in no particular order.
+    func forEach(_ body: (UInt64, Value) -> Void) {
+        for (slot, key) in keys.enumerated() where key != 0 { body(key, values[slot]) }
+    }
+
     /// The slot holding `key`, or the empty slot where it would go.
     @inline(__always)
     private func find(_ key: UInt64) -> Int {

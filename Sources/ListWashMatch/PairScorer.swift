@@ -354,6 +354,27 @@ struct TermFrequencies: Sendable {
         }
     }
 
+    /// Counts kept from another run over the same list (see ``ListStatistics``): per
+    /// comparison, its values' counts by hash and how many values were counted.
+    init(counts: [[UInt64: Int]], totals: [Int]) {
+        self.counts = counts.map { table in
+            var map = HashedKeyMap<Int>(capacity: table.count, filler: 0)
+            for (hash, count) in table where hash != 0 { map.set(hash, count) }
+            return map
+        }
+        self.totals = totals
+    }
+
+    /// Comparison `k`'s counts by value hash (empty when it has none).
+    func counts(_ k: Int) -> [UInt64: Int] {
+        var table: [UInt64: Int] = [:]
+        if k < counts.count { counts[k].forEach { table[$0] = $1 } }
+        return table
+    }
+
+    /// How many values of comparison `k` were counted.
+    func total(_ k: Int) -> Int { k < totals.count ? totals[k] : 0 }
+
     /// The share of records holding the value with `hash` (at least one record's share).
     func frequency(_ k: Int, hash: UInt64) -> Double {
         guard k < totals.count, totals[k] > 0 else { return 1 }

@@ -50,6 +50,12 @@ struct SharedValues: Sendable {
         self.names = names
     }
 
+    /// Counts worked out elsewhere: per comparison, per record of a set, how many distinct
+    /// names give its value (see ``ListStatistics``).
+    init(names: [[UInt8]]) {
+        self.names = names
+    }
+
     /// Local parts and domains that stand for "no address" (`none@none.com`, `test@test.com`,
     /// `noemail@example.com`): the frequency rule finds them in large lists, these in any list.
     static let placeholderLocalParts: Set<String> = [

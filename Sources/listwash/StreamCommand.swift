@@ -3,6 +3,7 @@ import Glibc
 #endif
 import ArgumentParser
 import ListWash
+import ListWashMatch
 
 struct StreamCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,7 +14,12 @@ struct StreamCommand: ParsableCommand {
             --split FILE reads one input and writes its header line, then its batches. \
             --from STAGE --through STAGE runs those stages over the batch lines of standard input. \
             --from STAGE --out DIR runs the rest of the pipeline over every batch (sorted by source and row) \
-            and writes the output folder as `listwash run` does. See Docs/spark.md.
+            and writes the output folder as `listwash run` does. \
+            Dedupe sharded by blocking key: --from dedupe --estimate prints the list's statistics (every batch, sorted); \
+            --from dedupe --keys writes each row's blocking keys with its features; --score-blocks --statistics FILE \
+            scores blocks of key lines (grouped by key) into pairs; --cluster-components --statistics FILE clusters \
+            components (lines grouped by component); --from dedupe --out DIR --clusters FILE --statistics FILE \
+            runs the rest with those clusters. See Docs/spark.md.
             """
     )
 
@@ -41,6 +47,24 @@ struct StreamCommand: ParsableCommand {
     @Option(help: "The last stage to run (only stages that look at one record at a time).")
     var through: String?
 
+    @Flag(help: "With --from dedupe: print the list's statistics (the estimated model, value counts) as JSON, from every batch in input order.")
+    var estimate = false
+
+    @Flag(help: "With --from dedupe: write a key line per row and blocking rule (the row's features with it).")
+    var keys = false
+
+    @Flag(help: "Score the blocks of the key lines of standard input (grouped by key) into pair lines (with --statistics).")
+    var scoreBlocks = false
+
+    @Flag(help: "Cluster the components of the component lines of standard input (grouped by component) (with --statistics).")
+    var clusterComponents = false
+
+    @Option(help: "The list's statistics, as --estimate printed them.")
+    var statistics: String?
+
+    @Option(help: "With --out: the clusters found elsewhere (cluster lines and pair lines), assigned by the dedupe stage (with --statistics).")
+    var clusters: String?
+
     @OptionGroup var flags: PipelineFlags
 
     @Option(help: "The output folder: run the rest of the pipeline from --from and write it.")
@@ -54,6 +78,14 @@ struct StreamCommand: ParsableCommand {
             let output = StandardOutputLines()
             if plan {
                 print(try stream.plan())
+            } else if scoreBlocks || clusterComponents {
+                guard let statistics else { throw ListWashError(.usage, "--score-blocks and --cluster-components need --statistics FILE") }
+                let read = try BatchStream.statistics(inFile: statistics)
+                if scoreBlocks {
+                    try BatchStream.scoreBlocks(statistics: read, lines: { readLine() }, write: output.write)
+                } else {
+                    try BatchStream.clusterComponents(statistics: read, lines: { readLine() }, write: output.write)
+                }
             } else if let split {
                 try stream.split(file: split, name: source ?? split, index: index, write: output.write)
             } else {
@@ -61,10 +93,19 @@ struct StreamCommand: ParsableCommand {
                     throw ListWashError(.usage, "name --plan, --split FILE, or --headers FILE with --from STAGE (and --through STAGE or --out DIR)")
                 }
                 let sources = try BatchStream.sources(inFile: headers)
-                if let through {
+                if estimate {
+                    try output.write(try stream.estimate(from: from, sources: sources, lines: { readLine() }))
+                } else if keys {
+                    try stream.keys(from: from, sources: sources, lines: { readLine() }, write: output.write)
+                } else if let through {
                     try stream.wash(from: from, through: through, sources: sources, lines: { readLine() }, write: output.write)
                 } else if out != nil {
-                    print(try stream.finish(from: from, sources: sources, lines: { readLine() }).summary)
+                    var assigned: ClusterAssignment?
+                    if let clusters {
+                        guard let statistics else { throw ListWashError(.usage, "--clusters needs --statistics FILE") }
+                        assigned = try BatchStream.clusterAssignment(clusters: clusters, statistics: try BatchStream.statistics(inFile: statistics), sources: sources)
+                    }
+                    print(try stream.finish(from: from, sources: sources, lines: { readLine() }, assigned: assigned).summary)
                 } else {
                     throw ListWashError(.usage, "with --from, name --through STAGE (batch lines out) or --out DIR (the output folder)")
                 }
